@@ -1,0 +1,98 @@
+// The decision interface: what one evaluation of one target sees and what it recommends.
+// Implementations are deterministic: no I/O, no clock reads, no logging. `now` comes in
+// the input. Each Policy object keeps its own history (recommendations, scale events,
+// panic state) and serves exactly one target; it is not thread-safe.
+#ifndef LIMIAR_POLICY_POLICY_H_
+#define LIMIAR_POLICY_POLICY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "src/policy/policy_config.h"
+
+namespace limiar::policy {
+
+// One replica's view of one metric, as the metric source sees it.
+struct ReplicaSample {
+  std::string replica_id;
+  // Ready condition now, and when it last changed (HPA's cpu-initialization rules).
+  bool ready = true;
+  absl::Time ready_transition = absl::InfinitePast();
+  absl::Time start_time = absl::InfinitePast();
+  // nullopt: the replica exists but has no sample ("missing"): it never counts as zero.
+  std::optional<double> value;
+  // When the sample was taken, and the window it averages over.
+  absl::Time sample_time = absl::InfinitePast();
+  absl::Duration sample_window = absl::Seconds(60);
+};
+
+// Everything known about one metric of a target at evaluation time.
+struct MetricObservation {
+  MetricType metric = MetricType::kCpu;
+  // Non-OK: the source could not fetch this metric; the other fields are meaningless.
+  absl::Status error;
+  std::vector<ReplicaSample> replicas;
+  // Knative's collector output: the total across replicas, averaged over the stable and
+  // the panic window. nullopt when the source does not window; the KPA then windows the
+  // per-tick totals itself.
+  std::optional<double> stable_total;
+  std::optional<double> panic_total;
+};
+
+struct PolicyInput {
+  absl::Time now;
+  int32_t current_replicas = 0;  // the target's spec replicas
+  int32_t ready_replicas = 0;
+  // Effective bounds for this evaluation (config bounds narrowed by active schedules).
+  int32_t min_replicas = 0;
+  int32_t max_replicas = 0;
+  // One entry per MetricTarget of the TargetPolicy, in the same order.
+  std::vector<MetricObservation> metrics;
+};
+
+// One metric's own proposal, for explanation.
+struct MetricProposal {
+  MetricType metric = MetricType::kCpu;
+  bool valid = false;
+  int32_t replicas = 0;
+  // Utilization in percent of capacity (HPA's utilization / average-value ratio x 100).
+  double utilization_percent = 0;
+  std::string error;
+};
+
+struct Recommendation {
+  int32_t desired_replicas = 0;
+  // Machine-readable reason, HPA's spellings where HPA has one (ScaleUpLimit,
+  // ScaleDownLimit, TooFewReplicas, TooManyReplicas, DesiredWithinRange, ...) and Limiar's
+  // own for its additions (CooldownUp, ScheduleFloor, Fallback, ...).
+  std::string reason;
+  // A human sentence: "scale-up limited to 8 by policy Pods 4/15s".
+  std::string message;
+  // The algorithm's proposal before stabilization, rate limits and bounds.
+  int32_t proposed_replicas = 0;
+  // False when no metric gave a usable value (HPA ScalingActive=False): no scale-down then.
+  bool scaling_active = true;
+  std::vector<MetricProposal> metrics;
+  // KPA only.
+  bool panic_mode = false;
+  int32_t excess_burst_capacity = 0;
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  // Evaluates one tick. Updates the policy's own history. Not thread-safe.
+  virtual absl::StatusOr<Recommendation> Recommend(const PolicyInput& in) = 0;
+  // Tells the policy that the target was scaled from `from` to `to` at `now` (the actuator
+  // accepted it). Rate policies and cooldowns count these events.
+  virtual void RecordScale(absl::Time now, int32_t from, int32_t to) = 0;
+};
+
+}  // namespace limiar::policy
+
+#endif  // LIMIAR_POLICY_POLICY_H_

@@ -1,0 +1,73 @@
+#include "src/policy/policy_config.h"
+
+namespace limiar::policy {
+
+HpaBehavior DefaultHpaBehavior() {
+  HpaBehavior b;
+  b.scale_up.stabilization_window = absl::ZeroDuration();
+  b.scale_up.select_policy = SelectPolicy::kMax;
+  b.scale_up.policies = {{RatePolicyType::kPods, 4, absl::Seconds(15)},
+                         {RatePolicyType::kPercent, 100, absl::Seconds(15)}};
+  b.scale_down.stabilization_window = std::nullopt;
+  b.scale_down.select_policy = SelectPolicy::kMax;
+  b.scale_down.policies = {{RatePolicyType::kPercent, 100, absl::Seconds(15)}};
+  return b;
+}
+
+const char* MetricTypeName(MetricType m) {
+  switch (m) {
+    case MetricType::kCpu:
+      return "cpu";
+    case MetricType::kRequests:
+      return "requests";
+    case MetricType::kConnections:
+      return "connections";
+  }
+  return "?";
+}
+
+const char* AlgorithmName(Algorithm a) { return a == Algorithm::kHpa ? "hpa" : "kpa"; }
+
+const char* ModeName(Mode m) {
+  switch (m) {
+    case Mode::kEnforce:
+      return "enforce";
+    case Mode::kDryRun:
+      return "dry-run";
+    case Mode::kPaused:
+      return "paused";
+  }
+  return "?";
+}
+
+const char* RatePolicyTypeName(RatePolicyType t) {
+  return t == RatePolicyType::kPods ? "Pods" : "Percent";
+}
+
+const char* SelectPolicyName(SelectPolicy s) {
+  switch (s) {
+    case SelectPolicy::kMax:
+      return "Max";
+    case SelectPolicy::kMin:
+      return "Min";
+    case SelectPolicy::kDisabled:
+      return "Disabled";
+  }
+  return "?";
+}
+
+const char* FallbackBehaviorName(FallbackBehavior b) {
+  switch (b) {
+    case FallbackBehavior::kStatic:
+      return "static";
+    case FallbackBehavior::kCurrentReplicas:
+      return "currentReplicas";
+    case FallbackBehavior::kIfHigher:
+      return "currentReplicasIfHigher";
+    case FallbackBehavior::kIfLower:
+      return "currentReplicasIfLower";
+  }
+  return "?";
+}
+
+}  // namespace limiar::policy

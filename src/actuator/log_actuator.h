@@ -1,0 +1,32 @@
+// The `log` actuator (dry run): remembers the desired count per target and writes one line
+// per change, so `Observe` reflects what Limiar asked for. Nothing outside is touched.
+#ifndef LIMIAR_ACTUATOR_LOG_ACTUATOR_H_
+#define LIMIAR_ACTUATOR_LOG_ACTUATOR_H_
+
+#include <map>
+#include <mutex>
+#include <ostream>
+#include <string>
+
+#include "src/actuator/actuator.h"
+
+namespace limiar::actuator {
+
+class LogActuator final : public Actuator {
+ public:
+  // `initial` gives each known target's starting count (all replicas ready); `log` may be
+  // null for silence.
+  LogActuator(std::map<std::string, int32_t> initial, std::ostream* log);
+
+  absl::StatusOr<ScaleState> Observe(const std::string& target) override;
+  absl::Status SetReplicas(const std::string& target, int32_t replicas) override;
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, int32_t> replicas_;
+  std::ostream* log_;
+};
+
+}  // namespace limiar::actuator
+
+#endif  // LIMIAR_ACTUATOR_LOG_ACTUATOR_H_

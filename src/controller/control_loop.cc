@@ -1,0 +1,156 @@
+#include "src/controller/control_loop.h"
+
+#include "absl/strings/str_cat.h"
+#include "src/common/status_macros.h"
+#include "src/policy/policy_factory.h"
+
+namespace limiar::controller {
+
+absl::StatusOr<std::unique_ptr<ControlLoop>> ControlLoop::Create(
+    std::vector<policy::TargetPolicy> targets, metrics::MetricSource* metrics,
+    actuator::Actuator* actuator, DecisionSink* sink) {
+  std::vector<Managed> managed;
+  managed.reserve(targets.size());
+  for (const policy::TargetPolicy& t : targets) {
+    ASSIGN_OR_RETURN(std::unique_ptr<policy::Policy> p, policy::CreatePolicy(t));
+    Managed m;
+    m.policy = std::move(p);
+    m.mode = t.mode;
+    managed.push_back(std::move(m));
+  }
+  return std::unique_ptr<ControlLoop>(
+      new ControlLoop(std::move(targets), std::move(managed), metrics, actuator, sink));
+}
+
+ControlLoop::ControlLoop(std::vector<policy::TargetPolicy> targets,
+                         std::vector<Managed> managed, metrics::MetricSource* metrics,
+                         actuator::Actuator* actuator, DecisionSink* sink)
+    : targets_(std::move(targets)),
+      managed_(std::move(managed)),
+      metrics_(metrics),
+      actuator_(actuator),
+      sink_(sink) {
+  for (size_t i = 0; i < targets_.size(); ++i) index_[targets_[i].target] = i;
+}
+
+absl::Status ControlLoop::Tick(absl::Time now) {
+  ++stats_.ticks;
+  size_t observed = 0;
+  for (size_t i = 0; i < targets_.size(); ++i) observed += Evaluate(now, i) ? 1 : 0;
+  if (observed == 0 && !targets_.empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("tick: none of ", targets_.size(), " targets could be observed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ControlLoop::TickTarget(absl::Time now, const std::string& target) {
+  auto it = index_.find(target);
+  if (it == index_.end()) return absl::NotFoundError(absl::StrCat("unknown target ", target));
+  if (!Evaluate(now, it->second)) {
+    return absl::UnavailableError(absl::StrCat(target, ": could not be observed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ControlLoop::SetMode(const std::string& target, policy::Mode mode) {
+  auto it = index_.find(target);
+  if (it == index_.end()) return absl::NotFoundError(absl::StrCat("unknown target ", target));
+  managed_[it->second].mode = mode;
+  return absl::OkStatus();
+}
+
+const Decision* ControlLoop::LastDecision(const std::string& target) const {
+  auto it = index_.find(target);
+  if (it == index_.end() || !managed_[it->second].has_decision) return nullptr;
+  return &managed_[it->second].last;
+}
+
+bool ControlLoop::Evaluate(absl::Time now, size_t index) {
+  const policy::TargetPolicy& config = targets_[index];
+  Managed& m = managed_[index];
+  Decision& d = m.last;
+  d.time = now;
+  d.target = config.target;
+  d.mode = m.mode;
+  d.actuated = false;
+  d.actuation_note.clear();
+  m.has_decision = true;
+
+  absl::StatusOr<actuator::ScaleState> scale = actuator_->Observe(config.target);
+  if (!scale.ok()) {
+    ++stats_.observe_failures;
+    d.recommendation = policy::Recommendation{};
+    d.recommendation.reason = "ObserveFailed";
+    d.recommendation.message = absl::StrCat("cannot read the target's scale: ",
+                                            scale.status().message());
+    d.desired_replicas = d.current_replicas;
+    if (sink_ != nullptr) sink_->OnDecision(d);
+    return false;
+  }
+  d.current_replicas = scale->spec_replicas;
+  d.ready_replicas = scale->ready_replicas;
+
+  if (m.mode == policy::Mode::kPaused) {
+    // KEDA's pause: no evaluation at all, so the policy's history does not move either.
+    ++stats_.skipped_paused;
+    d.recommendation = policy::Recommendation{};
+    d.recommendation.desired_replicas = d.current_replicas;
+    d.recommendation.reason = "Paused";
+    d.recommendation.message =
+        absl::StrCat("mode paused: holding ", d.current_replicas, " replicas, not evaluating");
+    d.desired_replicas = d.current_replicas;
+    if (sink_ != nullptr) sink_->OnDecision(d);
+    return true;
+  }
+
+  input_.now = now;
+  input_.current_replicas = d.current_replicas;
+  input_.ready_replicas = d.ready_replicas;
+  const absl::Status observed = metrics_->Observe(config, now, &input_.metrics);
+  if (!observed.ok()) {
+    // The policy still runs: with every metric failed it holds the count, and its failure
+    // counter drives the fallback.
+    ++stats_.observe_failures;
+    input_.metrics.resize(config.metrics.size());
+    for (size_t i = 0; i < config.metrics.size(); ++i) {
+      input_.metrics[i].metric = config.metrics[i].metric;
+      input_.metrics[i].error = observed;
+      input_.metrics[i].replicas.clear();
+    }
+  }
+
+  ++stats_.evaluations;
+  absl::StatusOr<policy::Recommendation> rec = m.policy->Recommend(input_);
+  if (!rec.ok()) {
+    ++stats_.policy_failures;
+    d.recommendation = policy::Recommendation{};
+    d.recommendation.reason = "PolicyError";
+    d.recommendation.message = std::string(rec.status().message());
+    d.desired_replicas = d.current_replicas;
+    if (sink_ != nullptr) sink_->OnDecision(d);
+    return true;
+  }
+  d.recommendation = *std::move(rec);
+  d.desired_replicas = d.recommendation.desired_replicas;
+
+  if (d.desired_replicas != d.current_replicas) {
+    if (m.mode == policy::Mode::kDryRun) {
+      d.actuation_note = "dry-run: not actuated";
+    } else {
+      const absl::Status set = actuator_->SetReplicas(config.target, d.desired_replicas);
+      if (set.ok()) {
+        d.actuated = true;
+        ++stats_.scale_events;
+        m.policy->RecordScale(now, d.current_replicas, d.desired_replicas);
+      } else {
+        ++stats_.actuation_failures;
+        d.actuation_note = absl::StrCat("actuator failed: ", set.message());
+      }
+    }
+  }
+  if (sink_ != nullptr) sink_->OnDecision(d);
+  return true;
+}
+
+}  // namespace limiar::controller

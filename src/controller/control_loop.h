@@ -1,0 +1,82 @@
+// One observe -> decide -> act pass over every managed target. No threads, no clock
+// reads: the caller says when `now` is. The live runner and the simulator both drive
+// exactly this class.
+#ifndef LIMIAR_CONTROLLER_CONTROL_LOOP_H_
+#define LIMIAR_CONTROLLER_CONTROL_LOOP_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "src/actuator/actuator.h"
+#include "src/controller/decision.h"
+#include "src/metrics/metric_source.h"
+#include "src/policy/policy.h"
+#include "src/policy/policy_config.h"
+
+namespace limiar::controller {
+
+// Health of the loop itself (house rule 6): counters since construction.
+struct LoopStats {
+  int64_t ticks = 0;
+  int64_t evaluations = 0;
+  int64_t scale_events = 0;
+  int64_t observe_failures = 0;   // actuator or metric source could not observe a target
+  int64_t policy_failures = 0;    // the policy returned an error
+  int64_t actuation_failures = 0;
+  int64_t skipped_paused = 0;
+};
+
+class ControlLoop {
+ public:
+  // Builds one policy per target. `metrics`, `actuator` and `sink` (may be null) must
+  // outlive the loop.
+  static absl::StatusOr<std::unique_ptr<ControlLoop>> Create(
+      std::vector<policy::TargetPolicy> targets, metrics::MetricSource* metrics,
+      actuator::Actuator* actuator, DecisionSink* sink);
+
+  // Evaluates every target once. Per-target failures are recorded in decisions and stats
+  // and do not stop the pass; the status is non-OK only when no target could be observed.
+  absl::Status Tick(absl::Time now);
+  // Evaluates one target (the fast path for a spike). NotFound for an unknown target.
+  absl::Status TickTarget(absl::Time now, const std::string& target);
+
+  // Switches a target's mode at run time. NotFound for an unknown target.
+  absl::Status SetMode(const std::string& target, policy::Mode mode);
+
+  // The last decision for a target; null before its first evaluation or if unknown.
+  const Decision* LastDecision(const std::string& target) const;
+  const std::vector<policy::TargetPolicy>& targets() const { return targets_; }
+  const LoopStats& stats() const { return stats_; }
+
+ private:
+  struct Managed {
+    std::unique_ptr<policy::Policy> policy;
+    policy::Mode mode = policy::Mode::kEnforce;
+    bool has_decision = false;
+    Decision last;
+  };
+
+  ControlLoop(std::vector<policy::TargetPolicy> targets, std::vector<Managed> managed,
+              metrics::MetricSource* metrics, actuator::Actuator* actuator, DecisionSink* sink);
+  // Returns false when the target could not be observed.
+  bool Evaluate(absl::Time now, size_t index);
+
+  std::vector<policy::TargetPolicy> targets_;
+  std::vector<Managed> managed_;
+  absl::flat_hash_map<std::string, size_t> index_;
+  metrics::MetricSource* metrics_;
+  actuator::Actuator* actuator_;
+  DecisionSink* sink_;
+  policy::PolicyInput input_;  // reused across evaluations: no per-tick allocation
+  LoopStats stats_;
+};
+
+}  // namespace limiar::controller
+
+#endif  // LIMIAR_CONTROLLER_CONTROL_LOOP_H_

@@ -1,0 +1,125 @@
+#include "src/policy/guarded_policy.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "src/common/status_macros.h"
+#include "src/policy/schedule_bounds.h"
+
+namespace limiar::policy {
+namespace {
+
+std::string Seconds(absl::Duration d) {
+  return absl::StrCat(absl::ToInt64Seconds(d), "s");
+}
+
+}  // namespace
+
+GuardedPolicy::GuardedPolicy(const TargetPolicy& config, std::unique_ptr<Policy> algorithm)
+    : config_(config), algorithm_(std::move(algorithm)) {}
+
+absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
+  const EffectiveBounds bounds = BoundsAt(config_, in.now);
+  bounded_.now = in.now;
+  bounded_.current_replicas = in.current_replicas;
+  bounded_.ready_replicas = in.ready_replicas;
+  bounded_.min_replicas = bounds.min_replicas;
+  bounded_.max_replicas = bounds.max_replicas;
+  bounded_.metrics = in.metrics;
+  ASSIGN_OR_RETURN(Recommendation rec, algorithm_->Recommend(bounded_));
+
+  consecutive_failures_ = rec.scaling_active ? 0 : consecutive_failures_ + 1;
+  if (config_.fallback && consecutive_failures_ >= config_.fallback->failure_threshold) {
+    ApplyFallback(bounded_, rec);
+    return rec;
+  }
+
+  // Lost data is no evidence of lower load: hold the count, except where the bounds
+  // themselves demand less.
+  const int32_t hold = std::min(in.current_replicas, bounds.max_replicas);
+  if (!rec.scaling_active && rec.desired_replicas < hold) {
+    rec.desired_replicas = hold;
+    rec.reason = "MetricsUnavailable";
+    rec.message = absl::StrCat("no usable metric; holding ", hold,
+                               " replicas (missing metrics never scale down)");
+  }
+
+  HoldForCooldown(bounded_, bounds.min_replicas, bounds.max_replicas, rec);
+
+  if (bounds.floor_schedule && rec.desired_replicas == bounds.min_replicas &&
+      rec.proposed_replicas < bounds.min_replicas) {
+    rec.reason = "ScheduleFloor";
+    rec.message = absl::StrFormat("schedule \"%s\" holds at least %d replicas until %s",
+                                  bounds.floor_schedule->name, bounds.min_replicas,
+                                  absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                                                   bounds.floor_schedule->start +
+                                                       bounds.floor_schedule->duration,
+                                                   absl::UTCTimeZone()));
+  } else if (bounds.ceiling_schedule && rec.desired_replicas == bounds.max_replicas &&
+             rec.proposed_replicas > bounds.max_replicas) {
+    rec.reason = "ScheduleCeiling";
+    rec.message = absl::StrFormat("schedule \"%s\" caps replicas at %d until %s",
+                                  bounds.ceiling_schedule->name, bounds.max_replicas,
+                                  absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                                                   bounds.ceiling_schedule->start +
+                                                       bounds.ceiling_schedule->duration,
+                                                   absl::UTCTimeZone()));
+  }
+  return rec;
+}
+
+void GuardedPolicy::ApplyFallback(const PolicyInput& in, Recommendation& rec) const {
+  const Fallback& f = *config_.fallback;
+  int32_t target = f.replicas;
+  switch (f.behavior) {
+    case FallbackBehavior::kStatic:
+      break;
+    case FallbackBehavior::kCurrentReplicas:
+      target = in.current_replicas;
+      break;
+    case FallbackBehavior::kIfHigher:
+      target = std::max(in.current_replicas, f.replicas);
+      break;
+    case FallbackBehavior::kIfLower:
+      target = std::min(in.current_replicas, f.replicas);
+      break;
+  }
+  target = std::clamp(target, in.min_replicas, in.max_replicas);
+  rec.desired_replicas = target;
+  rec.reason = "Fallback";
+  rec.message = absl::StrFormat(
+      "%d consecutive evaluations without a usable metric (threshold %d); fallback %s -> %d "
+      "replicas",
+      consecutive_failures_, f.failure_threshold, FallbackBehaviorName(f.behavior), target);
+}
+
+void GuardedPolicy::HoldForCooldown(const PolicyInput& in, int32_t min, int32_t max,
+                                    Recommendation& rec) const {
+  const int32_t current = in.current_replicas;
+  if (rec.desired_replicas > current && current >= min && last_scale_up_ &&
+      in.now - *last_scale_up_ < config_.cooldown_up) {
+    rec.message = absl::StrCat("scale-up to ", rec.desired_replicas, " held at ", current,
+                               " by the ", Seconds(config_.cooldown_up),
+                               " scale-up cooldown (last scale-up ",
+                               Seconds(in.now - *last_scale_up_), " ago)");
+    rec.reason = "CooldownUp";
+    rec.desired_replicas = current;
+  } else if (rec.desired_replicas < current && current <= max && last_scale_down_ &&
+             in.now - *last_scale_down_ < config_.cooldown_down) {
+    rec.message = absl::StrCat("scale-down to ", rec.desired_replicas, " held at ", current,
+                               " by the ", Seconds(config_.cooldown_down),
+                               " scale-down cooldown (last scale-down ",
+                               Seconds(in.now - *last_scale_down_), " ago)");
+    rec.reason = "CooldownDown";
+    rec.desired_replicas = current;
+  }
+}
+
+void GuardedPolicy::RecordScale(absl::Time now, int32_t from, int32_t to) {
+  if (to > from) last_scale_up_ = now;
+  if (to < from) last_scale_down_ = now;
+  algorithm_->RecordScale(now, from, to);
+}
+
+}  // namespace limiar::policy

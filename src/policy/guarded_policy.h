@@ -1,0 +1,47 @@
+// Limiar's additions around an anchor algorithm (hpa or kpa), all off by default:
+//   - schedules narrow [min, max] for their window before the algorithm runs;
+//   - missing or failed metrics never cause a scale-down (only the bounds can lower it);
+//   - after `fallback.failure_threshold` consecutive evaluations without any usable metric,
+//     the fallback replica count applies (KEDA's fallback and its four behaviours);
+//   - per-direction cooldowns: no scale-up within `cooldown_up` of the last scale-up, no
+//     scale-down within `cooldown_down` of the last scale-down (AWS style). Bounds still
+//     apply during a cooldown: a schedule floor is reached at once.
+// Deterministic and clock-free like every Policy.
+#ifndef LIMIAR_POLICY_GUARDED_POLICY_H_
+#define LIMIAR_POLICY_GUARDED_POLICY_H_
+
+#include <memory>
+#include <optional>
+
+#include "src/policy/policy.h"
+#include "src/policy/policy_config.h"
+
+namespace limiar::policy {
+
+class GuardedPolicy final : public Policy {
+ public:
+  GuardedPolicy(const TargetPolicy& config, std::unique_ptr<Policy> algorithm);
+
+  // Uses config bounds narrowed by schedules; `in.min_replicas`/`in.max_replicas` are
+  // ignored on the way in and set for the algorithm.
+  absl::StatusOr<Recommendation> Recommend(const PolicyInput& in) override;
+  void RecordScale(absl::Time now, int32_t from, int32_t to) override;
+
+  int32_t consecutive_failures() const { return consecutive_failures_; }
+
+ private:
+  void ApplyFallback(const PolicyInput& in, Recommendation& rec) const;
+  void HoldForCooldown(const PolicyInput& in, int32_t min, int32_t max,
+                       Recommendation& rec) const;
+
+  const TargetPolicy config_;
+  std::unique_ptr<Policy> algorithm_;
+  PolicyInput bounded_;  // reused per call to avoid copying metric vectors' capacity
+  int32_t consecutive_failures_ = 0;
+  std::optional<absl::Time> last_scale_up_;
+  std::optional<absl::Time> last_scale_down_;
+};
+
+}  // namespace limiar::policy
+
+#endif  // LIMIAR_POLICY_GUARDED_POLICY_H_

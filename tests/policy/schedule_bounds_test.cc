@@ -1,0 +1,56 @@
+#include "src/policy/schedule_bounds.h"
+
+#include <gtest/gtest.h>
+
+namespace limiar::policy {
+namespace {
+
+const absl::Time kSale = absl::FromUnixSeconds(1795766400);  // 2026-11-27T00:00:00Z
+
+TargetPolicy WithSchedules(std::vector<Schedule> schedules) {
+  TargetPolicy t;
+  t.target = "storefront";
+  t.min_replicas = 2;
+  t.max_replicas = 30;
+  t.schedules = std::move(schedules);
+  return t;
+}
+
+TEST(ScheduleBoundsTest, NoScheduleGivesConfigBounds) {
+  const EffectiveBounds b = BoundsAt(WithSchedules({}), kSale);
+  EXPECT_EQ(b.min_replicas, 2);
+  EXPECT_EQ(b.max_replicas, 30);
+  EXPECT_EQ(b.floor_schedule, nullptr);
+}
+
+TEST(ScheduleBoundsTest, FloorAppliesOnHalfOpenWindow) {
+  const TargetPolicy t = WithSchedules({{"black-friday", kSale, absl::Hours(6), 20, {}}});
+  EXPECT_EQ(BoundsAt(t, kSale - absl::Seconds(1)).min_replicas, 2);
+  EXPECT_EQ(BoundsAt(t, kSale).min_replicas, 20);
+  EXPECT_EQ(BoundsAt(t, kSale).floor_schedule->name, "black-friday");
+  EXPECT_EQ(BoundsAt(t, kSale + absl::Hours(6) - absl::Seconds(1)).min_replicas, 20);
+  EXPECT_EQ(BoundsAt(t, kSale + absl::Hours(6)).min_replicas, 2);
+}
+
+TEST(ScheduleBoundsTest, HighestFloorAndLowestCeilingWin) {
+  const TargetPolicy t = WithSchedules({{"a", kSale, absl::Hours(2), 10, 25},
+                                        {"b", kSale, absl::Hours(1), 15, 28},
+                                        {"night", kSale, absl::Hours(3), {}, 22}});
+  const EffectiveBounds b = BoundsAt(t, kSale + absl::Minutes(30));
+  EXPECT_EQ(b.min_replicas, 15);
+  EXPECT_EQ(b.floor_schedule->name, "b");
+  EXPECT_EQ(b.max_replicas, 22);
+  EXPECT_EQ(b.ceiling_schedule->name, "night");
+}
+
+TEST(ScheduleBoundsTest, FloorBeatsConflictingCeiling) {
+  const TargetPolicy t =
+      WithSchedules({{"sale", kSale, absl::Hours(1), 20, {}}, {"cap", kSale, absl::Hours(1), {}, 5}});
+  const EffectiveBounds b = BoundsAt(t, kSale);
+  EXPECT_EQ(b.min_replicas, 20);
+  EXPECT_EQ(b.max_replicas, 20);
+  EXPECT_EQ(b.ceiling_schedule, nullptr);
+}
+
+}  // namespace
+}  // namespace limiar::policy

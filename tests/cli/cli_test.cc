@@ -1,0 +1,119 @@
+// The `limiar` binary as a user runs it: exit codes 0 ok / 1 failure / 2 usage, and the
+// shape of what each subcommand prints.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+struct Run {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+Run Limiar(const std::string& args) {
+  const std::string cmd = std::string(LIMIAR_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  Run run{-1, ""};
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) run.output.append(buf.data(), n);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string Shared() {
+  const char* dir = std::getenv("LIMIAR_SHARED_DIR");
+  return dir == nullptr ? "../shared" : dir;
+}
+
+bool HaveShared() { return std::filesystem::exists(Shared() + "/conformance/SCHEMA.md"); }
+
+std::string TempFile(const std::string& name, const std::string& text) {
+  const std::string path = (std::filesystem::temp_directory_path() / name).string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(CliTest, HelpOnEverySubcommandExitsZero) {
+  for (const char* args : {"--help", "policy --help", "conformance --help", "demo --help"}) {
+    const Run r = Limiar(args);
+    EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find("Usage"), std::string::npos) << args;
+  }
+}
+
+TEST(CliTest, UsageErrorsExitTwo) {
+  for (const char* args : {"", "frobnicate", "policy", "policy --blueprint", "conformance",
+                           "conformance /no/such/file.json", "policy --blueprint x --bogus"}) {
+    const Run r = Limiar(args);
+    EXPECT_EQ(r.exit_code, 2) << "limiar " << args << "\n" << r.output;
+  }
+}
+
+TEST(CliTest, InvalidBlueprintExitsOneAndNamesThePath) {
+  const std::string path = TempFile("limiar_cli_bad.json", R"({"nome": "x", "recursos": [
+    {"tipo": "compute", "nome": "web", "config": {"replicas_min": 2, "replicas_max": 4}},
+    {"tipo": "autoscale", "nome": "s", "config": {"alvo_recurso_id": "web", "metrica": "cpu", "limiar": 170}}]})");
+  const Run r = Limiar("policy --blueprint " + path);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("recursos[1].config.limiar"), std::string::npos) << r.output;
+}
+
+TEST(CliTest, PolicyPrintsEveryManagedTarget) {
+  if (!HaveShared()) GTEST_SKIP() << "../shared is absent: skipping the shared-blueprint check";
+  const Run r = Limiar("policy --blueprint " + Shared() + "/blueprints/ecommerce-high-traffic.json");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("storefront"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("65"), std::string::npos) << r.output;
+  const Run none =
+      Limiar("policy --blueprint " + Shared() + "/blueprints/multi-region-active-active.json");
+  EXPECT_EQ(none.exit_code, 0) << none.output;
+  EXPECT_NE(none.output.find("no autoscale"), std::string::npos) << none.output;
+}
+
+TEST(CliTest, ConformanceOverSharedCasesAllPass) {
+  if (!HaveShared()) GTEST_SKIP() << "../shared is absent: skipping the conformance suite";
+  const std::string dir = Shared() + "/conformance/";
+  const Run r = Limiar("conformance " + dir + "hpa_replica_calc.json " + dir +
+                       "hpa_behavior.json " + dir + "knative_kpa.json");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(" passed, 0 failed\n"), std::string::npos) << r.output;
+}
+
+TEST(CliTest, ConformanceReportsAWrongExpectationWithItsId) {
+  // A real upstream case (3 pods at 50 % of a 30 % target -> 5) with a wrong expectation.
+  const std::string path = TempFile("limiar_cli_case.json", R"([{
+    "id": "wrong-001", "kind": "resource_utilization", "name": "deliberately wrong",
+    "input": {"metric_source": "resource", "resource": "cpu", "container": null,
+      "current_replicas": 3, "target": {"type": "Utilization", "average_utilization": 30},
+      "tolerance": {"scale_down": 0.1, "scale_up": 0.1},
+      "pods": [
+        {"name": "p0", "phase": "Running", "ready": true, "cpu_warmup": false, "deleting": false, "request_milli": 2000, "metric_milli": 600},
+        {"name": "p1", "phase": "Running", "ready": true, "cpu_warmup": false, "deleting": false, "request_milli": 2000, "metric_milli": 1000},
+        {"name": "p2", "phase": "Running", "ready": true, "cpu_warmup": false, "deleting": false, "request_milli": 2000, "metric_milli": 1400}]},
+    "expect": {"desired_replicas": 6}, "requires": []}])");
+  const Run r = Limiar("conformance " + path);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("FAIL wrong-001"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("0 passed, 1 failed"), std::string::npos) << r.output;
+}
+
+TEST(CliTest, DemoShowsDecisionsWithReasons) {
+  if (!HaveShared()) GTEST_SKIP() << "../shared is absent: the demo reads the seed blueprint";
+  const Run r = Limiar("demo --blueprint " + Shared() + "/blueprints/ecommerce-high-traffic.json");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("storefront"), std::string::npos);
+  // The 10x spike asks for more than replicas_max 8.
+  EXPECT_NE(r.output.find("TooManyReplicas"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("scale-ups"), std::string::npos) << r.output;
+}
+
+}  // namespace

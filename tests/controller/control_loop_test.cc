@@ -1,0 +1,191 @@
+#include "src/controller/control_loop.h"
+
+#include <gtest/gtest.h>
+
+#include "src/metrics/latest_sample_source.h"
+#include "tests/fakes/fake_actuator.h"
+
+namespace limiar::controller {
+namespace {
+
+using ::limiar::testing::FakeActuator;
+using policy::MetricType;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1795766400);
+
+policy::TargetPolicy Storefront() {
+  policy::TargetPolicy t;
+  t.target = "storefront";
+  t.min_replicas = 2;
+  t.max_replicas = 8;
+  t.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
+  return t;
+}
+
+class RecordingSink final : public DecisionSink {
+ public:
+  std::vector<Decision> decisions;
+  void OnDecision(const Decision& d) override { decisions.push_back(d); }
+};
+
+class ControlLoopTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    actuator_.state["storefront"] = {2, 2};
+    actuator_.state["checkout"] = {2, 2};
+  }
+  // Every listed replica of `target` reports `per_replica` requests/s at `now`.
+  void Load(const std::string& target, int replicas, double per_replica, absl::Time now) {
+    for (int i = 0; i < replicas; ++i) {
+      policy::ReplicaSample s;
+      s.replica_id = target + "-" + std::to_string(i);
+      s.start_time = kT0 - absl::Hours(1);
+      s.ready_transition = kT0 - absl::Hours(1);
+      s.value = per_replica;
+      s.sample_time = now;
+      source_.Record(target, MetricType::kRequests, s);
+    }
+  }
+  std::unique_ptr<ControlLoop> Make(std::vector<policy::TargetPolicy> targets) {
+    absl::StatusOr<std::unique_ptr<ControlLoop>> loop =
+        ControlLoop::Create(std::move(targets), &source_, &actuator_, &sink_);
+    EXPECT_TRUE(loop.ok()) << loop.status();
+    return *std::move(loop);
+  }
+
+  metrics::LatestSampleSource source_{absl::Minutes(2)};
+  FakeActuator actuator_;
+  RecordingSink sink_;
+};
+
+TEST_F(ControlLoopTest, ScalesUpAndExplains) {
+  auto loop = Make({Storefront()});
+  Load("storefront", 2, 130, kT0);  // 200 % of the 65 req/s target
+  ASSERT_TRUE(loop->Tick(kT0).ok());
+  ASSERT_EQ(actuator_.calls.size(), 1u);
+  EXPECT_EQ(actuator_.calls[0].second, 4);
+  const Decision* d = loop->LastDecision("storefront");
+  ASSERT_NE(d, nullptr);
+  EXPECT_TRUE(d->actuated);
+  EXPECT_EQ(d->current_replicas, 2);
+  EXPECT_EQ(d->desired_replicas, 4);
+  EXPECT_FALSE(d->recommendation.reason.empty());
+  EXPECT_FALSE(d->recommendation.message.empty());
+  EXPECT_EQ(loop->stats().scale_events, 1);
+  ASSERT_EQ(sink_.decisions.size(), 1u);
+}
+
+TEST_F(ControlLoopTest, DryRunDecidesButDoesNotActuate) {
+  policy::TargetPolicy t = Storefront();
+  t.mode = policy::Mode::kDryRun;
+  auto loop = Make({t});
+  Load("storefront", 2, 130, kT0);
+  ASSERT_TRUE(loop->Tick(kT0).ok());
+  EXPECT_TRUE(actuator_.calls.empty());
+  const Decision* d = loop->LastDecision("storefront");
+  EXPECT_EQ(d->desired_replicas, 4);
+  EXPECT_FALSE(d->actuated);
+  EXPECT_EQ(d->actuation_note, "dry-run: not actuated");
+}
+
+TEST_F(ControlLoopTest, PausedHoldsWithoutEvaluatingAndModeSwitchesAtRunTime) {
+  auto loop = Make({Storefront()});
+  ASSERT_TRUE(loop->SetMode("storefront", policy::Mode::kPaused).ok());
+  Load("storefront", 2, 130, kT0);
+  ASSERT_TRUE(loop->Tick(kT0).ok());
+  EXPECT_TRUE(actuator_.calls.empty());
+  EXPECT_EQ(loop->LastDecision("storefront")->recommendation.reason, "Paused");
+  EXPECT_EQ(loop->stats().evaluations, 0);
+
+  ASSERT_TRUE(loop->SetMode("storefront", policy::Mode::kEnforce).ok());
+  ASSERT_TRUE(loop->Tick(kT0 + absl::Seconds(15)).ok());
+  EXPECT_EQ(actuator_.calls.size(), 1u);
+  EXPECT_EQ(loop->SetMode("nope", policy::Mode::kPaused).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ControlLoopTest, FailedActuationIsReportedAndDesiredStateResent) {
+  auto loop = Make({Storefront()});
+  Load("storefront", 2, 130, kT0);
+  actuator_.fail_set = absl::UnavailableError("connection refused");
+  ASSERT_TRUE(loop->Tick(kT0).ok());
+  const Decision* d = loop->LastDecision("storefront");
+  EXPECT_FALSE(d->actuated);
+  EXPECT_NE(d->actuation_note.find("connection refused"), std::string::npos);
+  EXPECT_EQ(loop->stats().actuation_failures, 1);
+
+  actuator_.fail_set = absl::OkStatus();
+  Load("storefront", 2, 130, kT0 + absl::Seconds(15));
+  ASSERT_TRUE(loop->Tick(kT0 + absl::Seconds(15)).ok());
+  ASSERT_EQ(actuator_.calls.size(), 2u);
+  EXPECT_EQ(actuator_.calls[1].second, 4);  // the same desired count, not 2 + 2 + 2
+  EXPECT_EQ(actuator_.state["storefront"].spec_replicas, 4);
+}
+
+TEST_F(ControlLoopTest, NoSamplesNeverScaleDown) {
+  actuator_.state["storefront"] = {6, 6};
+  auto loop = Make({Storefront()});
+  ASSERT_TRUE(loop->Tick(kT0).ok());
+  EXPECT_TRUE(actuator_.calls.empty());
+  const Decision* d = loop->LastDecision("storefront");
+  EXPECT_EQ(d->desired_replicas, 6);
+  EXPECT_FALSE(d->recommendation.scaling_active);
+}
+
+TEST_F(ControlLoopTest, StaleSamplesAreMissingNotZero) {
+  actuator_.state["storefront"] = {4, 4};
+  auto loop = Make({Storefront()});
+  Load("storefront", 4, 10, kT0);  // very low load, but 10 minutes old at tick time
+  ASSERT_TRUE(loop->Tick(kT0 + absl::Minutes(10)).ok());
+  EXPECT_TRUE(actuator_.calls.empty());
+  EXPECT_EQ(loop->LastDecision("storefront")->desired_replicas, 4);
+}
+
+TEST_F(ControlLoopTest, OneUnobservableTargetDoesNotStopTheOthers) {
+  policy::TargetPolicy checkout = Storefront();
+  checkout.target = "checkout";
+  actuator_.state.erase("checkout");  // the platform does not know it
+  auto loop = Make({checkout, Storefront()});
+  Load("storefront", 2, 130, kT0);
+  ASSERT_TRUE(loop->Tick(kT0).ok());
+  EXPECT_EQ(loop->LastDecision("checkout")->recommendation.reason, "ObserveFailed");
+  EXPECT_EQ(loop->LastDecision("storefront")->desired_replicas, 4);
+  EXPECT_EQ(loop->stats().observe_failures, 1);
+}
+
+TEST_F(ControlLoopTest, TickTargetEvaluatesOnlyThatTarget) {
+  policy::TargetPolicy checkout = Storefront();
+  checkout.target = "checkout";
+  auto loop = Make({checkout, Storefront()});
+  Load("storefront", 2, 130, kT0);
+  ASSERT_TRUE(loop->TickTarget(kT0, "storefront").ok());
+  EXPECT_EQ(loop->LastDecision("checkout"), nullptr);
+  EXPECT_NE(loop->LastDecision("storefront"), nullptr);
+  EXPECT_EQ(loop->TickTarget(kT0, "nope").code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ControlLoopTest, ScaleDownWaitsForTheStabilizationWindow) {
+  actuator_.state["storefront"] = {8, 8};
+  auto loop = Make({Storefront()});
+  for (int i = 0; i <= 20; ++i) {
+    const absl::Time now = kT0 + absl::Seconds(15 * i);
+    Load("storefront", 8, 65, now);  // at target: stays at 8
+    ASSERT_TRUE(loop->Tick(now).ok());
+  }
+  EXPECT_TRUE(actuator_.calls.empty());
+  const absl::Time drop = kT0 + absl::Seconds(315);
+  for (int i = 0; i <= 20; ++i) {
+    const absl::Time now = drop + absl::Seconds(15 * i);
+    Load("storefront", 8, 16, now);  // a quarter of target: 2 replicas would do
+    ASSERT_TRUE(loop->Tick(now).ok());
+    // The last recommendation of 8 was made at drop - 15s; it holds for the 300 s window
+    // (a recommendation exactly 300 s old is outside it, as in HPA).
+    if (now - (drop - absl::Seconds(15)) < absl::Seconds(300)) {
+      EXPECT_TRUE(actuator_.calls.empty()) << "scaled down " << (now - drop) << " after the drop";
+    }
+  }
+  ASSERT_FALSE(actuator_.calls.empty());
+  EXPECT_EQ(actuator_.calls.back().second, 2);
+}
+
+}  // namespace
+}  // namespace limiar::controller

@@ -4,8 +4,8 @@
 
 namespace limiar::cli {
 
-int RunConformanceCommand(const std::vector<std::string>& files, bool verbose,
-                          std::ostream& out, std::ostream& err) {
+int RunConformanceCommand(const std::vector<std::string>& files, bool verbose, std::ostream& out,
+                          std::ostream& err) {
   int passed = 0;
   int failed = 0;
   bool unreadable = false;

@@ -46,10 +46,9 @@ class TablePrinter final : public controller::DecisionSink {
   void OnDecision(const controller::Decision& d) override {
     const double per_replica = d.ready_replicas > 0 ? demand_ / d.ready_replicas : 0;
     out_ << absl::StrFormat("%5ds %8.0f %5d %5d %9.1f %7d  %-19s %s\n",
-                            absl::ToInt64Seconds(d.time - origin_), demand_,
-                            d.current_replicas, d.ready_replicas, per_replica,
-                            d.desired_replicas, d.recommendation.reason,
-                            d.recommendation.message);
+                            absl::ToInt64Seconds(d.time - origin_), demand_, d.current_replicas,
+                            d.ready_replicas, per_replica, d.desired_replicas,
+                            d.recommendation.reason, d.recommendation.message);
     max_desired_ = std::max(max_desired_, d.desired_replicas);
     if (d.actuated) (d.desired_replicas > d.current_replicas ? ups_ : downs_)++;
   }
@@ -84,8 +83,9 @@ int RunDemoCommand(const DemoOptions& options, std::ostream& out, std::ostream& 
   }
   auto chosen = loaded->targets.begin();
   if (!options.target.empty()) {
-    chosen = std::find_if(loaded->targets.begin(), loaded->targets.end(),
-                          [&](const policy::TargetPolicy& t) { return t.target == options.target; });
+    chosen =
+        std::find_if(loaded->targets.begin(), loaded->targets.end(),
+                     [&](const policy::TargetPolicy& t) { return t.target == options.target; });
     if (chosen == loaded->targets.end()) {
       err << "error: --target " << options.target << ": no managed target of that name in "
           << options.blueprint_path << "\n";

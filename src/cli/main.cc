@@ -42,8 +42,9 @@ int main(int argc, char** argv) {
 
   limiar::cli::DemoOptions demo_options;
   CLI::App* demo = app.add_subcommand(
-      "demo", "Replay a short built-in flash-sale metric sequence through the control loop "
-              "and show each decision and why");
+      "demo",
+      "Replay a short built-in flash-sale metric sequence through the control loop "
+      "and show each decision and why");
   demo->add_option("--blueprint,-b", demo_options.blueprint_path,
                    "Blueprint to load (default: the e-commerce seed blueprint)")
       ->capture_default_str();

@@ -12,9 +12,9 @@
 #define LIMIAR_CONCAT_(a, b) LIMIAR_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                    \
-  do {                                           \
-    const ::absl::Status limiar_status_ = (expr); \
+#define RETURN_IF_ERROR(expr)                        \
+  do {                                               \
+    const ::absl::Status limiar_status_ = (expr);    \
     if (!limiar_status_.ok()) return limiar_status_; \
   } while (0)
 
@@ -23,8 +23,8 @@
   LIMIAR_ASSIGN_OR_RETURN_IMPL_(LIMIAR_CONCAT_(limiar_statusor_, __LINE__), lhs, rexpr)
 
 #define LIMIAR_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                                 \
-  if (!statusor.ok()) return std::move(statusor).status(); \
+  auto statusor = (rexpr);                                  \
+  if (!statusor.ok()) return std::move(statusor).status();  \
   lhs = std::move(statusor).value()
 
 #endif  // LIMIAR_COMMON_STATUS_MACROS_H_

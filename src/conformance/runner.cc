@@ -9,9 +9,8 @@ namespace {
 
 bool IsHpaReplicaCalcKind(const std::string& kind) {
   return kind == "resource_utilization" || kind == "container_resource_utilization" ||
-         kind == "pods_average_value" || kind == "object_value" ||
-         kind == "object_average_value" || kind == "external_value" ||
-         kind == "external_average_value" || kind == "pod_grouping";
+         kind == "pods_average_value" || kind == "object_value" || kind == "object_average_value" ||
+         kind == "external_value" || kind == "external_average_value" || kind == "pod_grouping";
 }
 
 bool IsHpaBehaviorKind(const std::string& kind) {

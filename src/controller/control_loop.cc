@@ -22,9 +22,9 @@ absl::StatusOr<std::unique_ptr<ControlLoop>> ControlLoop::Create(
       new ControlLoop(std::move(targets), std::move(managed), metrics, actuator, sink));
 }
 
-ControlLoop::ControlLoop(std::vector<policy::TargetPolicy> targets,
-                         std::vector<Managed> managed, metrics::MetricSource* metrics,
-                         actuator::Actuator* actuator, DecisionSink* sink)
+ControlLoop::ControlLoop(std::vector<policy::TargetPolicy> targets, std::vector<Managed> managed,
+                         metrics::MetricSource* metrics, actuator::Actuator* actuator,
+                         DecisionSink* sink)
     : targets_(std::move(targets)),
       managed_(std::move(managed)),
       metrics_(metrics),
@@ -82,8 +82,8 @@ bool ControlLoop::Evaluate(absl::Time now, size_t index) {
     ++stats_.observe_failures;
     d.recommendation = policy::Recommendation{};
     d.recommendation.reason = "ObserveFailed";
-    d.recommendation.message = absl::StrCat("cannot read the target's scale: ",
-                                            scale.status().message());
+    d.recommendation.message =
+        absl::StrCat("cannot read the target's scale: ", scale.status().message());
     d.desired_replicas = d.current_replicas;
     if (sink_ != nullptr) sink_->OnDecision(d);
     return false;

@@ -26,8 +26,8 @@ struct LoopStats {
   int64_t ticks = 0;
   int64_t evaluations = 0;
   int64_t scale_events = 0;
-  int64_t observe_failures = 0;   // actuator or metric source could not observe a target
-  int64_t policy_failures = 0;    // the policy returned an error
+  int64_t observe_failures = 0;  // actuator or metric source could not observe a target
+  int64_t policy_failures = 0;   // the policy returned an error
   int64_t actuation_failures = 0;
   int64_t skipped_paused = 0;
 };

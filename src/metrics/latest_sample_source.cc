@@ -9,8 +9,7 @@ void LatestSampleSource::Record(const std::string& target, policy::MetricType me
   if (slot.replica_id.empty() || sample.sample_time >= slot.sample_time) slot = sample;
 }
 
-void LatestSampleSource::RemoveReplica(const std::string& target,
-                                       const std::string& replica_id) {
+void LatestSampleSource::RemoveReplica(const std::string& target, const std::string& replica_id) {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [key, replicas] : series_) {
     if (std::get<0>(key) == target) replicas.erase(replica_id);

@@ -10,9 +10,7 @@
 namespace limiar::policy {
 namespace {
 
-std::string Seconds(absl::Duration d) {
-  return absl::StrCat(absl::ToInt64Seconds(d), "s");
-}
+std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToInt64Seconds(d), "s"); }
 
 }  // namespace
 
@@ -50,21 +48,21 @@ absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
   if (bounds.floor_schedule && rec.desired_replicas == bounds.min_replicas &&
       rec.proposed_replicas < bounds.min_replicas) {
     rec.reason = "ScheduleFloor";
-    rec.message = absl::StrFormat("schedule \"%s\" holds at least %d replicas until %s",
-                                  bounds.floor_schedule->name, bounds.min_replicas,
-                                  absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
-                                                   bounds.floor_schedule->start +
-                                                       bounds.floor_schedule->duration,
-                                                   absl::UTCTimeZone()));
+    rec.message = absl::StrFormat(
+        "schedule \"%s\" holds at least %d replicas until %s", bounds.floor_schedule->name,
+        bounds.min_replicas,
+        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                         bounds.floor_schedule->start + bounds.floor_schedule->duration,
+                         absl::UTCTimeZone()));
   } else if (bounds.ceiling_schedule && rec.desired_replicas == bounds.max_replicas &&
              rec.proposed_replicas > bounds.max_replicas) {
     rec.reason = "ScheduleCeiling";
-    rec.message = absl::StrFormat("schedule \"%s\" caps replicas at %d until %s",
-                                  bounds.ceiling_schedule->name, bounds.max_replicas,
-                                  absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
-                                                   bounds.ceiling_schedule->start +
-                                                       bounds.ceiling_schedule->duration,
-                                                   absl::UTCTimeZone()));
+    rec.message = absl::StrFormat(
+        "schedule \"%s\" caps replicas at %d until %s", bounds.ceiling_schedule->name,
+        bounds.max_replicas,
+        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                         bounds.ceiling_schedule->start + bounds.ceiling_schedule->duration,
+                         absl::UTCTimeZone()));
   }
   return rec;
 }
@@ -99,18 +97,18 @@ void GuardedPolicy::HoldForCooldown(const PolicyInput& in, int32_t min, int32_t 
   const int32_t current = in.current_replicas;
   if (rec.desired_replicas > current && current >= min && last_scale_up_ &&
       in.now - *last_scale_up_ < config_.cooldown_up) {
-    rec.message = absl::StrCat("scale-up to ", rec.desired_replicas, " held at ", current,
-                               " by the ", Seconds(config_.cooldown_up),
-                               " scale-up cooldown (last scale-up ",
-                               Seconds(in.now - *last_scale_up_), " ago)");
+    rec.message =
+        absl::StrCat("scale-up to ", rec.desired_replicas, " held at ", current, " by the ",
+                     Seconds(config_.cooldown_up), " scale-up cooldown (last scale-up ",
+                     Seconds(in.now - *last_scale_up_), " ago)");
     rec.reason = "CooldownUp";
     rec.desired_replicas = current;
   } else if (rec.desired_replicas < current && current <= max && last_scale_down_ &&
              in.now - *last_scale_down_ < config_.cooldown_down) {
-    rec.message = absl::StrCat("scale-down to ", rec.desired_replicas, " held at ", current,
-                               " by the ", Seconds(config_.cooldown_down),
-                               " scale-down cooldown (last scale-down ",
-                               Seconds(in.now - *last_scale_down_), " ago)");
+    rec.message =
+        absl::StrCat("scale-down to ", rec.desired_replicas, " held at ", current, " by the ",
+                     Seconds(config_.cooldown_down), " scale-down cooldown (last scale-down ",
+                     Seconds(in.now - *last_scale_down_), " ago)");
     rec.reason = "CooldownDown";
     rec.desired_replicas = current;
   }

@@ -31,8 +31,7 @@ class GuardedPolicy final : public Policy {
 
  private:
   void ApplyFallback(const PolicyInput& in, Recommendation& rec) const;
-  void HoldForCooldown(const PolicyInput& in, int32_t min, int32_t max,
-                       Recommendation& rec) const;
+  void HoldForCooldown(const PolicyInput& in, int32_t min, int32_t max, Recommendation& rec) const;
 
   const TargetPolicy config_;
   std::unique_ptr<Policy> algorithm_;

@@ -13,9 +13,9 @@ absl::StatusOr<std::unique_ptr<Policy>> CreatePolicy(const TargetPolicy& config)
         absl::StrCat("target \"", config.target, "\": no metric to scale on"));
   }
   if (config.min_replicas < 0 || config.min_replicas > config.max_replicas) {
-    return absl::InvalidArgumentError(absl::StrCat("target \"", config.target,
-                                                   "\": replicas_min ", config.min_replicas,
-                                                   " > replicas_max ", config.max_replicas));
+    return absl::InvalidArgumentError(absl::StrCat("target \"", config.target, "\": replicas_min ",
+                                                   config.min_replicas, " > replicas_max ",
+                                                   config.max_replicas));
   }
   std::unique_ptr<Policy> algorithm;
   switch (config.algorithm) {

@@ -69,7 +69,8 @@ TEST(CliTest, InvalidBlueprintExitsOneAndNamesThePath) {
 
 TEST(CliTest, PolicyPrintsEveryManagedTarget) {
   if (!HaveShared()) GTEST_SKIP() << "../shared is absent: skipping the shared-blueprint check";
-  const Run r = Limiar("policy --blueprint " + Shared() + "/blueprints/ecommerce-high-traffic.json");
+  const Run r =
+      Limiar("policy --blueprint " + Shared() + "/blueprints/ecommerce-high-traffic.json");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("storefront"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("65"), std::string::npos) << r.output;

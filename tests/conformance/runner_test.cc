@@ -28,8 +28,8 @@ TEST(ConformanceRunnerTest, NonArrayIsRejected) {
 }
 
 TEST(ConformanceRunnerTest, BadCasesFailIndividuallyAndTheRestRun) {
-  absl::StatusOr<std::vector<CaseOutcome>> r = RunConformanceFile(
-      Write("c3.json", R"([42, {"id": "x-1", "kind": "no_such_kind"},
+  absl::StatusOr<std::vector<CaseOutcome>> r =
+      RunConformanceFile(Write("c3.json", R"([42, {"id": "x-1", "kind": "no_such_kind"},
                            {"id": "x-2", "kind": "legacy_clamp", "input": {"current_replicas": "five"}}])"));
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->size(), 3u);

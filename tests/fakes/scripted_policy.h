@@ -12,7 +12,7 @@ namespace limiar::testing {
 class ScriptedPolicy final : public policy::Policy {
  public:
   struct Shared {
-    policy::Recommendation next;        // returned by the next Recommend
+    policy::Recommendation next;            // returned by the next Recommend
     std::vector<policy::PolicyInput> seen;  // every input received
     std::vector<std::pair<int32_t, int32_t>> scales;
   };

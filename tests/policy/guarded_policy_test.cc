@@ -114,9 +114,10 @@ TEST_F(GuardedPolicyTest, FallbackBehaviours) {
     int32_t current;
     int32_t want;
   };
-  for (const Case& c : {Case{FallbackBehavior::kStatic, 4, 6}, Case{FallbackBehavior::kCurrentReplicas, 4, 4},
-                        Case{FallbackBehavior::kIfHigher, 8, 8}, Case{FallbackBehavior::kIfHigher, 4, 6},
-                        Case{FallbackBehavior::kIfLower, 8, 6}, Case{FallbackBehavior::kIfLower, 4, 4}}) {
+  for (const Case& c :
+       {Case{FallbackBehavior::kStatic, 4, 6}, Case{FallbackBehavior::kCurrentReplicas, 4, 4},
+        Case{FallbackBehavior::kIfHigher, 8, 8}, Case{FallbackBehavior::kIfHigher, 4, 6},
+        Case{FallbackBehavior::kIfLower, 8, 6}, Case{FallbackBehavior::kIfLower, 4, 4}}) {
     config_.fallback = Fallback{1, 6, c.behavior};
     GuardedPolicy p = Make();
     Propose(c.current, /*active=*/false);

@@ -44,8 +44,8 @@ TEST(ScheduleBoundsTest, HighestFloorAndLowestCeilingWin) {
 }
 
 TEST(ScheduleBoundsTest, FloorBeatsConflictingCeiling) {
-  const TargetPolicy t =
-      WithSchedules({{"sale", kSale, absl::Hours(1), 20, {}}, {"cap", kSale, absl::Hours(1), {}, 5}});
+  const TargetPolicy t = WithSchedules(
+      {{"sale", kSale, absl::Hours(1), 20, {}}, {"cap", kSale, absl::Hours(1), {}, 5}});
   const EffectiveBounds b = BoundsAt(t, kSale);
   EXPECT_EQ(b.min_replicas, 20);
   EXPECT_EQ(b.max_replicas, 20);

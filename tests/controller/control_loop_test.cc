@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "src/metrics/latest_sample_source.h"
+#include "src/metrics/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
 
 namespace limiar::controller {
@@ -37,13 +37,15 @@ class ControlLoopTest : public ::testing::Test {
   // Every listed replica of `target` reports `per_replica` requests/s at `now`.
   void Load(const std::string& target, int replicas, double per_replica, absl::Time now) {
     for (int i = 0; i < replicas; ++i) {
-      policy::ReplicaSample s;
+      metrics::Sample s;
+      s.target = target;
+      s.metric = MetricType::kRequests;
       s.replica_id = target + "-" + std::to_string(i);
       s.start_time = kT0 - absl::Hours(1);
       s.ready_transition = kT0 - absl::Hours(1);
       s.value = per_replica;
-      s.sample_time = now;
-      source_.Record(target, MetricType::kRequests, s);
+      s.time = now;
+      ASSERT_TRUE(source_.Add(s).ok());
     }
   }
   std::unique_ptr<ControlLoop> Make(std::vector<policy::TargetPolicy> targets) {
@@ -53,7 +55,11 @@ class ControlLoopTest : public ::testing::Test {
     return *std::move(loop);
   }
 
-  metrics::LatestSampleSource source_{absl::Minutes(2)};
+  metrics::SampleStore source_{[] {
+    metrics::SampleStoreOptions o;
+    o.metric_window = absl::Seconds(15);  // one tick: each tick sees only its own load
+    return o;
+  }()};
   FakeActuator actuator_;
   RecordingSink sink_;
 };

@@ -1,0 +1,172 @@
+#include "src/metrics/sample_store.h"
+
+#include <algorithm>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
+
+namespace limiar::metrics {
+namespace {
+
+size_t MetricIndex(policy::MetricType m) { return static_cast<size_t>(m); }
+
+// Knative's panic window: a percentage of the stable window, at least one second.
+absl::Duration PanicWindow(const policy::KpaConfig& kpa) {
+  const absl::Duration w = kpa.stable_window * (kpa.panic_window_percentage / 100.0);
+  return std::max(w, absl::Seconds(1));
+}
+
+}  // namespace
+
+SampleStore::SampleStore(SampleStoreOptions options) : options_(options) {}
+
+SampleStore::Shard& SampleStore::ShardFor(const std::string& target) {
+  return shards_[absl::Hash<std::string>{}(target) % kShards];
+}
+
+void SampleStore::Trim(Series& s, absl::Time newest) const {
+  const absl::Time cutoff = newest - options_.retention;
+  auto first_kept = std::find_if(s.points.begin(), s.points.end(),
+                                 [&](const Point& p) { return p.time > cutoff; });
+  if (s.points.size() - (first_kept - s.points.begin()) > options_.max_points_per_series) {
+    first_kept = s.points.end() - options_.max_points_per_series;
+  }
+  s.points.erase(s.points.begin(), first_kept);
+}
+
+absl::Status SampleStore::Add(const Sample& sample) {
+  Shard& shard = ShardFor(sample.target);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto& replicas = shard.targets[sample.target].by_metric[MetricIndex(sample.metric)];
+  auto it = replicas.find(sample.replica_id);
+  if (it == replicas.end()) {
+    if (series_count_.load(std::memory_order_relaxed) >= options_.max_series) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("sample store full: ", options_.max_series,
+                       " series; raise the series limit or drop unused replicas"));
+    }
+    it = replicas.emplace(sample.replica_id, Series{}).first;
+    series_count_.fetch_add(1, std::memory_order_relaxed);
+  }
+  Series& s = it->second;
+  if (sample.start_time != absl::InfinitePast()) s.start_time = sample.start_time;
+  if (sample.ready_transition != absl::InfinitePast()) {
+    s.ready_transition = sample.ready_transition;
+  } else if (sample.ready != s.ready && !s.points.empty()) {
+    // The sender did not say when readiness changed: the first sample that shows the
+    // change is the best evidence there is.
+    s.ready_transition = sample.time;
+  }
+  s.ready = sample.ready;
+  // Points nearly always arrive in order; a late one is placed where it belongs.
+  if (s.points.empty() || s.points.back().time <= sample.time) {
+    s.points.push_back({sample.time, sample.value});
+  } else {
+    auto pos = std::upper_bound(s.points.begin(), s.points.end(), sample.time,
+                                [](absl::Time t, const Point& p) { return t < p.time; });
+    s.points.insert(pos, {sample.time, sample.value});
+  }
+  Trim(s, s.points.back().time);
+  return absl::OkStatus();
+}
+
+void SampleStore::RemoveReplica(const std::string& target, const std::string& replica_id) {
+  Shard& shard = ShardFor(target);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto t = shard.targets.find(target);
+  if (t == shard.targets.end()) return;
+  for (auto& replicas : t->second.by_metric) {
+    if (replicas.erase(replica_id) > 0) series_count_.fetch_sub(1, std::memory_order_relaxed);
+  }
+}
+
+void SampleStore::Compact(absl::Time now) {
+  for (Shard& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    for (auto t = shard.targets.begin(); t != shard.targets.end();) {
+      bool empty = true;
+      for (auto& replicas : t->second.by_metric) {
+        for (auto r = replicas.begin(); r != replicas.end();) {
+          Trim(r->second, now);
+          if (r->second.points.empty()) {
+            replicas.erase(r++);
+            series_count_.fetch_sub(1, std::memory_order_relaxed);
+          } else {
+            ++r;
+          }
+        }
+        empty = empty && replicas.empty();
+      }
+      if (empty) {
+        shard.targets.erase(t++);
+      } else {
+        ++t;
+      }
+    }
+  }
+}
+
+bool SampleStore::MeanOver(const Series& s, absl::Time now, absl::Duration window, double* mean) {
+  const absl::Time from = now - window;
+  double sum = 0;
+  int n = 0;
+  for (auto p = s.points.rbegin(); p != s.points.rend() && p->time > from; ++p) {
+    if (p->time > now) continue;  // a point from the future of this evaluation
+    sum += p->value;
+    ++n;
+  }
+  if (n == 0) return false;
+  *mean = sum / n;
+  return true;
+}
+
+absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time now,
+                                  std::vector<policy::MetricObservation>* out) {
+  Shard& shard = ShardFor(target.target);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  out->resize(target.metrics.size());
+  auto t = shard.targets.find(target.target);
+  const absl::Duration panic_window = PanicWindow(target.kpa);
+  for (size_t i = 0; i < target.metrics.size(); ++i) {
+    policy::MetricObservation& obs = (*out)[i];
+    obs.metric = target.metrics[i].metric;
+    obs.error = absl::OkStatus();
+    obs.replicas.clear();
+    obs.stable_total.reset();
+    obs.panic_total.reset();
+    if (t == shard.targets.end() || t->second.by_metric[MetricIndex(obs.metric)].empty()) {
+      obs.error = absl::UnavailableError(absl::StrCat("no ", policy::MetricTypeName(obs.metric),
+                                                      " samples for ", target.target, " yet"));
+      continue;
+    }
+    double stable_total = 0;
+    double panic_total = 0;
+    bool any_stable = false;
+    bool any_panic = false;
+    for (const auto& [id, series] : t->second.by_metric[MetricIndex(obs.metric)]) {
+      policy::ReplicaSample& r = obs.replicas.emplace_back();
+      r.replica_id = id;
+      r.ready = series.ready;
+      r.start_time = series.start_time;
+      r.ready_transition = series.ready_transition;
+      r.sample_window = options_.metric_window;
+      if (!series.points.empty()) r.sample_time = series.points.back().time;
+      double mean = 0;
+      const bool fresh = !series.points.empty() && now - r.sample_time <= options_.max_age;
+      if (fresh && MeanOver(series, now, options_.metric_window, &mean)) r.value = mean;
+      if (MeanOver(series, now, target.kpa.stable_window, &mean)) {
+        stable_total += mean;
+        any_stable = true;
+      }
+      if (MeanOver(series, now, panic_window, &mean)) {
+        panic_total += mean;
+        any_panic = true;
+      }
+    }
+    if (any_stable) obs.stable_total = stable_total;
+    if (any_panic) obs.panic_total = panic_total;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace limiar::metrics

@@ -16,7 +16,9 @@ absl::StatusOr<ScaleState> LogActuator::Observe(const std::string& target) {
   return ScaleState{it->second, it->second};
 }
 
-absl::Status LogActuator::SetReplicas(const std::string& target, int32_t replicas) {
+absl::Status LogActuator::SetReplicas(const ScaleRequest& request) {
+  const std::string& target = request.target;
+  const int32_t replicas = request.replicas;
   if (replicas < 0) {
     return absl::InvalidArgumentError(absl::StrCat("log actuator: negative replicas ", replicas));
   }
@@ -26,8 +28,8 @@ absl::Status LogActuator::SetReplicas(const std::string& target, int32_t replica
     return absl::NotFoundError(absl::StrCat("log actuator: unknown target \"", target, "\""));
   }
   if (log_ != nullptr && it->second != replicas) {
-    *log_ << "actuator[log] " << target << ": replicas " << it->second << " -> " << replicas
-          << "\n";
+    *log_ << "actuator[log] " << target << ": replicas " << it->second << " -> " << replicas << " ("
+          << request.reason << ": " << request.message << ")\n";
   }
   it->second = replicas;
   return absl::OkStatus();

@@ -19,7 +19,7 @@ class LogActuator final : public Actuator {
   LogActuator(std::map<std::string, int32_t> initial, std::ostream* log);
 
   absl::StatusOr<ScaleState> Observe(const std::string& target) override;
-  absl::Status SetReplicas(const std::string& target, int32_t replicas) override;
+  absl::Status SetReplicas(const ScaleRequest& request) override;
 
  private:
   std::mutex mu_;

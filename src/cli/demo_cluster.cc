@@ -60,7 +60,9 @@ absl::StatusOr<actuator::ScaleState> DemoCluster::Observe(const std::string& tar
   return actuator::ScaleState{spec(), ready()};
 }
 
-absl::Status DemoCluster::SetReplicas(const std::string& target, int32_t replicas) {
+absl::Status DemoCluster::SetReplicas(const actuator::ScaleRequest& request) {
+  const std::string& target = request.target;
+  const int32_t replicas = request.replicas;
   if (target != target_) return absl::NotFoundError(absl::StrCat("unknown target ", target));
   while (spec() < replicas) {
     started_at_.push_back(now_);

@@ -24,7 +24,7 @@ class DemoCluster final : public metrics::MetricSource, public actuator::Actuato
   absl::Status Observe(const policy::TargetPolicy& target, absl::Time now,
                        std::vector<policy::MetricObservation>* out) override;
   absl::StatusOr<actuator::ScaleState> Observe(const std::string& target) override;
-  absl::Status SetReplicas(const std::string& target, int32_t replicas) override;
+  absl::Status SetReplicas(const actuator::ScaleRequest& request) override;
 
   int32_t ready() const;
   int32_t spec() const { return static_cast<int32_t>(started_at_.size()); }

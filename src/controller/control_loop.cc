@@ -138,7 +138,9 @@ bool ControlLoop::Evaluate(absl::Time now, size_t index) {
     if (m.mode == policy::Mode::kDryRun) {
       d.actuation_note = "dry-run: not actuated";
     } else {
-      const absl::Status set = actuator_->SetReplicas(config.target, d.desired_replicas);
+      const absl::Status set =
+          actuator_->SetReplicas({config.target, d.desired_replicas, d.current_replicas,
+                                  d.recommendation.reason, d.recommendation.message, now});
       if (set.ok()) {
         d.actuated = true;
         ++stats_.scale_events;

@@ -16,6 +16,7 @@ class FakeActuator final : public actuator::Actuator {
  public:
   std::map<std::string, actuator::ScaleState> state;
   std::vector<std::pair<std::string, int32_t>> calls;
+  std::vector<actuator::ScaleRequest> requests;
   absl::Status fail_set = absl::OkStatus();
   absl::Status fail_observe = absl::OkStatus();
 
@@ -25,8 +26,11 @@ class FakeActuator final : public actuator::Actuator {
     if (it == state.end()) return absl::NotFoundError(absl::StrCat("no target ", target));
     return it->second;
   }
-  absl::Status SetReplicas(const std::string& target, int32_t replicas) override {
+  absl::Status SetReplicas(const actuator::ScaleRequest& request) override {
+    const std::string& target = request.target;
+    const int32_t replicas = request.replicas;
     calls.push_back({target, replicas});
+    requests.push_back(request);
     if (!fail_set.ok()) return fail_set;
     state[target].spec_replicas = replicas;
     state[target].ready_replicas = replicas;

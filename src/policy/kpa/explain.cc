@@ -1,0 +1,94 @@
+#include "src/policy/kpa/explain.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace limiar::policy::kpa {
+namespace {
+
+// "60s", "6s", "0.5s": windows are whole seconds in practice.
+std::string Secs(absl::Duration d) { return absl::StrCat(absl::ToDoubleSeconds(d), "s"); }
+
+const char* Replicas(double n) { return n == 1 ? " replica" : " replicas"; }
+
+bool ActivationLifted(const DeciderSpec& spec, int32_t pods, double raw) {
+  return spec.activation_scale > 1 && raw > 0 && pods == spec.activation_scale && raw < pods;
+}
+
+void AppendStable(const ExplainContext& ctx, const ScaleResult& r, std::string* out) {
+  const char* unit = MetricUnit(ctx.metric);
+  absl::StrAppend(out, "stable: ", Secs(ctx.spec.stable_window), " average ", r.observed_stable,
+                  " ", unit, " needs ", r.raw_stable_pods, Replicas(r.raw_stable_pods), " at ",
+                  ctx.spec.target_value, " ", unit, " each (", r.ready_pods, " ready)");
+  if (ActivationLifted(ctx.spec, r.stable_pods, r.raw_stable_pods)) {
+    absl::StrAppend(out, "; raised to the activation scale ", ctx.spec.activation_scale);
+  } else if (r.raw_stable_pods > r.max_scale_up) {
+    absl::StrAppend(out, "; scale-up limited to ", r.max_scale_up, " (rate ",
+                    ctx.spec.max_scale_up_rate, " x ", std::max(1, r.ready_pods), " ready)");
+  } else if (r.raw_stable_pods < r.max_scale_down) {
+    absl::StrAppend(out, "; scale-down limited to ", r.max_scale_down, " (",
+                    std::max(1, r.ready_pods), " ready / rate ", ctx.spec.max_scale_down_rate, ")");
+  }
+}
+
+void AppendPanic(const ExplainContext& ctx, const ScaleResult& r, std::string* out) {
+  const char* unit = MetricUnit(ctx.metric);
+  absl::StrAppend(out, "panic: ", Secs(ctx.panic_window), " average ", r.observed_panic, " ", unit,
+                  " needs ", r.raw_panic_pods, Replicas(r.raw_panic_pods));
+  const double threshold_pct = ctx.spec.panic_threshold * 100;
+  if (r.over_panic_threshold) {
+    absl::StrAppend(out, " (threshold ", threshold_pct, "% of ", std::max(1, r.ready_pods),
+                    " ready); holding >= ", r.undelayed_pods, " until ",
+                    Secs(ctx.spec.stable_window), " without panic");
+    return;
+  }
+  absl::StrAppend(out, ", under the threshold (", threshold_pct, "% of ", std::max(1, r.ready_pods),
+                  " ready)");
+  if (ctx.state.panic_time) {
+    absl::StrAppend(out, " for ", Secs(ctx.now - *ctx.state.panic_time));
+  }
+  absl::StrAppend(out, "; holding ", r.undelayed_pods, " until ", Secs(ctx.spec.stable_window),
+                  " without panic");
+}
+
+}  // namespace
+
+const char* MetricUnit(MetricType m) {
+  switch (m) {
+    case MetricType::kCpu:
+      return "cores";
+    case MetricType::kRequests:
+      return "requests/s";
+    case MetricType::kConnections:
+      return "connections";
+  }
+  return "units";
+}
+
+const char* DecisionReason(const ScaleResult& r) {
+  if (r.desired_pods > r.undelayed_pods) return "ScaleDownDelay";
+  if (r.panic_mode) return "KpaPanic";
+  if (r.raw_stable_pods > r.max_scale_up && r.stable_pods == r.max_scale_up) {
+    return "ScaleUpLimit";
+  }
+  if (r.raw_stable_pods < r.max_scale_down && r.stable_pods == r.max_scale_down) {
+    return "ScaleDownLimit";
+  }
+  return "KpaStable";
+}
+
+void AppendExplanation(const ExplainContext& ctx, const ScaleResult& r, std::string* out) {
+  if (r.desired_pods > r.undelayed_pods) {
+    absl::StrAppend(out, "scale-down to ", r.undelayed_pods, " delayed: holding ", r.desired_pods,
+                    ", the highest decision in the last ", Secs(ctx.spec.scale_down_delay),
+                    " (scale-down delay); ");
+  }
+  if (r.panic_mode) {
+    AppendPanic(ctx, r, out);
+  } else {
+    AppendStable(ctx, r, out);
+  }
+}
+
+}  // namespace limiar::policy::kpa

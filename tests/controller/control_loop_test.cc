@@ -104,6 +104,7 @@ TEST_F(ControlLoopTest, PausedHoldsWithoutEvaluatingAndModeSwitchesAtRunTime) {
   EXPECT_EQ(loop->stats().evaluations, 0);
 
   ASSERT_TRUE(loop->SetMode("storefront", policy::Mode::kEnforce).ok());
+  Load("storefront", 2, 130, kT0 + absl::Seconds(15));
   ASSERT_TRUE(loop->Tick(kT0 + absl::Seconds(15)).ok());
   EXPECT_EQ(actuator_.calls.size(), 1u);
   EXPECT_EQ(loop->SetMode("nope", policy::Mode::kPaused).code(), absl::StatusCode::kNotFound);

@@ -51,6 +51,7 @@ void ApplySpec(const json& j, DeciderSpec& spec) {
 // `metric_error` / `pod_count_error`: absent, null or false mean none; true or a string
 // name an error. A pod count error spelled NotFound is upstream's "presume 0 pods".
 absl::Status ErrorField(const json& step, const char* key) {
+  if (!step.is_object()) return absl::OkStatus();
   auto it = step.find(key);
   if (it == step.end() || it->is_null() || (it->is_boolean() && !it->get<bool>())) {
     return absl::OkStatus();
@@ -136,8 +137,8 @@ CaseOutcome RunKpaCase(const json& c) {
   }
   absl::StatusOr<int32_t> ready_at_creation =
       static_cast<int32_t>(Number(init, "ready_pods_at_creation").value_or(0));
-  if (init.value("pod_count_error_at_creation", false)) {
-    ready_at_creation = absl::UnavailableError("pod count failed at creation");
+  if (absl::Status err = ErrorField(init, "pod_count_error_at_creation"); !err.ok()) {
+    ready_at_creation = err;
   }
   Decider decider(spec, At(created_s), ready_at_creation);
   // Explicit state, as the upstream tests that set panicTime / maxPanicPods directly.

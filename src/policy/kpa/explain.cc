@@ -1,14 +1,24 @@
 #include "src/policy/kpa/explain.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 
 #include "absl/strings/str_cat.h"
 
 namespace limiar::policy::kpa {
 namespace {
 
-// "60s", "6s", "0.5s": windows are whole seconds in practice.
-std::string Secs(absl::Duration d) { return absl::StrCat(absl::ToDoubleSeconds(d), "s"); }
+// Integral values print through the integer path: double formatting is the costliest part
+// of a decision, and counts, targets and windows are almost always whole.
+// (AlphaNum points into its own buffer; returning the prvalue constructs it in place.)
+absl::AlphaNum Num(double x) {
+  if (x == std::trunc(x) && std::abs(x) < 1e15) return absl::AlphaNum(static_cast<int64_t>(x));
+  return absl::AlphaNum(x);
+}
+
+// "60s", "6s", "0.5s".
+std::string Secs(absl::Duration d) { return absl::StrCat(Num(absl::ToDoubleSeconds(d)), "s"); }
 
 const char* Replicas(double n) { return n == 1 ? " replica" : " replicas"; }
 
@@ -18,33 +28,35 @@ bool ActivationLifted(const DeciderSpec& spec, int32_t pods, double raw) {
 
 void AppendStable(const ExplainContext& ctx, const ScaleResult& r, std::string* out) {
   const char* unit = MetricUnit(ctx.metric);
-  absl::StrAppend(out, "stable: ", Secs(ctx.spec.stable_window), " average ", r.observed_stable,
-                  " ", unit, " needs ", r.raw_stable_pods, Replicas(r.raw_stable_pods), " at ",
-                  ctx.spec.target_value, " ", unit, " each (", r.ready_pods, " ready)");
+  absl::StrAppend(out, "stable: ", Secs(ctx.spec.stable_window), " average ",
+                  Num(r.observed_stable), " ", unit, " needs ", Num(r.raw_stable_pods),
+                  Replicas(r.raw_stable_pods), " at ", Num(ctx.spec.target_value), " ", unit,
+                  " each (", r.ready_pods, " ready)");
   if (ActivationLifted(ctx.spec, r.stable_pods, r.raw_stable_pods)) {
     absl::StrAppend(out, "; raised to the activation scale ", ctx.spec.activation_scale);
   } else if (r.raw_stable_pods > r.max_scale_up) {
     absl::StrAppend(out, "; scale-up limited to ", r.max_scale_up, " (rate ",
-                    ctx.spec.max_scale_up_rate, " x ", std::max(1, r.ready_pods), " ready)");
+                    Num(ctx.spec.max_scale_up_rate), " x ", std::max(1, r.ready_pods), " ready)");
   } else if (r.raw_stable_pods < r.max_scale_down) {
     absl::StrAppend(out, "; scale-down limited to ", r.max_scale_down, " (",
-                    std::max(1, r.ready_pods), " ready / rate ", ctx.spec.max_scale_down_rate, ")");
+                    std::max(1, r.ready_pods), " ready / rate ", Num(ctx.spec.max_scale_down_rate),
+                    ")");
   }
 }
 
 void AppendPanic(const ExplainContext& ctx, const ScaleResult& r, std::string* out) {
   const char* unit = MetricUnit(ctx.metric);
-  absl::StrAppend(out, "panic: ", Secs(ctx.panic_window), " average ", r.observed_panic, " ", unit,
-                  " needs ", r.raw_panic_pods, Replicas(r.raw_panic_pods));
+  absl::StrAppend(out, "panic: ", Secs(ctx.panic_window), " average ", Num(r.observed_panic), " ",
+                  unit, " needs ", Num(r.raw_panic_pods), Replicas(r.raw_panic_pods));
   const double threshold_pct = ctx.spec.panic_threshold * 100;
   if (r.over_panic_threshold) {
-    absl::StrAppend(out, " (threshold ", threshold_pct, "% of ", std::max(1, r.ready_pods),
+    absl::StrAppend(out, " (threshold ", Num(threshold_pct), "% of ", std::max(1, r.ready_pods),
                     " ready); holding >= ", r.undelayed_pods, " until ",
                     Secs(ctx.spec.stable_window), " without panic");
     return;
   }
-  absl::StrAppend(out, ", under the threshold (", threshold_pct, "% of ", std::max(1, r.ready_pods),
-                  " ready)");
+  absl::StrAppend(out, ", under the threshold (", Num(threshold_pct), "% of ",
+                  std::max(1, r.ready_pods), " ready)");
   if (ctx.state.panic_time) {
     absl::StrAppend(out, " for ", Secs(ctx.now - *ctx.state.panic_time));
   }

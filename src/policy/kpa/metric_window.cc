@@ -43,9 +43,12 @@ bool MetricWindow::Averages(absl::Time now, double* stable, double* panic) const
   const int64_t second = absl::ToUnixSeconds(now);
   double stable_sum = 0, panic_sum = 0;
   int stable_n = 0, panic_n = 0;
-  // Newest first, so the loop stops at the first record outside the stable window.
-  for (int i = length_ - 1; i >= 0; --i) {
-    const Bucket& b = At(i);
+  // Newest first, so the loop stops at the first record outside the stable window. The
+  // index steps down by hand: a modulo per record would cost more than the sums.
+  const int capacity = static_cast<int>(ring_.size());
+  int slot = (first_ + length_ - 1) % capacity;
+  for (int i = 0; i < length_; ++i, slot = slot == 0 ? capacity - 1 : slot - 1) {
+    const Bucket& b = ring_[static_cast<size_t>(slot)];
     if (b.second > second) continue;  // recorded after `now`: not part of this window
     if (b.second <= second - stable_buckets_) break;
     stable_sum += b.mean;

@@ -31,5 +31,19 @@ TEST(KpaConformanceTest, EveryKnativeCasePasses) {
   RecordProperty("cases", static_cast<int>(outcomes->size()));
 }
 
+// More cases of the same kinds, transcribed from the same upstream test file
+// (autoscaler_test.go): scale-down delay, unreachable revisions, metric errors, explicit
+// panic state, spec updates. They exercise the runner's schema beyond the shared vectors.
+TEST(KpaConformanceTest, ExtraUpstreamCasesPass) {
+  absl::StatusOr<std::vector<CaseOutcome>> outcomes =
+      RunConformanceFile(std::string(LIMIAR_KPA_TESTDATA) + "/knative_kpa_extra.json");
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status();
+  ASSERT_EQ(outcomes->size(), 12u);
+  for (const CaseOutcome& o : *outcomes) {
+    EXPECT_TRUE(o.passed) << o.id << " (" << o.name << ")\n  expected " << o.expected
+                          << "\n  got      " << o.got;
+  }
+}
+
 }  // namespace
 }  // namespace limiar::conformance

@@ -22,8 +22,7 @@ test: build
 	ctest --preset $(PRESET) -j $(JOBS)
 
 conformance: build
-	$(LIMIAR) conformance $(SHARED)/conformance/hpa_replica_calc.json \
-	  $(SHARED)/conformance/hpa_behavior.json $(SHARED)/conformance/knative_kpa.json
+	$(LIMIAR) conformance $(SHARED)/conformance/*.json
 
 bench: build
 	./scripts/run-benchmarks.sh $(BUILD_DIR)

@@ -12,6 +12,10 @@ int RunConformanceCommand(const std::vector<std::string>& files, bool verbose, s
   for (const std::string& file : files) {
     absl::StatusOr<std::vector<conformance::CaseOutcome>> outcomes =
         conformance::RunConformanceFile(file);
+    if (outcomes.status().code() == absl::StatusCode::kFailedPrecondition) {
+      err << "note: " << outcomes.status().message() << "\n";
+      continue;
+    }
     if (!outcomes.ok()) {
       err << "error: " << outcomes.status().message() << "\n";
       unreadable = true;

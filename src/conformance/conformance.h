@@ -31,7 +31,8 @@ CaseOutcome RunHpaBehaviorCase(const nlohmann::json& c);
 CaseOutcome RunKpaCase(const nlohmann::json& c);
 
 // Runs every case of one file; an error only when the file cannot be read or is not a
-// JSON array of cases (named with the file and position).
+// JSON array of cases (named with the file). FailedPrecondition for a JSON object: a
+// constants file like defaults.json, which holds no cases.
 absl::StatusOr<std::vector<CaseOutcome>> RunConformanceFile(const std::string& path);
 
 }  // namespace limiar::conformance

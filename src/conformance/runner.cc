@@ -43,6 +43,13 @@ absl::StatusOr<std::vector<CaseOutcome>> RunConformanceFile(const std::string& p
   if (doc.is_discarded()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": not valid JSON"));
   }
+  if (doc.is_object()) {
+    // defaults.json sits beside the case files and holds constants, not cases.
+    return absl::FailedPreconditionError(
+        absl::StrCat(path,
+                     ": a JSON object, not an array of cases (a constants file such as "
+                     "defaults.json); skipped"));
+  }
   if (!doc.is_array()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": expected a JSON array of cases (see SCHEMA.md)"));

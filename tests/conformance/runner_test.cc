@@ -22,6 +22,8 @@ TEST(ConformanceRunnerTest, MissingFileIsNamed) {
 
 TEST(ConformanceRunnerTest, NonArrayIsRejected) {
   absl::StatusOr<std::vector<CaseOutcome>> r = RunConformanceFile(Write("c1.json", "{}"));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);  // constants file
+  r = RunConformanceFile(Write("c0.json", "\"cases\""));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   r = RunConformanceFile(Write("c2.json", "[1,"));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);

@@ -45,12 +45,24 @@ class TablePrinter final : public controller::DecisionSink {
   void SetDemand(double demand) { demand_ = demand; }
   void OnDecision(const controller::Decision& d) override {
     const double per_replica = d.ready_replicas > 0 ? demand_ / d.ready_replicas : 0;
-    out_ << absl::StrFormat("%5ds %8.0f %5d %5d %9.1f %7d  %-19s %s\n",
-                            absl::ToInt64Seconds(d.time - origin_), demand_, d.current_replicas,
-                            d.ready_replicas, per_replica, d.desired_replicas,
-                            d.recommendation.reason, d.recommendation.message);
+    const std::string row = absl::StrFormat(
+        "%8.0f %5d %5d %9.1f %7d  %-19s %s", demand_, d.current_replicas, d.ready_replicas,
+        per_replica, d.desired_replicas, d.recommendation.reason, d.recommendation.message);
+    // A run of identical ticks is one row and a count: the eye should land on changes.
+    if (row == last_row_) {
+      ++repeats_;
+    } else {
+      Flush();
+      out_ << absl::StrFormat("%5ds %s\n", absl::ToInt64Seconds(d.time - origin_), row);
+      last_row_ = row;
+    }
     max_desired_ = std::max(max_desired_, d.desired_replicas);
     if (d.actuated) (d.desired_replicas > d.current_replicas ? ups_ : downs_)++;
+  }
+  // Prints the pending "same as above" count, if any.
+  void Flush() {
+    if (repeats_ > 0) out_ << absl::StrFormat("%6s (%d more ticks like this)\n", "...", repeats_);
+    repeats_ = 0;
   }
   int32_t max_desired() const { return max_desired_; }
   int ups() const { return ups_; }
@@ -63,6 +75,8 @@ class TablePrinter final : public controller::DecisionSink {
   int32_t max_desired_ = 0;
   int ups_ = 0;
   int downs_ = 0;
+  std::string last_row_;
+  int repeats_ = 0;
 };
 
 }  // namespace
@@ -129,6 +143,7 @@ int RunDemoCommand(const DemoOptions& options, std::ostream& out, std::ostream& 
       return 1;
     }
   }
+  printer.Flush();
   out << absl::StrFormat(
       "\n%d scale-ups, %d scale-downs, peak %d replicas. Every row above is the production "
       "ControlLoop on virtual time; `limiar policy --blueprint %s` shows the knobs behind it.\n",

@@ -1,0 +1,35 @@
+// Readers for the knobs whose value is a list or an object: HPA rate policies, schedules
+// and the fallback. Each returns the canonical form (the same keys, defaults filled in,
+// times in UTC, durations in seconds) that target-level merging compares and the policy is
+// built from; nullopt after reporting the problems.
+#ifndef LIMIAR_POLICY_BLUEPRINT_COMPOUND_KNOBS_H_
+#define LIMIAR_POLICY_BLUEPRINT_COMPOUND_KNOBS_H_
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
+#include "src/policy/blueprint/diagnostics.h"
+
+namespace limiar::policy::blueprint {
+
+// `politicas_subida` / `politicas_descida`: [{tipo: pods|percent, valor, periodo_s}, ...].
+std::optional<nlohmann::json> ReadRatePolicies(const nlohmann::json& v, const std::string& path,
+                                               Diagnostics& diag);
+
+// `agendamentos`: [{nome?, inicio, duracao_s | duracao_h, minimo?, maximo?}, ...].
+std::optional<nlohmann::json> ReadSchedules(const nlohmann::json& v, const std::string& path,
+                                            Diagnostics& diag);
+
+// `contingencia`: {falhas?, replicas, comportamento?}.
+std::optional<nlohmann::json> ReadFallback(const nlohmann::json& v, const std::string& path,
+                                           Diagnostics& diag);
+
+// RFC 3339 with a zone ("2026-11-27T08:00:00Z", "...T08:00Z", "...T05:00:00-03:00").
+std::optional<absl::Time> ParseScheduleTime(const std::string& s);
+std::string FormatScheduleTime(absl::Time t);
+
+}  // namespace limiar::policy::blueprint
+
+#endif  // LIMIAR_POLICY_BLUEPRINT_COMPOUND_KNOBS_H_

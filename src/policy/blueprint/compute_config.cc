@@ -1,0 +1,58 @@
+#include "src/policy/blueprint/compute_config.h"
+
+#include <limits>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "src/policy/blueprint/json_read.h"
+#include "src/policy/blueprint/knob_names.h"
+
+namespace limiar::policy::blueprint {
+namespace {
+
+// An unknown compute key is Tesserra's business unless it looks like a replica bound.
+void RejectReplicaNearMisses(const nlohmann::json& config, const std::string& path,
+                             Diagnostics& diag) {
+  for (const auto& [k, unused] : config.items()) {
+    bool known = false;
+    for (const std::string& c : ComputeKeys()) known = known || k == c;
+    if (known) continue;
+    if (auto s = SuggestNearMiss(k, ComputeKeys(), ComputeKeyAliases(), 2)) {
+      diag.Error(Child(path, k), "unknown key", absl::StrCat("did you mean ", *s, "?"));
+    } else if (absl::StrContains(absl::AsciiStrToLower(k), "replica")) {
+      diag.Error(Child(path, k), "unknown replica key",
+                 "Limiar reads replicas_min and replicas_max; rename it to one of them");
+    }
+  }
+}
+
+}  // namespace
+
+ComputeSpec ReadComputeConfig(const nlohmann::json* config, const std::string& name,
+                              const std::string& path, Diagnostics& diag) {
+  ComputeSpec spec;
+  spec.name = name;
+  spec.config_path = path;
+  if (config == nullptr) return spec;
+  RejectReplicaNearMisses(*config, path, diag);
+  const int64_t kMax = std::numeric_limits<int32_t>::max();
+  auto read = [&](const char* k, int64_t min) -> std::optional<int32_t> {
+    if (!config->contains(k)) return std::nullopt;
+    auto n = ReadInteger(config->at(k), Child(path, k), diag, min, kMax);
+    if (!n) spec.replicas_valid = false;
+    return n;
+  };
+  spec.min_replicas = read(key::kReplicasMin, 0);
+  spec.max_replicas = read(key::kReplicasMax, 1);
+  if (spec.min_replicas && spec.max_replicas && *spec.min_replicas > *spec.max_replicas) {
+    diag.Error(Child(path, key::kReplicasMin),
+               absl::StrCat("replicas_min ", *spec.min_replicas, " is greater than replicas_max ",
+                            *spec.max_replicas),
+               "lower replicas_min or raise replicas_max");
+    spec.replicas_valid = false;
+  }
+  return spec;
+}
+
+}  // namespace limiar::policy::blueprint

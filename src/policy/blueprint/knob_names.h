@@ -1,0 +1,120 @@
+// The blueprint vocabulary Limiar reads: resource types, the keys of an autoscale resource's
+// config (docs/policy-keys.md documents each), the spellings of their enumerated values, and
+// the foreign names (HPA, KEDA, Knative, English) that a typo suggestion maps to ours.
+#ifndef LIMIAR_POLICY_BLUEPRINT_KNOB_NAMES_H_
+#define LIMIAR_POLICY_BLUEPRINT_KNOB_NAMES_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "src/policy/blueprint/suggest.h"
+#include "src/policy/policy_config.h"
+
+namespace limiar::policy::blueprint {
+
+// Keys of an autoscale resource's `config`. Metric-level keys belong to the one metric the
+// resource adds; all the others are target-level and must agree across the autoscale
+// resources of one compute.
+namespace key {
+inline constexpr char kAlvo[] = "alvo_recurso_id";
+inline constexpr char kMetrica[] = "metrica";
+inline constexpr char kLimiar[] = "limiar";
+inline constexpr char kCapacidade[] = "capacidade_por_replica";
+
+inline constexpr char kAlgoritmo[] = "algoritmo";
+inline constexpr char kModo[] = "modo";
+inline constexpr char kTolerancia[] = "tolerancia";
+inline constexpr char kToleranciaSubida[] = "tolerancia_subida";
+inline constexpr char kToleranciaDescida[] = "tolerancia_descida";
+inline constexpr char kEstabilizacaoSubida[] = "estabilizacao_subida_s";
+inline constexpr char kEstabilizacaoDescida[] = "estabilizacao_descida_s";
+inline constexpr char kPoliticasSubida[] = "politicas_subida";
+inline constexpr char kPoliticasDescida[] = "politicas_descida";
+inline constexpr char kSelecaoSubida[] = "selecao_subida";
+inline constexpr char kSelecaoDescida[] = "selecao_descida";
+inline constexpr char kInicializacaoCpu[] = "periodo_inicializacao_cpu_s";
+inline constexpr char kProntidaoInicial[] = "atraso_prontidao_inicial_s";
+inline constexpr char kLegadoFator[] = "limite_subida_legado_fator";
+inline constexpr char kLegadoMinimo[] = "limite_subida_legado_minimo";
+inline constexpr char kJanelaEstavel[] = "janela_estavel_s";
+inline constexpr char kJanelaPanico[] = "janela_panico_pct";
+inline constexpr char kLimiarPanico[] = "limiar_panico_pct";
+inline constexpr char kTaxaMaxSubida[] = "taxa_max_subida";
+inline constexpr char kTaxaMaxDescida[] = "taxa_max_descida";
+inline constexpr char kCapacidadeRajada[] = "capacidade_rajada";
+inline constexpr char kAtrasoDescida[] = "atraso_descida_s";
+inline constexpr char kEscalaAtivacao[] = "escala_ativacao";
+inline constexpr char kEsperaSubida[] = "espera_subida_s";
+inline constexpr char kEsperaDescida[] = "espera_descida_s";
+inline constexpr char kAgendamentos[] = "agendamentos";
+inline constexpr char kContingencia[] = "contingencia";
+
+// Inside one `politicas_*` entry, one `agendamentos` entry and `contingencia`.
+inline constexpr char kTipo[] = "tipo";
+inline constexpr char kValor[] = "valor";
+inline constexpr char kPeriodo[] = "periodo_s";
+inline constexpr char kNome[] = "nome";
+inline constexpr char kInicio[] = "inicio";
+inline constexpr char kDuracaoS[] = "duracao_s";
+inline constexpr char kDuracaoH[] = "duracao_h";
+inline constexpr char kMinimo[] = "minimo";
+inline constexpr char kMaximo[] = "maximo";
+inline constexpr char kFalhas[] = "falhas";
+inline constexpr char kReplicas[] = "replicas";
+inline constexpr char kComportamento[] = "comportamento";
+
+// Compute config keys Limiar reads.
+inline constexpr char kReplicasMin[] = "replicas_min";
+inline constexpr char kReplicasMax[] = "replicas_max";
+}  // namespace key
+
+// Every key an autoscale config may hold, in documentation order.
+const std::vector<std::string>& AutoscaleKeys();
+// Target-level keys that select HPA's `behavior` path when any is set.
+const std::vector<std::string>& BehaviorKeys();
+// Keys that only the hpa (resp. kpa) algorithm reads.
+const std::vector<std::string>& HpaOnlyKeys();
+const std::vector<std::string>& KpaOnlyKeys();
+const AliasMap& AutoscaleKeyAliases();
+
+const std::vector<std::string>& ResourceTypes();
+const std::vector<std::string>& ComputeKeys();
+const AliasMap& ComputeKeyAliases();
+
+// Enumerated values as a blueprint spells them, and the foreign names suggested for them.
+const std::vector<std::string>& MetricNames();
+const AliasMap& MetricAliases();
+const std::vector<std::string>& AlgorithmNames();
+const AliasMap& AlgorithmAliases();
+const std::vector<std::string>& ModeNames();
+const AliasMap& ModeAliases();
+const std::vector<std::string>& SelectNames();
+const AliasMap& SelectAliases();
+const std::vector<std::string>& RateTypeNames();
+const AliasMap& RateTypeAliases();
+const std::vector<std::string>& FallbackNames();
+const AliasMap& FallbackAliases();
+
+// Spelling <-> enum; the parse functions expect a name from the lists above.
+std::string Spelling(MetricType m);
+std::string Spelling(Algorithm a);
+std::string Spelling(Mode m);
+std::string Spelling(SelectPolicy s);
+std::string Spelling(RatePolicyType t);
+std::string Spelling(FallbackBehavior b);
+MetricType ParseMetric(absl::string_view s);
+Algorithm ParseAlgorithm(absl::string_view s);
+Mode ParseMode(absl::string_view s);
+SelectPolicy ParseSelect(absl::string_view s);
+RatePolicyType ParseRateType(absl::string_view s);
+FallbackBehavior ParseFallback(absl::string_view s);
+
+// Per-replica capacity at 100 % when `capacidade_por_replica` is absent, and its unit.
+double DefaultCapacity(MetricType m);
+const char* CapacityUnit(MetricType m);
+
+}  // namespace limiar::policy::blueprint
+
+#endif  // LIMIAR_POLICY_BLUEPRINT_KNOB_NAMES_H_

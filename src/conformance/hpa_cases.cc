@@ -215,8 +215,9 @@ json RunPodGrouping(const json& input) {
       if (Has(p, "start_age_s")) readiness.start_time = Ago(p["start_age_s"]);
       if (Has(p, "ready_condition")) {
         const json& rc = p["ready_condition"];
-        const bool status =
-            rc.at("status").is_boolean() ? rc["status"].get<bool>() : rc["status"] == "True";
+        // groupPods only tests for False: an Unknown condition is not "unready".
+        const json& st = rc.at("status");
+        const bool status = st.is_boolean() ? st.get<bool>() : st != "False";
         readiness.ready_condition =
             hpa::ReadyCondition{status, Ago(rc.value("transition_age_s", json()))};
       }
@@ -429,6 +430,7 @@ hpa::MetricInput E2eMetric(const json& spec, const json& input,
   }
   if (spec.value("fetch_error", false)) m.error = absl::UnavailableError("fetch error");
 
+  const std::string usage_field = m.name + "_milli";  // cpu_milli
   const json& pods = input.at("pods");
   for (size_t i = 0; i < pods.size(); ++i) {
     const json& p = pods[i];
@@ -441,7 +443,7 @@ hpa::MetricInput E2eMetric(const json& spec, const json& input,
     if (m.source == hpa::MetricSourceType::kResource ||
         m.source == hpa::MetricSourceType::kContainerResource) {
       pod.request_milli = ContainerSum(p, "request_milli", container);
-      pod.metric_milli = ContainerSum(p, "cpu_milli", container);
+      pod.metric_milli = ContainerSum(p, usage_field.c_str(), container);
     } else if (m.source == hpa::MetricSourceType::kPods) {
       // The upstream harness reports the same per-pod levels to every per-pod metric
       // unless the case gives a custom value.

@@ -19,12 +19,14 @@ namespace {
 // so a caller evaluating many times at one instant cannot grow them without bound.
 constexpr size_t kCompactAbove = 64;
 
+// Rounds half away from zero like std::round, inline: this runs once per replica per
+// evaluation.
 std::optional<int64_t> ToMilli(double v) {
   if (!std::isfinite(v)) return std::nullopt;  // no usable sample
-  const double m = std::round(v * 1000.0);
+  const double m = v * 1000.0;
   if (m >= 9.2e18) return kMaxMilli;
   if (m <= -9.2e18) return -kMaxMilli;
-  return static_cast<int64_t>(m);
+  return static_cast<int64_t>(m >= 0 ? m + 0.5 : m - 0.5);
 }
 
 MetricInput MakeMetricInput(const MetricTarget& t) {
@@ -135,6 +137,8 @@ class HpaPolicy final : public Policy {
       m.error = obs.error;
       m.pods.resize(obs.error.ok() ? obs.replicas.size() : 0);
       const bool cpu = targets_[i].metric == MetricType::kCpu;
+      const CpuReadinessRule readiness(in.now, hpa_.cpu_initialization_period,
+                                       hpa_.initial_readiness_delay);
       for (size_t r = 0; r < m.pods.size(); ++r) {
         const ReplicaSample& s = obs.replicas[r];
         Pod& pod = m.pods[r];
@@ -146,9 +150,9 @@ class HpaPolicy final : public Policy {
         pod.request_milli = request_milli_[i];
         pod.cpu_unready =
             cpu && pod.metric_milli &&
-            IsCpuUnready(PodReadiness{s.start_time, ReadyCondition{s.ready, s.ready_transition}},
-                         s.sample_time, s.sample_window, in.now, hpa_.cpu_initialization_period,
-                         hpa_.initial_readiness_delay);
+            readiness.IsUnready(
+                PodReadiness{s.start_time, ReadyCondition{s.ready, s.ready_transition}},
+                s.sample_time, s.sample_window);
       }
     }
   }

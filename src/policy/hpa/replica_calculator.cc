@@ -92,18 +92,24 @@ int32_t CeilToReplicas(double x) {
   return static_cast<int32_t>(c);
 }
 
-bool IsCpuUnready(const PodReadiness& pod, absl::Time sample_time, absl::Duration window,
-                  absl::Time now, absl::Duration cpu_initialization_period,
-                  absl::Duration initial_readiness_delay) {
+bool CpuReadinessRule::IsUnready(const PodReadiness& pod, absl::Time sample_time,
+                                 absl::Duration window) const {
   if (!pod.ready_condition || !pod.start_time) return true;
   const ReadyCondition& cond = *pod.ready_condition;
-  if (*pod.start_time + cpu_initialization_period > now) {
+  if (*pod.start_time > warm_until_cutoff_) {
     // Still warming up: cpu is usually high at start, so a sample only counts once it
     // covers a full window after the pod turned ready.
     return !cond.status || sample_time < cond.last_transition + window;
   }
   // After warm-up, only a pod that has never been ready since start is distrusted.
-  return !cond.status && *pod.start_time + initial_readiness_delay > cond.last_transition;
+  return !cond.status && *pod.start_time + initial_readiness_delay_ > cond.last_transition;
+}
+
+bool IsCpuUnready(const PodReadiness& pod, absl::Time sample_time, absl::Duration window,
+                  absl::Time now, absl::Duration cpu_initialization_period,
+                  absl::Duration initial_readiness_delay) {
+  return CpuReadinessRule(now, cpu_initialization_period, initial_readiness_delay)
+      .IsUnready(pod, sample_time, window);
 }
 
 PodGroup GroupPod(const Pod& pod, bool cpu) {

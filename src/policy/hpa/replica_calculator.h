@@ -79,6 +79,23 @@ bool IsCpuUnready(const PodReadiness& pod, absl::Time sample_time, absl::Duratio
                   absl::Time now, absl::Duration cpu_initialization_period,
                   absl::Duration initial_readiness_delay);
 
+// IsCpuUnready for many pods at one `now`: the warm-up cutoff is computed once, so a pod
+// past its warm-up and ready costs two comparisons.
+class CpuReadinessRule {
+ public:
+  CpuReadinessRule(absl::Time now, absl::Duration cpu_initialization_period,
+                   absl::Duration initial_readiness_delay)
+      : warm_until_cutoff_(now - cpu_initialization_period),
+        initial_readiness_delay_(initial_readiness_delay) {}
+
+  bool IsUnready(const PodReadiness& pod, absl::Time sample_time, absl::Duration window) const;
+
+ private:
+  // start + period > now  <=>  start > now - period (absl::Time arithmetic is exact).
+  absl::Time warm_until_cutoff_;
+  absl::Duration initial_readiness_delay_;
+};
+
 enum class PodGroup { kReady, kUnready, kMissing, kIgnored };
 
 // groupPods for one pod. `cpu` selects the cpu readiness rule (Pod::cpu_unready).

@@ -60,6 +60,12 @@ absl::Status ControlLoop::SetMode(const std::string& target, policy::Mode mode) 
   return absl::OkStatus();
 }
 
+absl::StatusOr<policy::Mode> ControlLoop::ModeOf(const std::string& target) const {
+  auto it = index_.find(target);
+  if (it == index_.end()) return absl::NotFoundError(absl::StrCat("unknown target ", target));
+  return managed_[it->second].mode;
+}
+
 const Decision* ControlLoop::LastDecision(const std::string& target) const {
   auto it = index_.find(target);
   if (it == index_.end() || !managed_[it->second].has_decision) return nullptr;

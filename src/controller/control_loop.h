@@ -49,6 +49,9 @@ class ControlLoop {
   // Switches a target's mode at run time. NotFound for an unknown target.
   absl::Status SetMode(const std::string& target, policy::Mode mode);
 
+  // The mode a target runs in now. NotFound for an unknown target.
+  absl::StatusOr<policy::Mode> ModeOf(const std::string& target) const;
+
   // The last decision for a target; null before its first evaluation or if unknown.
   const Decision* LastDecision(const std::string& target) const;
   const std::vector<policy::TargetPolicy>& targets() const { return targets_; }

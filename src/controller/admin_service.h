@@ -1,0 +1,56 @@
+// limiar.v1.Admin: list, status, explain, watch, set mode, reload. Reads and switches go
+// through the Runner, so they never race a tick.
+#ifndef LIMIAR_CONTROLLER_ADMIN_SERVICE_H_
+#define LIMIAR_CONTROLLER_ADMIN_SERVICE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "limiar/v1/admin.grpc.pb.h"
+#include "src/controller/decision_broadcaster.h"
+#include "src/controller/runner.h"
+
+namespace limiar::controller {
+
+class AdminService final : public limiar::v1::Admin::Service {
+ public:
+  struct ReloadOutcome {
+    std::vector<std::string> targets;
+    std::vector<std::string> warnings;
+  };
+  // Loads and validates a blueprint and swaps it in; an error leaves the running one.
+  using ReloadFn = std::function<absl::StatusOr<ReloadOutcome>(const std::string& path)>;
+  // Renders a target's resolved policy as JSON (the `limiar policy --json` form).
+  using PolicyJsonFn = std::function<std::string(const policy::TargetPolicy&)>;
+
+  // `bearer_token` empty: no authentication (only sensible on loopback).
+  AdminService(Runner* runner, DecisionBroadcaster* broadcaster, std::string bearer_token,
+               ReloadFn reload, PolicyJsonFn policy_json);
+
+  grpc::Status ListResources(grpc::ServerContext* ctx, const limiar::v1::ListResourcesRequest*,
+                             limiar::v1::ListResourcesResponse* out) override;
+  grpc::Status Status(grpc::ServerContext* ctx, const limiar::v1::StatusRequest* req,
+                      limiar::v1::StatusResponse* out) override;
+  grpc::Status Explain(grpc::ServerContext* ctx, const limiar::v1::ExplainRequest* req,
+                       limiar::v1::ExplainResponse* out) override;
+  grpc::Status WatchDecisions(grpc::ServerContext* ctx, const limiar::v1::WatchRequest* req,
+                              grpc::ServerWriter<limiar::v1::Decision>* writer) override;
+  grpc::Status SetMode(grpc::ServerContext* ctx, const limiar::v1::SetModeRequest* req,
+                       limiar::v1::SetModeResponse* out) override;
+  grpc::Status Reload(grpc::ServerContext* ctx, const limiar::v1::ReloadRequest* req,
+                      limiar::v1::ReloadResponse* out) override;
+
+ private:
+  grpc::Status Authorize(const grpc::ServerContext* ctx) const;
+
+  Runner* runner_;
+  DecisionBroadcaster* broadcaster_;
+  const std::string token_;
+  ReloadFn reload_;
+  PolicyJsonFn policy_json_;
+};
+
+}  // namespace limiar::controller
+
+#endif  // LIMIAR_CONTROLLER_ADMIN_SERVICE_H_

@@ -1,0 +1,107 @@
+#include "src/controller/decision_proto.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace limiar::controller {
+
+limiar::v1::Mode ModeToProto(policy::Mode mode) {
+  switch (mode) {
+    case policy::Mode::kEnforce:
+      return limiar::v1::MODE_ENFORCE;
+    case policy::Mode::kDryRun:
+      return limiar::v1::MODE_DRY_RUN;
+    case policy::Mode::kPaused:
+      return limiar::v1::MODE_PAUSED;
+  }
+  return limiar::v1::MODE_UNSPECIFIED;
+}
+
+bool ModeFromProto(limiar::v1::Mode wire, policy::Mode* out) {
+  switch (wire) {
+    case limiar::v1::MODE_ENFORCE:
+      *out = policy::Mode::kEnforce;
+      return true;
+    case limiar::v1::MODE_DRY_RUN:
+      *out = policy::Mode::kDryRun;
+      return true;
+    case limiar::v1::MODE_PAUSED:
+      *out = policy::Mode::kPaused;
+      return true;
+    default:
+      return false;
+  }
+}
+
+void DecisionToProto(const Decision& d, limiar::v1::Decision* out) {
+  const int64_t nanos = absl::ToUnixNanos(d.time);
+  out->mutable_time()->set_seconds(nanos / 1'000'000'000);
+  out->mutable_time()->set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
+  out->set_target(d.target);
+  out->set_mode(ModeToProto(d.mode));
+  out->set_current_replicas(d.current_replicas);
+  out->set_ready_replicas(d.ready_replicas);
+  out->set_desired_replicas(d.desired_replicas);
+  const policy::Recommendation& r = d.recommendation;
+  out->set_proposed_replicas(r.proposed_replicas);
+  out->set_reason(r.reason);
+  out->set_message(r.message);
+  out->set_scaling_active(r.scaling_active);
+  out->set_actuated(d.actuated);
+  out->set_actuation_note(d.actuation_note);
+  out->set_panic_mode(r.panic_mode);
+  out->set_excess_burst_capacity(r.excess_burst_capacity);
+  for (const policy::MetricProposal& m : r.metrics) {
+    limiar::v1::MetricProposal* p = out->add_metrics();
+    p->set_metric(policy::MetricTypeName(m.metric));
+    p->set_valid(m.valid);
+    p->set_replicas(m.replicas);
+    p->set_utilization_percent(m.utilization_percent);
+    p->set_error(m.error);
+  }
+}
+
+void SummaryToProto(const policy::TargetPolicy& t, policy::Mode mode,
+                    limiar::v1::ResourceSummary* out) {
+  out->set_target(t.target);
+  for (const policy::MetricTarget& m : t.metrics) {
+    out->add_autoscale_resources(m.autoscale_resource);
+    out->add_metrics(policy::MetricTypeName(m.metric));
+  }
+  out->set_algorithm(policy::AlgorithmName(t.algorithm));
+  out->set_mode(ModeToProto(mode));
+  out->set_min_replicas(t.min_replicas);
+  out->set_max_replicas(t.max_replicas);
+}
+
+std::vector<std::string> ExplainSteps(const Decision& d, const policy::TargetPolicy& t) {
+  std::vector<std::string> steps;
+  const policy::Recommendation& r = d.recommendation;
+  steps.push_back(absl::StrFormat("observed %d replicas (%d ready), bounds %d..%d, mode %s",
+                                  d.current_replicas, d.ready_replicas, t.min_replicas,
+                                  t.max_replicas, policy::ModeName(d.mode)));
+  for (size_t i = 0; i < r.metrics.size(); ++i) {
+    const policy::MetricProposal& m = r.metrics[i];
+    const double target = i < t.metrics.size() ? t.metrics[i].target_percent : 0;
+    if (m.valid) {
+      steps.push_back(absl::StrFormat("%s at %.1f%% of capacity against a %g%% target: %d replicas",
+                                      policy::MetricTypeName(m.metric), m.utilization_percent,
+                                      target, m.replicas));
+    } else {
+      steps.push_back(absl::StrCat(policy::MetricTypeName(m.metric), " unusable: ", m.error));
+    }
+  }
+  steps.push_back(absl::StrFormat("%s proposed %d%s", policy::AlgorithmName(t.algorithm),
+                                  r.proposed_replicas, r.panic_mode ? " (in panic mode)" : ""));
+  steps.push_back(absl::StrFormat("decided %d: %s (%s)", d.desired_replicas, r.message, r.reason));
+  if (d.desired_replicas == d.current_replicas) {
+    steps.push_back("no change to actuate");
+  } else if (d.actuated) {
+    steps.push_back(absl::StrFormat("actuated %d -> %d", d.current_replicas, d.desired_replicas));
+  } else {
+    steps.push_back(absl::StrCat("not actuated: ", d.actuation_note));
+  }
+  return steps;
+}
+
+}  // namespace limiar::controller

@@ -1,0 +1,174 @@
+// The admin service over real gRPC on loopback, driving a real Runner and ControlLoop.
+#include "src/controller/admin_service.h"
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "src/metrics/sample_store.h"
+#include "tests/fakes/fake_actuator.h"
+
+namespace limiar::controller {
+namespace {
+
+using policy::MetricType;
+
+class AdminServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    actuator_.state["storefront"] = {2, 2};
+    policy::TargetPolicy t;
+    t.target = "storefront";
+    t.min_replicas = 2;
+    t.max_replicas = 8;
+    t.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
+    auto loop = ControlLoop::Create({t}, &store_, &actuator_, &broadcaster_);
+    ASSERT_TRUE(loop.ok());
+    runner_ = std::make_unique<Runner>(*std::move(loop), &clock_,
+                                       RunnerOptions{absl::Hours(1), absl::Milliseconds(1)});
+    service_ = std::make_unique<AdminService>(
+        runner_.get(), &broadcaster_, "s3cret",
+        [this](const std::string& path) -> absl::StatusOr<AdminService::ReloadOutcome> {
+          reloads_.push_back(path);
+          if (path == "bad.json") return absl::InvalidArgumentError("recursos[1].nome: missing");
+          return AdminService::ReloadOutcome{{"storefront"}, {"a warning"}};
+        },
+        [](const policy::TargetPolicy& t) { return "{\"target\":\"" + t.target + "\"}"; });
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    stub_ = limiar::v1::Admin::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port_),
+                                                           grpc::InsecureChannelCredentials()));
+  }
+  void TearDown() override {
+    broadcaster_.Close();
+    server_->Shutdown();
+    runner_->Stop();
+  }
+  std::unique_ptr<grpc::ClientContext> Authed() {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->AddMetadata("authorization", "Bearer s3cret");
+    return ctx;
+  }
+  void Spike() {
+    for (int i = 0; i < 2; ++i) {
+      metrics::Sample s;
+      s.target = "storefront";
+      s.metric = MetricType::kRequests;
+      s.replica_id = "r" + std::to_string(i);
+      s.value = 260;
+      s.time = clock_.Now();
+      ASSERT_TRUE(store_.Add(s).ok());
+    }
+  }
+
+  RealClock clock_;
+  metrics::SampleStore store_;
+  testing::FakeActuator actuator_;
+  DecisionBroadcaster broadcaster_;
+  std::unique_ptr<Runner> runner_;
+  std::unique_ptr<AdminService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<limiar::v1::Admin::Stub> stub_;
+  std::vector<std::string> reloads_;
+  int port_ = 0;
+};
+
+TEST_F(AdminServiceTest, EveryCallNeedsTheToken) {
+  limiar::v1::ListResourcesResponse out;
+  grpc::ClientContext none;
+  EXPECT_EQ(stub_->ListResources(&none, {}, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  grpc::ClientContext wrong;
+  wrong.AddMetadata("authorization", "Bearer s3cre7");
+  EXPECT_EQ(stub_->ListResources(&wrong, {}, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  limiar::v1::SetModeRequest req;
+  req.set_target("storefront");
+  req.set_mode(limiar::v1::MODE_PAUSED);
+  limiar::v1::SetModeResponse set;
+  grpc::ClientContext none2;
+  EXPECT_EQ(stub_->SetMode(&none2, req, &set).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(stub_->ListResources(Authed().get(), {}, &out).ok());
+  ASSERT_EQ(out.resources_size(), 1);
+  EXPECT_EQ(out.resources(0).target(), "storefront");
+  EXPECT_EQ(out.resources(0).metrics(0), "requests");
+}
+
+TEST_F(AdminServiceTest, StatusExplainAndWatchFollowTheLoop) {
+  limiar::v1::ExplainRequest ereq;
+  ereq.set_target("storefront");
+  limiar::v1::ExplainResponse before;
+  ASSERT_TRUE(stub_->Explain(Authed().get(), ereq, &before).ok());
+  EXPECT_EQ(before.steps(0), "no evaluation yet: the first tick has not run");
+  EXPECT_EQ(before.policy_json(), "{\"target\":\"storefront\"}");
+
+  auto watch_ctx = Authed();
+  limiar::v1::WatchRequest wreq;
+  auto stream = stub_->WatchDecisions(watch_ctx.get(), wreq);
+  Spike();
+  runner_->Start();
+  limiar::v1::Decision d;
+  ASSERT_TRUE(stream->Read(&d));  // the first tick's decision, pushed to the watcher
+  EXPECT_EQ(d.target(), "storefront");
+  EXPECT_EQ(d.desired_replicas(), 4);
+  EXPECT_TRUE(d.actuated());
+  watch_ctx->TryCancel();
+
+  limiar::v1::StatusRequest sreq;
+  limiar::v1::StatusResponse status;
+  ASSERT_TRUE(stub_->Status(Authed().get(), sreq, &status).ok());
+  ASSERT_EQ(status.targets_size(), 1);
+  EXPECT_EQ(status.targets(0).last_decision().desired_replicas(), 4);
+  EXPECT_FALSE(status.targets(0).last_decision().reason().empty());
+
+  limiar::v1::ExplainResponse after;
+  ASSERT_TRUE(stub_->Explain(Authed().get(), ereq, &after).ok());
+  ASSERT_GE(after.steps_size(), 4);
+  EXPECT_NE(after.steps(0).find("observed 2 replicas (2 ready)"), std::string::npos);
+  EXPECT_EQ(after.steps(after.steps_size() - 1), "actuated 2 -> 4");
+
+  sreq.set_target("nope");
+  EXPECT_EQ(stub_->Status(Authed().get(), sreq, &status).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(AdminServiceTest, SetModeSwitchesAndReportsThePrevious) {
+  limiar::v1::SetModeRequest req;
+  req.set_target("storefront");
+  req.set_mode(limiar::v1::MODE_DRY_RUN);
+  limiar::v1::SetModeResponse out;
+  ASSERT_TRUE(stub_->SetMode(Authed().get(), req, &out).ok());
+  EXPECT_EQ(out.previous(), limiar::v1::MODE_ENFORCE);
+  Spike();
+  auto sub = broadcaster_.Subscribe("storefront");
+  runner_->Start();
+  std::optional<Decision> d = sub->Next(absl::Seconds(30));
+  runner_->Stop();
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->desired_replicas, 4);  // dry-run decides...
+  EXPECT_FALSE(d->actuated);          // ...but does not actuate
+  EXPECT_TRUE(actuator_.calls.empty());
+
+  req.set_mode(limiar::v1::MODE_UNSPECIFIED);
+  EXPECT_EQ(stub_->SetMode(Authed().get(), req, &out).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  req.set_target("nope");
+  req.set_mode(limiar::v1::MODE_PAUSED);
+  EXPECT_EQ(stub_->SetMode(Authed().get(), req, &out).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(AdminServiceTest, ReloadRefusesABadBlueprintWithItsErrors) {
+  limiar::v1::ReloadRequest req;
+  req.set_blueprint_path("bad.json");
+  limiar::v1::ReloadResponse out;
+  const grpc::Status bad = stub_->Reload(Authed().get(), req, &out);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("the running one is kept"), std::string::npos);
+  EXPECT_NE(bad.error_message().find("recursos[1].nome"), std::string::npos);
+  req.set_blueprint_path("good.json");
+  ASSERT_TRUE(stub_->Reload(Authed().get(), req, &out).ok());
+  EXPECT_EQ(out.targets(0), "storefront");
+  EXPECT_EQ(reloads_, (std::vector<std::string>{"bad.json", "good.json"}));
+}
+
+}  // namespace
+}  // namespace limiar::controller

@@ -70,6 +70,15 @@ absl::Status SampleStore::Add(const Sample& sample) {
   return absl::OkStatus();
 }
 
+absl::Status SampleStore::AddWholeTarget(const std::string& target, policy::MetricType metric,
+                                         double value, absl::Time time) {
+  Shard& shard = ShardFor(target);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  std::optional<Point>& slot = shard.targets[target].whole_target[MetricIndex(metric)];
+  if (!slot || slot->time <= time) slot = Point{time, value};
+  return absl::OkStatus();
+}
+
 void SampleStore::RemoveReplica(const std::string& target, const std::string& replica_id) {
   Shard& shard = ShardFor(target);
   std::lock_guard<std::mutex> lock(shard.mu);
@@ -96,6 +105,10 @@ void SampleStore::Compact(absl::Time now) {
           }
         }
         empty = empty && replicas.empty();
+      }
+      for (std::optional<Point>& whole : t->second.whole_target) {
+        if (whole && now - whole->time > options_.retention) whole.reset();
+        empty = empty && !whole;
       }
       if (empty) {
         shard.targets.erase(t++);
@@ -134,7 +147,15 @@ absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time
     obs.replicas.clear();
     obs.stable_total.reset();
     obs.panic_total.reset();
+    obs.whole_target_value.reset();
+    if (t != shard.targets.end()) {
+      const std::optional<Point>& whole = t->second.whole_target[MetricIndex(obs.metric)];
+      if (whole && whole->time <= now && now - whole->time <= options_.max_age) {
+        obs.whole_target_value = whole->value;
+      }
+    }
     if (t == shard.targets.end() || t->second.by_metric[MetricIndex(obs.metric)].empty()) {
+      if (obs.whole_target_value) continue;  // observed as a whole: no replicas needed
       obs.error = absl::UnavailableError(absl::StrCat("no ", policy::MetricTypeName(obs.metric),
                                                       " samples for ", target.target, " yet"));
       continue;

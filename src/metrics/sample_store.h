@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cstddef>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,10 @@ class SampleStore final : public MetricSource {
 
   // Adds one point. ResourceExhausted when it would open a series beyond `max_series`.
   absl::Status Add(const Sample& sample);
+  // Records a value of the whole target (a PromQL result). The newest one within `max_age`
+  // is what the policy sees; the replicas' own series are unaffected.
+  absl::Status AddWholeTarget(const std::string& target, policy::MetricType metric, double value,
+                              absl::Time time);
   // Removes every series of a replica (it is gone), across metrics.
   void RemoveReplica(const std::string& target, const std::string& replica_id);
   // Drops points older than `retention` before `now`, and series left empty.
@@ -79,6 +84,7 @@ class SampleStore final : public MetricSource {
   // metric -> replica -> series, per target.
   struct TargetSeries {
     std::array<absl::flat_hash_map<std::string, Series>, 3> by_metric;
+    std::array<std::optional<Point>, 3> whole_target;  // newest whole-target value
   };
   static constexpr size_t kShards = 16;
   struct Shard {

@@ -42,6 +42,10 @@ struct MetricObservation {
   // per-tick totals itself.
   std::optional<double> stable_total;
   std::optional<double> panic_total;
+  // The metric for the whole target from one query (PromQL, as KEDA does), when that is
+  // how it is observed: HPA reads it as an External AverageValue metric
+  // (desired = ceil(total / per-replica target)), KPA as its stable and panic totals.
+  std::optional<double> whole_target_value;
 };
 
 struct PolicyInput {

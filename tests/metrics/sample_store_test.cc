@@ -175,3 +175,26 @@ TEST(SampleStoreTest, ConcurrentIngestAndObserveLoseNothing) {
 
 }  // namespace
 }  // namespace limiar::metrics
+
+namespace limiar::metrics {
+namespace {
+
+TEST(SampleStoreWholeTargetTest, NewestFreshValueIsObservedWithoutReplicas) {
+  SampleStore store(Options());
+  ASSERT_TRUE(store.AddWholeTarget("storefront", MetricType::kRequests, 900, kT0).ok());
+  ASSERT_TRUE(store
+                  .AddWholeTarget("storefront", MetricType::kRequests, 400,
+                                  kT0 - absl::Seconds(5))  // late: older than the newest
+                  .ok());
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Seconds(10), &out).ok());
+  ASSERT_TRUE(out[0].error.ok()) << out[0].error;
+  EXPECT_EQ(out[0].whole_target_value, 900);
+  EXPECT_TRUE(out[0].replicas.empty());
+  ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Minutes(5), &out).ok());
+  EXPECT_FALSE(out[0].whole_target_value.has_value());  // older than max_age
+  EXPECT_FALSE(out[0].error.ok());
+}
+
+}  // namespace
+}  // namespace limiar::metrics

@@ -1,6 +1,53 @@
 #include "src/policy/blueprint/knob_names.h"
 
 namespace limiar::policy::blueprint {
+namespace {
+
+// Enum <-> spelling through one table each, so the two directions cannot drift apart.
+template <typename E, size_t N>
+std::string SpellingIn(const std::pair<E, const char*> (&table)[N], E e) {
+  for (const auto& [value, name] : table) {
+    if (value == e) return name;
+  }
+  return "?";
+}
+
+template <typename E, size_t N>
+std::vector<std::string>* NamesOf(const std::pair<E, const char*> (&table)[N]) {
+  auto* names = new std::vector<std::string>;
+  for (const auto& [value, name] : table) names->push_back(name);
+  return names;
+}
+
+template <typename E, size_t N>
+E ParseIn(const std::pair<E, const char*> (&table)[N], absl::string_view s) {
+  for (const auto& [value, name] : table) {
+    if (s == name) return value;
+  }
+  return table[0].first;
+}
+
+constexpr std::pair<MetricType, const char*> kMetrics[] = {
+    {MetricType::kCpu, "cpu"},
+    {MetricType::kRequests, "requests"},
+    {MetricType::kConnections, "connections"}};
+constexpr std::pair<Algorithm, const char*> kAlgorithms[] = {{Algorithm::kHpa, "hpa"},
+                                                             {Algorithm::kKpa, "kpa"}};
+constexpr std::pair<Mode, const char*> kModes[] = {
+    {Mode::kEnforce, "enforce"}, {Mode::kDryRun, "dry-run"}, {Mode::kPaused, "paused"}};
+constexpr std::pair<SelectPolicy, const char*> kSelects[] = {
+    {SelectPolicy::kMax, "max"},
+    {SelectPolicy::kMin, "min"},
+    {SelectPolicy::kDisabled, "desativado"}};
+constexpr std::pair<RatePolicyType, const char*> kRateTypes[] = {
+    {RatePolicyType::kPods, "pods"}, {RatePolicyType::kPercent, "percent"}};
+constexpr std::pair<FallbackBehavior, const char*> kFallbacks[] = {
+    {FallbackBehavior::kStatic, "estatico"},
+    {FallbackBehavior::kCurrentReplicas, "atual"},
+    {FallbackBehavior::kIfHigher, "se_maior"},
+    {FallbackBehavior::kIfLower, "se_menor"}};
+
+}  // namespace
 
 const std::vector<std::string>& AutoscaleKeys() {
   static const auto* keys = new std::vector<std::string>{key::kAlvo,
@@ -138,7 +185,7 @@ const AliasMap& ComputeKeyAliases() {
 }
 
 const std::vector<std::string>& MetricNames() {
-  static const auto* v = new std::vector<std::string>{"cpu", "requests", "connections"};
+  static const auto* v = NamesOf(kMetrics);
   return *v;
 }
 const AliasMap& MetricAliases() {
@@ -152,7 +199,7 @@ const AliasMap& MetricAliases() {
 }
 
 const std::vector<std::string>& AlgorithmNames() {
-  static const auto* v = new std::vector<std::string>{"hpa", "kpa"};
+  static const auto* v = NamesOf(kAlgorithms);
   return *v;
 }
 const AliasMap& AlgorithmAliases() {
@@ -161,7 +208,7 @@ const AliasMap& AlgorithmAliases() {
 }
 
 const std::vector<std::string>& ModeNames() {
-  static const auto* v = new std::vector<std::string>{"enforce", "dry-run", "paused"};
+  static const auto* v = NamesOf(kModes);
   return *v;
 }
 const AliasMap& ModeAliases() {
@@ -173,7 +220,7 @@ const AliasMap& ModeAliases() {
 }
 
 const std::vector<std::string>& SelectNames() {
-  static const auto* v = new std::vector<std::string>{"max", "min", "desativado"};
+  static const auto* v = NamesOf(kSelects);
   return *v;
 }
 const AliasMap& SelectAliases() {
@@ -183,7 +230,7 @@ const AliasMap& SelectAliases() {
 }
 
 const std::vector<std::string>& RateTypeNames() {
-  static const auto* v = new std::vector<std::string>{"pods", "percent"};
+  static const auto* v = NamesOf(kRateTypes);
   return *v;
 }
 const AliasMap& RateTypeAliases() {
@@ -196,7 +243,7 @@ const AliasMap& RateTypeAliases() {
 }
 
 const std::vector<std::string>& FallbackNames() {
-  static const auto* v = new std::vector<std::string>{"estatico", "atual", "se_maior", "se_menor"};
+  static const auto* v = NamesOf(kFallbacks);
   return *v;
 }
 const AliasMap& FallbackAliases() {
@@ -206,47 +253,6 @@ const AliasMap& FallbackAliases() {
                                       {"current_replicas_if_lower", "se_menor"}};
   return *a;
 }
-
-namespace {
-
-// Enum <-> spelling through one table each, so the two directions cannot drift apart.
-template <typename E, size_t N>
-std::string SpellingIn(const std::pair<E, const char*> (&table)[N], E e) {
-  for (const auto& [value, name] : table) {
-    if (value == e) return name;
-  }
-  return "?";
-}
-
-template <typename E, size_t N>
-E ParseIn(const std::pair<E, const char*> (&table)[N], absl::string_view s) {
-  for (const auto& [value, name] : table) {
-    if (s == name) return value;
-  }
-  return table[0].first;
-}
-
-constexpr std::pair<MetricType, const char*> kMetrics[] = {
-    {MetricType::kCpu, "cpu"},
-    {MetricType::kRequests, "requests"},
-    {MetricType::kConnections, "connections"}};
-constexpr std::pair<Algorithm, const char*> kAlgorithms[] = {{Algorithm::kHpa, "hpa"},
-                                                             {Algorithm::kKpa, "kpa"}};
-constexpr std::pair<Mode, const char*> kModes[] = {
-    {Mode::kEnforce, "enforce"}, {Mode::kDryRun, "dry-run"}, {Mode::kPaused, "paused"}};
-constexpr std::pair<SelectPolicy, const char*> kSelects[] = {
-    {SelectPolicy::kMax, "max"},
-    {SelectPolicy::kMin, "min"},
-    {SelectPolicy::kDisabled, "desativado"}};
-constexpr std::pair<RatePolicyType, const char*> kRateTypes[] = {
-    {RatePolicyType::kPods, "pods"}, {RatePolicyType::kPercent, "percent"}};
-constexpr std::pair<FallbackBehavior, const char*> kFallbacks[] = {
-    {FallbackBehavior::kStatic, "estatico"},
-    {FallbackBehavior::kCurrentReplicas, "atual"},
-    {FallbackBehavior::kIfHigher, "se_maior"},
-    {FallbackBehavior::kIfLower, "se_menor"}};
-
-}  // namespace
 
 std::string Spelling(MetricType m) { return SpellingIn(kMetrics, m); }
 std::string Spelling(Algorithm a) { return SpellingIn(kAlgorithms, a); }

@@ -18,6 +18,9 @@ using Reader = std::function<std::optional<json>(const json&, const std::string&
 constexpr double kInf = std::numeric_limits<double>::infinity();
 // HPA caps stabilization windows at one hour; Knative caps its windows and delays the same.
 constexpr double kHourS = 3600;
+// Longer cooldowns or start-up periods than a year are unit mistakes (milliseconds?), and
+// keep durations far from absl's infinity.
+constexpr double kYearS = 366 * 24 * 3600;
 
 // A number in a range whose ends are open or closed.
 Reader Range(double lo, bool lo_closed, double hi, bool hi_closed, std::string todo) {
@@ -93,8 +96,8 @@ const std::map<std::string, Reader>& TargetKnobReaders() {
         {key::kPoliticasDescida, ReadRatePolicies},
         {key::kSelecaoSubida, Enum(SelectNames(), SelectAliases())},
         {key::kSelecaoDescida, Enum(SelectNames(), SelectAliases())},
-        {key::kInicializacaoCpu, Seconds(0, kInf)},
-        {key::kProntidaoInicial, Seconds(0, kInf)},
+        {key::kInicializacaoCpu, Seconds(0, kYearS)},
+        {key::kProntidaoInicial, Seconds(0, kYearS)},
         {key::kLegadoFator,
          Range(1, true, kInf, false, "a factor of the current count, 1 or more (HPA uses 2)")},
         {key::kLegadoMinimo,
@@ -112,8 +115,8 @@ const std::map<std::string, Reader>& TargetKnobReaders() {
         {key::kCapacidadeRajada, ReadBurstCapacity},
         {key::kAtrasoDescida, Seconds(0, kHourS)},
         {key::kEscalaAtivacao, Integer(1)},
-        {key::kEsperaSubida, Seconds(0, kInf)},
-        {key::kEsperaDescida, Seconds(0, kInf)},
+        {key::kEsperaSubida, Seconds(0, kYearS)},
+        {key::kEsperaDescida, Seconds(0, kYearS)},
         {key::kAgendamentos, ReadSchedules},
         {key::kContingencia, ReadFallback},
     };

@@ -117,58 +117,34 @@ int ResolveTarget(const std::string& target, const std::string& path, bool must_
   return it->second;
 }
 
-}  // namespace
-
-absl::StatusOr<LoadedBlueprint> LoadBlueprintText(absl::string_view text,
-                                                  absl::string_view source_name) {
-  Diagnostics diag{std::string(source_name)};
-  std::optional<json> doc = ParseJson(text, diag);
-  if (!doc) return diag.ToStatus();
-  if (!doc->is_object()) {
-    diag.Error("", absl::StrCat("expected a blueprint object, got ", Describe(*doc)),
-               "a blueprint is {\"nome\": ..., \"recursos\": [...]}");
-    return diag.ToStatus();
-  }
-  LoadedBlueprint out;
-  out.source = std::string(source_name);
-  const std::set<std::string> suggested =
-      RejectNearMisses(*doc, "", {"nome", "modo", "ambiente", "resiliencia", "recursos"},
-                       {{"name", "nome"}, {"resources", "recursos"}}, diag);
-  if (doc->contains("nome")) {
-    out.name = ReadString((*doc)["nome"], "nome", diag).value_or("");
-  } else {
-    diag.Warning("", "the blueprint has no nome", "add one; messages will use the file name");
-    out.name = out.source;
-  }
-  if (!doc->contains("recursos")) {
-    if (!suggested.count("recursos")) {
-      diag.Error("", "missing recursos", "add recursos: the list of the blueprint's resources");
-    }
-    return diag.ToStatus();
-  }
-  const json& list = (*doc)["recursos"];
-  if (!list.is_array()) {
-    diag.Error("recursos", absl::StrCat("expected a list, got ", Describe(list)),
-               "write recursos as a list: [{\"tipo\": ..., \"nome\": ..., \"config\": {...}}]");
-    return diag.ToStatus();
-  }
-
+// Every resource of `recursos`, with duplicate names reported.
+std::vector<Resource> ReadResources(const json& list, Diagnostics& diag) {
   std::vector<Resource> rs;
-  std::map<std::string, int> by_name;
+  std::map<std::string, size_t> first_by_name;
   for (size_t i = 0; i < list.size(); ++i) {
     rs.push_back(ReadResource(list[i], Index("recursos", i), diag));
     const Resource& r = rs.back();
     if (r.name.empty()) continue;
-    if (auto [it, inserted] = by_name.emplace(r.name, static_cast<int>(i)); !inserted) {
+    if (auto [it, inserted] = first_by_name.emplace(r.name, i); !inserted) {
       diag.Error(Child(r.path, "nome"), absl::StrCat("duplicate nome \"", r.name, "\""),
                  absl::StrCat("already used by ", rs[it->second].path,
                               "; give each resource a unique nome"));
     }
   }
+  return rs;
+}
 
-  std::map<int, ComputeSpec> computes;  // by resource index
+// Reads computes and autoscale resources, checks every reference, and builds one policy
+// per compute that autoscale resources target (the others are listed as unmanaged).
+void ReadAndGroup(const json& list, const std::vector<Resource>& rs, Diagnostics& diag,
+                  LoadedBlueprint& out) {
+  std::map<std::string, int> by_name;  // the first resource of each name
+  for (size_t i = 0; i < rs.size(); ++i) {
+    if (!rs[i].name.empty()) by_name.emplace(rs[i].name, static_cast<int>(i));
+  }
+  std::map<int, ComputeSpec> computes;  // by resource index, so in blueprint order
   std::vector<AutoscaleSpec> autoscales;
-  std::vector<int> autoscale_targets;
+  std::vector<int> autoscale_targets;  // resource index of each one's compute, or -1
   for (size_t i = 0; i < rs.size(); ++i) {
     const Resource& r = rs[i];
     const std::string config_path = Child(r.path, "config");
@@ -212,6 +188,46 @@ absl::StatusOr<LoadedBlueprint> LoadBlueprintText(absl::string_view text,
       out.targets.push_back(std::move(*p));
     }
   }
+}
+
+}  // namespace
+
+absl::StatusOr<LoadedBlueprint> LoadBlueprintText(absl::string_view text,
+                                                  absl::string_view source_name) {
+  Diagnostics diag{std::string(source_name)};
+  std::optional<json> doc = ParseJson(text, diag);
+  if (!doc) return diag.ToStatus();
+  if (!doc->is_object()) {
+    diag.Error("", absl::StrCat("expected a blueprint object, got ", Describe(*doc)),
+               "a blueprint is {\"nome\": ..., \"recursos\": [...]}");
+    return diag.ToStatus();
+  }
+  LoadedBlueprint out;
+  out.source = std::string(source_name);
+  const std::set<std::string> suggested =
+      RejectNearMisses(*doc, "", {"nome", "modo", "ambiente", "resiliencia", "recursos"},
+                       {{"name", "nome"}, {"resources", "recursos"}}, diag);
+  if (doc->contains("nome")) {
+    out.name = ReadString((*doc)["nome"], "nome", diag).value_or("");
+  } else {
+    diag.Warning("", "the blueprint has no nome", "add one; messages will use the file name");
+    out.name = out.source;
+  }
+  if (!doc->contains("recursos")) {
+    if (!suggested.count("recursos")) {
+      diag.Error("", "missing recursos", "add recursos: the list of the blueprint's resources");
+    }
+    return diag.ToStatus();
+  }
+  const json& list = (*doc)["recursos"];
+  if (!list.is_array()) {
+    diag.Error("recursos", absl::StrCat("expected a list, got ", Describe(list)),
+               "write recursos as a list: [{\"tipo\": ..., \"nome\": ..., \"config\": {...}}]");
+    return diag.ToStatus();
+  }
+
+  const std::vector<Resource> rs = ReadResources(list, diag);
+  ReadAndGroup(list, rs, diag, out);
   if (diag.has_errors()) return diag.ToStatus();
   out.warnings = diag.warnings();
   return out;

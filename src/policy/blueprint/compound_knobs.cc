@@ -12,9 +12,9 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr double kUnbounded = std::numeric_limits<double>::infinity();
 // HPA's limit on a rate policy's period (MaxPeriodSeconds).
 constexpr double kMaxPolicyPeriodS = 1800;
+constexpr double kMaxScheduleS = 366 * 24 * 3600;
 
 const json* ReadList(const json& v, const std::string& path, Diagnostics& diag,
                      absl::string_view example) {
@@ -125,6 +125,10 @@ std::optional<json> ReadSchedule(const json& v, const std::string& path, size_t 
     if (d && *d <= 0) {
       diag.Error(Child(path, k), absl::StrCat("non-positive duration ", FormatNumber(*d)),
                  "a schedule must last some time; use a positive number");
+      d.reset();
+    } else if (d && *d * (has_s ? 1 : 3600) > kMaxScheduleS) {
+      diag.Error(Child(path, k), absl::StrCat("duration ", FormatNumber(*d), " exceeds a year"),
+                 "split it into yearly schedules, or check the unit (duracao_s is seconds)");
       d.reset();
     }
     ok = ok && d.has_value();

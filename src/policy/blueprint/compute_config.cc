@@ -45,6 +45,7 @@ ComputeSpec ReadComputeConfig(const nlohmann::json* config, const std::string& n
   };
   spec.min_replicas = read(key::kReplicasMin, 0);
   spec.max_replicas = read(key::kReplicasMax, 1);
+  spec.has_max_key = config->contains(key::kReplicasMax);
   if (spec.min_replicas && spec.max_replicas && *spec.min_replicas > *spec.max_replicas) {
     diag.Error(Child(path, key::kReplicasMin),
                absl::StrCat("replicas_min ", *spec.min_replicas, " is greater than replicas_max ",

@@ -18,6 +18,7 @@ struct ComputeSpec {
   std::string config_path;  // recursos[i].config
   std::optional<int32_t> min_replicas;
   std::optional<int32_t> max_replicas;
+  bool has_max_key = false;    // replicas_max is present, valid or not
   bool replicas_valid = true;  // false after a replica error: skip checks that use them
 };
 

@@ -256,7 +256,7 @@ std::optional<TargetPolicy> BuildTargetPolicy(const ComputeSpec& compute,
   }
 
   if (!compute.max_replicas) {
-    if (compute.replicas_valid) {
+    if (!compute.has_max_key) {
       diag.Error(compute.config_path,
                  absl::StrCat("compute ", compute.name, " is scaled by ", specs[0]->name,
                               " but has no replicas_max"),

@@ -236,6 +236,20 @@ INSTANTIATE_TEST_SUITE_P(
                 WithAutoscaleConfig(R"(, "agendamentos": [{"inicio": "2026-11-27T08:00:00Z",
                     "duracao_h": 0, "minimo": 5}])"),
                 "recursos[1].config.agendamentos[0].duracao_h: non-positive duration 0", ""},
+        BadCase{"ScheduleLongerThanAYear",
+                WithAutoscaleConfig(R"(, "agendamentos": [{"inicio": "2026-11-27T08:00:00Z",
+                    "duracao_s": 3.6e7, "minimo": 5}])"),
+                "recursos[1].config.agendamentos[0].duracao_s: duration 36000000 exceeds a year",
+                ""},
+        BadCase{"CooldownLongerThanAYear", WithAutoscaleConfig(R"(, "espera_subida_s": 1e12)"),
+                "recursos[1].config.espera_subida_s: 1000000000000 s exceeds the maximum of "
+                "31622400 s",
+                ""},
+        BadCase{"TargetWithInvalidMinAndNoMax",
+                WithResources(R"({"tipo": "compute", "nome": "web", "config":
+                    {"replicas_min": -2}},)" +
+                              Autoscale("s", "web")),
+                "recursos[0].config: compute web is scaled by s but has no replicas_max", ""},
         BadCase{"ScheduleBothDurations",
                 WithAutoscaleConfig(R"(, "agendamentos": [{"inicio": "2026-11-27T08:00:00Z",
                     "duracao_h": 1, "duracao_s": 60, "minimo": 5}])"),

@@ -107,10 +107,10 @@ std::optional<json> ParseJson(absl::string_view text, Diagnostics& diag) {
                        });
   } catch (const json::parse_error& e) {
     const auto [line, column] = LineColumn(text, e.byte);
-    diag.RawError(absl::StrCat(diag.source(), ":", line, ":", column,
-                               ": invalid JSON: ", StripPrefix(e.what()),
-                               "; fix the syntax here (a missing comma, quote or bracket is "
-                               "often on the line before)"));
+    diag.RawError(absl::StrCat(
+        diag.source(), ":", line, ":", column, ": invalid JSON: ", StripPrefix(e.what()),
+        "; fix the syntax here (usually a missing comma, quote or bracket just before "
+        "this point)"));
   } catch (const json::exception& e) {
     // Numbers too large for a double and the like: no byte offset is given.
     diag.RawError(

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "src/conformance/conformance.h"
@@ -31,6 +32,42 @@ TEST_P(HpaConformanceTest, EveryCasePasses) {
 
 INSTANTIATE_TEST_SUITE_P(Files, HpaConformanceTest,
                          testing::Values("hpa_replica_calc.json", "hpa_behavior.json"));
+
+absl::StatusOr<std::vector<CaseOutcome>> RunText(const std::string& text) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "hpa_conformance_case.json").string();
+  std::ofstream(path) << text;
+  return RunConformanceFile(path);
+}
+
+// groupPods returns sets: the runner must not depend on the order of the names.
+TEST(HpaConformanceRunnerTest, PodGroupsAreComparedAsSets) {
+  absl::StatusOr<std::vector<CaseOutcome>> r = RunText(R"([{
+    "id": "t-1", "kind": "pod_grouping",
+    "input": {"resource": "cpu", "cpu_initialization_period_s": 120,
+              "delay_of_initial_readiness_status_s": 10,
+              "pods": [{"name": "a", "phase": "Pending", "metric": null, "deleting": false},
+                       {"name": "b", "phase": "Running", "start_age_s": 0,
+                        "ready_condition": null, "metric": {"age_s": null},
+                        "deleting": false}]},
+    "expect": {"ready_count": 0, "unready": ["b", "a"], "missing": [], "ignored": []}}])");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_TRUE((*r)[0].passed) << (*r)[0].got;
+}
+
+TEST(HpaConformanceRunnerTest, WrongExpectationFailsWithBothSides) {
+  absl::StatusOr<std::vector<CaseOutcome>> r = RunText(R"([{
+    "id": "t-2", "kind": "legacy_clamp",
+    "input": {"current_replicas": 5, "desired_replicas": 7, "min_replicas": 3,
+              "max_replicas": 8, "scale_up_limit_factor": 2, "scale_up_limit_minimum": 4},
+    "expect": {"desired_replicas": 6, "condition_reason": "DesiredWithinRange"}}])");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_FALSE((*r)[0].passed);
+  EXPECT_EQ((*r)[0].expected, R"({"condition_reason":"DesiredWithinRange","desired_replicas":6})");
+  EXPECT_EQ((*r)[0].got, R"({"condition_reason":"DesiredWithinRange","desired_replicas":7})");
+}
 
 }  // namespace
 }  // namespace limiar::conformance

@@ -124,7 +124,8 @@ class HpaPolicy final : public Policy {
   }
 
  private:
-  // PolicyInput -> ReconcileInput, reusing every buffer of the previous call.
+  // PolicyInput -> ReconcileInput, reusing every buffer of the previous call. Pod names
+  // point into `in`: they are read only during this Recommend().
   void Translate(const PolicyInput& in) {
     in_.now = in.now;
     in_.min_replicas = in.min_replicas;

@@ -110,7 +110,7 @@ int RunDemoCommand(const DemoOptions& options, std::ostream& out, std::ostream& 
   const policy::MetricTarget& metric = target.metrics.front();
   const double capacity = metric.capacity_per_replica;
 
-  const absl::Time origin = absl::FromUnixSeconds(1795766400);  // 2026-11-27T00:00:00Z
+  const absl::Time origin = absl::FromUnixSeconds(1795766400);  // 2026-11-27T08:00:00Z
   DemoCluster cluster(target.target, target.min_replicas, origin, kStartup);
   TablePrinter printer(out, origin);
   absl::StatusOr<std::unique_ptr<controller::ControlLoop>> loop =

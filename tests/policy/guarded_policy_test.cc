@@ -65,7 +65,7 @@ TEST_F(GuardedPolicyTest, ScheduleNarrowsBoundsAndExplainsTheFloor) {
   EXPECT_EQ(script_.seen[0].min_replicas, 8);
   EXPECT_EQ(r->reason, "ScheduleFloor");
   EXPECT_NE(r->message.find("black-friday"), std::string::npos) << r->message;
-  EXPECT_NE(r->message.find("2026-11-27T06:00:00Z"), std::string::npos) << r->message;
+  EXPECT_NE(r->message.find("2026-11-27T14:00:00Z"), std::string::npos) << r->message;
 }
 
 TEST_F(GuardedPolicyTest, MissingMetricsNeverScaleDown) {

@@ -5,7 +5,7 @@
 namespace limiar::policy {
 namespace {
 
-const absl::Time kSale = absl::FromUnixSeconds(1795766400);  // 2026-11-27T00:00:00Z
+const absl::Time kSale = absl::FromUnixSeconds(1795766400);  // 2026-11-27T08:00:00Z
 
 TargetPolicy WithSchedules(std::vector<Schedule> schedules) {
   TargetPolicy t;

@@ -14,9 +14,9 @@ DemoCluster::DemoCluster(std::string target, int32_t replicas, absl::Time now,
   }
 }
 
-void DemoCluster::Advance(absl::Time now, double demand) {
+void DemoCluster::Advance(absl::Time now, double load) {
   now_ = now;
-  demand_ = demand;
+  load_ = load;
 }
 
 int32_t DemoCluster::ready() const {
@@ -44,9 +44,9 @@ absl::Status DemoCluster::Observe(const policy::TargetPolicy& target, absl::Time
       s.sample_time = now;
       s.sample_window = absl::Seconds(15);
       // A starting replica is not scraped yet: missing, not zero. Ready ones share the
-      // demand; for cpu the demand is expressed in cores like the samples.
+      // load, each metric in its own unit (cores, requests/s, connections).
       if (is_ready && serving > 0) {
-        s.value = demand_ / serving;
+        s.value = load_ * target.metrics[m].capacity_per_replica / serving;
       } else {
         s.value.reset();
       }

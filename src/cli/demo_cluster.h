@@ -17,9 +17,10 @@ class DemoCluster final : public metrics::MetricSource, public actuator::Actuato
  public:
   DemoCluster(std::string target, int32_t replicas, absl::Time now, absl::Duration startup);
 
-  // Moves the cluster to `now` with `demand` in the target metric's unit (e.g. requests/s
+  // Moves the cluster to `now` with `load` in units of one replica's capacity (2.5 = the
+  // work of two and a half replicas at 100 %): each metric sees it in its own unit.
   // for the whole target).
-  void Advance(absl::Time now, double demand);
+  void Advance(absl::Time now, double load);
 
   absl::Status Observe(const policy::TargetPolicy& target, absl::Time now,
                        std::vector<policy::MetricObservation>* out) override;
@@ -33,7 +34,7 @@ class DemoCluster final : public metrics::MetricSource, public actuator::Actuato
   std::string target_;
   absl::Duration startup_;
   absl::Time now_;
-  double demand_ = 0;
+  double load_ = 0;
   std::vector<absl::Time> started_at_;  // one entry per replica
   int64_t next_id_ = 0;
   std::vector<std::string> ids_;

@@ -135,7 +135,7 @@ int RunDemoCommand(const DemoOptions& options, std::ostream& out, std::ostream& 
   for (int i = 0; i < kTicks; ++i) {
     const absl::Time now = origin + i * kTick;
     const double demand = DemandAt(now - origin) * capacity;
-    cluster.Advance(now, demand);
+    cluster.Advance(now, DemandAt(now - origin));
     printer.SetDemand(demand);
     if (absl::Status s = (*loop)->Tick(now); !s.ok()) {
       err << "error: tick at t=" << absl::ToInt64Seconds(now - origin) << "s: " << s.message()

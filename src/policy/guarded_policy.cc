@@ -45,8 +45,10 @@ absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
 
   HoldForCooldown(bounded_, bounds.min_replicas, bounds.max_replicas, rec);
 
+  // The floor is the reason when it, not the metrics, set the count: the metrics asked for
+  // less, or the target was below the floor (the algorithm then jumps to it regardless).
   if (bounds.floor_schedule && rec.desired_replicas == bounds.min_replicas &&
-      rec.proposed_replicas < bounds.min_replicas) {
+      (rec.proposed_replicas < bounds.min_replicas || in.current_replicas < bounds.min_replicas)) {
     rec.reason = "ScheduleFloor";
     rec.message = absl::StrFormat(
         "schedule \"%s\" holds at least %d replicas until %s", bounds.floor_schedule->name,
@@ -55,7 +57,8 @@ absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
                          bounds.floor_schedule->start + bounds.floor_schedule->duration,
                          absl::UTCTimeZone()));
   } else if (bounds.ceiling_schedule && rec.desired_replicas == bounds.max_replicas &&
-             rec.proposed_replicas > bounds.max_replicas) {
+             (rec.proposed_replicas > bounds.max_replicas ||
+              in.current_replicas > bounds.max_replicas)) {
     rec.reason = "ScheduleCeiling";
     rec.message = absl::StrFormat(
         "schedule \"%s\" caps replicas at %d until %s", bounds.ceiling_schedule->name,

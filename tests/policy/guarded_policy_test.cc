@@ -173,3 +173,20 @@ TEST_F(GuardedPolicyTest, CooldownNeverKeepsTheTargetBelowAScheduleFloor) {
 
 }  // namespace
 }  // namespace limiar::policy
+
+namespace limiar::policy {
+namespace {
+
+TEST_F(GuardedPolicyTest, FloorIsTheReasonWhenTheTargetWasBelowIt) {
+  config_.schedules.push_back({"black-friday", kT0, absl::Hours(6), 8, {}});
+  GuardedPolicy p = Make();
+  Propose(8);
+  script_.next.reason = "TooFewReplicas";
+  script_.next.proposed_replicas = 12;  // the metrics want more, but the jump is the floor's
+  absl::StatusOr<Recommendation> r = p.Recommend(At(kT0, 3));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->reason, "ScheduleFloor");
+}
+
+}  // namespace
+}  // namespace limiar::policy

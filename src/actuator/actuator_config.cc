@@ -1,0 +1,233 @@
+#include "src/actuator/actuator_config.h"
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "src/actuator/command_template.h"
+#include "src/actuator/json_fields.h"
+
+namespace limiar::actuator {
+namespace {
+
+constexpr ActuatorKind kKinds[] = {ActuatorKind::kLog, ActuatorKind::kExec, ActuatorKind::kWebhook,
+                                   ActuatorKind::kGrpc, ActuatorKind::kKubernetes};
+
+bool IsHttpUrl(const std::string& url) {
+  for (const char* scheme : {"http://", "https://"}) {
+    if (absl::StartsWith(url, scheme) && url.size() > std::string(scheme).size() &&
+        url[std::string(scheme).size()] != '/' &&
+        url.find_first_of(" \t\r\n") == std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// RFC 7230 token characters: what a header name may consist of.
+bool IsHeaderName(const std::string& name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!absl::ascii_isalnum(c) && std::string("!#$%&'*+-.^_`|~").find(c) == std::string::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void ReadUrl(JsonFields& f, const std::string& key, std::string* out, bool required) {
+  if (f.String(key, out, required) && !IsHttpUrl(*out)) {
+    f.Error(key, "must be an http:// or https:// URL");
+  }
+}
+
+void ReadTemplate(JsonFields& f, const std::string& key, const std::vector<std::string>& names,
+                  std::string* out, bool required) {
+  if (!f.String(key, out, required)) return;
+  absl::StatusOr<CommandTemplate> parsed = CommandTemplate::Parse(*out, names);
+  if (!parsed.ok()) f.Error(key, std::string(parsed.status().message()));
+}
+
+void ReadRetry(const nlohmann::json& v, const std::string& path, RetryPolicy* retry,
+               std::vector<std::string>* errors) {
+  JsonFields f(v, path, errors);
+  f.AllowOnly({"max_attempts", "initial_backoff_seconds", "max_backoff_seconds"});
+  f.Int("max_attempts", 1, 100, &retry->max_attempts);
+  f.Seconds("initial_backoff_seconds", &retry->initial_backoff);
+  f.Seconds("max_backoff_seconds", &retry->max_backoff);
+  if (retry->max_backoff < retry->initial_backoff) {
+    f.Error("max_backoff_seconds", "must be >= initial_backoff_seconds");
+  }
+}
+
+void ReadExec(const nlohmann::json& v, const std::string& path, ExecOptions* exec,
+              std::vector<std::string>* errors) {
+  JsonFields f(v, path, errors);
+  f.AllowOnly({"command", "observe_command", "timeout_seconds"});
+  ReadTemplate(f, "command", ExecScalePlaceholders(), &exec->command, /*required=*/true);
+  ReadTemplate(f, "observe_command", ExecObservePlaceholders(), &exec->observe_command, false);
+  f.Seconds("timeout_seconds", &exec->timeout);
+}
+
+void ReadWebhook(const nlohmann::json& v, const std::string& path, WebhookOptions* webhook,
+                 std::vector<std::string>* errors) {
+  JsonFields f(v, path, errors);
+  f.AllowOnly({"url", "observe_url", "bearer_token", "bearer_token_file", "headers", "ca_file",
+               "timeout_seconds"});
+  ReadUrl(f, "url", &webhook->url, /*required=*/true);
+  ReadUrl(f, "observe_url", &webhook->observe_url, false);
+  f.String("bearer_token", &webhook->bearer_token);
+  f.String("bearer_token_file", &webhook->bearer_token_file);
+  if (f.Has("bearer_token") && f.Has("bearer_token_file")) {
+    f.Error("bearer_token_file", "give bearer_token or bearer_token_file, not both");
+  }
+  const bool has_token = f.Has("bearer_token") || f.Has("bearer_token_file");
+  f.StringMap("headers", &webhook->headers);
+  for (const auto& [name, value] : webhook->headers) {
+    const std::string where = absl::StrCat("headers.", name);
+    const std::string lower = absl::AsciiStrToLower(name);
+    if (!IsHeaderName(name)) {
+      f.Error(where, "not a valid HTTP header name");
+    } else if (value.find_first_of("\r\n") != std::string::npos) {
+      f.Error(where, "a header value may not contain line breaks");
+    } else if (lower == "content-type" || lower == "content-length") {
+      f.Error(where, "set by Limiar itself (the body is JSON)");
+    } else if (lower == "authorization" && has_token) {
+      f.Error(where, "conflicts with bearer_token / bearer_token_file");
+    }
+  }
+  f.String("ca_file", &webhook->ca_file);
+  f.Seconds("timeout_seconds", &webhook->timeout);
+}
+
+void ReadGrpc(const nlohmann::json& v, const std::string& path, GrpcOptions* grpc,
+              std::vector<std::string>* errors) {
+  JsonFields f(v, path, errors);
+  f.AllowOnly({"address", "tls", "root_certs_file", "tls_server_name", "timeout_seconds"});
+  if (f.String("address", &grpc->address, /*required=*/true) && grpc->address.empty()) {
+    f.Error("address", "must not be empty");
+  }
+  f.Bool("tls", &grpc->tls);
+  if (f.String("root_certs_file", &grpc->root_certs_file) && !grpc->tls) {
+    f.Error("root_certs_file", "needs \"tls\": true");
+  }
+  if (f.String("tls_server_name", &grpc->tls_server_name) && !grpc->tls) {
+    f.Error("tls_server_name", "needs \"tls\": true");
+  }
+  f.Seconds("timeout_seconds", &grpc->timeout);
+}
+
+void ReadKubernetes(const nlohmann::json& v, const std::string& path, KubernetesOptions* k8s,
+                    std::vector<std::string>* errors) {
+  JsonFields f(v, path, errors);
+  f.AllowOnly({"api_server", "namespace", "token_file", "ca_file", "namespace_file", "deployments",
+               "timeout_seconds"});
+  ReadUrl(f, "api_server", &k8s->api_server, false);
+  if (f.String("namespace", &k8s->namespace_name) &&
+      !IsDns1123Name(k8s->namespace_name, /*label=*/true)) {
+    f.Error("namespace", "must be a Kubernetes namespace name (lowercase letters, digits, '-')");
+  }
+  f.String("token_file", &k8s->token_file);
+  f.String("ca_file", &k8s->ca_file);
+  f.String("namespace_file", &k8s->namespace_file);
+  f.StringMap("deployments", &k8s->deployments);
+  for (const auto& [target, name] : k8s->deployments) {
+    if (!IsDns1123Name(name, /*label=*/false)) {
+      f.Error(absl::StrCat("deployments.", target),
+              absl::StrCat("\"", name,
+                           "\" is not a Deployment name (lowercase letters, digits, "
+                           "'-', '.')"));
+    }
+  }
+  f.Seconds("timeout_seconds", &k8s->timeout);
+}
+
+}  // namespace
+
+const char* ActuatorKindName(ActuatorKind kind) {
+  switch (kind) {
+    case ActuatorKind::kLog:
+      return "log";
+    case ActuatorKind::kExec:
+      return "exec";
+    case ActuatorKind::kWebhook:
+      return "webhook";
+    case ActuatorKind::kGrpc:
+      return "grpc";
+    case ActuatorKind::kKubernetes:
+      return "kubernetes";
+  }
+  return "?";
+}
+
+absl::StatusOr<ActuatorConfig> ParseActuatorConfig(const nlohmann::json& value,
+                                                   const std::string& path) {
+  std::vector<std::string> errors;
+  ActuatorConfig config;
+  JsonFields f(value, path, &errors);
+  std::vector<std::string> kind_names;
+  for (ActuatorKind kind : kKinds) kind_names.push_back(ActuatorKindName(kind));
+  std::vector<std::string> allowed = {"kind", "retry"};
+  for (ActuatorKind kind : kKinds) {
+    if (kind != ActuatorKind::kLog) allowed.push_back(ActuatorKindName(kind));
+  }
+  f.AllowOnly(allowed);
+
+  std::string kind_name;
+  bool kind_known = false;
+  if (f.String("kind", &kind_name, /*required=*/true)) {
+    for (ActuatorKind kind : kKinds) {
+      if (kind_name == ActuatorKindName(kind)) {
+        config.kind = kind;
+        kind_known = true;
+      }
+    }
+    if (!kind_known) {
+      f.Error("kind", absl::StrCat("unknown kind \"", kind_name, "\"; expected one of ",
+                                   absl::StrJoin(kind_names, ", ")));
+    }
+  }
+  if (const nlohmann::json* retry = f.Value("retry")) {
+    ReadRetry(*retry, f.PathOf("retry"), &config.retry, &errors);
+  }
+  // A section for another kind is a mistake (a kind switched without its settings).
+  for (ActuatorKind kind : kKinds) {
+    const std::string name = ActuatorKindName(kind);
+    if (kind != ActuatorKind::kLog && f.Has(name) && kind_known && kind != config.kind) {
+      f.Error(name, absl::StrCat("given, but kind is \"", kind_name, "\""));
+    }
+  }
+  if (kind_known) {
+    const std::string name = ActuatorKindName(config.kind);
+    const nlohmann::json* section = f.Value(name);
+    const bool optional = config.kind == ActuatorKind::kKubernetes;
+    if (section == nullptr && config.kind != ActuatorKind::kLog && !optional) {
+      f.Error(name, absl::StrCat("required when kind is \"", name, "\""));
+    }
+    if (section != nullptr) {
+      const std::string at = f.PathOf(name);
+      switch (config.kind) {
+        case ActuatorKind::kLog:
+          break;
+        case ActuatorKind::kExec:
+          ReadExec(*section, at, &config.exec, &errors);
+          break;
+        case ActuatorKind::kWebhook:
+          ReadWebhook(*section, at, &config.webhook, &errors);
+          break;
+        case ActuatorKind::kGrpc:
+          ReadGrpc(*section, at, &config.grpc, &errors);
+          break;
+        case ActuatorKind::kKubernetes:
+          ReadKubernetes(*section, at, &config.kubernetes, &errors);
+          break;
+      }
+    }
+  }
+  if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
+  return config;
+}
+
+}  // namespace limiar::actuator

@@ -1,0 +1,147 @@
+#include "tests/actuator/test_support.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "src/actuator/process_runner.h"
+
+namespace limiar::testing {
+
+TempDir::TempDir() {
+  std::string pattern = ::testing::TempDir() + "limiar_actuator_XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    ADD_FAILURE() << "mkdtemp " << pattern;
+    std::abort();
+  }
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) ADD_FAILURE() << "cannot write " << path;
+}
+
+std::string ReadFileOrDie(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void WriteScript(const std::string& path, const std::string& body) {
+  WriteFile(path, "#!/bin/sh\n" + body);
+  ::chmod(path.c_str(), 0755);
+}
+
+void ReplaceFile(const std::string& path, const std::string& text) {
+  const std::string temp = path + ".new";
+  WriteFile(temp, text);
+  std::filesystem::rename(temp, path);
+}
+
+namespace {
+
+void Run(const std::vector<std::string>& argv) {
+  absl::StatusOr<actuator::ProcessResult> r = actuator::RunProcess(argv, absl::Seconds(60));
+  if (!r.ok() || r->exit_code != 0) {
+    ADD_FAILURE() << "command failed: " << argv[0] << " " << argv[1] << ": "
+                  << (r.ok() ? r->stderr_text : r.status().ToString());
+    std::abort();
+  }
+}
+
+}  // namespace
+
+TestCerts MakeTestCerts(const std::string& dir) {
+  TestCerts certs{dir + "/ca.crt", dir + "/server.crt", dir + "/server.key"};
+  const std::string ca_key = dir + "/ca.key";
+  const std::string csr = dir + "/server.csr";
+  const std::string ext = dir + "/server.ext";
+  // EC keys: generated in milliseconds, unlike RSA.
+  Run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+       "-nodes", "-keyout", ca_key, "-out", certs.ca_cert, "-days", "2", "-subj",
+       "/CN=limiar test CA"});
+  Run({"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+       "-nodes", "-keyout", certs.server_key, "-out", csr, "-subj", "/CN=localhost"});
+  WriteFile(ext,
+            "basicConstraints=CA:FALSE\n"
+            "keyUsage=digitalSignature,keyEncipherment\n"
+            "extendedKeyUsage=serverAuth\n"
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  Run({"openssl", "x509", "-req", "-in", csr, "-CA", certs.ca_cert, "-CAkey", ca_key, "-set_serial",
+       "1", "-days", "2", "-extfile", ext, "-out", certs.server_cert});
+  return certs;
+}
+
+LocalHttpServer::LocalHttpServer() : server_(std::make_unique<httplib::Server>()), tls_(false) {}
+
+LocalHttpServer::LocalHttpServer(const std::string& cert_file, const std::string& key_file)
+    : server_(std::make_unique<httplib::SSLServer>(cert_file.c_str(), key_file.c_str())),
+      tls_(true) {
+  if (!server_->is_valid()) {
+    ADD_FAILURE() << "SSLServer rejected " << cert_file << " / " << key_file;
+    std::abort();
+  }
+}
+
+int LocalHttpServer::Start() {
+  port_ = server_->bind_to_any_port("127.0.0.1");
+  if (port_ <= 0) {
+    ADD_FAILURE() << "cannot bind 127.0.0.1";
+    std::abort();
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // stop() is a no-op until the accept loop runs, so wait for it before anyone can call
+  // the destructor. The socket already listens: clients may connect before this returns.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!server_->is_running()) {
+    if (std::chrono::steady_clock::now() > give_up) {
+      ADD_FAILURE() << "test HTTP server did not start";
+      std::abort();
+    }
+    std::this_thread::yield();
+  }
+  return port_;
+}
+
+LocalHttpServer::~LocalHttpServer() {
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string LocalHttpServer::base_url() const {
+  return absl::StrCat(tls_ ? "https" : "http", "://127.0.0.1:", port_);
+}
+
+int UnusedPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+}  // namespace limiar::testing

@@ -35,6 +35,26 @@ void AppendPolicy(const ScalingRules& rules, int index, std::string& msg) {
   AppendSeconds(p.period, msg);
 }
 
+// The window that stabilized a proposal of `proposed` replicas from `current`.
+absl::Duration WindowFor(const ReconcileInput& in, int32_t proposed) {
+  if (!in.behavior) return in.downscale_stabilization;
+  return proposed > in.spec_replicas
+             ? ScaleUpWindow(in.behavior->scale_up)
+             : ScaleDownWindow(in.behavior->scale_down, in.downscale_stabilization);
+}
+
+// "desired 12" or, when the window and not this tick's metrics set it, "the 300s
+// stabilization window holds 17".
+void AppendDesired(const ReconcileInput& in, const ReconcileResult& out, std::string& msg) {
+  if (out.stabilized_replicas == out.prenormalized_replicas) {
+    absl::StrAppend(&msg, "desired ", out.stabilized_replicas);
+    return;
+  }
+  msg.append("the ");
+  AppendSeconds(WindowFor(in, out.prenormalized_replicas), msg);
+  absl::StrAppend(&msg, " stabilization window holds ", out.stabilized_replicas);
+}
+
 void AppendLimit(const ReconcileInput& in, const ReconcileResult& out, std::string& msg) {
   const Limited& l = out.limited;
   const bool up = l.reason == LimitReason::kScaleUpLimit;
@@ -56,12 +76,12 @@ void AppendLimit(const ReconcileInput& in, const ReconcileResult& out, std::stri
       return;
     }
     case LimitReason::kTooManyReplicas:
-      absl::StrAppend(&msg, "desired ", out.stabilized_replicas, " above maxReplicas ",
-                      in.max_replicas);
+      AppendDesired(in, out, msg);
+      absl::StrAppend(&msg, ", above maxReplicas ", in.max_replicas);
       return;
     case LimitReason::kTooFewReplicas:
-      absl::StrAppend(&msg, "desired ", out.stabilized_replicas, " below minReplicas ",
-                      in.min_replicas);
+      AppendDesired(in, out, msg);
+      absl::StrAppend(&msg, ", below minReplicas ", in.min_replicas);
       return;
     case LimitReason::kDesiredWithinRange:
       return;
@@ -70,11 +90,7 @@ void AppendLimit(const ReconcileInput& in, const ReconcileResult& out, std::stri
 
 void AppendStabilization(const ReconcileInput& in, const ReconcileResult& out, std::string& msg) {
   const bool up = out.prenormalized_replicas > in.spec_replicas;
-  absl::Duration window = in.downscale_stabilization;
-  if (in.behavior) {
-    window = up ? ScaleUpWindow(in.behavior->scale_up)
-                : ScaleDownWindow(in.behavior->scale_down, in.downscale_stabilization);
-  }
+  const absl::Duration window = WindowFor(in, out.prenormalized_replicas);
   // The legacy window keeps the highest recent recommendation, which can exceed a
   // scale-up's own proposal.
   const bool raised = up && out.stabilized_replicas > out.prenormalized_replicas;

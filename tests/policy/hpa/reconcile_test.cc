@@ -113,7 +113,7 @@ TEST(ReconcileTest, MaxReplicasBinds) {
   const ReconcileResult out = ReconcileOnce(in, state);
   EXPECT_EQ(out.desired_replicas, 8);
   EXPECT_STREQ(out.reason, "TooManyReplicas");
-  EXPECT_THAT(out.message, HasSubstr("desired 12 above maxReplicas 8"));
+  EXPECT_THAT(out.message, HasSubstr("desired 12, above maxReplicas 8"));
 }
 
 TEST(ReconcileTest, SomeMetricInvalidBlocksScaleDownOnly) {

@@ -123,4 +123,18 @@ void GuardedPolicy::RecordScale(absl::Time now, int32_t from, int32_t to) {
   algorithm_->RecordScale(now, from, to);
 }
 
+void GuardedPolicy::SaveState(PolicyState& out) const {
+  algorithm_->SaveState(out);
+  out.last_scale_up = last_scale_up_;
+  out.last_scale_down = last_scale_down_;
+  out.consecutive_failures = consecutive_failures_;
+}
+
+void GuardedPolicy::RestoreState(const PolicyState& state) {
+  algorithm_->RestoreState(state);
+  last_scale_up_ = state.last_scale_up;
+  last_scale_down_ = state.last_scale_down;
+  consecutive_failures_ = state.consecutive_failures;
+}
+
 }  // namespace limiar::policy

@@ -26,6 +26,8 @@ class GuardedPolicy final : public Policy {
   // ignored on the way in and set for the algorithm.
   absl::StatusOr<Recommendation> Recommend(const PolicyInput& in) override;
   void RecordScale(absl::Time now, int32_t from, int32_t to) override;
+  void SaveState(PolicyState& out) const override;
+  void RestoreState(const PolicyState& state) override;
 
   int32_t consecutive_failures() const { return consecutive_failures_; }
 

@@ -87,6 +87,36 @@ struct Recommendation {
   int32_t excess_burst_capacity = 0;
 };
 
+// What a restart must not forget, for one target: the state file of `limiar serve` holds
+// one of these per target, so that a scale-down the stabilization window or a cooldown
+// holds is still held after `kill -9`. Each layer saves and restores its own part; a part
+// left empty restores as "no history".
+struct PolicyState {
+  struct Point {
+    absl::Time time;
+    int32_t value = 0;
+  };
+  // hpa: the recommendation history (value = replicas) and the scale events (value = the
+  // number of replicas added or removed).
+  bool hpa_history_started = false;
+  std::vector<Point> recommendations;
+  std::vector<Point> scale_up_events;
+  std::vector<Point> scale_down_events;
+  // kpa, one entry per metric target in config order: panic state and the scale-down delay
+  // window (time = the start of its 2 s bucket, value = the bucket's maximum).
+  struct KpaMetric {
+    bool started = false;
+    std::optional<absl::Time> panic_time;
+    int32_t max_panic_pods = 0;
+    std::vector<Point> delay_window;
+  };
+  std::vector<KpaMetric> kpa;
+  // Limiar's guards.
+  std::optional<absl::Time> last_scale_up;
+  std::optional<absl::Time> last_scale_down;
+  int32_t consecutive_failures = 0;
+};
+
 class Policy {
  public:
   virtual ~Policy() = default;
@@ -95,6 +125,11 @@ class Policy {
   // Tells the policy that the target was scaled from `from` to `to` at `now` (the actuator
   // accepted it). Rate policies and cooldowns count these events.
   virtual void RecordScale(absl::Time now, int32_t from, int32_t to) = 0;
+  // Adds this policy's part of its state to `out` (which may hold other layers' parts).
+  virtual void SaveState(PolicyState& out) const = 0;
+  // Replaces this policy's history with its part of `state`. Call before the first
+  // Recommend; later calls are allowed and simply replace the history.
+  virtual void RestoreState(const PolicyState& state) = 0;
 };
 
 }  // namespace limiar::policy

@@ -25,6 +25,9 @@ class ScriptedPolicy final : public policy::Policy {
   void RecordScale(absl::Time, int32_t from, int32_t to) override {
     shared_->scales.push_back({from, to});
   }
+  // The algorithm's own part of the state is not this fake's to keep.
+  void SaveState(policy::PolicyState&) const override {}
+  void RestoreState(const policy::PolicyState&) override {}
 
  private:
   Shared* shared_;

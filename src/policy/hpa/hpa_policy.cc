@@ -123,6 +123,38 @@ class HpaPolicy final : public Policy {
     MaybeCompact(now);
   }
 
+  void SaveState(PolicyState& out) const override {
+    out.hpa_history_started = state_.recommendations_initialized;
+    out.recommendations.clear();
+    for (const TimestampedRecommendation& r : state_.recommendations) {
+      out.recommendations.push_back({r.timestamp, r.replicas});
+    }
+    auto save_events = [](const std::vector<ScaleEvent>& from,
+                          std::vector<PolicyState::Point>& to) {
+      to.clear();
+      for (const ScaleEvent& e : from) {
+        if (!e.outdated) to.push_back({e.timestamp, e.change});
+      }
+    };
+    save_events(state_.scale_up_events, out.scale_up_events);
+    save_events(state_.scale_down_events, out.scale_down_events);
+  }
+
+  void RestoreState(const PolicyState& saved) override {
+    state_.recommendations_initialized = saved.hpa_history_started;
+    state_.recommendations.clear();
+    for (const PolicyState::Point& p : saved.recommendations) {
+      state_.recommendations.push_back({p.value, p.time});
+    }
+    auto restore_events = [](const std::vector<PolicyState::Point>& from,
+                             std::vector<ScaleEvent>& to) {
+      to.clear();
+      for (const PolicyState::Point& p : from) to.push_back({p.value, p.time, false});
+    };
+    restore_events(saved.scale_up_events, state_.scale_up_events);
+    restore_events(saved.scale_down_events, state_.scale_down_events);
+  }
+
  private:
   // PolicyInput -> ReconcileInput, reusing every buffer of the previous call. Pod names
   // point into `in`: they are read only during this Recommend().

@@ -138,4 +138,14 @@ ScaleResult Decider::Scale(absl::Time now, const absl::StatusOr<int32_t>& ready_
   return r;
 }
 
+std::vector<std::pair<absl::Time, int32_t>> Decider::DelayEntries() const {
+  if (!delay_window_) return {};
+  return delay_window_->Entries();
+}
+
+void Decider::RestoreDelay(const std::vector<std::pair<absl::Time, int32_t>>& entries) {
+  if (!delay_window_) return;
+  for (const auto& [time, value] : entries) delay_window_->Record(time, value);
+}
+
 }  // namespace limiar::policy::kpa

@@ -99,6 +99,9 @@ class Decider {
   const PanicState& state() const { return state_; }
   // Overrides the panic bookkeeping (tests, and restoring a saved state).
   void set_state(const PanicState& state) { state_ = state; }
+  // The scale-down delay window's entries (empty without a delay), and their restoration.
+  std::vector<std::pair<absl::Time, int32_t>> DelayEntries() const;
+  void RestoreDelay(const std::vector<std::pair<absl::Time, int32_t>>& entries);
 
  private:
   DeciderSpec spec_;

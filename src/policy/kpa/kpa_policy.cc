@@ -26,6 +26,11 @@ class KpaPolicy final : public Policy {
   // delay remember its own decisions, which Recommend already records.
   void RecordScale(absl::Time now, int32_t from, int32_t to) override {}
 
+  void SaveState(PolicyState& out) const override;
+  // A restored decider keeps its saved panic state instead of deciding afresh from the
+  // ready count at creation.
+  void RestoreState(const PolicyState& state) override;
+
  private:
   struct PerMetric {
     PerMetric(const MetricTarget& t, const DeciderSpec& s, absl::Duration panic_window)
@@ -34,8 +39,9 @@ class KpaPolicy final : public Policy {
     DeciderSpec spec;
     MetricWindow window;
     std::optional<Decider> decider;
-    ScaleResult result;  // this tick's
-    absl::Status error;  // this tick's reason for an invalid result
+    std::optional<PolicyState::KpaMetric> restored;  // applied when the decider is created
+    ScaleResult result;                              // this tick's
+    absl::Status error;                              // this tick's reason for an invalid result
   };
 
   absl::StatusOr<Observed> Observe(const MetricObservation& obs, absl::Time now, PerMetric& m);
@@ -77,6 +83,32 @@ absl::StatusOr<Observed> KpaPolicy::Observe(const MetricObservation& obs, absl::
   return o;
 }
 
+void KpaPolicy::SaveState(PolicyState& out) const {
+  out.kpa.clear();
+  for (const PerMetric& m : metrics_) {
+    PolicyState::KpaMetric& k = out.kpa.emplace_back();
+    if (!m.decider) {
+      if (m.restored) k = *m.restored;  // restored but not yet evaluated: pass it on
+      continue;
+    }
+    k.started = true;
+    k.panic_time = m.decider->state().panic_time;
+    k.max_panic_pods = m.decider->state().max_panic_pods;
+    for (const auto& [time, value] : m.decider->DelayEntries()) {
+      k.delay_window.push_back({time, value});
+    }
+  }
+}
+
+void KpaPolicy::RestoreState(const PolicyState& state) {
+  for (size_t i = 0; i < metrics_.size(); ++i) {
+    PerMetric& m = metrics_[i];
+    m.decider.reset();
+    m.restored.reset();
+    if (i < state.kpa.size() && state.kpa[i].started) m.restored = state.kpa[i];
+  }
+}
+
 absl::StatusOr<Recommendation> KpaPolicy::Recommend(const PolicyInput& in) {
   if (in.metrics.size() != metrics_.size()) {
     return absl::InvalidArgumentError(absl::StrCat("kpa: ", in.metrics.size(),
@@ -89,7 +121,17 @@ absl::StatusOr<Recommendation> KpaPolicy::Recommend(const PolicyInput& in) {
   bool any_invalid = false;
   for (size_t i = 0; i < metrics_.size(); ++i) {
     PerMetric& m = metrics_[i];
-    if (!m.decider) m.decider.emplace(m.spec, in.now, in.ready_replicas);
+    if (!m.decider) {
+      m.decider.emplace(m.spec, in.now, in.ready_replicas);
+      if (m.restored) {
+        m.decider->set_state(PanicState{m.restored->panic_time, m.restored->max_panic_pods});
+        std::vector<std::pair<absl::Time, int32_t>> delay;
+        for (const PolicyState::Point& p : m.restored->delay_window)
+          delay.push_back({p.time, p.value});
+        m.decider->RestoreDelay(delay);
+        m.restored.reset();
+      }
+    }
     absl::StatusOr<Observed> observed = Observe(in.metrics[i], in.now, m);
     m.error = observed.status();
     m.result = m.decider->Scale(in.now, in.ready_replicas, observed);

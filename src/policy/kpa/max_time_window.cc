@@ -49,4 +49,14 @@ void MaxTimeWindow::Record(absl::Time now, int32_t value) {
 
 int32_t MaxTimeWindow::Current() const { return ring_[first_].value; }
 
+std::vector<std::pair<absl::Time, int32_t>> MaxTimeWindow::Entries() const {
+  std::vector<std::pair<absl::Time, int32_t>> out;
+  out.reserve(length_);
+  for (int i = 0; i < length_; ++i) {
+    const Entry& e = ring_[Slot(first_ + i)];
+    out.emplace_back(absl::FromUnixSeconds(e.bucket * granularity_s_), e.value);
+  }
+  return out;
+}
+
 }  // namespace limiar::policy::kpa

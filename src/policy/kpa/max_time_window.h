@@ -4,6 +4,7 @@
 #define LIMIAR_POLICY_KPA_MAX_TIME_WINDOW_H_
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -34,6 +35,9 @@ class MaxTimeWindow {
   void Record(absl::Time now, int32_t value);
   // 0 before the first record.
   int32_t Current() const;
+  // The live entries, oldest first, as (start of bucket, value): recording them again in
+  // order into a fresh window of the same shape rebuilds this one (state files).
+  std::vector<std::pair<absl::Time, int32_t>> Entries() const;
   // Number of buckets the window spans.
   int size() const { return static_cast<int>(ring_.size()); }
 

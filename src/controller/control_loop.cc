@@ -60,6 +60,29 @@ absl::Status ControlLoop::SetMode(const std::string& target, policy::Mode mode) 
   return absl::OkStatus();
 }
 
+std::map<std::string, TargetState> ControlLoop::SaveState() const {
+  std::map<std::string, TargetState> out;
+  for (size_t i = 0; i < targets_.size(); ++i) {
+    TargetState& t = out[targets_[i].target];
+    managed_[i].policy->SaveState(t.policy);
+    t.mode = managed_[i].mode;
+  }
+  return out;
+}
+
+std::vector<std::string> ControlLoop::RestoreState(
+    const std::map<std::string, TargetState>& saved) {
+  std::vector<std::string> restored;
+  for (size_t i = 0; i < targets_.size(); ++i) {
+    auto it = saved.find(targets_[i].target);
+    if (it == saved.end()) continue;
+    managed_[i].policy->RestoreState(it->second.policy);
+    managed_[i].mode = it->second.mode;
+    restored.push_back(targets_[i].target);
+  }
+  return restored;
+}
+
 absl::StatusOr<policy::Mode> ControlLoop::ModeOf(const std::string& target) const {
   auto it = index_.find(target);
   if (it == index_.end()) return absl::NotFoundError(absl::StrCat("unknown target ", target));

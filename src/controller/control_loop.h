@@ -5,6 +5,7 @@
 #define LIMIAR_CONTROLLER_CONTROL_LOOP_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,12 @@
 #include "src/policy/policy_config.h"
 
 namespace limiar::controller {
+
+// What a restart must keep of one target: its policy's history and its run-time mode.
+struct TargetState {
+  policy::PolicyState policy;
+  policy::Mode mode = policy::Mode::kEnforce;
+};
 
 // Health of the loop itself (house rule 6): counters since construction.
 struct LoopStats {
@@ -48,6 +55,12 @@ class ControlLoop {
 
   // Switches a target's mode at run time. NotFound for an unknown target.
   absl::Status SetMode(const std::string& target, policy::Mode mode);
+
+  // Every target's state, by target name.
+  std::map<std::string, TargetState> SaveState() const;
+  // Restores the targets named in `saved`; others keep a fresh history, and saved targets
+  // no longer managed are ignored. Returns the names restored.
+  std::vector<std::string> RestoreState(const std::map<std::string, TargetState>& saved);
 
   // The mode a target runs in now. NotFound for an unknown target.
   absl::StatusOr<policy::Mode> ModeOf(const std::string& target) const;

@@ -68,7 +68,10 @@ void Runner::Run() {
       {
         std::lock_guard<std::mutex> loop_lock(loop_mu_);
         // An unknown target (removed by a reload) is simply skipped.
-        (void)loop_->TickTarget(clock_->Now(), target);
+        const absl::Time now = clock_->Now();
+        if (loop_->TickTarget(now, target).code() != absl::StatusCode::kNotFound && after_pass_) {
+          after_pass_(*loop_, now);
+        }
       }
       lock.lock();
       continue;
@@ -79,6 +82,7 @@ void Runner::Run() {
     {
       std::lock_guard<std::mutex> loop_lock(loop_mu_);
       status = loop_->Tick(start);
+      if (after_pass_) after_pass_(*loop_, start);
     }
     if (on_tick_) on_tick_(clock_->Now() - start, status);
     // Ticks keep their cadence; after a long stall the next one runs at once, not a burst.

@@ -35,6 +35,12 @@ class Runner {
          TickObserver on_tick = nullptr);
   ~Runner();  // Stops.
 
+  // Called on the runner thread after every pass (tick or fast-path evaluation), with the
+  // loop still held: the place to persist state. Set before Start().
+  void SetAfterPass(std::function<void(ControlLoop&, absl::Time now)> fn) {
+    after_pass_ = std::move(fn);
+  }
+
   // Starts the thread; the first tick runs at once.
   void Start();
   // Finishes the pass in progress, runs no other, and joins. Idempotent.
@@ -54,6 +60,7 @@ class Runner {
   Clock* clock_;
   const RunnerOptions options_;
   TickObserver on_tick_;
+  std::function<void(ControlLoop&, absl::Time now)> after_pass_;
 
   std::mutex loop_mu_;  // guards loop_
   std::unique_ptr<ControlLoop> loop_;

@@ -8,6 +8,7 @@
 #include "src/cli/conformance_command.h"
 #include "src/cli/demo_command.h"
 #include "src/cli/policy_command.h"
+#include "src/cli/serve_command.h"
 
 namespace {
 
@@ -51,6 +52,29 @@ int main(int argc, char** argv) {
   demo->add_option("--target,-t", demo_options.target,
                    "Target compute to drive (default: the blueprint's first managed one)");
 
+  limiar::cli::ServeOptions serve_options;
+  CLI::App* serve = app.add_subcommand(
+      "serve", "Run the control loop: ingest metrics, decide, actuate, explain (until SIGTERM)");
+  serve->add_option("--blueprint,-b", serve_options.blueprint_path, "Tesserra blueprint JSON file")
+      ->required();
+  serve->add_option("--config,-c", serve_options.config_path,
+                    "Service config JSON (listen addresses, actuator, sources, TLS, ...)");
+  serve->add_option("--grpc-listen", serve_options.grpc_listen,
+                    "gRPC ingest+admin address (default 127.0.0.1:7070; port 0: any free port)");
+  serve->add_option("--http-listen", serve_options.http_listen,
+                    "HTTP /metrics /healthz /readyz address (default 127.0.0.1:9464)");
+  serve->add_option("--state-file", serve_options.state_file,
+                    "Where decision history is kept across restarts");
+  serve->add_option("--token-file", serve_options.token_file,
+                    "File holding the bearer token that admin calls must present");
+  serve
+      ->add_option("--tick-interval", serve_options.tick_interval_s,
+                   "Seconds between control-loop passes (default 15)")
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--log-format", serve_options.log_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -63,5 +87,6 @@ int main(int argc, char** argv) {
     return limiar::cli::RunConformanceCommand(case_files, verbose, std::cout, std::cerr);
   }
   if (*demo) return limiar::cli::RunDemoCommand(demo_options, std::cout, std::cerr);
+  if (*serve) return limiar::cli::RunServeCommand(serve_options, std::cerr);
   return kUsage;
 }

@@ -1,0 +1,49 @@
+#include "src/cli/serve_command.h"
+
+#include <pthread.h>
+
+#include <csignal>
+
+#include "src/cli/service.h"
+
+namespace limiar::cli {
+
+int RunServeCommand(const ServeOptions& options, std::ostream& err) {
+  ServeConfig config;
+  if (!options.config_path.empty()) {
+    absl::StatusOr<ServeConfig> loaded = LoadServeConfig(options.config_path);
+    if (!loaded.ok()) {
+      err << "error: " << loaded.status().message() << "\n";
+      return 1;
+    }
+    config = *std::move(loaded);
+  }
+  if (!options.grpc_listen.empty()) config.grpc_listen = options.grpc_listen;
+  if (!options.http_listen.empty()) config.http_listen = options.http_listen;
+  if (!options.state_file.empty()) config.state_file = options.state_file;
+  if (!options.token_file.empty()) config.admin_token_file = options.token_file;
+  if (options.tick_interval_s > 0) config.tick_interval = absl::Seconds(options.tick_interval_s);
+  const service::LogFormat format =
+      options.log_format == "json" ? service::LogFormat::kJson : service::LogFormat::kText;
+
+  // Signals are taken by sigwait on this thread only: block them before any thread exists,
+  // so every thread the service starts inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  Service service(options.blueprint_path, std::move(config), format);
+  if (absl::Status s = service.Start(); !s.ok()) {
+    err << "error: " << s.message() << "\n";
+    service.Stop();
+    return 1;
+  }
+  int signal = 0;
+  sigwait(&signals, &signal);
+  service.Stop();
+  return 0;
+}
+
+}  // namespace limiar::cli

@@ -1,0 +1,342 @@
+#include "src/cli/service.h"
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "src/actuator/actuator_factory.h"
+#include "src/common/status_macros.h"
+#include "src/controller/state_file.h"
+#include "src/policy/blueprint/blueprint_loader.h"
+#include "src/policy/blueprint/policy_json.h"
+
+namespace limiar::cli {
+namespace {
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat(what, " ", path, ": cannot read the file"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& listen,
+                                                          const std::string& what) {
+  const size_t colon = listen.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " \"", listen, "\": expected HOST:PORT, e.g. 127.0.0.1:9464"));
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return std::make_pair(host, port);
+}
+
+bool IsLoopback(const std::string& listen) {
+  return absl::StartsWith(listen, "127.") || absl::StartsWith(listen, "localhost:") ||
+         absl::StartsWith(listen, "[::1]:");
+}
+
+}  // namespace
+
+Service::Service(std::string blueprint_path, ServeConfig config, service::LogFormat log_format)
+    : blueprint_path_(std::move(blueprint_path)),
+      config_(std::move(config)),
+      log_format_(log_format),
+      store_(config_.store) {}
+
+Service::~Service() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<controller::ControlLoop>> Service::BuildLoop(
+    const Targets& targets) {
+  return controller::ControlLoop::Create(targets, &store_, actuator_.get(), sinks_.get());
+}
+
+void Service::InstallTargets(const Targets& targets) {
+  std::vector<FastThreshold> thresholds;
+  for (const policy::TargetPolicy& t : targets) {
+    for (const policy::MetricTarget& m : t.metrics) {
+      // Per-replica value at which a sample asks for an evaluation now: the configured
+      // multiple of the target utilization, or for kpa the panic condition, whichever is
+      // lower.
+      const double target_value = m.capacity_per_replica * m.target_percent / 100.0;
+      double trigger = config_.fast_path_threshold_pct > 0
+                           ? target_value * config_.fast_path_threshold_pct / 100.0
+                           : std::numeric_limits<double>::infinity();
+      if (t.algorithm == policy::Algorithm::kKpa) {
+        trigger = std::min(trigger, target_value * t.kpa.panic_threshold_percentage / 100.0);
+      }
+      if (std::isfinite(trigger)) thresholds.push_back({t.target, m.metric, trigger});
+    }
+  }
+  std::lock_guard<std::mutex> lock(fast_mu_);
+  fast_thresholds_ = std::move(thresholds);
+}
+
+void Service::OnStored(const std::vector<metrics::Sample>& samples) {
+  std::vector<std::string> hot;
+  {
+    std::lock_guard<std::mutex> lock(fast_mu_);
+    for (const metrics::Sample& s : samples) {
+      for (const FastThreshold& f : fast_thresholds_) {
+        if (f.metric == s.metric && s.value >= f.value && f.target == s.target) {
+          if (std::find(hot.begin(), hot.end(), s.target) == hot.end()) hot.push_back(s.target);
+        }
+      }
+    }
+  }
+  for (const std::string& t : hot) runner_->RequestEvaluation(t);
+}
+
+void Service::SaveState(controller::ControlLoop& loop, absl::Time now) {
+  if (config_.state_file.empty()) return;
+  const absl::Status s = controller::WriteStateFile(config_.state_file, {now, loop.SaveState()});
+  if (s.ok()) {
+    if (!last_state_error_.empty()) {
+      service::LogEvent(*log_, log_format_, "state", "state file writable again");
+    }
+    last_state_error_.clear();
+    return;
+  }
+  state_write_failures_.fetch_add(1);
+  // Once per distinct error: a full disk must not flood the log every tick.
+  if (s.ToString() != last_state_error_) {
+    last_state_error_ = s.ToString();
+    log_->error("state file not written: {}", last_state_error_);
+  }
+}
+
+absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload(const std::string& path) {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  const std::string file = path.empty() ? blueprint_path_ : path;
+  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded,
+                   policy::blueprint::LoadBlueprintFile(file));
+  ASSIGN_OR_RETURN(std::unique_ptr<controller::ControlLoop> loop, BuildLoop(loaded.targets));
+  // The new loop inherits the history of every target it keeps.
+  runner_->WithLoop([&](controller::ControlLoop& old) { loop->RestoreState(old.SaveState()); });
+  runner_->ReplaceLoop(std::move(loop));
+  push_->SetIndex(std::make_shared<metrics::ResourceIndex>(loaded.targets));
+  InstallTargets(loaded.targets);
+  controller::AdminService::ReloadOutcome out;
+  for (const policy::TargetPolicy& t : loaded.targets) out.targets.push_back(t.target);
+  out.warnings = loaded.warnings;
+  service::LogEvent(*log_, log_format_, "reload",
+                    absl::StrCat("blueprint ", file, " loaded: ", out.targets.size(), " targets"));
+  return out;
+}
+
+std::shared_ptr<grpc::ServerCredentials> Service::Credentials(absl::Status* error) const {
+  if (!config_.tls) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions options;
+  absl::StatusOr<std::string> cert = ReadWholeFile(config_.tls->cert_file, "tls.cert_file");
+  absl::StatusOr<std::string> key = ReadWholeFile(config_.tls->key_file, "tls.key_file");
+  if (!cert.ok() || !key.ok()) {
+    *error = !cert.ok() ? cert.status() : key.status();
+    return nullptr;
+  }
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!config_.tls->client_ca_file.empty()) {
+    absl::StatusOr<std::string> ca =
+        ReadWholeFile(config_.tls->client_ca_file, "tls.client_ca_file");
+    if (!ca.ok()) {
+      *error = ca.status();
+      return nullptr;
+    }
+    options.pem_root_certs = *ca;
+    options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
+absl::Status Service::StartPollers(const Targets& targets) {
+  std::vector<metrics::PromQlSource> promql;
+  for (const auto& [target, sources] : config_.sources) {
+    auto t = std::find_if(targets.begin(), targets.end(),
+                          [&](const policy::TargetPolicy& p) { return p.target == target; });
+    if (t == targets.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "sources.", target, ": no managed target of that name in ", blueprint_path_));
+    }
+    for (const auto& [metric_name, query] : sources.promql) {
+      metrics::PromQlSource source{target, t->metrics.front().metric, query};
+      if (metric_name.empty() && t->metrics.size() > 1) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("sources.", target, ".promql: ", target,
+                         " scales on several metrics; key the queries by metric name"));
+      }
+      if (!metric_name.empty()) {
+        auto m = std::find_if(t->metrics.begin(), t->metrics.end(), [&](const auto& mt) {
+          return metric_name == policy::MetricTypeName(mt.metric);
+        });
+        if (m == t->metrics.end()) {
+          return absl::InvalidArgumentError(absl::StrCat("sources.", target, ".promql.",
+                                                         metric_name, ": ", target,
+                                                         " does not scale on ", metric_name));
+        }
+        source.metric = m->metric;
+      }
+      promql.push_back(source);
+    }
+    if (!sources.scrape.is_null()) {
+      return absl::UnimplementedError(
+          absl::StrCat("sources.", target,
+                       ".scrape: scraping replica /metrics is not available yet; push "
+                       "samples or use a promql source"));
+    }
+  }
+  if (!promql.empty()) {
+    promql_poller_ =
+        std::make_unique<metrics::PromQlPoller>(promql, &promql_client_, &store_, &clock_);
+    promql_poller_->Start();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Service::Start() {
+  log_ = service::MakeLogger(log_format_);
+  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded,
+                   policy::blueprint::LoadBlueprintFile(blueprint_path_));
+  for (const std::string& w : loaded.warnings) {
+    log_->warn("{}: {}", blueprint_path_, w);
+  }
+  if (loaded.targets.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(blueprint_path_, ": no autoscale resources; nothing for Limiar to manage"));
+  }
+
+  std::string token;
+  if (!config_.admin_token_file.empty()) {
+    ASSIGN_OR_RETURN(token, ReadWholeFile(config_.admin_token_file, "admin token file"));
+    token = std::string(absl::StripAsciiWhitespace(token));
+    if (token.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("admin token file ", config_.admin_token_file, " is empty"));
+    }
+  }
+
+  actuator::ActuatorEnvironment env;
+  for (const policy::TargetPolicy& t : loaded.targets) {
+    env.initial_replicas[t.target] = t.min_replicas;
+    env.resources[t.target] = t.metrics.front().autoscale_resource;
+  }
+  env.stats = &actuator_stats_;
+  env.jitter_seed = std::random_device{}();
+  ASSIGN_OR_RETURN(actuator_, actuator::CreateActuator(config_.actuator, &clock_, env));
+
+  decision_log_ = std::make_unique<service::DecisionLog>(log_, log_format_);
+  sinks_ = std::make_unique<controller::FanoutSink>(
+      std::vector<controller::DecisionSink*>{decision_log_.get(), &self_metrics_, &broadcaster_});
+  ASSIGN_OR_RETURN(std::unique_ptr<controller::ControlLoop> loop, BuildLoop(loaded.targets));
+
+  if (!config_.state_file.empty()) {
+    absl::StatusOr<controller::SavedState> saved = controller::ReadStateFile(config_.state_file);
+    if (saved.ok()) {
+      const std::vector<std::string> restored = loop->RestoreState(saved->targets);
+      service::LogEvent(
+          *log_, log_format_, "state",
+          absl::StrCat(
+              "restored ", restored.size(), " targets from ", config_.state_file, " (saved ",
+              absl::FormatTime(absl::RFC3339_sec, saved->saved_at, absl::UTCTimeZone()), ")"));
+    } else if (absl::IsNotFound(saved.status())) {
+      service::LogEvent(*log_, log_format_, "state",
+                        absl::StrCat("no state file at ", config_.state_file,
+                                     " yet: starting with a fresh history"));
+    } else {
+      // A bad file must not keep the autoscaler down; it is kept aside for a post-mortem.
+      const std::string aside = absl::StrCat(config_.state_file, ".unreadable");
+      std::rename(config_.state_file.c_str(), aside.c_str());
+      log_->error("{}; moved to {}, starting with a fresh history", saved.status().ToString(),
+                  aside);
+    }
+  }
+
+  runner_ = std::make_unique<controller::Runner>(
+      std::move(loop), &clock_, controller::RunnerOptions{config_.tick_interval},
+      [this](absl::Duration took, const absl::Status& status) {
+        self_metrics_.ObserveTick(took, status.ok());
+        first_pass_done_.store(true);
+      });
+  runner_->SetAfterPass([this](controller::ControlLoop& l, absl::Time now) { SaveState(l, now); });
+  InstallTargets(loaded.targets);
+
+  push_ = std::make_unique<metrics::PushService>(
+      &store_, std::make_shared<metrics::ResourceIndex>(loaded.targets), &clock_, config_.ingest,
+      [this](const std::vector<metrics::Sample>& s) { OnStored(s); });
+  admin_ = std::make_unique<controller::AdminService>(
+      runner_.get(), &broadcaster_, token, [this](const std::string& path) { return Reload(path); },
+      [](const policy::TargetPolicy& t) {
+        return policy::blueprint::ResolvedPolicyToJson(t).dump(1);
+      });
+
+  absl::Status cred_error;
+  std::shared_ptr<grpc::ServerCredentials> creds = Credentials(&cred_error);
+  RETURN_IF_ERROR(cred_error);
+  if (!config_.tls && !IsLoopback(config_.grpc_listen)) {
+    log_->warn("gRPC listens on {} without TLS: configure tls to protect ingest and admin",
+               config_.grpc_listen);
+  }
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config_.grpc_listen, creds, &grpc_port_);
+  builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+  builder.RegisterService(push_.get());
+  builder.RegisterService(admin_.get());
+  grpc_server_ = builder.BuildAndStart();
+  if (grpc_server_ == nullptr || grpc_port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", config_.grpc_listen,
+                                               " (in use, or not an address of this host?)"));
+  }
+
+  self_metrics_.SetTotalsSource([this] {
+    service::SelfMetrics::Totals t;
+    t.ingest_accepted = push_->accepted_total();
+    t.ingest_rejected = push_->rejected_total();
+    const actuator::ActuatorStatsSnapshot a = actuator_stats_.Snapshot();
+    t.actuator_successes = a.successes;
+    t.actuator_failures = a.failures;
+    t.actuator_retries = a.retries;
+    t.query_failures = promql_poller_ ? promql_poller_->total_errors() : 0;
+    t.state_write_failures = state_write_failures_.load();
+    return t;
+  });
+  http_ = std::make_unique<service::HttpEndpoints>(
+      [this] { return self_metrics_.Render(); },
+      [this] { return first_pass_done_.load() && !stopping_.load(); });
+  ASSIGN_OR_RETURN(auto http_address, SplitHostPort(config_.http_listen, "http_listen"));
+  ASSIGN_OR_RETURN(http_port_, http_->Start(http_address.first, http_address.second));
+
+  RETURN_IF_ERROR(StartPollers(loaded.targets));
+  runner_->Start();
+  started_ = true;
+  const size_t colon = config_.grpc_listen.rfind(':');
+  service::LogEvent(*log_, log_format_, "serving",
+                    absl::StrCat("blueprint ", blueprint_path_, ": ", loaded.targets.size(),
+                                 " targets; grpc on ", config_.grpc_listen.substr(0, colon), ":",
+                                 grpc_port_, ", http on ", http_address.first, ":", http_port_,
+                                 "; actuator ", actuator::ActuatorKindName(config_.actuator.kind)));
+  return absl::OkStatus();
+}
+
+void Service::Stop() {
+  if (stopping_.exchange(true)) return;
+  // Stop accepting first, so that nothing new arrives while the last pass finishes.
+  broadcaster_.Close();
+  if (grpc_server_)
+    grpc_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  if (promql_poller_) promql_poller_->Stop();
+  if (runner_) {
+    runner_->Stop();
+    runner_->WithLoop([this](controller::ControlLoop& l) { SaveState(l, clock_.Now()); });
+  }
+  if (http_) http_->Stop();
+  if (started_ && log_) service::LogEvent(*log_, log_format_, "stopped", "state flushed, bye");
+}
+
+}  // namespace limiar::cli

@@ -1,0 +1,97 @@
+// `limiar serve` assembled: the composition root of the live service. Constructs every
+// component by injection, starts them in dependency order and stops them in reverse.
+#ifndef LIMIAR_CLI_SERVICE_H_
+#define LIMIAR_CLI_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "src/actuator/actuator.h"
+#include "src/actuator/actuator_stats.h"
+#include "src/cli/serve_config.h"
+#include "src/common/clock.h"
+#include "src/controller/admin_service.h"
+#include "src/controller/decision_broadcaster.h"
+#include "src/controller/runner.h"
+#include "src/metrics/promql_client.h"
+#include "src/metrics/promql_poller.h"
+#include "src/metrics/push_service.h"
+#include "src/metrics/sample_store.h"
+#include "src/service/decision_log.h"
+#include "src/service/http_endpoints.h"
+#include "src/service/self_metrics.h"
+
+namespace limiar::cli {
+
+class Service {
+ public:
+  Service(std::string blueprint_path, ServeConfig config, service::LogFormat log_format);
+  ~Service();
+
+  // Loads the blueprint and the saved state, binds the ports and starts every thread.
+  // On error nothing keeps running.
+  absl::Status Start();
+  // Graceful stop: stop accepting, finish the pass in progress, write the state file.
+  void Stop();
+
+  int grpc_port() const { return grpc_port_; }
+  int http_port() const { return http_port_; }
+
+ private:
+  using Targets = std::vector<policy::TargetPolicy>;
+  absl::StatusOr<std::unique_ptr<controller::ControlLoop>> BuildLoop(const Targets& targets);
+  absl::StatusOr<controller::AdminService::ReloadOutcome> Reload(const std::string& path);
+  void InstallTargets(const Targets& targets);
+  void OnStored(const std::vector<metrics::Sample>& samples);
+  void SaveState(controller::ControlLoop& loop, absl::Time now);
+  absl::Status StartPollers(const Targets& targets);
+  std::shared_ptr<grpc::ServerCredentials> Credentials(absl::Status* error) const;
+
+  const std::string blueprint_path_;
+  const ServeConfig config_;
+  const service::LogFormat log_format_;
+  std::shared_ptr<spdlog::logger> log_;
+
+  RealClock clock_;
+  metrics::SampleStore store_;
+  actuator::ActuatorStats actuator_stats_;
+  std::unique_ptr<actuator::Actuator> actuator_;
+  service::SelfMetrics self_metrics_;
+  std::unique_ptr<service::DecisionLog> decision_log_;
+  controller::DecisionBroadcaster broadcaster_;
+  std::unique_ptr<controller::FanoutSink> sinks_;
+  std::unique_ptr<controller::Runner> runner_;
+  std::unique_ptr<metrics::PushService> push_;
+  std::unique_ptr<controller::AdminService> admin_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  metrics::PromQlClient promql_client_;
+  std::unique_ptr<metrics::PromQlPoller> promql_poller_;
+  std::unique_ptr<service::HttpEndpoints> http_;
+
+  // Fast path: per target and metric, the per-replica value that triggers an evaluation.
+  struct FastThreshold {
+    std::string target;
+    policy::MetricType metric;
+    double value;
+  };
+  std::mutex fast_mu_;
+  std::vector<FastThreshold> fast_thresholds_;
+  std::mutex reload_mu_;  // one reload at a time
+
+  std::atomic<bool> first_pass_done_{false};
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> state_write_failures_{0};
+  std::string last_state_error_;
+  int grpc_port_ = 0;
+  int http_port_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace limiar::cli
+
+#endif  // LIMIAR_CLI_SERVICE_H_

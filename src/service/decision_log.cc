@@ -1,0 +1,75 @@
+#include "src/service/decision_log.h"
+
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "spdlog/sinks/stdout_sinks.h"
+#include "spdlog/spdlog.h"
+
+namespace limiar::service {
+
+std::shared_ptr<spdlog::logger> MakeLogger(LogFormat format) {
+  auto log =
+      std::make_shared<spdlog::logger>("limiar", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  // JSON lines carry their own time field, so the line is the message alone.
+  log->set_pattern(format == LogFormat::kJson ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
+                   spdlog::pattern_time_type::utc);
+  log->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(log);
+  return log;
+}
+
+void LogEvent(spdlog::logger& log, LogFormat format, const std::string& event,
+              const std::string& message) {
+  if (format == LogFormat::kJson) {
+    log.info(nlohmann::json{
+        {"time", absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone())},
+        {"event", event},
+        {"message", message}}
+                 .dump());
+  } else {
+    log.info("{}: {}", event, message);
+  }
+}
+
+std::string DecisionLog::Json(const controller::Decision& d) {
+  nlohmann::json metrics = nlohmann::json::array();
+  for (const policy::MetricProposal& m : d.recommendation.metrics) {
+    nlohmann::json j{{"metric", policy::MetricTypeName(m.metric)}, {"valid", m.valid}};
+    if (m.valid) {
+      j["replicas"] = m.replicas;
+      j["utilization_percent"] = m.utilization_percent;
+    } else {
+      j["error"] = m.error;
+    }
+    metrics.push_back(j);
+  }
+  return nlohmann::json{{"time", absl::FormatTime(absl::RFC3339_full, d.time, absl::UTCTimeZone())},
+                        {"event", "decision"},
+                        {"target", d.target},
+                        {"mode", policy::ModeName(d.mode)},
+                        {"current", d.current_replicas},
+                        {"ready", d.ready_replicas},
+                        {"desired", d.desired_replicas},
+                        {"proposed", d.recommendation.proposed_replicas},
+                        {"reason", d.recommendation.reason},
+                        {"message", d.recommendation.message},
+                        {"actuated", d.actuated},
+                        {"note", d.actuation_note},
+                        {"metrics", metrics}}
+      .dump();
+}
+
+std::string DecisionLog::Text(const controller::Decision& d) {
+  std::string line = absl::StrCat("decision ", d.target, ": ", d.current_replicas, " -> ",
+                                  d.desired_replicas, " (", d.ready_replicas, " ready) ",
+                                  d.recommendation.reason, ": ", d.recommendation.message);
+  if (d.actuated) line.append(" [actuated]");
+  if (!d.actuation_note.empty()) absl::StrAppend(&line, " [", d.actuation_note, "]");
+  return line;
+}
+
+void DecisionLog::OnDecision(const controller::Decision& d) {
+  log_->info(format_ == LogFormat::kJson ? Json(d) : Text(d));
+}
+
+}  // namespace limiar::service

@@ -1,0 +1,38 @@
+// One log line per decision, with its reason: text for people, or one JSON object per line
+// (`--log-format json`) for log pipelines.
+#ifndef LIMIAR_SERVICE_DECISION_LOG_H_
+#define LIMIAR_SERVICE_DECISION_LOG_H_
+
+#include <memory>
+#include <string>
+
+#include "spdlog/logger.h"
+#include "src/controller/decision.h"
+
+namespace limiar::service {
+
+enum class LogFormat { kText, kJson };
+
+// Sets up the process-wide default spdlog logger on stderr in `format`.
+std::shared_ptr<spdlog::logger> MakeLogger(LogFormat format);
+// A log line in `format` for events other than decisions ("serving on ...").
+void LogEvent(spdlog::logger& log, LogFormat format, const std::string& event,
+              const std::string& message);
+
+class DecisionLog final : public controller::DecisionSink {
+ public:
+  DecisionLog(std::shared_ptr<spdlog::logger> log, LogFormat format)
+      : log_(std::move(log)), format_(format) {}
+  void OnDecision(const controller::Decision& d) override;
+
+  static std::string Json(const controller::Decision& d);
+  static std::string Text(const controller::Decision& d);
+
+ private:
+  std::shared_ptr<spdlog::logger> log_;
+  LogFormat format_;
+};
+
+}  // namespace limiar::service
+
+#endif  // LIMIAR_SERVICE_DECISION_LOG_H_

@@ -1,0 +1,49 @@
+#include "src/service/http_endpoints.h"
+
+#include "absl/strings/str_cat.h"
+#include "httplib.h"
+
+namespace limiar::service {
+
+HttpEndpoints::HttpEndpoints(std::function<std::string()> render_metrics,
+                             std::function<bool()> ready)
+    : render_metrics_(std::move(render_metrics)),
+      ready_(std::move(ready)),
+      server_(std::make_unique<httplib::Server>()) {
+  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(render_metrics_(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok\n", "text/plain");
+  });
+  server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    if (ready_()) {
+      res.set_content("ready\n", "text/plain");
+    } else {
+      res.status = 503;
+      res.set_content("not ready: the first control-loop pass has not run yet\n", "text/plain");
+    }
+  });
+}
+
+HttpEndpoints::~HttpEndpoints() { Stop(); }
+
+absl::StatusOr<int> HttpEndpoints::Start(const std::string& host, int port) {
+  int bound = port;
+  if (port == 0) {
+    bound = server_->bind_to_any_port(host.c_str());
+    if (bound < 0) return absl::UnavailableError(absl::StrCat("cannot bind HTTP on ", host));
+  } else if (!server_->bind_to_port(host.c_str(), port)) {
+    return absl::UnavailableError(absl::StrCat("cannot bind HTTP on ", host, ":", port,
+                                               " (in use, or not an address here?)"));
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  return bound;
+}
+
+void HttpEndpoints::Stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace limiar::service

@@ -1,0 +1,126 @@
+#include "src/service/self_metrics.h"
+
+#include <sstream>
+
+#include "prometheus/text_serializer.h"
+
+namespace limiar::service {
+
+SelfMetrics::SelfMetrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      current_(prometheus::BuildGauge()
+                   .Name("limiar_current_replicas")
+                   .Help("Replicas the target runs now (its spec), as last observed")
+                   .Register(*registry_)),
+      desired_(prometheus::BuildGauge()
+                   .Name("limiar_desired_replicas")
+                   .Help("Replicas Limiar last decided for the target")
+                   .Register(*registry_)),
+      ready_(prometheus::BuildGauge()
+                 .Name("limiar_ready_replicas")
+                 .Help("Ready replicas of the target, as last observed")
+                 .Register(*registry_)),
+      utilization_(prometheus::BuildGauge()
+                       .Name("limiar_utilization_percent")
+                       .Help("Per metric: load in percent of per-replica capacity")
+                       .Register(*registry_)),
+      decisions_(prometheus::BuildCounter()
+                     .Name("limiar_decisions_total")
+                     .Help("Decisions by target and machine-readable reason")
+                     .Register(*registry_)),
+      scale_events_(prometheus::BuildCounter()
+                        .Name("limiar_scale_events_total")
+                        .Help("Scale events the actuator accepted, by target and direction")
+                        .Register(*registry_)),
+      tick_seconds_(
+          prometheus::BuildHistogram()
+              .Name("limiar_tick_duration_seconds")
+              .Help("Duration of one control-loop pass over every target")
+              .Register(*registry_)
+              .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.005, 0.01, 0.025,
+                                                               0.05, 0.1, 0.25, 1})),
+      ticks_failed_(prometheus::BuildCounter()
+                        .Name("limiar_ticks_failed_total")
+                        .Help("Passes in which no target could be observed")
+                        .Register(*registry_)
+                        .Add({})),
+      ingest_(prometheus::BuildCounter()
+                  .Name("limiar_ingest_samples_total")
+                  .Help("Pushed samples, by outcome (accepted or rejected)")
+                  .Register(*registry_)),
+      actuator_(prometheus::BuildCounter()
+                    .Name("limiar_actuator_calls_total")
+                    .Help("Actuator calls by outcome: success, failure (after every retry), "
+                          "retry")
+                    .Register(*registry_)),
+      scrape_failures_(prometheus::BuildCounter()
+                           .Name("limiar_scrape_failures_total")
+                           .Help("Replica /metrics scrapes that failed (the replica is missing)")
+                           .Register(*registry_)
+                           .Add({})),
+      query_failures_(prometheus::BuildCounter()
+                          .Name("limiar_promql_failures_total")
+                          .Help("PromQL queries that failed")
+                          .Register(*registry_)
+                          .Add({})),
+      state_failures_(prometheus::BuildCounter()
+                          .Name("limiar_state_file_write_failures_total")
+                          .Help("State file writes that failed (restart safety at risk)")
+                          .Register(*registry_)
+                          .Add({})) {}
+
+void SelfMetrics::OnDecision(const controller::Decision& d) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::map<std::string, std::string> target{{"target", d.target}};
+  current_.Add(target).Set(d.current_replicas);
+  desired_.Add(target).Set(d.desired_replicas);
+  ready_.Add(target).Set(d.ready_replicas);
+  for (const policy::MetricProposal& m : d.recommendation.metrics) {
+    if (!m.valid) continue;
+    utilization_.Add({{"target", d.target}, {"metric", policy::MetricTypeName(m.metric)}})
+        .Set(m.utilization_percent);
+  }
+  decisions_.Add({{"target", d.target}, {"reason", d.recommendation.reason}}).Increment();
+  if (d.actuated) {
+    const char* direction = d.desired_replicas > d.current_replicas ? "up" : "down";
+    scale_events_.Add({{"target", d.target}, {"direction", direction}}).Increment();
+  }
+}
+
+void SelfMetrics::ObserveTick(absl::Duration took, bool ok) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tick_seconds_.Observe(absl::ToDoubleSeconds(took));
+  if (!ok) ticks_failed_.Increment();
+}
+
+void SelfMetrics::SetTotalsSource(std::function<Totals()> source) {
+  std::lock_guard<std::mutex> lock(mu_);
+  totals_source_ = std::move(source);
+}
+
+void SelfMetrics::RefreshTotals() {
+  if (!totals_source_) return;
+  const Totals t = totals_source_();
+  auto grow = [](prometheus::Counter& c, uint64_t now, uint64_t before) {
+    if (now > before) c.Increment(static_cast<double>(now - before));
+  };
+  grow(ingest_.Add({{"outcome", "accepted"}}), t.ingest_accepted, last_.ingest_accepted);
+  grow(ingest_.Add({{"outcome", "rejected"}}), t.ingest_rejected, last_.ingest_rejected);
+  grow(actuator_.Add({{"outcome", "success"}}), t.actuator_successes, last_.actuator_successes);
+  grow(actuator_.Add({{"outcome", "failure"}}), t.actuator_failures, last_.actuator_failures);
+  grow(actuator_.Add({{"outcome", "retry"}}), t.actuator_retries, last_.actuator_retries);
+  grow(scrape_failures_, t.scrape_failures, last_.scrape_failures);
+  grow(query_failures_, t.query_failures, last_.query_failures);
+  grow(state_failures_, t.state_write_failures, last_.state_write_failures);
+  last_ = t;
+}
+
+std::string SelfMetrics::Render() {
+  std::lock_guard<std::mutex> lock(mu_);
+  RefreshTotals();
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, registry_->Collect());
+  return out.str();
+}
+
+}  // namespace limiar::service

@@ -1,0 +1,75 @@
+// Limiar's own metrics (house rule 6: every loop reports its own health), in a
+// prometheus-cpp registry served at /metrics: per target current/desired/ready replicas and
+// utilization, decisions by reason, tick duration, ingest accepted/rejected, actuator
+// successes/failures/retries, scrape and query failures.
+#ifndef LIMIAR_SERVICE_SELF_METRICS_H_
+#define LIMIAR_SERVICE_SELF_METRICS_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "prometheus/counter.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+#include "src/controller/decision.h"
+
+namespace limiar::service {
+
+class SelfMetrics final : public controller::DecisionSink {
+ public:
+  SelfMetrics();
+
+  // Per decision: replica gauges, utilization per metric, decisions by reason.
+  void OnDecision(const controller::Decision& d) override;
+  // Per full tick.
+  void ObserveTick(absl::Duration took, bool ok);
+
+  // Counters that live elsewhere (ingest, actuator, scrape, PromQL) are read at scrape
+  // time: each source registers a function returning its current totals.
+  struct Totals {
+    uint64_t ingest_accepted = 0;
+    uint64_t ingest_rejected = 0;
+    uint64_t actuator_successes = 0;
+    uint64_t actuator_failures = 0;
+    uint64_t actuator_retries = 0;
+    uint64_t scrape_failures = 0;
+    uint64_t query_failures = 0;
+    uint64_t state_write_failures = 0;
+  };
+  void SetTotalsSource(std::function<Totals()> source);
+
+  // The exposition text (format 0.0.4) of everything above.
+  std::string Render();
+
+ private:
+  void RefreshTotals();
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Gauge>& current_;
+  prometheus::Family<prometheus::Gauge>& desired_;
+  prometheus::Family<prometheus::Gauge>& ready_;
+  prometheus::Family<prometheus::Gauge>& utilization_;
+  prometheus::Family<prometheus::Counter>& decisions_;
+  prometheus::Family<prometheus::Counter>& scale_events_;
+  prometheus::Histogram& tick_seconds_;
+  prometheus::Counter& ticks_failed_;
+  // Counters kept elsewhere, mirrored by adding the growth since the last render.
+  prometheus::Family<prometheus::Counter>& ingest_;
+  prometheus::Family<prometheus::Counter>& actuator_;
+  prometheus::Counter& scrape_failures_;
+  prometheus::Counter& query_failures_;
+  prometheus::Counter& state_failures_;
+  Totals last_;
+
+  std::mutex mu_;  // decisions come from the runner, renders from the HTTP thread
+  std::function<Totals()> totals_source_;
+};
+
+}  // namespace limiar::service
+
+#endif  // LIMIAR_SERVICE_SELF_METRICS_H_

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "src/cli/client_commands.h"
 #include "src/cli/conformance_command.h"
 #include "src/cli/demo_command.h"
 #include "src/cli/policy_command.h"
@@ -75,6 +76,52 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  // Client subcommands of a running `limiar serve`.
+  limiar::cli::ClientOptions client;
+  auto add_client_options = [&client](CLI::App* cmd) {
+    cmd->add_option("--server,-s", client.server, "Address of limiar serve's gRPC port")
+        ->capture_default_str();
+    cmd->add_option("--token-file", client.token_file, "Bearer token for admin calls");
+    cmd->add_option("--tls-ca", client.tls_ca_file, "CA that signed the server's certificate");
+    cmd->add_option("--tls-cert", client.tls_cert_file, "Client certificate (mutual TLS)");
+    cmd->add_option("--tls-key", client.tls_key_file, "Client key (mutual TLS)");
+    cmd->add_option("--timeout", client.timeout_s, "Seconds to wait for an answer")
+        ->capture_default_str();
+  };
+  std::string resource, metric, target, mode, reload_path;
+  std::vector<std::string> replica_values;
+  bool status_json = false;
+  int watch_count = 0;
+  CLI::App* push = app.add_subcommand("push", "Push one batch of samples to limiar serve (now)");
+  push->add_option("--resource,-r", resource, "Target compute or autoscale resource")->required();
+  push->add_option("--metric,-m", metric, "cpu, requests or connections")->required();
+  push->add_option("--replica", replica_values, "ID=VALUE, once per replica")->required();
+  add_client_options(push);
+  CLI::App* status = app.add_subcommand("status", "Targets, their replicas and last decision");
+  status->add_option("target", target, "One target (default: all)");
+  status->add_flag("--json", status_json, "Print JSON");
+  add_client_options(status);
+  CLI::App* explain =
+      app.add_subcommand("explain", "The full reasoning of a target's last decision");
+  explain->add_option("target", target, "Target compute")->required();
+  add_client_options(explain);
+  CLI::App* watch = app.add_subcommand("watch", "Stream decisions as they are made");
+  watch->add_option("target", target, "One target (default: all)");
+  watch->add_option("--count,-n", watch_count, "Stop after this many decisions");
+  add_client_options(watch);
+  CLI::App* mode_cmd = app.add_subcommand("mode", "Switch a target to enforce, dry-run or paused");
+  mode_cmd->add_option("target", target, "Target compute")->required();
+  mode_cmd->add_option("mode", mode, "enforce | dry-run | paused")
+      ->required()
+      ->check(CLI::IsMember({"enforce", "dry-run", "paused"}));
+  add_client_options(mode_cmd);
+  CLI::App* reload = app.add_subcommand(
+      "reload", "Validate and load a blueprint into limiar serve (a bad one is refused)");
+  reload->add_option("blueprint", reload_path,
+                     "Blueprint path as the server sees it "
+                     "(default: the one it started with)");
+  add_client_options(reload);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -88,5 +135,16 @@ int main(int argc, char** argv) {
   }
   if (*demo) return limiar::cli::RunDemoCommand(demo_options, std::cout, std::cerr);
   if (*serve) return limiar::cli::RunServeCommand(serve_options, std::cerr);
+  if (*push) {
+    return limiar::cli::RunPushCommand(client, resource, metric, replica_values, std::cout,
+                                       std::cerr);
+  }
+  if (*status)
+    return limiar::cli::RunStatusCommand(client, target, status_json, std::cout, std::cerr);
+  if (*explain) return limiar::cli::RunExplainCommand(client, target, std::cout, std::cerr);
+  if (*watch)
+    return limiar::cli::RunWatchCommand(client, target, watch_count, std::cout, std::cerr);
+  if (*mode_cmd) return limiar::cli::RunModeCommand(client, target, mode, std::cout, std::cerr);
+  if (*reload) return limiar::cli::RunReloadCommand(client, reload_path, std::cout, std::cerr);
   return kUsage;
 }

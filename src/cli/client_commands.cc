@@ -1,0 +1,269 @@
+#include "src/cli/client_commands.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/json_util.h"
+#include "limiar/v1/admin.grpc.pb.h"
+#include "limiar/v1/samples.grpc.pb.h"
+
+namespace limiar::cli {
+namespace {
+
+bool ReadFile(const std::string& path, std::string* out, std::ostream& err) {
+  std::ifstream in(path);
+  if (!in) {
+    err << "error: cannot read " << path << "\n";
+    return false;
+  }
+  std::stringstream s;
+  s << in.rdbuf();
+  *out = s.str();
+  return true;
+}
+
+std::shared_ptr<grpc::Channel> Channel(const ClientOptions& c, std::ostream& err) {
+  if (c.tls_ca_file.empty()) {
+    return grpc::CreateChannel(c.server, grpc::InsecureChannelCredentials());
+  }
+  grpc::SslCredentialsOptions tls;
+  if (!ReadFile(c.tls_ca_file, &tls.pem_root_certs, err)) return nullptr;
+  if (!c.tls_cert_file.empty() && (!ReadFile(c.tls_cert_file, &tls.pem_cert_chain, err) ||
+                                   !ReadFile(c.tls_key_file, &tls.pem_private_key, err))) {
+    return nullptr;
+  }
+  return grpc::CreateChannel(c.server, grpc::SslCredentials(tls));
+}
+
+// A context with the deadline and, when configured, the bearer token.
+bool Prepare(const ClientOptions& c, grpc::ClientContext& ctx, bool with_deadline,
+             std::ostream& err) {
+  if (with_deadline) {
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::milliseconds(static_cast<int64_t>(c.timeout_s * 1000)));
+  }
+  if (!c.token_file.empty()) {
+    std::string token;
+    if (!ReadFile(c.token_file, &token, err)) return false;
+    ctx.AddMetadata("authorization", absl::StrCat("Bearer ", absl::StripAsciiWhitespace(token)));
+  }
+  return true;
+}
+
+int Fail(const grpc::Status& s, const ClientOptions& c, std::ostream& err) {
+  err << "error: " << c.server << ": " << s.error_message();
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    err << " (is `limiar serve` running there? --server sets the address)";
+  }
+  err << "\n";
+  return 1;
+}
+
+std::string ModeName(limiar::v1::Mode m) {
+  switch (m) {
+    case limiar::v1::MODE_ENFORCE:
+      return "enforce";
+    case limiar::v1::MODE_DRY_RUN:
+      return "dry-run";
+    case limiar::v1::MODE_PAUSED:
+      return "paused";
+    default:
+      return "?";
+  }
+}
+
+std::string DecisionLine(const limiar::v1::Decision& d) {
+  const absl::Time t =
+      absl::FromUnixSeconds(d.time().seconds()) + absl::Nanoseconds(d.time().nanos());
+  std::string line = absl::StrFormat("%s  %-16s %3d -> %-3d (%d ready)  %-19s %s",
+                                     absl::FormatTime("%H:%M:%S", t, absl::UTCTimeZone()),
+                                     d.target(), d.current_replicas(), d.desired_replicas(),
+                                     d.ready_replicas(), d.reason(), d.message());
+  if (d.actuated()) line.append("  [actuated]");
+  if (!d.actuation_note().empty()) absl::StrAppend(&line, "  [", d.actuation_note(), "]");
+  return line;
+}
+
+}  // namespace
+
+int RunPushCommand(const ClientOptions& client, const std::string& resource,
+                   const std::string& metric, const std::vector<std::string>& replicas,
+                   std::ostream& out, std::ostream& err) {
+  limiar::v1::Metric wire;
+  if (metric == "cpu") {
+    wire = limiar::v1::METRIC_CPU;
+  } else if (metric == "requests") {
+    wire = limiar::v1::METRIC_REQUESTS;
+  } else if (metric == "connections") {
+    wire = limiar::v1::METRIC_CONNECTIONS;
+  } else {
+    err << "error: --metric must be cpu, requests or connections\n";
+    return 2;
+  }
+  limiar::v1::SampleBatch batch;
+  for (const std::string& r : replicas) {
+    const size_t eq = r.find('=');
+    double value = 0;
+    if (eq == std::string::npos || eq == 0 || !absl::SimpleAtod(r.substr(eq + 1), &value)) {
+      err << "error: --replica \"" << r << "\": expected ID=VALUE, e.g. storefront-0=130\n";
+      return 2;
+    }
+    limiar::v1::Sample* s = batch.add_samples();
+    s->set_resource(resource);
+    s->set_metric(wire);
+    s->mutable_replica()->set_id(r.substr(0, eq));
+    s->set_value(value);  // no timestamp: "now" at the server
+  }
+  auto channel = Channel(client, err);
+  if (!channel) return 1;
+  auto stub = limiar::v1::Ingest::NewStub(channel);
+  grpc::ClientContext ctx;
+  if (!Prepare(client, ctx, true, err)) return 1;
+  limiar::v1::PushResponse response;
+  auto writer = stub->Push(&ctx, &response);
+  writer->Write(batch);
+  writer->WritesDone();
+  const grpc::Status s = writer->Finish();
+  if (!s.ok()) return Fail(s, client, err);
+  out << response.accepted() << " accepted, " << response.rejected_size() << " rejected\n";
+  for (const auto& r : response.rejected()) {
+    out << "  sample " << r.index() << " (" << replicas[r.index()] << "): " << r.reason() << "\n";
+  }
+  return response.rejected_size() == 0 ? 0 : 1;
+}
+
+int RunStatusCommand(const ClientOptions& client, const std::string& target, bool as_json,
+                     std::ostream& out, std::ostream& err) {
+  auto channel = Channel(client, err);
+  if (!channel) return 1;
+  auto stub = limiar::v1::Admin::NewStub(channel);
+  grpc::ClientContext ctx;
+  if (!Prepare(client, ctx, true, err)) return 1;
+  limiar::v1::StatusRequest req;
+  req.set_target(target);
+  limiar::v1::StatusResponse resp;
+  const grpc::Status s = stub->Status(&ctx, req, &resp);
+  if (!s.ok()) return Fail(s, client, err);
+  if (as_json) {
+    std::string json;
+    google::protobuf::util::JsonPrintOptions opts;
+    opts.add_whitespace = true;
+    (void)google::protobuf::util::MessageToJsonString(resp, &json, opts);
+    out << json << "\n";
+    return 0;
+  }
+  out << absl::StrFormat("%-16s %-5s %-9s %-8s %7s %5s %7s  %-19s %s\n", "TARGET", "ALGO", "MODE",
+                         "BOUNDS", "CURRENT", "READY", "DESIRED", "REASON", "WHY");
+  for (const limiar::v1::TargetStatus& t : resp.targets()) {
+    const limiar::v1::ResourceSummary& r = t.resource();
+    const std::string bounds = absl::StrCat(r.min_replicas(), "..", r.max_replicas());
+    if (!t.has_last_decision()) {
+      out << absl::StrFormat("%-16s %-5s %-9s %-8s %7s %5s %7s  %-19s %s\n", r.target(),
+                             r.algorithm(), ModeName(r.mode()), bounds, "-", "-", "-", "-",
+                             "no evaluation yet");
+      continue;
+    }
+    const limiar::v1::Decision& d = t.last_decision();
+    out << absl::StrFormat("%-16s %-5s %-9s %-8s %7d %5d %7d  %-19s %s\n", r.target(),
+                           r.algorithm(), ModeName(r.mode()), bounds, d.current_replicas(),
+                           d.ready_replicas(), d.desired_replicas(), d.reason(), d.message());
+  }
+  return 0;
+}
+
+int RunExplainCommand(const ClientOptions& client, const std::string& target, std::ostream& out,
+                      std::ostream& err) {
+  auto channel = Channel(client, err);
+  if (!channel) return 1;
+  auto stub = limiar::v1::Admin::NewStub(channel);
+  grpc::ClientContext ctx;
+  if (!Prepare(client, ctx, true, err)) return 1;
+  limiar::v1::ExplainRequest req;
+  req.set_target(target);
+  limiar::v1::ExplainResponse resp;
+  const grpc::Status s = stub->Explain(&ctx, req, &resp);
+  if (!s.ok()) return Fail(s, client, err);
+  out << target << ":\n";
+  for (size_t i = 0; i < static_cast<size_t>(resp.steps_size()); ++i) {
+    out << "  " << i + 1 << ". " << resp.steps(i) << "\n";
+  }
+  if (resp.has_decision()) out << "\nlast decision: " << DecisionLine(resp.decision()) << "\n";
+  out << "\npolicy (as `limiar policy --json` resolves it):\n" << resp.policy_json() << "\n";
+  return 0;
+}
+
+int RunWatchCommand(const ClientOptions& client, const std::string& target, int count,
+                    std::ostream& out, std::ostream& err) {
+  auto channel = Channel(client, err);
+  if (!channel) return 1;
+  auto stub = limiar::v1::Admin::NewStub(channel);
+  grpc::ClientContext ctx;
+  if (!Prepare(client, ctx, false, err)) return 1;
+  limiar::v1::WatchRequest req;
+  req.set_target(target);
+  auto reader = stub->WatchDecisions(&ctx, req);
+  limiar::v1::Decision d;
+  int seen = 0;
+  while ((count <= 0 || seen < count) && reader->Read(&d)) {
+    out << DecisionLine(d) << std::endl;
+    ++seen;
+  }
+  if (count > 0 && seen >= count) {
+    ctx.TryCancel();
+    return 0;
+  }
+  const grpc::Status s = reader->Finish();
+  return s.ok() ? 0 : Fail(s, client, err);
+}
+
+int RunModeCommand(const ClientOptions& client, const std::string& target, const std::string& mode,
+                   std::ostream& out, std::ostream& err) {
+  limiar::v1::SetModeRequest req;
+  req.set_target(target);
+  if (mode == "enforce") {
+    req.set_mode(limiar::v1::MODE_ENFORCE);
+  } else if (mode == "dry-run") {
+    req.set_mode(limiar::v1::MODE_DRY_RUN);
+  } else if (mode == "paused") {
+    req.set_mode(limiar::v1::MODE_PAUSED);
+  } else {
+    err << "error: mode must be enforce, dry-run or paused\n";
+    return 2;
+  }
+  auto channel = Channel(client, err);
+  if (!channel) return 1;
+  auto stub = limiar::v1::Admin::NewStub(channel);
+  grpc::ClientContext ctx;
+  if (!Prepare(client, ctx, true, err)) return 1;
+  limiar::v1::SetModeResponse resp;
+  const grpc::Status s = stub->SetMode(&ctx, req, &resp);
+  if (!s.ok()) return Fail(s, client, err);
+  out << target << ": " << ModeName(resp.previous()) << " -> " << mode << "\n";
+  return 0;
+}
+
+int RunReloadCommand(const ClientOptions& client, const std::string& blueprint, std::ostream& out,
+                     std::ostream& err) {
+  auto channel = Channel(client, err);
+  if (!channel) return 1;
+  auto stub = limiar::v1::Admin::NewStub(channel);
+  grpc::ClientContext ctx;
+  if (!Prepare(client, ctx, true, err)) return 1;
+  limiar::v1::ReloadRequest req;
+  req.set_blueprint_path(blueprint);
+  limiar::v1::ReloadResponse resp;
+  const grpc::Status s = stub->Reload(&ctx, req, &resp);
+  if (!s.ok()) return Fail(s, client, err);
+  for (const std::string& w : resp.warnings()) err << "warning: " << w << "\n";
+  out << "reloaded: " << resp.targets_size() << " targets\n";
+  return 0;
+}
+
+}  // namespace limiar::cli

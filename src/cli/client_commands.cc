@@ -91,6 +91,18 @@ std::string DecisionLine(const limiar::v1::Decision& d) {
   return line;
 }
 
+// Runs `call(stub, context)` on a fresh admin stub with a prepared context (deadline,
+// token); 1 when the channel or the token cannot be set up.
+template <typename Call>
+int CallAdmin(const ClientOptions& client, std::ostream& err, Call call) {
+  auto channel = Channel(client, err);
+  if (!channel) return 1;
+  auto stub = limiar::v1::Admin::NewStub(channel);
+  grpc::ClientContext ctx;
+  if (!Prepare(client, ctx, true, err)) return 1;
+  return call(*stub, ctx);
+}
+
 }  // namespace
 
 int RunPushCommand(const ClientOptions& client, const std::string& resource,
@@ -141,62 +153,56 @@ int RunPushCommand(const ClientOptions& client, const std::string& resource,
 
 int RunStatusCommand(const ClientOptions& client, const std::string& target, bool as_json,
                      std::ostream& out, std::ostream& err) {
-  auto channel = Channel(client, err);
-  if (!channel) return 1;
-  auto stub = limiar::v1::Admin::NewStub(channel);
-  grpc::ClientContext ctx;
-  if (!Prepare(client, ctx, true, err)) return 1;
-  limiar::v1::StatusRequest req;
-  req.set_target(target);
-  limiar::v1::StatusResponse resp;
-  const grpc::Status s = stub->Status(&ctx, req, &resp);
-  if (!s.ok()) return Fail(s, client, err);
-  if (as_json) {
-    std::string json;
-    google::protobuf::util::JsonPrintOptions opts;
-    opts.add_whitespace = true;
-    (void)google::protobuf::util::MessageToJsonString(resp, &json, opts);
-    out << json << "\n";
-    return 0;
-  }
-  out << absl::StrFormat("%-16s %-5s %-9s %-8s %7s %5s %7s  %-19s %s\n", "TARGET", "ALGO", "MODE",
-                         "BOUNDS", "CURRENT", "READY", "DESIRED", "REASON", "WHY");
-  for (const limiar::v1::TargetStatus& t : resp.targets()) {
-    const limiar::v1::ResourceSummary& r = t.resource();
-    const std::string bounds = absl::StrCat(r.min_replicas(), "..", r.max_replicas());
-    if (!t.has_last_decision()) {
-      out << absl::StrFormat("%-16s %-5s %-9s %-8s %7s %5s %7s  %-19s %s\n", r.target(),
-                             r.algorithm(), ModeName(r.mode()), bounds, "-", "-", "-", "-",
-                             "no evaluation yet");
-      continue;
+  return CallAdmin(client, err, [&](limiar::v1::Admin::Stub& stub, grpc::ClientContext& ctx) {
+    limiar::v1::StatusRequest req;
+    req.set_target(target);
+    limiar::v1::StatusResponse resp;
+    const grpc::Status s = stub.Status(&ctx, req, &resp);
+    if (!s.ok()) return Fail(s, client, err);
+    if (as_json) {
+      std::string json;
+      google::protobuf::util::JsonPrintOptions opts;
+      opts.add_whitespace = true;
+      (void)google::protobuf::util::MessageToJsonString(resp, &json, opts);
+      out << json << "\n";
+      return 0;
     }
-    const limiar::v1::Decision& d = t.last_decision();
-    out << absl::StrFormat("%-16s %-5s %-9s %-8s %7d %5d %7d  %-19s %s\n", r.target(),
-                           r.algorithm(), ModeName(r.mode()), bounds, d.current_replicas(),
-                           d.ready_replicas(), d.desired_replicas(), d.reason(), d.message());
-  }
-  return 0;
+    out << absl::StrFormat("%-16s %-5s %-9s %-8s %7s %5s %7s  %-19s %s\n", "TARGET", "ALGO", "MODE",
+                           "BOUNDS", "CURRENT", "READY", "DESIRED", "REASON", "WHY");
+    for (const limiar::v1::TargetStatus& t : resp.targets()) {
+      const limiar::v1::ResourceSummary& r = t.resource();
+      const std::string bounds = absl::StrCat(r.min_replicas(), "..", r.max_replicas());
+      if (!t.has_last_decision()) {
+        out << absl::StrFormat("%-16s %-5s %-9s %-8s %7s %5s %7s  %-19s %s\n", r.target(),
+                               r.algorithm(), ModeName(r.mode()), bounds, "-", "-", "-", "-",
+                               "no evaluation yet");
+        continue;
+      }
+      const limiar::v1::Decision& d = t.last_decision();
+      out << absl::StrFormat("%-16s %-5s %-9s %-8s %7d %5d %7d  %-19s %s\n", r.target(),
+                             r.algorithm(), ModeName(r.mode()), bounds, d.current_replicas(),
+                             d.ready_replicas(), d.desired_replicas(), d.reason(), d.message());
+    }
+    return 0;
+  });
 }
 
 int RunExplainCommand(const ClientOptions& client, const std::string& target, std::ostream& out,
                       std::ostream& err) {
-  auto channel = Channel(client, err);
-  if (!channel) return 1;
-  auto stub = limiar::v1::Admin::NewStub(channel);
-  grpc::ClientContext ctx;
-  if (!Prepare(client, ctx, true, err)) return 1;
-  limiar::v1::ExplainRequest req;
-  req.set_target(target);
-  limiar::v1::ExplainResponse resp;
-  const grpc::Status s = stub->Explain(&ctx, req, &resp);
-  if (!s.ok()) return Fail(s, client, err);
-  out << target << ":\n";
-  for (size_t i = 0; i < static_cast<size_t>(resp.steps_size()); ++i) {
-    out << "  " << i + 1 << ". " << resp.steps(i) << "\n";
-  }
-  if (resp.has_decision()) out << "\nlast decision: " << DecisionLine(resp.decision()) << "\n";
-  out << "\npolicy (as `limiar policy --json` resolves it):\n" << resp.policy_json() << "\n";
-  return 0;
+  return CallAdmin(client, err, [&](limiar::v1::Admin::Stub& stub, grpc::ClientContext& ctx) {
+    limiar::v1::ExplainRequest req;
+    req.set_target(target);
+    limiar::v1::ExplainResponse resp;
+    const grpc::Status s = stub.Explain(&ctx, req, &resp);
+    if (!s.ok()) return Fail(s, client, err);
+    out << target << ":\n";
+    for (size_t i = 0; i < static_cast<size_t>(resp.steps_size()); ++i) {
+      out << "  " << i + 1 << ". " << resp.steps(i) << "\n";
+    }
+    if (resp.has_decision()) out << "\nlast decision: " << DecisionLine(resp.decision()) << "\n";
+    out << "\npolicy (as `limiar policy --json` resolves it):\n" << resp.policy_json() << "\n";
+    return 0;
+  });
 }
 
 int RunWatchCommand(const ClientOptions& client, const std::string& target, int count,
@@ -237,33 +243,27 @@ int RunModeCommand(const ClientOptions& client, const std::string& target, const
     err << "error: mode must be enforce, dry-run or paused\n";
     return 2;
   }
-  auto channel = Channel(client, err);
-  if (!channel) return 1;
-  auto stub = limiar::v1::Admin::NewStub(channel);
-  grpc::ClientContext ctx;
-  if (!Prepare(client, ctx, true, err)) return 1;
-  limiar::v1::SetModeResponse resp;
-  const grpc::Status s = stub->SetMode(&ctx, req, &resp);
-  if (!s.ok()) return Fail(s, client, err);
-  out << target << ": " << ModeName(resp.previous()) << " -> " << mode << "\n";
-  return 0;
+  return CallAdmin(client, err, [&](limiar::v1::Admin::Stub& stub, grpc::ClientContext& ctx) {
+    limiar::v1::SetModeResponse resp;
+    const grpc::Status s = stub.SetMode(&ctx, req, &resp);
+    if (!s.ok()) return Fail(s, client, err);
+    out << target << ": " << ModeName(resp.previous()) << " -> " << mode << "\n";
+    return 0;
+  });
 }
 
 int RunReloadCommand(const ClientOptions& client, const std::string& blueprint, std::ostream& out,
                      std::ostream& err) {
-  auto channel = Channel(client, err);
-  if (!channel) return 1;
-  auto stub = limiar::v1::Admin::NewStub(channel);
-  grpc::ClientContext ctx;
-  if (!Prepare(client, ctx, true, err)) return 1;
-  limiar::v1::ReloadRequest req;
-  req.set_blueprint_path(blueprint);
-  limiar::v1::ReloadResponse resp;
-  const grpc::Status s = stub->Reload(&ctx, req, &resp);
-  if (!s.ok()) return Fail(s, client, err);
-  for (const std::string& w : resp.warnings()) err << "warning: " << w << "\n";
-  out << "reloaded: " << resp.targets_size() << " targets\n";
-  return 0;
+  return CallAdmin(client, err, [&](limiar::v1::Admin::Stub& stub, grpc::ClientContext& ctx) {
+    limiar::v1::ReloadRequest req;
+    req.set_blueprint_path(blueprint);
+    limiar::v1::ReloadResponse resp;
+    const grpc::Status s = stub.Reload(&ctx, req, &resp);
+    if (!s.ok()) return Fail(s, client, err);
+    for (const std::string& w : resp.warnings()) err << "warning: " << w << "\n";
+    out << "reloaded: " << resp.targets_size() << " targets\n";
+    return 0;
+  });
 }
 
 }  // namespace limiar::cli

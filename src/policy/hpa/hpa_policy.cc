@@ -97,7 +97,10 @@ class HpaPolicy final : public Policy {
     in_.legacy_scale_up_limit_minimum = hpa_.legacy_scale_up_limit_minimum;
     for (const MetricTarget& t : targets_) {
       in_.metrics.push_back(MakeMetricInput(t));
+      base_.push_back(in_.metrics.back());
       request_milli_.push_back(ToMilli(t.capacity_per_replica).value_or(0));
+      per_replica_target_milli_.push_back(
+          ToMilli(t.capacity_per_replica * t.target_percent / 100.0).value_or(0));
     }
   }
 
@@ -168,6 +171,19 @@ class HpaPolicy final : public Policy {
       const MetricObservation& obs = in.metrics[i];
       MetricInput& m = in_.metrics[i];
       m.error = obs.error;
+      if (obs.error.ok() && obs.replicas.empty() && obs.whole_target_value) {
+        // One number for the whole target (PromQL, as KEDA feeds HPA): an External metric
+        // with an AverageValue target, desired = ceil(total / per-replica target).
+        m.source = MetricSourceType::kExternal;
+        m.target_type = TargetType::kAverageValue;
+        m.target_milli = per_replica_target_milli_[i];
+        m.external_samples_milli.assign(1, ToMilli(*obs.whole_target_value).value_or(0));
+        m.pods.clear();
+        continue;
+      }
+      m.source = base_[i].source;
+      m.target_type = base_[i].target_type;
+      m.target_milli = base_[i].target_milli;
       m.pods.resize(obs.error.ok() ? obs.replicas.size() : 0);
       const bool cpu = targets_[i].metric == MetricType::kCpu;
       const CpuReadinessRule readiness(in.now, hpa_.cpu_initialization_period,
@@ -215,7 +231,8 @@ class HpaPolicy final : public Policy {
       } else if (targets_[i].metric == MetricType::kCpu) {
         p.utilization_percent = o.utilization_percent;
       } else if (request_milli_[i] != 0) {
-        // Percent of the replica's capacity, like cpu's percent of its request.
+        // Percent of the replica's capacity, like cpu's percent of its request (for a
+        // whole-target value HPA reports the per-replica share too).
         p.utilization_percent = 100.0 * static_cast<double>(o.usage_milli) / request_milli_[i];
       }
     }
@@ -245,7 +262,9 @@ class HpaPolicy final : public Policy {
 
   const std::vector<MetricTarget> targets_;
   const HpaConfig hpa_;
-  std::vector<int64_t> request_milli_;  // per target: capacity in milli-units
+  std::vector<int64_t> request_milli_;             // per target: capacity in milli-units
+  std::vector<int64_t> per_replica_target_milli_;  // capacity x limiar, milli-units
+  std::vector<MetricInput> base_;  // each target's metric as configured (not whole-target)
   ReconcileInput in_;
   HpaState state_;
   ReconcileResult out_;

@@ -71,6 +71,11 @@ absl::StatusOr<Observed> KpaPolicy::Observe(const MetricObservation& obs, absl::
       any = true;
     }
   }
+  // A whole-target value (a PromQL result) is already the total across replicas.
+  if (!any && obs.whole_target_value) {
+    total = *obs.whole_target_value;
+    any = true;
+  }
   if (any) m.window.Record(now, total);
   if (obs.stable_total && obs.panic_total) return Observed{*obs.stable_total, *obs.panic_total};
   Observed o;

@@ -221,3 +221,44 @@ TEST(HpaPolicyTest, ManyEvaluationsAtOneInstantStayConsistent) {
 
 }  // namespace
 }  // namespace limiar::policy::hpa
+
+namespace limiar::policy::hpa {
+namespace {
+
+// A PromQL result is one number for the whole target: HPA reads it as KEDA makes HPA read
+// it, an External metric with an AverageValue target.
+TEST(HpaWholeTargetTest, TotalIsAnExternalAverageValue) {
+  TargetPolicy config;
+  config.target = "storefront";
+  config.min_replicas = 2;
+  config.max_replicas = 20;
+  config.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
+  std::unique_ptr<Policy> p = MakeHpaPolicy(config);
+  PolicyInput in;
+  in.now = absl::FromUnixSeconds(1795766400);
+  in.current_replicas = 4;
+  in.ready_replicas = 4;
+  in.min_replicas = 2;
+  in.max_replicas = 20;
+  MetricObservation obs;
+  obs.metric = MetricType::kRequests;
+  obs.whole_target_value = 520;  // 8 replicas' worth at 65 req/s each
+  in.metrics.push_back(obs);
+  absl::StatusOr<Recommendation> r = p->Recommend(in);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->proposed_replicas, 8);  // ceil(520 / 65)
+  EXPECT_EQ(r->desired_replicas, 8);   // legacy limit max(2 x 4, 4) = 8
+  ASSERT_EQ(r->metrics.size(), 1u);
+  EXPECT_TRUE(r->metrics[0].valid);
+  EXPECT_DOUBLE_EQ(r->metrics[0].utilization_percent, 130);  // 130 req/s per replica of 100
+
+  // A fresh policy (the first one's window remembers 8): 5 % over target stays at 4.
+  std::unique_ptr<Policy> fresh = MakeHpaPolicy(config);
+  in.metrics[0].whole_target_value = 260 * 1.05;
+  r = fresh->Recommend(in);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->desired_replicas, 4);
+}
+
+}  // namespace
+}  // namespace limiar::policy::hpa

@@ -291,3 +291,36 @@ TEST(KpaPolicyTest, RejectsAMetricCountMismatch) {
 
 }  // namespace
 }  // namespace limiar::policy::kpa
+
+namespace limiar::policy::kpa {
+namespace {
+
+TEST(KpaWholeTargetTest, TotalFeedsTheWindowsWithoutReplicas) {
+  TargetPolicy config;
+  config.target = "api";
+  config.min_replicas = 1;
+  config.max_replicas = 50;
+  config.algorithm = Algorithm::kKpa;
+  config.metrics.push_back({"ws", MetricType::kConnections, 70, 100});
+  std::unique_ptr<Policy> p = MakeKpaPolicy(config);
+  const absl::Time t0 = absl::FromUnixSeconds(1795766400);
+  absl::StatusOr<Recommendation> r;
+  for (int s = 0; s < 60; s += 2) {
+    PolicyInput in;
+    in.now = t0 + absl::Seconds(s);
+    in.current_replicas = 1;
+    in.ready_replicas = 1;
+    in.min_replicas = 1;
+    in.max_replicas = 50;
+    MetricObservation obs;
+    obs.metric = MetricType::kConnections;
+    obs.whole_target_value = 700;  // needs ceil(700 / 70) = 10 replicas
+    in.metrics.push_back(obs);
+    r = p->Recommend(in);
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  EXPECT_EQ(r->desired_replicas, 10);
+}
+
+}  // namespace
+}  // namespace limiar::policy::kpa

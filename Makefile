@@ -1,31 +1,28 @@
-# The two front-door commands (README): `make demo` and `make test`. Each installs what is
-# missing, configures and builds; then runs the main job or every test.
+# Shortcuts for a developer machine that has make; the README's commands are the scripts,
+# which need nothing but bash.
 SHARED ?= ../shared
 PRESET ?= release
-BUILD_DIR := build/$(PRESET)
-LIMIAR := $(BUILD_DIR)/src/cli/limiar
-JOBS ?= $(shell nproc)
+LIMIAR := build/$(PRESET)/src/cli/limiar
 
 .PHONY: deps build demo test bench format conformance clean
 
 deps:
 	./scripts/install-deps.sh
 
-build: deps
-	cmake --preset $(PRESET)
-	cmake --build --preset $(PRESET) -j $(JOBS)
+build:
+	PRESET=$(PRESET) ./scripts/build.sh
 
-demo: build
-	$(LIMIAR) demo --blueprint $(SHARED)/blueprints/ecommerce-high-traffic.json
+demo:
+	PRESET=$(PRESET) ./scripts/demo.sh
 
-test: build
-	ctest --preset $(PRESET) -j $(JOBS)
+test:
+	PRESET=$(PRESET) ./scripts/test.sh
 
 conformance: build
 	$(LIMIAR) conformance $(SHARED)/conformance/*.json
 
 bench: build
-	./scripts/run-benchmarks.sh $(BUILD_DIR)
+	./scripts/run-benchmarks.sh build/$(PRESET)
 
 format:
 	git ls-files '*.h' '*.cc' | xargs clang-format -i

@@ -1,0 +1,126 @@
+// `limiar serve` refuses to start on bad input, with exit 1 and a message that says what
+// and where, and leaves nothing running.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/serve/serve_harness.h"
+
+namespace limiar::serve_test {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Refusal {
+  int exit_code = -1;
+  std::string log;
+};
+
+// Runs `limiar serve ARGS` to its exit, which must come without any signal from us.
+Refusal ServeExpectingExit(const std::vector<std::string>& args) {
+  ServeProcess serve(args);
+  std::optional<int> status = serve.WaitExit();
+  Refusal r;
+  r.log = serve.Log();
+  if (!status.has_value()) {
+    ADD_FAILURE() << "limiar serve kept running\n" << r.log;
+    return r;
+  }
+  r.exit_code = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+  return r;
+}
+
+std::vector<std::string> Args(const std::string& blueprint, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"--blueprint", blueprint,       "--grpc-listen",
+                                "127.0.0.1:0", "--http-listen", "127.0.0.1:0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+// A TCP socket listening on an ephemeral 127.0.0.1 port, without SO_REUSEPORT, so that
+// nobody else can bind the port while it lives.
+class BusyPort {
+ public:
+  BusyPort() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        ::listen(fd_, 1) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ADD_FAILURE() << "cannot hold a port on 127.0.0.1";
+    }
+    port_ = ntohs(addr.sin_port);
+  }
+  ~BusyPort() { ::close(fd_); }
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+TEST(BadStartTest, UnknownConfigKeyNamesTheJsonPath) {
+  testing::TempDir dir;
+  const std::string config =
+      WriteConfig(dir, "bad.json", {{"grpc_listn", "127.0.0.1:0"}, {"store", {{"max_seris", 9}}}});
+  const Refusal r = ServeExpectingExit(Args(TestData("no_warnings.json"), {"--config", config}));
+  EXPECT_EQ(r.exit_code, 1) << r.log;
+  EXPECT_THAT(r.log,
+              AllOf(HasSubstr(config + ": grpc_listn: unknown key"), HasSubstr("grpc_listen")));
+  EXPECT_THAT(r.log, HasSubstr(config + ": store.max_seris: unknown key"));
+  EXPECT_THAT(r.log, Not(HasSubstr("serving")));
+}
+
+TEST(BadStartTest, HttpPortInUseIsAClearError) {
+  BusyPort busy;
+  const Refusal r =
+      ServeExpectingExit({"--blueprint", TestData("no_warnings.json"), "--grpc-listen",
+                          "127.0.0.1:0", "--http-listen", busy.address()});
+  EXPECT_EQ(r.exit_code, 1) << r.log;
+  EXPECT_THAT(r.log,
+              AllOf(HasSubstr("cannot bind HTTP on " + busy.address()), HasSubstr("in use")));
+  EXPECT_THAT(r.log, Not(HasSubstr("serving")));
+}
+
+TEST(BadStartTest, GrpcPortInUseIsAClearError) {
+  BusyPort busy;
+  const Refusal r =
+      ServeExpectingExit({"--blueprint", TestData("no_warnings.json"), "--grpc-listen",
+                          busy.address(), "--http-listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.exit_code, 1) << r.log;
+  EXPECT_THAT(r.log,
+              AllOf(HasSubstr("cannot listen for gRPC on " + busy.address()), HasSubstr("in use")));
+  EXPECT_THAT(r.log, Not(HasSubstr("serving")));
+}
+
+TEST(BadStartTest, BlueprintWithoutAutoscaleSaysSo) {
+  if (!HaveSharedBlueprints()) {
+    GTEST_SKIP() << "../shared is absent: this check serves its multi-region blueprint";
+  }
+  const std::string blueprint = SharedBlueprint("multi-region-active-active.json");
+  const Refusal r = ServeExpectingExit(Args(blueprint));
+  EXPECT_EQ(r.exit_code, 1) << r.log;
+  EXPECT_THAT(r.log, AllOf(HasSubstr(blueprint), HasSubstr("no autoscale resources")));
+}
+
+TEST(BadStartTest, InvalidBlueprintNamesTheJsonPath) {
+  const std::string blueprint = TestData("reload_bad.json");
+  const Refusal r = ServeExpectingExit(Args(blueprint));
+  EXPECT_EQ(r.exit_code, 1) << r.log;
+  EXPECT_THAT(r.log, HasSubstr(blueprint + ": recursos[1].config.limiar"));
+}
+
+}  // namespace
+}  // namespace limiar::serve_test

@@ -28,7 +28,14 @@ std::shared_ptr<DecisionBroadcaster::Subscription> DecisionBroadcaster::Subscrib
   s->capacity_ = capacity_;
   std::lock_guard<std::mutex> lock(mu_);
   subscriptions_.push_back(s);
+  subscribed_.notify_all();
   return s;
+}
+
+bool DecisionBroadcaster::WaitForSubscribers(size_t n, absl::Duration timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return subscribed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                              [&] { return subscriptions_.size() >= n; });
 }
 
 void DecisionBroadcaster::Unsubscribe(const std::shared_ptr<Subscription>& subscription) {

@@ -46,6 +46,12 @@ class DecisionBroadcaster final : public DecisionSink {
   // Subscribes to decisions of `target` (empty: every target). Thread-safe.
   std::shared_ptr<Subscription> Subscribe(const std::string& target);
   void Unsubscribe(const std::shared_ptr<Subscription>& subscription);
+  size_t subscriber_count() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return subscriptions_.size();
+  }
+  // Waits until at least `n` watchers are subscribed; false after `timeout` without.
+  bool WaitForSubscribers(size_t n, absl::Duration timeout);
   // Wakes every watcher for good (shutdown).
   void Close();
 
@@ -54,6 +60,7 @@ class DecisionBroadcaster final : public DecisionSink {
  private:
   const size_t capacity_;
   std::mutex mu_;
+  std::condition_variable subscribed_;
   std::vector<std::shared_ptr<Subscription>> subscriptions_;
 };
 

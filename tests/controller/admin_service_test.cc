@@ -105,6 +105,9 @@ TEST_F(AdminServiceTest, StatusExplainAndWatchFollowTheLoop) {
   auto watch_ctx = Authed();
   limiar::v1::WatchRequest wreq;
   auto stream = stub_->WatchDecisions(watch_ctx.get(), wreq);
+  // The server subscribes when the call arrives, which may be after this line: wait for it
+  // (bounded), or the first tick's decision could be published before anyone listens.
+  ASSERT_TRUE(broadcaster_.WaitForSubscribers(1, absl::Seconds(30)));
   Spike();
   runner_->Start();
   limiar::v1::Decision d;

@@ -1,6 +1,19 @@
 #!/usr/bin/env bash
 # Runs every benchmark of the build in $1 (default build/release) and prints the figures
-# the README quotes. Results vary with the machine; compare on the same one.
+# the README quotes. Results vary with the machine; compare on the same one. Arguments
+# after the build directory go to policy_bench.
+#
+# ingest_load and spike_latency start the build's own `limiar serve` on 127.0.0.1
+# ephemeral ports and stop it when done; they share the machine with it, so run them on
+# an otherwise idle machine.
 set -euo pipefail
 build=${1:-build/release}
 "$build/bench/policy_bench" --benchmark_min_time=1 "${@:2}"
+echo
+# gRPC push ingest: batches of 1,000 samples over 4 streams for 5 s, into 1,000 targets x
+# 50 replicas (50,000 series); target >= 2 M samples/s.
+"$build/bench/ingest_load" --streams 4 --seconds 5 --targets 1000 --replicas 50
+echo
+# Reaction: spike pushed -> decision at the webhook, fast path only (15 s tick); target
+# < 100 ms.
+"$build/bench/spike_latency" --rounds 50 --targets 10

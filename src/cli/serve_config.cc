@@ -165,7 +165,15 @@ void ParseSources(const json& j, ServeConfig& c, Problems& p) {
         }
       }
     }
-    if (spec.contains("scrape")) s.scrape = spec.at("scrape");
+    if (spec.contains("scrape")) {
+      absl::StatusOr<metrics::ScrapeConfig> scrape =
+          metrics::ParseScrapeConfig(spec.at("scrape"), absl::StrCat(path, ".scrape"));
+      if (scrape.ok()) {
+        s.scrape = *std::move(scrape);
+      } else {
+        p.Add(scrape.status());
+      }
+    }
   }
 }
 

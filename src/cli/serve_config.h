@@ -18,6 +18,8 @@
 //             "max_series": 1000000, "max_points_per_series": 512},
 //   "sources": {"storefront": {"promql": {"server_address": "http://...", "query": "..."}}}
 //   // or, for a target with several metrics: {"promql": {"requests": {...}, "cpu": {...}}}
+//   // scraping the replicas: {"scrape": {"endpoints": ["10.0.0.5:9100"], "interval_s": 15,
+//   //   "metrics": [{"metric": "cpu", "series": "process_cpu_seconds_total"}]}}
 // }
 #ifndef LIMIAR_CLI_SERVE_CONFIG_H_
 #define LIMIAR_CLI_SERVE_CONFIG_H_
@@ -32,6 +34,7 @@
 #include "src/metrics/promql_client.h"
 #include "src/metrics/sample_store.h"
 #include "src/metrics/sample_validation.h"
+#include "src/metrics/scrape_config.h"
 
 namespace limiar::cli {
 
@@ -45,7 +48,7 @@ struct TargetSources {
   // Per metric name ("cpu", "requests", "connections"); the key "" stands for the target's
   // only metric (a `promql` object with a `query` key).
   std::map<std::string, metrics::PromQlQuery> promql;
-  nlohmann::json scrape;  // null: none
+  std::optional<metrics::ScrapeConfig> scrape;
 };
 
 struct ServeConfig {

@@ -158,6 +158,7 @@ std::shared_ptr<grpc::ServerCredentials> Service::Credentials(absl::Status* erro
 
 absl::Status Service::StartPollers(const Targets& targets) {
   std::vector<metrics::PromQlSource> promql;
+  std::vector<metrics::ScrapeTarget> scrape;
   for (const auto& [target, sources] : config_.sources) {
     auto t = std::find_if(targets.begin(), targets.end(),
                           [&](const policy::TargetPolicy& p) { return p.target == target; });
@@ -185,12 +186,22 @@ absl::Status Service::StartPollers(const Targets& targets) {
       }
       promql.push_back(source);
     }
-    if (!sources.scrape.is_null()) {
-      return absl::UnimplementedError(
-          absl::StrCat("sources.", target,
-                       ".scrape: scraping replica /metrics is not available yet; push "
-                       "samples or use a promql source"));
+    if (sources.scrape) {
+      for (size_t i = 0; i < sources.scrape->metrics.size(); ++i) {
+        const policy::MetricType m = sources.scrape->metrics[i].metric;
+        if (std::none_of(t->metrics.begin(), t->metrics.end(),
+                         [m](const policy::MetricTarget& mt) { return mt.metric == m; })) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("sources.", target, ".scrape.metrics[", i, "].metric: ", target,
+                           " does not scale on ", policy::MetricTypeName(m)));
+        }
+      }
+      scrape.push_back({target, *sources.scrape});
     }
+  }
+  if (!scrape.empty()) {
+    scraper_ = std::make_unique<metrics::Scraper>(std::move(scrape), &store_, &clock_);
+    scraper_->Start();
   }
   if (!promql.empty()) {
     promql_poller_ =
@@ -303,6 +314,7 @@ absl::Status Service::Start() {
     t.actuator_failures = a.failures;
     t.actuator_retries = a.retries;
     t.query_failures = promql_poller_ ? promql_poller_->total_errors() : 0;
+    t.scrape_failures = scraper_ ? scraper_->totals().failures : 0;
     t.state_write_failures = state_write_failures_.load();
     return t;
   });
@@ -331,6 +343,7 @@ void Service::Stop() {
   if (grpc_server_)
     grpc_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   if (promql_poller_) promql_poller_->Stop();
+  if (scraper_) scraper_->Stop();
   if (runner_) {
     runner_->Stop();
     runner_->WithLoop([this](controller::ControlLoop& l) { SaveState(l, clock_.Now()); });

@@ -22,6 +22,7 @@
 #include "src/metrics/promql_poller.h"
 #include "src/metrics/push_service.h"
 #include "src/metrics/sample_store.h"
+#include "src/metrics/scrape_poller.h"
 #include "src/service/decision_log.h"
 #include "src/service/http_endpoints.h"
 #include "src/service/self_metrics.h"
@@ -71,6 +72,7 @@ class Service {
   std::unique_ptr<grpc::Server> grpc_server_;
   metrics::PromQlClient promql_client_;
   std::unique_ptr<metrics::PromQlPoller> promql_poller_;
+  std::unique_ptr<metrics::Scraper> scraper_;
   std::unique_ptr<service::HttpEndpoints> http_;
 
   // Fast path: per target and metric, the per-replica value that triggers an evaluation.

@@ -52,8 +52,11 @@ struct ScrapeTarget {
 };
 
 struct ScraperOptions {
-  // Threads fetching at once within one poll, the caller's included; >= 1.
-  int max_concurrency = 8;
+  // Threads fetching at once within one poll, the caller's included; >= 1. Latency, not
+  // CPU, is what they wait on: 1,000 endpoints answering in 50 ms each took 52 s one at a
+  // time, 6.5 s with 8 threads and 3.3 s with 16 (loopback, 57 kB node-exporter bodies,
+  // about 0.5-0.8 ms of CPU per scrape). A hung endpoint holds a thread for its timeout.
+  int max_concurrency = 16;
   // A larger body fails the scrape (a misconfigured path, or a cardinality explosion).
   size_t max_body_bytes = 16 * 1024 * 1024;
 };

@@ -1,5 +1,6 @@
 #include "src/metrics/scrape_rate.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/status/status.h"
@@ -48,10 +49,11 @@ absl::StatusOr<MatchedSeries> MatchScrapeMapping(const ParsedExposition& exposit
         first = &s;
         out.kind = kind;
       } else if (kind != out.kind) {
+        // Named by how they would be read (a summary holds both kinds).
         return absl::InvalidArgumentError(absl::StrCat(
-            mapping.series.ToString(), " matches a ", FamilyTypeName(first->type), " (",
-            first->name, ", line ", first->line, ") and a ", FamilyTypeName(s.type), " (", s.name,
-            ", line ", s.line, "); set kind or narrow the selector"));
+            mapping.series.ToString(), " matches ", first->name, " (a ", ScrapeKindName(out.kind),
+            ", line ", first->line, ") and ", s.name, " (a ", ScrapeKindName(kind), ", line ",
+            s.line, "): a rate and a level do not add up; set kind or narrow the selector"));
       }
     }
     if (!std::isfinite(s.value)) {

@@ -451,7 +451,7 @@ TEST_F(ScraperTest, MappingsThatMatchNothingOrMixKindsRecordNothingAndSaySo) {
   EXPECT_THAT(status[0].last_warnings,
               ElementsAre("requests: no series matches grpc_server_handled_total",
                           HasSubstr("cpu: {__name__=~\"process_cpu_seconds_total|http_connections_"
-                                    "open\"} matches a counter")));
+                                    "open\"} matches process_cpu_seconds_total (a counter")));
   EXPECT_THAT(Values(MetricType::kRequests, kT0), ElementsAre(Pair("<error>", std::nullopt)));
   EXPECT_THAT(Values(MetricType::kCpu, kT0), ElementsAre(Pair("<error>", std::nullopt)));
 }

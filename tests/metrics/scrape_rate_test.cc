@@ -112,8 +112,9 @@ TEST(ScrapeMatchTest, MixedKindsUnderAutoAreAnErrorAndAnExplicitKindWins) {
   absl::StatusOr<MatchedSeries> m = MatchScrapeMapping(p, mixed, At(0));
   EXPECT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(m.status().message()),
-              HasSubstr("matches a counter (http_requests_total, line 2) and a gauge "
-                        "(open_connections, line 15); set kind or narrow the selector"));
+              HasSubstr("matches http_requests_total (a counter, line 2) and open_connections "
+                        "(a gauge, line 15): a rate and a level do not add up; set kind or "
+                        "narrow the selector"));
   m = MatchScrapeMapping(
       p, Mapping(R"({__name__=~"open_connections|http_requests_total"})", ScrapeKind::kGauge),
       At(0));

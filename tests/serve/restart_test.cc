@@ -245,5 +245,26 @@ TEST_F(RestartTest, SigtermStopsGracefullyAndLeavesACompleteStateFile) {
   EXPECT_FALSE(std::filesystem::exists(state_file_ + ".tmp")) << "a temp file was left behind";
 }
 
+// Disabled: a SIGTERM that arrives while the service starts hangs the process now and
+// then (a few runs in a hundred on the 2-core machine): HttpEndpoints::Start
+// (src/service/http_endpoints.cc) returns before its thread has entered httplib's accept
+// loop, and httplib's Server::stop() is a no-op until then, so Stop() joins a thread
+// that accepts forever. Start() should wait for server_->is_running(), as
+// tests/actuator/test_support.cc does. The signal is sent on the blueprint warning,
+// which Service::Start logs with signals already blocked: it stays pending until Start
+// returns, and Stop() then runs at once.
+TEST(SigtermRaceTest, DISABLED_SigtermDuringStartAlwaysExits) {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    ServeProcess serve({"--blueprint", TestData("default_capacity.json"), "--grpc-listen",
+                        "127.0.0.1:0", "--http-listen", "127.0.0.1:0"});
+    ASSERT_TRUE(serve.WaitForLine("no capacidade_por_replica", 0)) << serve.Log();
+    serve.Signal(SIGTERM);
+    std::optional<int> status = serve.WaitExit(absl::Seconds(10));
+    ASSERT_TRUE(status.has_value()) << "attempt " << attempt << ": no exit after SIGTERM\n"
+                                    << serve.Log();
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << serve.Log();
+  }
+}
+
 }  // namespace
 }  // namespace limiar::serve_test

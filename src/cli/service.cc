@@ -110,7 +110,9 @@ void Service::SaveState(controller::ControlLoop& loop, absl::Time now) {
   // Once per distinct error: a full disk must not flood the log every tick.
   if (s.ToString() != last_state_error_) {
     last_state_error_ = s.ToString();
-    log_->error("state file not written: {}", last_state_error_);
+    service::LogEvent(*log_, log_format_, "state",
+                      absl::StrCat("state file not written: ", last_state_error_),
+                      spdlog::level::err);
   }
 }
 
@@ -216,7 +218,8 @@ absl::Status Service::Start() {
   ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded,
                    policy::blueprint::LoadBlueprintFile(blueprint_path_));
   for (const std::string& w : loaded.warnings) {
-    log_->warn("{}: {}", blueprint_path_, w);
+    service::LogEvent(*log_, log_format_, "blueprint", absl::StrCat(blueprint_path_, ": ", w),
+                      spdlog::level::warn);
   }
   if (loaded.targets.empty()) {
     return absl::FailedPreconditionError(
@@ -233,9 +236,35 @@ absl::Status Service::Start() {
     }
   }
 
+  // The saved state is read before the actuator exists: actuators that cannot observe the
+  // platform start from the count the target was left at.
+  std::optional<controller::SavedState> saved;
+  if (!config_.state_file.empty()) {
+    absl::StatusOr<controller::SavedState> read = controller::ReadStateFile(config_.state_file);
+    if (read.ok()) {
+      saved = *std::move(read);
+    } else if (absl::IsNotFound(read.status())) {
+      service::LogEvent(*log_, log_format_, "state",
+                        absl::StrCat("no state file at ", config_.state_file,
+                                     " yet: starting with a fresh history"));
+    } else {
+      // A bad file must not keep the autoscaler down; it is kept aside for a post-mortem.
+      const std::string aside = absl::StrCat(config_.state_file, ".unreadable");
+      std::rename(config_.state_file.c_str(), aside.c_str());
+      service::LogEvent(*log_, log_format_, "state",
+                        absl::StrCat(read.status().ToString(), "; moved to ", aside,
+                                     ", starting with a fresh history"),
+                        spdlog::level::err);
+    }
+  }
+
   actuator::ActuatorEnvironment env;
   for (const policy::TargetPolicy& t : loaded.targets) {
-    env.initial_replicas[t.target] = t.min_replicas;
+    int32_t initial = t.min_replicas;
+    if (saved && saved->targets.count(t.target) && saved->targets.at(t.target).replicas >= 0) {
+      initial = std::clamp(saved->targets.at(t.target).replicas, t.min_replicas, t.max_replicas);
+    }
+    env.initial_replicas[t.target] = initial;
     env.resources[t.target] = t.metrics.front().autoscale_resource;
   }
   env.stats = &actuator_stats_;
@@ -246,27 +275,13 @@ absl::Status Service::Start() {
   sinks_ = std::make_unique<controller::FanoutSink>(
       std::vector<controller::DecisionSink*>{decision_log_.get(), &self_metrics_, &broadcaster_});
   ASSIGN_OR_RETURN(std::unique_ptr<controller::ControlLoop> loop, BuildLoop(loaded.targets));
-
-  if (!config_.state_file.empty()) {
-    absl::StatusOr<controller::SavedState> saved = controller::ReadStateFile(config_.state_file);
-    if (saved.ok()) {
-      const std::vector<std::string> restored = loop->RestoreState(saved->targets);
-      service::LogEvent(
-          *log_, log_format_, "state",
-          absl::StrCat(
-              "restored ", restored.size(), " targets from ", config_.state_file, " (saved ",
-              absl::FormatTime(absl::RFC3339_sec, saved->saved_at, absl::UTCTimeZone()), ")"));
-    } else if (absl::IsNotFound(saved.status())) {
-      service::LogEvent(*log_, log_format_, "state",
-                        absl::StrCat("no state file at ", config_.state_file,
-                                     " yet: starting with a fresh history"));
-    } else {
-      // A bad file must not keep the autoscaler down; it is kept aside for a post-mortem.
-      const std::string aside = absl::StrCat(config_.state_file, ".unreadable");
-      std::rename(config_.state_file.c_str(), aside.c_str());
-      log_->error("{}; moved to {}, starting with a fresh history", saved.status().ToString(),
-                  aside);
-    }
+  if (saved) {
+    const std::vector<std::string> restored = loop->RestoreState(saved->targets);
+    service::LogEvent(
+        *log_, log_format_, "state",
+        absl::StrCat("restored ", restored.size(), " targets from ", config_.state_file, " (saved ",
+                     absl::FormatTime(absl::RFC3339_sec, saved->saved_at, absl::UTCTimeZone()),
+                     ")"));
   }
 
   runner_ = std::make_unique<controller::Runner>(
@@ -291,12 +306,17 @@ absl::Status Service::Start() {
   std::shared_ptr<grpc::ServerCredentials> creds = Credentials(&cred_error);
   RETURN_IF_ERROR(cred_error);
   if (!config_.tls && !IsLoopback(config_.grpc_listen)) {
-    log_->warn("gRPC listens on {} without TLS: configure tls to protect ingest and admin",
-               config_.grpc_listen);
+    service::LogEvent(*log_, log_format_, "security",
+                      absl::StrCat("gRPC listens on ", config_.grpc_listen,
+                                   " without TLS: configure tls to protect ingest and admin"),
+                      spdlog::level::warn);
   }
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config_.grpc_listen, creds, &grpc_port_);
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+  // gRPC turns SO_REUSEPORT on by default: a second server on the same port would start
+  // too, and the kernel would split pushes and admin calls between two autoscalers.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(push_.get());
   builder.RegisterService(admin_.get());
   grpc_server_ = builder.BuildAndStart();

@@ -66,6 +66,10 @@ std::map<std::string, TargetState> ControlLoop::SaveState() const {
     TargetState& t = out[targets_[i].target];
     managed_[i].policy->SaveState(t.policy);
     t.mode = managed_[i].mode;
+    const Managed& m = managed_[i];
+    if (m.has_decision && m.last.recommendation.reason != "ObserveFailed") {
+      t.replicas = m.last.actuated ? m.last.desired_replicas : m.last.current_replicas;
+    }
   }
   return out;
 }

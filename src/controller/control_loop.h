@@ -26,6 +26,9 @@ namespace limiar::controller {
 struct TargetState {
   policy::PolicyState policy;
   policy::Mode mode = policy::Mode::kEnforce;
+  // The count the target was left at (asked for and accepted, else observed); -1 unknown.
+  // Actuators that cannot observe the platform (`log`, a bare `exec`) start from it.
+  int32_t replicas = -1;
 };
 
 // Health of the loop itself (house rule 6): counters since construction.

@@ -53,6 +53,7 @@ json TargetJson(const TargetState& t) {
                    {"delay_window", PointsJson(k.delay_window)}});
   }
   return {{"mode", policy::ModeName(t.mode)},
+          {"replicas", t.replicas},
           {"hpa_history_started", p.hpa_history_started},
           {"recommendations", PointsJson(p.recommendations)},
           {"scale_up_events", PointsJson(p.scale_up_events)},
@@ -75,6 +76,8 @@ TargetState TargetFrom(const json& j) {
   } else {
     throw std::invalid_argument("mode must be enforce, dry-run or paused");
   }
+  // Absent in files written before it existed: unknown.
+  t.replicas = j.contains("replicas") ? j.at("replicas").get<int32_t>() : -1;
   policy::PolicyState& p = t.policy;
   p.hpa_history_started = j.at("hpa_history_started").get<bool>();
   p.recommendations = PointsFrom(j.at("recommendations"));

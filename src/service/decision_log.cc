@@ -19,15 +19,17 @@ std::shared_ptr<spdlog::logger> MakeLogger(LogFormat format) {
 }
 
 void LogEvent(spdlog::logger& log, LogFormat format, const std::string& event,
-              const std::string& message) {
+              const std::string& message, spdlog::level::level_enum level) {
   if (format == LogFormat::kJson) {
-    log.info(nlohmann::json{
-        {"time", absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone())},
-        {"event", event},
-        {"message", message}}
-                 .dump());
+    const spdlog::string_view_t level_name = spdlog::level::to_string_view(level);
+    log.log(level, nlohmann::json{{"time", absl::FormatTime(absl::RFC3339_full, absl::Now(),
+                                                            absl::UTCTimeZone())},
+                                  {"level", std::string(level_name.data(), level_name.size())},
+                                  {"event", event},
+                                  {"message", message}}
+                       .dump());
   } else {
-    log.info("{}: {}", event, message);
+    log.log(level, "{}: {}", event, message);
   }
 }
 

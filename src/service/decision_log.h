@@ -15,9 +15,9 @@ enum class LogFormat { kText, kJson };
 
 // Sets up the process-wide default spdlog logger on stderr in `format`.
 std::shared_ptr<spdlog::logger> MakeLogger(LogFormat format);
-// A log line in `format` for events other than decisions ("serving on ...").
+// A log line in `format` for events other than decisions ("serving on ..."), at `level`.
 void LogEvent(spdlog::logger& log, LogFormat format, const std::string& event,
-              const std::string& message);
+              const std::string& message, spdlog::level::level_enum level = spdlog::level::info);
 
 class DecisionLog final : public controller::DecisionSink {
  public:

@@ -1,5 +1,7 @@
 #include "src/service/http_endpoints.h"
 
+#include <chrono>
+
 #include "absl/strings/str_cat.h"
 #include "httplib.h"
 
@@ -38,6 +40,14 @@ absl::StatusOr<int> HttpEndpoints::Start(const std::string& host, int port) {
                                                " (in use, or not an address here?)"));
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() is a no-op until the accept loop runs: return only once it does, so
+  // that a Stop() right after Start() (a SIGTERM during start-up) cannot hang the join.
+  for (int i = 0; i < 10'000 && !server_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!server_->is_running()) {
+    return absl::InternalError("the HTTP server did not start within 10 s");
+  }
   return bound;
 }
 

@@ -105,12 +105,12 @@ TEST(BadStartTest, GrpcPortInUseIsAClearError) {
   EXPECT_THAT(r.log, Not(HasSubstr("serving")));
 }
 
-// Disabled: gRPC turns SO_REUSEPORT on by default, so a second `limiar serve` on the port
+// Regression (fixed): gRPC turns SO_REUSEPORT on by default, so a second `limiar serve` on the port
 // of a running one starts "serving" too, and the kernel then splits pushes and admin
 // calls between two autoscalers that both actuate (src/cli/service.cc, Service::Start:
 // the ServerBuilder needs AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0)). The test
 // above passes only because its socket does not set SO_REUSEPORT.
-TEST(BadStartTest, DISABLED_SecondServerOnTheSameGrpcPortIsRefused) {
+TEST(BadStartTest, SecondServerOnTheSameGrpcPortIsRefused) {
   testing::TempDir dir;
   auto first = StartServe(dir, TestData("no_warnings.json"), nullptr);
   ASSERT_NE(first, nullptr);

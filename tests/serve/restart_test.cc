@@ -193,13 +193,12 @@ TEST_F(RestartTest, ScaleDownCooldownSurvivesKillNineAndIsLostWithoutTheStateFil
   }
 }
 
-// Disabled: with the `log` actuator (the default) a restart forgets the replica count the
+// Regression (fixed): with the `log` actuator (the default) a restart forgets the replica count the
 // loop last set, because the state file keeps the policy's history but not the count and
 // the log actuator starts again from replicas_min (src/cli/service.cc, Service::Start:
 // `env.initial_replicas[t.target] = t.min_replicas`). After `kill -9` at 8 replicas the
 // restored window then "scales up" 2 -> 4 -> 8 under a low load instead of holding 8 -> 8.
-// Enable once the state file carries the last count for actuators that cannot observe.
-TEST_F(RestartTest, DISABLED_LogActuatorKeepsTheCountAcrossKillNine) {
+TEST_F(RestartTest, LogActuatorKeepsTheCountAcrossKillNine) {
   const json config{
       {"tick_interval_s", 0.2}, {"store", {{"metric_window_s", 2}}}, {"state_file", state_file_}};
   for (int round = 0; round < 2; ++round) {
@@ -245,7 +244,7 @@ TEST_F(RestartTest, SigtermStopsGracefullyAndLeavesACompleteStateFile) {
   EXPECT_FALSE(std::filesystem::exists(state_file_ + ".tmp")) << "a temp file was left behind";
 }
 
-// Disabled: a SIGTERM that arrives while the service starts hangs the process now and
+// Regression (fixed): a SIGTERM that arrives while the service starts hangs the process now and
 // then (a few runs in a hundred on the 2-core machine): HttpEndpoints::Start
 // (src/service/http_endpoints.cc) returns before its thread has entered httplib's accept
 // loop, and httplib's Server::stop() is a no-op until then, so Stop() joins a thread
@@ -253,7 +252,7 @@ TEST_F(RestartTest, SigtermStopsGracefullyAndLeavesACompleteStateFile) {
 // tests/actuator/test_support.cc does. The signal is sent on the blueprint warning,
 // which Service::Start logs with signals already blocked: it stays pending until Start
 // returns, and Stop() then runs at once.
-TEST(SigtermRaceTest, DISABLED_SigtermDuringStartAlwaysExits) {
+TEST(SigtermRaceTest, SigtermDuringStartAlwaysExits) {
   for (int attempt = 0; attempt < 200; ++attempt) {
     ServeProcess serve({"--blueprint", TestData("default_capacity.json"), "--grpc-listen",
                         "127.0.0.1:0", "--http-listen", "127.0.0.1:0"});

@@ -149,10 +149,10 @@ TEST(ServeLogFormatTest, JsonGivesOneObjectPerLineWithTheDecision) {
   EXPECT_EQ(last.value("event", ""), "stopped") << lines.back();
 }
 
-// Disabled: a blueprint warning is written as plain text even with --log-format json
+// Regression (fixed): a blueprint warning is written as plain text even with --log-format json
 // (src/cli/service.cc, Service::Start: `log_->warn("{}: {}", ...)` bypasses LogEvent), so
-// the first line of this log is not JSON. Enable once warnings go through LogEvent.
-TEST(ServeLogFormatTest, DISABLED_JsonCoversBlueprintWarningsToo) {
+// the first line of this log is not JSON.
+TEST(ServeLogFormatTest, JsonCoversBlueprintWarningsToo) {
   if (!HaveSharedBlueprints()) GTEST_SKIP() << kSkipShared;
   testing::TempDir dir;
   auto serve = StartServe(dir, SharedBlueprint("ecommerce-high-traffic.json"), nullptr,

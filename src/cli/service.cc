@@ -61,20 +61,22 @@ absl::StatusOr<std::unique_ptr<controller::ControlLoop>> Service::BuildLoop(
 }
 
 void Service::InstallTargets(const Targets& targets) {
-  std::vector<FastThreshold> thresholds;
+  constexpr double kNever = std::numeric_limits<double>::infinity();
+  FastThresholds thresholds;
   for (const policy::TargetPolicy& t : targets) {
+    std::array<double, 3>& per_metric = thresholds[t.target];
+    per_metric.fill(kNever);
     for (const policy::MetricTarget& m : t.metrics) {
-      // Per-replica value at which a sample asks for an evaluation now: the configured
-      // multiple of the target utilization, or for kpa the panic condition, whichever is
-      // lower.
+      // The configured multiple of the target utilization, or for kpa the panic condition,
+      // whichever is lower.
       const double target_value = m.capacity_per_replica * m.target_percent / 100.0;
       double trigger = config_.fast_path_threshold_pct > 0
                            ? target_value * config_.fast_path_threshold_pct / 100.0
-                           : std::numeric_limits<double>::infinity();
+                           : kNever;
       if (t.algorithm == policy::Algorithm::kKpa) {
         trigger = std::min(trigger, target_value * t.kpa.panic_threshold_percentage / 100.0);
       }
-      if (std::isfinite(trigger)) thresholds.push_back({t.target, m.metric, trigger});
+      per_metric[static_cast<size_t>(m.metric)] = trigger;
     }
   }
   std::lock_guard<std::mutex> lock(fast_mu_);
@@ -86,11 +88,11 @@ void Service::OnStored(const std::vector<metrics::Sample>& samples) {
   {
     std::lock_guard<std::mutex> lock(fast_mu_);
     for (const metrics::Sample& s : samples) {
-      for (const FastThreshold& f : fast_thresholds_) {
-        if (f.metric == s.metric && s.value >= f.value && f.target == s.target) {
-          if (std::find(hot.begin(), hot.end(), s.target) == hot.end()) hot.push_back(s.target);
-        }
+      auto it = fast_thresholds_.find(s.target);
+      if (it == fast_thresholds_.end() || s.value < it->second[static_cast<size_t>(s.metric)]) {
+        continue;
       }
+      if (std::find(hot.begin(), hot.end(), s.target) == hot.end()) hot.push_back(s.target);
     }
   }
   for (const std::string& t : hot) runner_->RequestEvaluation(t);

@@ -5,12 +5,14 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "src/actuator/actuator.h"
 #include "src/actuator/actuator_stats.h"
 #include "src/cli/serve_config.h"
@@ -75,14 +77,12 @@ class Service {
   std::unique_ptr<metrics::Scraper> scraper_;
   std::unique_ptr<service::HttpEndpoints> http_;
 
-  // Fast path: per target and metric, the per-replica value that triggers an evaluation.
-  struct FastThreshold {
-    std::string target;
-    policy::MetricType metric;
-    double value;
-  };
+  // Fast path: per target, per metric (indexed by MetricType), the per-replica value that
+  // asks for an evaluation at once; infinity where none does. A hash lookup per sample:
+  // this runs on every ingested sample.
+  using FastThresholds = absl::flat_hash_map<std::string, std::array<double, 3>>;
   std::mutex fast_mu_;
-  std::vector<FastThreshold> fast_thresholds_;
+  FastThresholds fast_thresholds_;
   std::mutex reload_mu_;  // one reload at a time
 
   std::atomic<bool> first_pass_done_{false};

@@ -25,13 +25,13 @@ SampleStore::Shard& SampleStore::ShardFor(const std::string& target) {
 }
 
 void SampleStore::Trim(Series& s, absl::Time newest) const {
+  // Points are in time order, so the old ones are at the front: the work is proportional
+  // to what is dropped, not to the series' length (this runs on every ingested sample).
   const absl::Time cutoff = newest - options_.retention;
-  auto first_kept = std::find_if(s.points.begin(), s.points.end(),
-                                 [&](const Point& p) { return p.time > cutoff; });
-  if (s.points.size() - (first_kept - s.points.begin()) > options_.max_points_per_series) {
-    first_kept = s.points.end() - options_.max_points_per_series;
+  while (!s.points.empty() &&
+         (s.points.front().time <= cutoff || s.points.size() > options_.max_points_per_series)) {
+    s.points.pop_front();
   }
-  s.points.erase(s.points.begin(), first_kept);
 }
 
 absl::Status SampleStore::Add(const Sample& sample) {

@@ -18,6 +18,7 @@
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -76,7 +77,7 @@ class SampleStore final : public MetricSource {
     double value;
   };
   struct Series {
-    std::vector<Point> points;  // ascending time
+    std::deque<Point> points;  // ascending time; trimmed at the front as it grows
     bool ready = true;
     absl::Time start_time = absl::InfinitePast();
     absl::Time ready_transition = absl::InfinitePast();

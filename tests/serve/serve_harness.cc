@@ -282,12 +282,18 @@ FakePlatform::FakePlatform(int initial_replicas) : initial_(initial_replicas) {
   server_.server().Post("/scale", [this](const httplib::Request& req, httplib::Response& res) {
     nlohmann::json body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
     std::lock_guard<std::mutex> lock(mu_);
+    posts_.push_back(body.is_discarded() ? nlohmann::json(req.body) : body);
+    changed_.notify_all();
+    if (fail_count_ > 0) {
+      --fail_count_;
+      res.status = fail_status_;
+      res.set_content("the platform is busy\n", "text/plain");
+      return;
+    }
     if (body.is_object() && body.contains("target") && body["target"].is_string() &&
         body.contains("replicas") && body["replicas"].is_number_integer()) {
       replicas_[body["target"].get<std::string>()] = body["replicas"].get<int>();
     }
-    posts_.push_back(body.is_discarded() ? nlohmann::json(req.body) : body);
-    changed_.notify_all();
     res.status = 200;
   });
   server_.server().Get(
@@ -333,6 +339,12 @@ std::optional<nlohmann::json> FakePlatform::WaitForPost(
   });
   if (!found) return std::nullopt;
   return posts_[next];
+}
+
+void FakePlatform::FailNext(int count, int status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_count_ = count;
+  fail_status_ = status;
 }
 
 int FakePlatform::replicas(const std::string& target) const {

@@ -137,9 +137,13 @@ class FakePlatform {
       size_t from, const std::function<bool(const nlohmann::json&)>& match = nullptr,
       absl::Duration timeout = kWait);
   int replicas(const std::string& target) const;
+  // The next `count` POSTs are recorded but answered `status` (and change no count).
+  void FailNext(int count, int status);
 
  private:
   const int initial_;
+  int fail_count_ = 0;
+  int fail_status_ = 0;
   mutable std::mutex mu_;
   std::condition_variable changed_;
   std::vector<nlohmann::json> posts_;

@@ -163,5 +163,31 @@ TEST(ServeLogFormatTest, JsonCoversBlueprintWarningsToo) {
   ExpectJsonLines(serve->Lines());
 }
 
+// Disabled: the actuator's retry and failure lines are plain text even with --log-format
+// json. RetryingActuator (src/actuator/retrying_actuator.cc, SetReplicas and Observe)
+// logs through spdlog's default logger, whose JSON-mode pattern is the bare message, so
+// "actuator[webhook] storefront: set replicas 4 (ScaleUpLimit) failed, attempt 1/3, will
+// retry: UNAVAILABLE: ..." reaches the log pipeline as a line that is not JSON (and
+// carries the start of the platform's response body, which may hold newlines). Enable once
+// those lines go through LogEvent (or a JSON formatter on the logger).
+TEST(ServeLogFormatTest, DISABLED_JsonCoversActuatorRetriesToo) {
+  testing::TempDir dir;
+  FakePlatform platform(/*initial_replicas=*/2);
+  platform.FailNext(1, 503);
+  json actuator = platform.ActuatorConfig(/*with_observe=*/false);
+  actuator["retry"] = {{"max_attempts", 3}, {"initial_backoff_seconds", 0.01}};
+  auto serve =
+      StartServe(dir, TestData("no_warnings.json"),
+                 {{"actuator", actuator}, {"tick_interval_s", 3600}}, {"--log-format", "json"});
+  ASSERT_NE(serve, nullptr);
+  ASSERT_TRUE(Push(serve->grpc_address(), "storefront", limiar::v1::METRIC_REQUESTS, kSpike).ok());
+  // The 503 is retried, and the retry succeeds.
+  ASSERT_TRUE(platform.WaitForPost(1)) << serve->Log();
+  ASSERT_TRUE(serve->WaitForLine(R"("actuated":true)", 0)) << serve->Log();
+  serve->Signal(SIGTERM);
+  ASSERT_TRUE(serve->WaitExit().has_value());
+  ExpectJsonLines(serve->Lines());
+}
+
 }  // namespace
 }  // namespace limiar::serve_test

@@ -1,18 +1,56 @@
 #include "src/service/decision_log.h"
 
+#include <cstdio>
+#include <mutex>
+
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
+#include "spdlog/sinks/base_sink.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
 namespace limiar::service {
 
+namespace {
+
+// JSON mode: every line on stderr is one JSON object. Lines already built as JSON (decisions,
+// LogEvent) pass through; anything else a library logs through spdlog's default logger
+// (actuator retries, ...) is wrapped, so a log pipeline never sees a plain-text line.
+class JsonLineSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    const std::string payload(msg.payload.data(), msg.payload.size());
+    std::string line;
+    if (!payload.empty() && payload.front() == '{' && nlohmann::json::accept(payload)) {
+      line = payload;
+    } else {
+      const spdlog::string_view_t level = spdlog::level::to_string_view(msg.level);
+      line =
+          nlohmann::json{{"time", absl::FormatTime(absl::RFC3339_full, absl::FromChrono(msg.time),
+                                                   absl::UTCTimeZone())},
+                         {"level", std::string(level.data(), level.size())},
+                         {"event", "log"},
+                         {"message", payload}}
+              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    line.push_back('\n');
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  }
+  void flush_() override { std::fflush(stderr); }
+};
+
+}  // namespace
+
 std::shared_ptr<spdlog::logger> MakeLogger(LogFormat format) {
-  auto log =
-      std::make_shared<spdlog::logger>("limiar", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  // JSON lines carry their own time field, so the line is the message alone.
-  log->set_pattern(format == LogFormat::kJson ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
-                   spdlog::pattern_time_type::utc);
+  std::shared_ptr<spdlog::sinks::sink> sink;
+  if (format == LogFormat::kJson) {
+    sink = std::make_shared<JsonLineSink>();
+  } else {
+    sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  }
+  auto log = std::make_shared<spdlog::logger>("limiar", sink);
+  log->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   log->flush_on(spdlog::level::info);
   spdlog::set_default_logger(log);
   return log;

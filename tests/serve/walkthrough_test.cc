@@ -163,14 +163,14 @@ TEST(ServeLogFormatTest, JsonCoversBlueprintWarningsToo) {
   ExpectJsonLines(serve->Lines());
 }
 
-// Disabled: the actuator's retry and failure lines are plain text even with --log-format
+// Regression (fixed): the actuator's retry and failure lines are plain text even with --log-format
 // json. RetryingActuator (src/actuator/retrying_actuator.cc, SetReplicas and Observe)
 // logs through spdlog's default logger, whose JSON-mode pattern is the bare message, so
 // "actuator[webhook] storefront: set replicas 4 (ScaleUpLimit) failed, attempt 1/3, will
 // retry: UNAVAILABLE: ..." reaches the log pipeline as a line that is not JSON (and
-// carries the start of the platform's response body, which may hold newlines). Enable once
-// those lines go through LogEvent (or a JSON formatter on the logger).
-TEST(ServeLogFormatTest, DISABLED_JsonCoversActuatorRetriesToo) {
+// carries the start of the platform's response body, which may hold newlines).
+// Fixed by a JSON sink that wraps every non-JSON line (src/service/decision_log.cc).
+TEST(ServeLogFormatTest, JsonCoversActuatorRetriesToo) {
   testing::TempDir dir;
   FakePlatform platform(/*initial_replicas=*/2);
   platform.FailNext(1, 503);

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "src/common/clock.h"
+#include "src/common/periodic_worker.h"
 #include "src/metrics/promql_client.h"
 #include "src/metrics/sample_store.h"
 #include "src/policy/policy_config.h"
@@ -87,8 +88,6 @@ class PromQlPoller {
   int64_t total_errors() const;
 
  private:
-  void Run();
-
   const std::vector<PromQlSource> sources_;
   PromQlQuerier* const querier_;
   SampleStore* const store_;
@@ -99,10 +98,7 @@ class PromQlPoller {
   std::vector<PromQlSourceStatus> status_;  // parallel to sources_
   int64_t total_errors_ = 0;
 
-  std::mutex thread_mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;
+  PeriodicWorker worker_{absl::Seconds(1), [this] { PollDue(clock_->Now()); }};
 };
 
 }  // namespace limiar::metrics

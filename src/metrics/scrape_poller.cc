@@ -257,34 +257,9 @@ void Scraper::ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, abs
   totals_.samples += recorded;
 }
 
-void Scraper::Start() {
-  std::lock_guard<std::mutex> lock(thread_mu_);
-  if (thread_.joinable()) return;
-  stop_ = false;
-  thread_ = std::thread([this] { Run(); });
-}
+void Scraper::Start() { worker_.Start(); }
 
-void Scraper::Stop() {
-  std::thread thread;
-  {
-    std::lock_guard<std::mutex> lock(thread_mu_);
-    if (!thread_.joinable()) return;
-    stop_ = true;
-    thread = std::move(thread_);
-  }
-  wake_.notify_all();
-  thread.join();
-}
-
-void Scraper::Run() {
-  while (true) {
-    PollDue(clock_->Now());
-    // The cadence is real time, not the Clock's: Stop() must be able to wake the thread,
-    // which Clock::SleepUntil cannot do. Intervals are still measured on the Clock.
-    std::unique_lock<std::mutex> lock(thread_mu_);
-    if (wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) return;
-  }
-}
+void Scraper::Stop() { worker_.Stop(); }
 
 std::vector<ScrapeEndpointStatus> Scraper::Status() const {
   std::lock_guard<std::mutex> lock(status_mu_);

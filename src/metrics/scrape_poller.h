@@ -37,6 +37,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "src/common/clock.h"
+#include "src/common/periodic_worker.h"
 #include "src/metrics/http_get.h"
 #include "src/metrics/sample_store.h"
 #include "src/metrics/scrape_config.h"
@@ -153,7 +154,6 @@ class Scraper {
   // Applies a changed endpoints file of `t`; replicas that left are returned for removal.
   void ReloadFile(Target& t, absl::Time now, std::vector<std::string>* removed);
   void ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, absl::Time now);
-  void Run();
 
   SampleStore* const store_;
   Clock* const clock_;
@@ -168,10 +168,7 @@ class Scraper {
   std::vector<std::unique_ptr<Target>> targets_;
   ScrapeTotals totals_;
 
-  std::mutex thread_mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;
+  PeriodicWorker worker_{absl::Seconds(1), [this] { PollDue(clock_->Now()); }};
 };
 
 }  // namespace limiar::metrics

@@ -67,6 +67,7 @@ std::map<std::string, TargetState> ControlLoop::SaveState() const {
     managed_[i].policy->SaveState(t.policy);
     t.mode = managed_[i].mode;
     const Managed& m = managed_[i];
+    t.replicas = m.restored_replicas;
     if (m.has_decision && m.last.recommendation.reason != "ObserveFailed") {
       t.replicas = m.last.actuated ? m.last.desired_replicas : m.last.current_replicas;
     }
@@ -82,6 +83,7 @@ std::vector<std::string> ControlLoop::RestoreState(
     if (it == saved.end()) continue;
     managed_[i].policy->RestoreState(it->second.policy);
     managed_[i].mode = it->second.mode;
+    managed_[i].restored_replicas = it->second.replicas;
     restored.push_back(targets_[i].target);
   }
   return restored;

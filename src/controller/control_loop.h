@@ -79,6 +79,7 @@ class ControlLoop {
     policy::Mode mode = policy::Mode::kEnforce;
     bool has_decision = false;
     Decision last;
+    int32_t restored_replicas = -1;  // from a saved state, until the first decision
   };
 
   ControlLoop(std::vector<policy::TargetPolicy> targets, std::vector<Managed> managed,

@@ -11,12 +11,8 @@
 //
 // A server given with --server must manage the generated targets (svc-00000, ...):
 // `--write-blueprint FILE` writes that blueprint for it and exits.
-#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -26,15 +22,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "bench/serve_child.h"
 #include "limiar/v1/samples.grpc.pb.h"
-
-extern char** environ;
 
 namespace {
 
@@ -117,67 +111,19 @@ std::string Blueprint(int targets) {
   return out + "]}";
 }
 
-// `limiar serve` as a child; its log is drained by a thread so that it never blocks on a
-// full pipe (every tick logs one line per target).
+// `limiar serve` as a child, serving a blueprint of `o.targets` targets.
 class Server {
  public:
   bool Start(const Options& o, const std::string& dir) {
     const std::string blueprint = dir + "/blueprint.json";
     std::ofstream(blueprint) << Blueprint(o.targets);
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return false;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-    std::vector<std::string> args{o.limiar,        "serve",       "--blueprint",   blueprint,
-                                  "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0"};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const int err = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    if (err != 0) {
-      std::cerr << "cannot start " << o.limiar << "\n";
-      return false;
-    }
-    FILE* log = ::fdopen(fds[0], "r");
-    static const std::regex kPort(R"(grpc on 127\.0\.0\.1:([0-9]+))");
-    char line[65536];
-    while (std::fgets(line, sizeof line, log) != nullptr) {
-      std::cmatch m;
-      if (std::regex_search(line, m, kPort)) {
-        address_ = "127.0.0.1:" + m[1].str();
-        break;
-      }
-      std::cerr << "limiar serve: " << line;
-    }
-    drain_ = std::thread([log] {
-      char buf[65536];
-      while (std::fread(buf, 1, sizeof buf, log) > 0) {
-      }
-      std::fclose(log);
-    });
-    return !address_.empty();
+    return child_.Start(o.limiar, blueprint);
   }
-
-  ~Server() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-    if (drain_.joinable()) drain_.join();
-  }
-
-  const std::string& address() const { return address_; }
-  pid_t pid() const { return pid_; }
+  const std::string& address() const { return child_.address(); }
+  pid_t pid() const { return child_.pid(); }
 
  private:
-  pid_t pid_ = -1;
-  std::string address_;
-  std::thread drain_;
+  limiar::bench::ServeChild child_;
 };
 
 // CPU seconds (user + system) a process has used, from /proc.

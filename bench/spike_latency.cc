@@ -11,12 +11,8 @@
 // fast-path gap.
 //
 //   spike_latency [--rounds 50] [--targets 10] [--limiar PATH]
-#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,9 +30,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench/serve_child.h"
 #include "limiar/v1/samples.grpc.pb.h"
-
-extern char** environ;
 
 namespace {
 
@@ -156,7 +151,7 @@ class Platform {
   std::map<std::string, std::vector<Clock::time_point>> arrivals_;
 };
 
-// `limiar serve` as a child; its log is drained by a thread.
+// `limiar serve` as a child, its webhook actuator pointed at the platform.
 class Server {
  public:
   bool Start(const Options& o, const std::string& dir, int platform_port) {
@@ -167,60 +162,13 @@ class Server {
     std::ofstream(config) << R"({"tick_interval_s": 15, "actuator": {"kind": "webhook", )"
                           << R"("webhook": {"url": ")" << base << R"(/scale", "observe_url": ")"
                           << base << R"(/observe/{target}"}}})";
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return false;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-    std::vector<std::string> args{o.limiar,        "serve",      "--blueprint",   blueprint,
-                                  "--config",      config,       "--grpc-listen", "127.0.0.1:0",
-                                  "--http-listen", "127.0.0.1:0"};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const int err = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    if (err != 0) {
-      std::cerr << "cannot start " << o.limiar << "\n";
-      return false;
-    }
-    FILE* log = ::fdopen(fds[0], "r");
-    static const std::regex kPort(R"(grpc on 127\.0\.0\.1:([0-9]+))");
-    char line[65536];
-    while (std::fgets(line, sizeof line, log) != nullptr) {
-      std::cmatch m;
-      if (std::regex_search(line, m, kPort)) {
-        address_ = "127.0.0.1:" + m[1].str();
-        break;
-      }
-      std::cerr << "limiar serve: " << line;
-    }
-    drain_ = std::thread([log] {
-      char buf[65536];
-      while (std::fread(buf, 1, sizeof buf, log) > 0) {
-      }
-      std::fclose(log);
-    });
-    return !address_.empty();
+    return child_.Start(o.limiar, blueprint, {"--config", config});
   }
 
-  ~Server() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-    if (drain_.joinable()) drain_.join();
-  }
-
-  const std::string& address() const { return address_; }
+  const std::string& address() const { return child_.address(); }
 
  private:
-  pid_t pid_ = -1;
-  std::string address_;
-  std::thread drain_;
+  limiar::bench::ServeChild child_;
 };
 
 bool PushOne(limiar::v1::Ingest::Stub& stub, const std::string& target, double per_replica) {

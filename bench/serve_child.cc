@@ -1,0 +1,68 @@
+#include "bench/serve_child.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <regex>
+
+extern char** environ;
+
+namespace limiar::bench {
+
+bool ServeChild::Start(const std::string& limiar, const std::string& blueprint,
+                       const std::vector<std::string>& extra_args) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return false;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+  std::vector<std::string> args{limiar,          "serve",       "--blueprint",   blueprint,
+                                "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const int err = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  if (err != 0) {
+    std::cerr << "cannot start " << limiar << "\n";
+    pid_ = -1;
+    return false;
+  }
+  FILE* log = ::fdopen(fds[0], "r");
+  static const std::regex kPort(R"(grpc on 127\.0\.0\.1:([0-9]+))");
+  char line[65536];
+  while (std::fgets(line, sizeof line, log) != nullptr) {
+    std::cmatch m;
+    if (std::regex_search(line, m, kPort)) {
+      address_ = "127.0.0.1:" + m[1].str();
+      break;
+    }
+    std::cerr << "limiar serve: " << line;
+  }
+  drain_ = std::thread([log] {
+    char buf[65536];
+    while (std::fread(buf, 1, sizeof buf, log) > 0) {
+    }
+    std::fclose(log);
+  });
+  return !address_.empty();
+}
+
+ServeChild::~ServeChild() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  if (drain_.joinable()) drain_.join();
+}
+
+}  // namespace limiar::bench

@@ -1,0 +1,34 @@
+// `limiar serve` as a child process for the load generators: started on loopback with
+// ephemeral ports, its gRPC address read from its "serving:" log line, its log drained by a
+// thread so that it never blocks on a full pipe, and SIGTERM'd and reaped on destruction.
+#ifndef LIMIAR_BENCH_SERVE_CHILD_H_
+#define LIMIAR_BENCH_SERVE_CHILD_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace limiar::bench {
+
+class ServeChild {
+ public:
+  ~ServeChild();
+  // Runs `limiar serve --blueprint BLUEPRINT --grpc-listen 127.0.0.1:0 --http-listen
+  // 127.0.0.1:0 EXTRA...`; false (with the reason on stderr) if it does not come up.
+  bool Start(const std::string& limiar, const std::string& blueprint,
+             const std::vector<std::string>& extra_args = {});
+
+  const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::string address_;
+  std::thread drain_;
+};
+
+}  // namespace limiar::bench
+
+#endif  // LIMIAR_BENCH_SERVE_CHILD_H_

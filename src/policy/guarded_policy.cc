@@ -12,6 +12,13 @@ namespace {
 
 std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToInt64Seconds(d), "s"); }
 
+// "schedule \"black-friday\" holds at least 20 replicas until 2026-11-27T14:00:00Z".
+std::string ScheduleMessage(const Schedule& s, const char* what, int32_t replicas) {
+  return absl::StrFormat(
+      "schedule \"%s\" %s %d replicas until %s", s.name, what, replicas,
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", s.start + s.duration, absl::UTCTimeZone()));
+}
+
 }  // namespace
 
 GuardedPolicy::GuardedPolicy(const TargetPolicy& config, std::unique_ptr<Policy> algorithm)
@@ -50,22 +57,13 @@ absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
   if (bounds.floor_schedule && rec.desired_replicas == bounds.min_replicas &&
       (rec.proposed_replicas < bounds.min_replicas || in.current_replicas < bounds.min_replicas)) {
     rec.reason = "ScheduleFloor";
-    rec.message = absl::StrFormat(
-        "schedule \"%s\" holds at least %d replicas until %s", bounds.floor_schedule->name,
-        bounds.min_replicas,
-        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
-                         bounds.floor_schedule->start + bounds.floor_schedule->duration,
-                         absl::UTCTimeZone()));
+    rec.message = ScheduleMessage(*bounds.floor_schedule, "holds at least", bounds.min_replicas);
   } else if (bounds.ceiling_schedule && rec.desired_replicas == bounds.max_replicas &&
              (rec.proposed_replicas > bounds.max_replicas ||
               in.current_replicas > bounds.max_replicas)) {
     rec.reason = "ScheduleCeiling";
-    rec.message = absl::StrFormat(
-        "schedule \"%s\" caps replicas at %d until %s", bounds.ceiling_schedule->name,
-        bounds.max_replicas,
-        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
-                         bounds.ceiling_schedule->start + bounds.ceiling_schedule->duration,
-                         absl::UTCTimeZone()));
+    rec.message =
+        ScheduleMessage(*bounds.ceiling_schedule, "caps the count at", bounds.max_replicas);
   }
   return rec;
 }

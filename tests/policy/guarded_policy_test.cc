@@ -190,3 +190,22 @@ TEST_F(GuardedPolicyTest, FloorIsTheReasonWhenTheTargetWasBelowIt) {
 
 }  // namespace
 }  // namespace limiar::policy
+
+namespace limiar::policy {
+namespace {
+
+TEST_F(GuardedPolicyTest, CeilingIsTheReasonWhenItCapsTheMetrics) {
+  config_.schedules.push_back({"night", kT0, absl::Hours(8), {}, 4});
+  GuardedPolicy p = Make();
+  Propose(4);
+  script_.next.proposed_replicas = 9;  // the metrics want more than the night allows
+  absl::StatusOr<Recommendation> r = p.Recommend(At(kT0 + absl::Hours(1), 4));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(script_.seen[0].max_replicas, 4);
+  EXPECT_EQ(r->reason, "ScheduleCeiling");
+  EXPECT_EQ(r->message,
+            "schedule \"night\" caps the count at 4 replicas until 2026-11-27T16:00:00Z");
+}
+
+}  // namespace
+}  // namespace limiar::policy

@@ -11,6 +11,7 @@ packages=(
   prometheus prometheus-node-exporter
   libcpp-httplib-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  chromium
 )
 
 missing=()

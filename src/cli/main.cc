@@ -1,5 +1,6 @@
 // The `limiar` command: parses arguments and hands each subcommand to its runner. Wiring
 // only; exit codes 0 ok, 1 failure, 2 usage.
+#include <cstdint>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "src/cli/demo_command.h"
 #include "src/cli/policy_command.h"
 #include "src/cli/serve_command.h"
+#include "src/cli/simulate_command.h"
 
 namespace {
 
@@ -52,6 +54,35 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   demo->add_option("--target,-t", demo_options.target,
                    "Target compute to drive (default: the blueprint's first managed one)");
+
+  // The simulator: `simulate` one policy, `compare` several, on one scenario.
+  limiar::cli::SimulateOptions sim_options;
+  uint64_t sim_seed = 0;
+  auto add_sim_options = [&](CLI::App* cmd, const char* policy_help) {
+    cmd->add_option("scenario", sim_options.scenario_path,
+                    "Scenario JSON file (default: the built-in flash sale)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--out,-o", sim_options.out_dir,
+                    "Write report.html, timeline.csv, decisions.jsonl and summary.json here");
+    cmd->add_option("--policy,-p", sim_options.policies, policy_help);
+    cmd->add_option("--seed", sim_seed, "Override the scenario's seed");
+    cmd->add_flag("--decisions", sim_options.decisions,
+                  "Also print every decision that changed replicas, with its reason");
+  };
+  CLI::App* simulate = app.add_subcommand(
+      "simulate",
+      "Replay a scenario's traffic through the production control loop on virtual time "
+      "(no SCENARIO: the built-in flash sale)");
+  add_sim_options(simulate,
+                  "blueprint (default), hpa, kpa, or knobs: [LABEL:][BASE,]KEY=VALUE,... "
+                  "e.g. limiar=50,espera_descida_s=120");
+  simulate->add_flag("--print-scenario", sim_options.print_scenario,
+                     "Print the built-in scenario's JSON (a starting point for your own)");
+  CLI::App* compare =
+      app.add_subcommand("compare", "Run several policies on one scenario's traffic, side by side");
+  add_sim_options(compare,
+                  "Repeat for each policy (default: blueprint, hpa, kpa); "
+                  "[LABEL:][BASE,]KEY=VALUE,... e.g. tuned:limiar=50");
 
   limiar::cli::ServeOptions serve_options;
   CLI::App* serve = app.add_subcommand(
@@ -134,6 +165,12 @@ int main(int argc, char** argv) {
     return limiar::cli::RunConformanceCommand(case_files, verbose, std::cout, std::cerr);
   }
   if (*demo) return limiar::cli::RunDemoCommand(demo_options, std::cout, std::cerr);
+  if (*simulate || *compare) {
+    CLI::App* cmd = *simulate ? simulate : compare;
+    if (cmd->count("--seed") > 0) sim_options.seed = sim_seed;
+    return *simulate ? limiar::cli::RunSimulateCommand(sim_options, std::cout, std::cerr)
+                     : limiar::cli::RunCompareCommand(sim_options, std::cout, std::cerr);
+  }
   if (*serve) return limiar::cli::RunServeCommand(serve_options, std::cerr);
   if (*push) {
     return limiar::cli::RunPushCommand(client, resource, metric, replica_values, std::cout,

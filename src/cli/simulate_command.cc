@@ -1,0 +1,143 @@
+#include "src/cli/simulate_command.h"
+
+#include <chrono>
+
+#include "absl/strings/str_format.h"
+#include "src/sim/policy_variant.h"
+#include "src/sim/scenario.h"
+#include "src/sim/sim_outputs.h"
+#include "src/sim/simulation.h"
+
+namespace limiar::cli {
+namespace {
+
+constexpr int kFailure = 1;
+constexpr int kUsage = 2;
+
+absl::StatusOr<sim::Scenario> LoadScenario(const SimulateOptions& options) {
+  sim::Scenario s;
+  if (options.scenario_path.empty()) {
+    s = sim::BuiltinFlashSale();
+  } else {
+    absl::StatusOr<sim::Scenario> loaded = sim::LoadScenarioFile(options.scenario_path);
+    if (!loaded.ok()) return loaded.status();
+    s = *std::move(loaded);
+  }
+  if (options.seed) s.seed = *options.seed;
+  return s;
+}
+
+void PrintDecisions(const sim::Report& report, std::ostream& out) {
+  for (const sim::RunResult& run : report.runs) {
+    for (const sim::ResourceRun& res : run.resources) {
+      out << absl::StrFormat("\ndecisions that changed %s's replicas (policy %s):\n", res.target,
+                             run.policy);
+      for (const sim::DecisionRecord& d : res.decisions) {
+        if (!d.actuated && d.note.empty()) continue;
+        out << absl::StrFormat("  %7.0fs %2d -> %-2d %-22s %s%s\n", d.t_s, d.current, d.desired,
+                               d.reason, d.message, d.note.empty() ? "" : " [" + d.note + "]");
+      }
+    }
+  }
+}
+
+// Runs every variant over the scenario and reports. `default_policies` applies when the
+// user named none.
+int Run(const SimulateOptions& options, std::vector<std::string> default_policies,
+        const char* command, std::ostream& out, std::ostream& err) {
+  if (options.print_scenario) {
+    if (!options.scenario_path.empty()) {
+      err << "error: --print-scenario prints the built-in scenario; drop the SCENARIO argument\n";
+      return kUsage;
+    }
+    out << sim::BuiltinFlashSaleJson();
+    return 0;
+  }
+  std::vector<sim::PolicyVariant> variants;
+  for (const std::string& spec : options.policies.empty() ? default_policies : options.policies) {
+    absl::StatusOr<sim::PolicyVariant> v = sim::ParsePolicyVariant(spec);
+    if (!v.ok()) {
+      err << "error: " << v.status().message() << "\n";
+      return kUsage;
+    }
+    for (const sim::PolicyVariant& other : variants) {
+      if (other.name == v->name) {
+        err << "error: two policies named " << v->name
+            << "; give each a label, e.g. --policy fast:limiar=50\n";
+        return kUsage;
+      }
+    }
+    variants.push_back(*std::move(v));
+  }
+  absl::StatusOr<sim::Scenario> scenario = LoadScenario(options);
+  if (!scenario.ok()) {
+    err << "error: " << scenario.status().message() << "\n";
+    return kFailure;
+  }
+  for (const std::string& w : scenario->warnings) {
+    err << "warning: " << scenario->blueprint_source << ": " << w << "\n";
+  }
+  const auto started = std::chrono::steady_clock::now();
+  absl::StatusOr<sim::PreparedTraffic> traffic = sim::PrepareTraffic(*scenario);
+  if (!traffic.ok()) {
+    err << "error: " << traffic.status().message() << "\n";
+    return kFailure;
+  }
+  std::vector<sim::RunResult> runs;
+  for (const sim::PolicyVariant& v : variants) {
+    absl::StatusOr<sim::RunResult> run = sim::RunSimulation(*scenario, *traffic, v, {});
+    if (!run.ok()) {
+      err << "error: policy " << v.name << ": " << run.status().message() << "\n";
+      return kFailure;
+    }
+    runs.push_back(*std::move(run));
+  }
+  const double elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  const sim::Report report = sim::MakeReport(*scenario, std::move(runs));
+
+  out << absl::StrFormat("limiar %s: %s (%s)\n%s\n", command, report.scenario, scenario->source,
+                         report.description);
+  out << absl::StrFormat("loop every %g s; %d steps x %d %s simulated in %.0f ms\n",
+                         report.loop_interval_s, traffic->steps, variants.size(),
+                         variants.size() == 1 ? "policy" : "policies", elapsed_ms);
+  for (const sim::RunResult& run : report.runs) {
+    out << absl::StrFormat("  policy %-12s %s\n", run.policy, run.description);
+  }
+  for (const sim::EventRecord& e : report.runs.front().events) {
+    out << absl::StrFormat("  event at %gs: %s\n", e.t_s, e.description);
+  }
+  out << "\n";
+  sim::PrintSummaryTable(report, out);
+  if (options.decisions) PrintDecisions(report, out);
+  if (!options.out_dir.empty()) {
+    if (absl::Status s = sim::WriteOutputs(options.out_dir, report); !s.ok()) {
+      err << "error: " << s.message() << "\n";
+      return kFailure;
+    }
+    out << absl::StrFormat(
+        "\nwrote %s/timeline.csv, decisions.jsonl, summary.json\nreport: %s/report.html "
+        "(open it in a browser)\n",
+        options.out_dir, options.out_dir);
+  } else {
+    out << "\nadd --out DIR for the report (report.html), timeline.csv, decisions.jsonl and "
+           "summary.json\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunSimulateCommand(const SimulateOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.policies.size() > 1) {
+    err << "error: simulate runs one policy; use `limiar compare` for several\n";
+    return kUsage;
+  }
+  return Run(options, {"blueprint"}, "simulate", out, err);
+}
+
+int RunCompareCommand(const SimulateOptions& options, std::ostream& out, std::ostream& err) {
+  return Run(options, {"blueprint", "hpa", "kpa"}, "compare", out, err);
+}
+
+}  // namespace limiar::cli

@@ -1,0 +1,188 @@
+#include "src/cli/sweep_command.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "src/sim/scenario.h"
+#include "src/sim/simulation.h"
+#include "src/sim/sweep.h"
+#include "src/sim/sweep_csv.h"
+#include "src/sim/sweep_front.h"
+
+namespace limiar::cli {
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kFailure = 1;
+constexpr int kUsage = 2;
+constexpr int kBarWidth = 30;
+
+// One `error: ` line per line of the message (loader errors list one problem a line).
+int Fail(std::ostream& err, const absl::Status& status, int code) {
+  for (absl::string_view line : absl::StrSplit(status.message(), '\n')) {
+    err << "error: " << line << "\n";
+  }
+  return code;
+}
+
+double Since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// "[#####.....] 412/1000 points, 3.1 s, ETA 4.2 s", redrawn in place.
+void DrawBar(std::ostream& err, const sim::SweepProgress& p) {
+  const int filled = p.total > 0 ? static_cast<int>(kBarWidth * p.done / p.total) : kBarWidth;
+  std::string line =
+      absl::StrCat("\r[", std::string(filled, '#'), std::string(kBarWidth - filled, '.'), "] ",
+                   p.done, "/", p.total, " points, ", absl::StrFormat("%.1f s", p.elapsed_s));
+  if (p.done > 0 && p.done < p.total) {
+    absl::StrAppend(&line,
+                    absl::StrFormat(", ETA %.1f s", p.elapsed_s / p.done * (p.total - p.done)));
+  }
+  // Pads over the tail of a longer previous line (the ETA disappears at the end).
+  err << absl::StrFormat("%-78s", line) << std::flush;
+}
+
+std::string DefaultCsvPath(const SweepOptions& options, const sim::Shard& shard) {
+  if (!options.csv_path.empty()) return options.csv_path;
+  const std::string name =
+      shard.all() ? "sweep.csv"
+                  : absl::StrCat("sweep-shard-", shard.index, "-of-", shard.count, ".csv");
+  return options.out_dir.empty() ? name : (std::filesystem::path(options.out_dir) / name).string();
+}
+
+// Fails now rather than after the whole sweep when the CSV cannot be written.
+absl::Status CheckWritable(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) {
+      return absl::PermissionDeniedError(absl::StrCat(parent.string(),
+                                                      ": cannot create the folder (", ec.message(),
+                                                      "); choose another --out"));
+    }
+  }
+  const std::string probe = path + ".tmp";
+  if (!std::ofstream(probe)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(path, ": cannot write here; choose another --csv or --out"));
+  }
+  std::remove(probe.c_str());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<sim::SweepPlan> plan =
+      sim::MakeSweepPlan(options.policy, options.grid, options.shard);
+  if (!plan.ok()) return Fail(err, plan.status(), kUsage);
+  if (options.jobs < 0) {
+    err << "error: --jobs " << options.jobs
+        << ": must be 0 (one per core) or a number of threads\n";
+    return kUsage;
+  }
+  absl::StatusOr<sim::Scenario> scenario = options.scenario_path.empty()
+                                               ? sim::BuiltinFlashSale()
+                                               : sim::LoadScenarioFile(options.scenario_path);
+  if (!scenario.ok()) return Fail(err, scenario.status(), kFailure);
+  for (const std::string& w : scenario->warnings) {
+    err << "warning: " << scenario->blueprint_source << ": " << w << "\n";
+  }
+  absl::StatusOr<std::vector<std::string>> warnings = sim::ValidateSweep(*scenario, *plan);
+  if (!warnings.ok()) return Fail(err, warnings.status(), kUsage);
+  for (const std::string& w : *warnings) err << "warning: " << w << "\n";
+
+  const std::string csv_path = DefaultCsvPath(options, plan->shard);
+  if (absl::Status st = CheckWritable(csv_path); !st.ok()) return Fail(err, st, kFailure);
+
+  const auto prepare_start = std::chrono::steady_clock::now();
+  absl::StatusOr<sim::PreparedTraffic> traffic = sim::PrepareTraffic(*scenario);
+  if (!traffic.ok()) return Fail(err, traffic.status(), kFailure);
+  const double prepare_s = Since(prepare_start);
+
+  const int64_t shard_points =
+      static_cast<int64_t>(sim::ShardPoints(plan->grid, plan->shard).size());
+  const int jobs = sim::EffectiveJobs(options.jobs);
+  std::vector<std::string> axes;
+  for (const sim::GridAxis& a : plan->grid.axes) axes.push_back(a.ToString());
+  out << "sweep: " << scenario->name << ", policy " << plan->policy_spec << ", grid "
+      << absl::StrJoin(axes, " x ") << ": " << plan->grid.size() << " points";
+  if (!plan->shard.all()) out << ", shard " << plan->shard.ToString() << " runs " << shard_points;
+  out << ", " << jobs << (jobs == 1 ? " job" : " jobs") << "\n" << std::flush;
+
+  const bool bar = options.progress == SweepOptions::Progress::kOn ||
+                   (options.progress == SweepOptions::Progress::kAuto && isatty(STDERR_FILENO));
+  sim::SweepRunOptions run_options;
+  run_options.jobs = options.jobs;
+  bool drawn = false;
+  if (bar) {
+    run_options.on_progress = [&](const sim::SweepProgress& p) {
+      DrawBar(err, p);
+      drawn = true;
+    };
+  }
+  const auto run_start = std::chrono::steady_clock::now();
+  absl::StatusOr<std::vector<sim::PointResult>> results =
+      sim::RunSweep(*scenario, *traffic, *plan, run_options);
+  const double run_s = Since(run_start);
+  if (drawn) err << "\n";
+  if (!results.ok()) return Fail(err, results.status(), kFailure);
+
+  const sim::SweepTable table = sim::MakeSweepTable(*scenario, *traffic, *plan, *results);
+  if (absl::Status st = sim::WriteSweepCsvFile(csv_path, table); !st.ok()) {
+    return Fail(err, st, kFailure);
+  }
+  out << absl::StrFormat(
+      "%d points in %.2f s (%.1f points/s on %d %s; traffic rendered in "
+      "%.2f s)\n",
+      shard_points, run_s, run_s > 0 ? shard_points / run_s : 0.0,
+      std::min<int64_t>(jobs, std::max<int64_t>(shard_points, 1)), jobs == 1 ? "thread" : "threads",
+      prepare_s);
+  out << "wrote " << csv_path << " (" << table.rows.size() << " rows)\n\n";
+  if (!plan->shard.all()) {
+    out << "shard " << plan->shard.ToString()
+        << " holds part of the grid: merge every shard's CSV with `limiar sweep-merge` for "
+           "the front and the recommendation\n";
+    return kOk;
+  }
+  out << sim::FormatSweepReport(table);
+  return kOk;
+}
+
+int RunSweepMergeCommand(const SweepMergeOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.inputs.empty()) {
+    err << "error: no CSVs to merge; give the shards' files: limiar sweep-merge "
+           "sweep-shard-*.csv\n";
+    return kUsage;
+  }
+  std::vector<std::pair<std::string, sim::SweepTable>> shards;
+  for (const std::string& path : options.inputs) {
+    absl::StatusOr<sim::SweepTable> t = sim::ReadSweepCsvFile(path);
+    if (!t.ok()) return Fail(err, t.status(), kFailure);
+    shards.emplace_back(path, *std::move(t));
+  }
+  absl::StatusOr<sim::SweepTable> merged = sim::MergeSweepTables(shards);
+  if (!merged.ok()) return Fail(err, merged.status(), kFailure);
+  if (absl::Status st = sim::WriteSweepCsvFile(options.csv_path, *merged); !st.ok()) {
+    return Fail(err, st, kFailure);
+  }
+  out << "merged " << shards.size() << (shards.size() == 1 ? " file: " : " files: ")
+      << merged->header.points << " points of " << merged->header.scenario << ", policy "
+      << merged->header.policy << "\n";
+  out << "wrote " << options.csv_path << " (" << merged->rows.size() << " rows)\n\n";
+  out << sim::FormatSweepReport(*merged);
+  return kOk;
+}
+
+}  // namespace limiar::cli

@@ -1,0 +1,224 @@
+#include "src/sim/sim_outputs.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "src/sim/report_html.h"
+
+namespace limiar::sim {
+namespace {
+
+using nlohmann::json;
+
+// Rounds for the JSON files: three decimals say all a reader needs and keep the files
+// free of 0.30000000000000004.
+double R3(double v) { return std::isfinite(v) ? std::round(v * 1000) / 1000 : 0; }
+
+std::string SloText(const SloSpec& slo) {
+  std::string s = absl::StrFormat("p%g <= %g ms, drops <= %g %%", slo.latency_percentile,
+                                  slo.latency_ms, slo.max_drop_rate * 100);
+  if (slo.max_violation_s) absl::StrAppendFormat(&s, ", violation <= %g s", *slo.max_violation_s);
+  return s;
+}
+
+json SummaryObject(const ResourceSummary& s) {
+  json j = {{"target", s.target},
+            {"meets_slo", s.meets_slo},
+            {"slo_violation_s", R3(s.slo_violation_s)},
+            {"p50_ms", R3(s.p50_ms)},
+            {"p95_ms", R3(s.p95_ms)},
+            {"p99_ms", R3(s.p99_ms)},
+            {"slo_latency_ms", R3(s.slo_latency_ms)},
+            {"requests", R3(s.requests)},
+            {"dropped", R3(s.dropped)},
+            {"drop_rate", std::isfinite(s.drop_rate) ? s.drop_rate : 0},
+            {"replica_hours", R3(s.replica_hours)},
+            {"cost", R3(s.cost)},
+            {"max_replicas", s.max_replicas},
+            {"scale_ups", s.scale_ups},
+            {"scale_downs", s.scale_downs},
+            {"peak_demand_rps", R3(s.peak_demand_rps)},
+            {"capacity_reached", s.capacity_reached}};
+  j["time_to_capacity_s"] = s.time_to_capacity_s ? json(R3(*s.time_to_capacity_s)) : json(nullptr);
+  return j;
+}
+
+absl::Status WriteFile(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    return absl::UnavailableError(
+        absl::StrCat(path.string(), ": cannot write; check the folder's permissions and space"));
+  }
+  return absl::OkStatus();
+}
+
+std::string Seconds(double s) {
+  if (s < 120) return absl::StrFormat("%.0f s", s);
+  if (s < 7200) return absl::StrFormat("%.1f min", s / 60);
+  return absl::StrFormat("%.1f h", s / 3600);
+}
+
+}  // namespace
+
+Report MakeReport(const Scenario& scenario, std::vector<RunResult> runs) {
+  Report r;
+  r.scenario = scenario.name;
+  std::vector<std::string> traffic;
+  for (const TargetModel& m : scenario.targets) {
+    traffic.push_back(absl::StrCat(m.target, ": ", DescribeTraffic(m.traffic)));
+  }
+  r.description = absl::StrCat(
+      scenario.description.empty() ? "" : scenario.description + ". ", absl::StrJoin(traffic, "; "),
+      absl::StrFormat(". %s in %g s steps, seed %d", Seconds(scenario.duration_s), scenario.step_s,
+                      scenario.seed));
+  r.start_time = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", scenario.start, absl::UTCTimeZone());
+  r.step_s = scenario.step_s;
+  r.loop_interval_s = scenario.loop_interval_s;
+  r.slo = scenario.slo;
+  r.runs = std::move(runs);
+  return r;
+}
+
+std::string TimelineCsv(const Report& report) {
+  std::string out =
+      "policy,target,t_s,demand_rps,spec,ready,starting,desired,capacity_rps,utilization,"
+      "p50_ms,p95_ms,p99_ms,dropped,backlog,slo_violated\n";
+  for (const RunResult& run : report.runs) {
+    for (const ResourceRun& res : run.resources) {
+      out.reserve(out.size() + res.timeline.size() * 96);
+      for (const TimelineRow& row : res.timeline) {
+        absl::StrAppendFormat(
+            &out, "%s,%s,%g,%.3f,%d,%d,%d,%d,%.3f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%d\n", run.policy,
+            res.target, row.t_s, row.demand_rps, row.spec, row.ready, row.starting, row.desired,
+            row.capacity_rps, std::isfinite(row.utilization) ? row.utilization : -1, row.p50_ms,
+            row.p95_ms, row.p99_ms, row.dropped, row.backlog, row.slo_violated ? 1 : 0);
+      }
+    }
+  }
+  return out;
+}
+
+std::string DecisionsJsonl(const Report& report) {
+  std::string out;
+  absl::Time start;
+  std::string err;
+  if (!absl::ParseTime("%Y-%m-%dT%H:%M:%SZ", report.start_time, &start, &err)) {
+    start = absl::UnixEpoch();
+  }
+  for (const RunResult& run : report.runs) {
+    for (const ResourceRun& res : run.resources) {
+      for (const DecisionRecord& d : res.decisions) {
+        json j = {{"policy", run.policy},
+                  {"target", res.target},
+                  {"t_s", R3(d.t_s)},
+                  {"time", absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", start + absl::Seconds(d.t_s),
+                                            absl::UTCTimeZone())},
+                  {"current", d.current},
+                  {"ready", d.ready},
+                  {"desired", d.desired},
+                  {"reason", d.reason},
+                  {"message", d.message},
+                  {"actuated", d.actuated}};
+        if (!d.note.empty()) j["note"] = d.note;
+        absl::StrAppend(&out, j.dump(), "\n");
+      }
+    }
+  }
+  return out;
+}
+
+std::string SummaryJson(const Report& report) {
+  json runs = json::array();
+  for (const RunResult& run : report.runs) {
+    json resources = json::array();
+    for (const ResourceRun& res : run.resources) {
+      json r = SummaryObject(res.summary);
+      r["replicas_min"] = res.min_replicas;
+      r["replicas_max"] = res.max_replicas;
+      r["capacity_per_replica_rps"] = R3(res.capacity_per_replica_rps);
+      r["decisions"] = res.decisions.size();
+      resources.push_back(std::move(r));
+    }
+    json events = json::array();
+    for (const EventRecord& e : run.events) {
+      events.push_back({{"t_s", R3(e.t_s)},
+                        {"duration_s", R3(e.duration_s)},
+                        {"kind", e.kind},
+                        {"description", e.description}});
+    }
+    runs.push_back({{"policy", run.policy},
+                    {"description", run.description},
+                    {"resources", std::move(resources)},
+                    {"events", std::move(events)}});
+  }
+  json slo = {{"latency_percentile", report.slo.latency_percentile},
+              {"latency_ms", report.slo.latency_ms},
+              {"max_drop_rate", report.slo.max_drop_rate}};
+  if (report.slo.max_violation_s) slo["max_violation_s"] = *report.slo.max_violation_s;
+  json j = {{"scenario", report.scenario},
+            {"description", report.description},
+            {"start", report.start_time},
+            {"step_s", report.step_s},
+            {"loop_interval_s", report.loop_interval_s},
+            {"slo", std::move(slo)},
+            {"runs", std::move(runs)}};
+  return j.dump(2) + "\n";
+}
+
+absl::Status WriteOutputs(const std::string& dir, const Report& report) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat(dir, ": cannot create the output folder (", ec.message(), ")"));
+  }
+  const std::filesystem::path d(dir);
+  if (absl::Status s = WriteFile(d / "timeline.csv", TimelineCsv(report)); !s.ok()) return s;
+  if (absl::Status s = WriteFile(d / "decisions.jsonl", DecisionsJsonl(report)); !s.ok()) return s;
+  if (absl::Status s = WriteFile(d / "summary.json", SummaryJson(report)); !s.ok()) return s;
+  return WriteFile(d / "report.html", RenderReportHtml(report));
+}
+
+void PrintSummaryTable(const Report& report, std::ostream& out) {
+  out << absl::StrFormat("SLO: %s\n\n", SloText(report.slo));
+  out << absl::StrFormat("%-14s %-14s %8s %8s %8s %8s %14s %9s %5s %9s %11s %s\n", "policy",
+                         "target", "SLO-viol", "p50 ms", "p95 ms", "p99 ms", "dropped", "replica-h",
+                         "max", "ups/downs", "to capacity", "SLO");
+  for (const RunResult& run : report.runs) {
+    for (const ResourceRun& res : run.resources) {
+      const ResourceSummary& s = res.summary;
+      std::string capacity = "-";
+      if (s.time_to_capacity_s) {
+        capacity = s.capacity_reached ? Seconds(*s.time_to_capacity_s) : "not reached";
+      }
+      out << absl::StrFormat(
+          "%-14s %-14s %8s %8.1f %8.1f %8.1f %7.0f %5.2f%% %9.2f %5d %4d/%-4d %11s %s\n",
+          run.policy, res.target, Seconds(s.slo_violation_s), s.p50_ms, s.p95_ms, s.p99_ms,
+          s.dropped, s.drop_rate * 100, s.replica_hours, s.max_replicas, s.scale_ups, s.scale_downs,
+          capacity, s.meets_slo ? "met" : "MISSED");
+    }
+  }
+  bool priced = false;
+  for (const RunResult& run : report.runs) {
+    for (const ResourceRun& res : run.resources) priced |= res.summary.cost > 0;
+  }
+  if (priced) {
+    out << "\ncost:";
+    for (const RunResult& run : report.runs) {
+      double cost = 0;
+      for (const ResourceRun& res : run.resources) cost += res.summary.cost;
+      out << absl::StrFormat("  %s %.2f", run.policy, cost);
+    }
+    out << "\n";
+  }
+}
+
+}  // namespace limiar::sim

@@ -1,0 +1,442 @@
+#include "src/sim/sweep_csv.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace limiar::sim {
+namespace {
+
+constexpr char kMagic[] = "# limiar sweep results";
+constexpr const char* kFigureColumns[] = {
+    "target",      "meets_slo",         "slo_violation_s", "p50_ms", "p95_ms",       "p99_ms",
+    "dropped",     "drop_rate",         "replica_hours",   "cost",   "max_replicas", "scale_ups",
+    "scale_downs", "time_to_capacity_s"};
+// Fixed decimals per figure: enough to rank settings, few enough to be stable bytes.
+constexpr int kSecondsDigits = 3;
+constexpr int kMsDigits = 3;
+constexpr int kCountDigits = 3;
+constexpr int kRateDigits = 8;
+constexpr int kHoursDigits = 6;
+constexpr int kCostDigits = 6;
+
+std::string Fixed(double v, int digits) { return absl::StrFormat("%.*f", digits, v); }
+
+// `v` as the CSV will hold it, so that a run's figures and a merge's parsed ones are equal.
+double Quantize(double v, int digits) { return std::strtod(Fixed(v, digits).c_str(), nullptr); }
+
+std::string Cell(absl::string_view s) {
+  if (s.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+// Splits one CSV line (RFC 4180 quoting, no line breaks inside cells).
+std::optional<std::vector<std::string>> SplitCells(absl::string_view line) {
+  std::vector<std::string> cells(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cells.back().push_back('"');
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cells.back().push_back(c);
+      }
+    } else if (c == '"' && cells.back().empty()) {
+      quoted = true;
+    } else if (c == ',') {
+      cells.emplace_back();
+    } else {
+      cells.back().push_back(c);
+    }
+  }
+  if (quoted) return std::nullopt;
+  return cells;
+}
+
+std::string HeaderRow(const SweepHeader& h) {
+  std::vector<std::string> cols = {"point"};
+  for (const std::string& c : h.Columns()) cols.push_back(Cell(c));
+  for (const char* c : kFigureColumns) cols.push_back(c);
+  return absl::StrJoin(cols, ",");
+}
+
+absl::Status LineError(const std::string& source, size_t line, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(source, ":", line, ": ", what));
+}
+
+bool ParseDouble(const std::string& s, double* v) { return !s.empty() && absl::SimpleAtod(s, v); }
+
+absl::StatusOr<SweepRow> ParseRow(const std::vector<std::string>& cells, size_t axes,
+                                  const std::string& source, size_t line) {
+  SweepRow r;
+  auto bad = [&](size_t col, absl::string_view name) {
+    return LineError(source, line,
+                     absl::StrCat(name, " \"", cells[col],
+                                  "\" is not a number; the file was edited or cut short: "
+                                  "rerun its shard"));
+  };
+  if (!absl::SimpleAtoi(cells[0], &r.point)) return bad(0, "point");
+  r.settings.assign(cells.begin() + 1, cells.begin() + 1 + axes);
+  size_t c = 1 + axes;
+  r.target = cells[c++];
+  if (cells[c] != "true" && cells[c] != "false") {
+    return LineError(
+        source, line,
+        absl::StrCat("meets_slo \"", cells[c], "\" is neither true nor false; rerun its shard"));
+  }
+  r.meets_slo = cells[c++] == "true";
+  for (double* v : {&r.slo_violation_s, &r.p50_ms, &r.p95_ms, &r.p99_ms, &r.dropped, &r.drop_rate,
+                    &r.replica_hours, &r.cost}) {
+    if (!ParseDouble(cells[c], v)) return bad(c, kFigureColumns[c - axes - 1]);
+    ++c;
+  }
+  for (int32_t* v : {&r.max_replicas, &r.scale_ups, &r.scale_downs}) {
+    if (!absl::SimpleAtoi(cells[c], v)) return bad(c, kFigureColumns[c - axes - 1]);
+    ++c;
+  }
+  if (!cells[c].empty()) {
+    double t;
+    if (!ParseDouble(cells[c], &t)) return bad(c, "time_to_capacity_s");
+    r.time_to_capacity_s = t;
+  }
+  return r;
+}
+
+void SortByPoint(std::vector<SweepRow>& rows) {
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const SweepRow& a, const SweepRow& b) { return a.point < b.point; });
+}
+
+// "3, 7, 11 and 5 more".
+std::string ListPoints(const std::vector<int64_t>& points) {
+  constexpr size_t kShown = 10;
+  std::vector<int64_t> shown(points.begin(), points.begin() + std::min(points.size(), kShown));
+  std::string s = absl::StrJoin(shown, ", ");
+  if (points.size() > kShown) absl::StrAppend(&s, " and ", points.size() - kShown, " more");
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> SweepHeader::Columns() const {
+  std::vector<std::string> cols;
+  for (const std::string& g : grid) cols.push_back(g.substr(0, g.find('=')));
+  return cols;
+}
+
+std::string DescribeSlo(const SloSpec& slo) {
+  std::string s = absl::StrCat("p", slo.latency_percentile, " <= ", slo.latency_ms,
+                               " ms, drop rate <= ", slo.max_drop_rate);
+  if (slo.max_violation_s)
+    absl::StrAppend(&s, ", at most ", *slo.max_violation_s, " s in violation");
+  return s;
+}
+
+SweepTable MakeSweepTable(const Scenario& scenario, const PreparedTraffic& traffic,
+                          const SweepPlan& plan, const std::vector<PointResult>& results) {
+  SweepTable t;
+  SweepHeader& h = t.header;
+  h.scenario = scenario.name;
+  h.source = scenario.source;
+  h.fingerprint = ScenarioFingerprint(scenario, traffic);
+  h.slo = DescribeSlo(scenario.slo);
+  h.policy = plan.policy_spec;
+  for (const GridAxis& a : plan.grid.axes) h.grid.push_back(a.ToString());
+  h.points = plan.grid.size();
+  h.shard = plan.shard;
+  for (const PointResult& p : results) {
+    const std::vector<size_t> idx = plan.grid.ValueIndices(p.point);
+    std::vector<std::string> settings;
+    for (size_t a = 0; a < idx.size(); ++a)
+      settings.push_back(plan.grid.axes[a].values[idx[a]].text);
+    for (const ResourceSummary& s : p.targets) {
+      SweepRow r;
+      r.point = p.point;
+      r.settings = settings;
+      r.target = s.target;
+      r.meets_slo = s.meets_slo;
+      r.slo_violation_s = Quantize(s.slo_violation_s, kSecondsDigits);
+      r.p50_ms = Quantize(s.p50_ms, kMsDigits);
+      r.p95_ms = Quantize(s.p95_ms, kMsDigits);
+      r.p99_ms = Quantize(s.p99_ms, kMsDigits);
+      r.dropped = Quantize(s.dropped, kCountDigits);
+      r.drop_rate = Quantize(s.drop_rate, kRateDigits);
+      r.replica_hours = Quantize(s.replica_hours, kHoursDigits);
+      r.cost = Quantize(s.cost, kCostDigits);
+      r.max_replicas = s.max_replicas;
+      r.scale_ups = s.scale_ups;
+      r.scale_downs = s.scale_downs;
+      if (s.time_to_capacity_s) {
+        r.time_to_capacity_s = Quantize(*s.time_to_capacity_s, kSecondsDigits);
+      }
+      t.rows.push_back(std::move(r));
+    }
+  }
+  return t;
+}
+
+std::string FormatSweepCsv(const SweepTable& table) {
+  const SweepHeader& h = table.header;
+  std::string out = absl::StrCat(kMagic, "\n");
+  absl::StrAppend(&out, "# scenario: ", h.scenario, "\n");
+  absl::StrAppend(&out, "# source: ", h.source, "\n");
+  absl::StrAppend(&out, "# fingerprint: ", h.fingerprint, "\n");
+  absl::StrAppend(&out, "# slo: ", h.slo, "\n");
+  absl::StrAppend(&out, "# policy: ", h.policy, "\n");
+  for (const std::string& g : h.grid) absl::StrAppend(&out, "# grid: ", g, "\n");
+  absl::StrAppend(&out, "# points: ", h.points, "\n");
+  absl::StrAppend(&out, "# shard: ", h.shard.ToString(), "\n");
+  absl::StrAppend(&out,
+                  "# rows: one per point and simulated target; a point meets the SLO when "
+                  "all its targets do\n");
+  absl::StrAppend(&out, HeaderRow(h), "\n");
+  for (const SweepRow& r : table.rows) {
+    std::vector<std::string> cells = {absl::StrCat(r.point)};
+    for (const std::string& s : r.settings) cells.push_back(Cell(s));
+    cells.push_back(Cell(r.target));
+    cells.push_back(r.meets_slo ? "true" : "false");
+    cells.push_back(Fixed(r.slo_violation_s, kSecondsDigits));
+    cells.push_back(Fixed(r.p50_ms, kMsDigits));
+    cells.push_back(Fixed(r.p95_ms, kMsDigits));
+    cells.push_back(Fixed(r.p99_ms, kMsDigits));
+    cells.push_back(Fixed(r.dropped, kCountDigits));
+    cells.push_back(Fixed(r.drop_rate, kRateDigits));
+    cells.push_back(Fixed(r.replica_hours, kHoursDigits));
+    cells.push_back(Fixed(r.cost, kCostDigits));
+    cells.push_back(absl::StrCat(r.max_replicas));
+    cells.push_back(absl::StrCat(r.scale_ups));
+    cells.push_back(absl::StrCat(r.scale_downs));
+    cells.push_back(r.time_to_capacity_s ? Fixed(*r.time_to_capacity_s, kSecondsDigits) : "");
+    absl::StrAppend(&out, absl::StrJoin(cells, ","), "\n");
+  }
+  return out;
+}
+
+absl::StatusOr<SweepTable> ParseSweepCsv(absl::string_view text, const std::string& source) {
+  SweepTable t;
+  SweepHeader& h = t.header;
+  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  if (lines.empty() || absl::StripSuffix(lines[0], "\r") != kMagic) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": not a limiar sweep CSV (its first line is not \"", kMagic,
+                     "\"); give the files that limiar sweep wrote"));
+  }
+  bool have_points = false, have_shard = false, have_header_row = false;
+  std::optional<std::string> fingerprint, policy;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const size_t line_no = i + 1;
+    absl::string_view line = absl::StripSuffix(lines[i], "\r");
+    if (absl::ConsumePrefix(&line, "#")) {
+      if (have_header_row) continue;  // a remark among the rows
+      absl::ConsumePrefix(&line, " ");
+      const size_t colon = line.find(": ");
+      if (colon == absl::string_view::npos) continue;  // a remark
+      const absl::string_view key = line.substr(0, colon);
+      const std::string value(line.substr(colon + 2));
+      if (key == "scenario") h.scenario = value;
+      if (key == "source") h.source = value;
+      if (key == "fingerprint") fingerprint = value;
+      if (key == "slo") h.slo = value;
+      if (key == "policy") policy = value;
+      if (key == "grid") h.grid.push_back(value);
+      if (key == "points") {
+        if (!absl::SimpleAtoi(value, &h.points) || h.points < 1) {
+          return LineError(source, line_no,
+                           absl::StrCat("points \"", value, "\" is not a count; rerun its shard"));
+        }
+        have_points = true;
+      }
+      if (key == "shard") {
+        absl::StatusOr<Shard> s = ParseShard(value);
+        if (!s.ok()) return LineError(source, line_no, s.status().message());
+        h.shard = *s;
+        have_shard = true;
+      }
+      continue;
+    }
+    if (!have_header_row) {
+      if (!fingerprint || !policy || h.grid.empty() || !have_points || !have_shard) {
+        return LineError(source, line_no,
+                         "the comment header lacks fingerprint, policy, grid, points or shard; "
+                         "give a file written by limiar sweep, unedited");
+      }
+      h.fingerprint = *fingerprint;
+      h.policy = *policy;
+      if (line != HeaderRow(h)) {
+        return LineError(source, line_no,
+                         absl::StrCat("the header row does not match the grid of the comments "
+                                      "(expected \"",
+                                      HeaderRow(h), "\"); the file was edited: rerun its shard"));
+      }
+      have_header_row = true;
+      continue;
+    }
+    std::optional<std::vector<std::string>> cells = SplitCells(line);
+    const size_t axes = h.grid.size();
+    const size_t want = 1 + axes + std::size(kFigureColumns);
+    if (!cells || cells->size() != want) {
+      return LineError(source, line_no,
+                       absl::StrCat("expected ", want, " cells, found ", cells ? cells->size() : 0,
+                                    "; the file was cut short or edited: rerun its shard"));
+    }
+    absl::StatusOr<SweepRow> row = ParseRow(*cells, axes, source, line_no);
+    if (!row.ok()) return row.status();
+    if (row->point < 0 || row->point >= h.points || !h.shard.Contains(row->point)) {
+      return LineError(
+          source, line_no,
+          absl::StrCat("point ", row->point, " does not belong to shard ", h.shard.ToString(),
+                       " of a ", h.points, "-point grid; the file was edited: rerun its shard"));
+    }
+    t.rows.push_back(*std::move(row));
+  }
+  if (!have_header_row) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": no header row; the file was cut short: rerun its shard"));
+  }
+  SortByPoint(t.rows);
+  return t;
+}
+
+absl::StatusOr<SweepTable> ReadSweepCsvFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot read the sweep CSV; check the path"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseSweepCsv(text.str(), path);
+}
+
+absl::Status WriteSweepCsvFile(const std::string& path, const SweepTable& table) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << FormatSweepCsv(table);
+    out.close();
+    if (!out) {
+      std::remove(tmp.c_str());
+      return absl::PermissionDeniedError(absl::StrCat(
+          path, ": cannot write the sweep CSV; check that its folder exists and is writable"));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    return absl::PermissionDeniedError(
+        absl::StrCat(path, ": cannot move the finished CSV into place: ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SweepTable> MergeSweepTables(
+    const std::vector<std::pair<std::string, SweepTable>>& shards) {
+  if (shards.empty()) {
+    return absl::InvalidArgumentError("no sweep CSVs to merge; give the shards' files");
+  }
+  const std::string& first_name = shards.front().first;
+  const SweepHeader& ref = shards.front().second.header;
+  for (const auto& shard : shards) {
+    const std::string& name = shard.first;
+    const SweepHeader& h = shard.second.header;
+    auto differ = [&](absl::string_view what, absl::string_view mine, absl::string_view theirs,
+                      absl::string_view fix) {
+      return absl::FailedPreconditionError(absl::StrCat(name, ": its ", what, " (", mine,
+                                                        ") differs from ", first_name, "'s (",
+                                                        theirs, "); ", fix));
+    };
+    const char* kOneSweep = "merge only the shards of one sweep";
+    if (h.scenario != ref.scenario) return differ("scenario", h.scenario, ref.scenario, kOneSweep);
+    if (h.fingerprint != ref.fingerprint) {
+      return differ("scenario fingerprint", h.fingerprint, ref.fingerprint,
+                    "the scenario, its blueprint or its traffic changed between shards; rerun "
+                    "them from the same inputs");
+    }
+    if (h.slo != ref.slo) return differ("SLO", h.slo, ref.slo, kOneSweep);
+    if (h.policy != ref.policy) return differ("--policy", h.policy, ref.policy, kOneSweep);
+    if (h.grid != ref.grid) {
+      return differ("grid", absl::StrJoin(h.grid, " "), absl::StrJoin(ref.grid, " "), kOneSweep);
+    }
+  }
+  // Which file holds each point, and how many rows (targets) a point has.
+  std::vector<int> owner(ref.points, -1);
+  std::optional<size_t> rows_per_point;
+  SweepTable merged;
+  merged.header = ref;
+  merged.header.shard = Shard{};
+  for (size_t f = 0; f < shards.size(); ++f) {
+    const std::string& name = shards[f].first;
+    const SweepTable& t = shards[f].second;
+    std::map<int64_t, size_t> rows_of;
+    for (const SweepRow& r : t.rows) rows_of[r.point]++;
+    for (const auto& [point, count] : rows_of) {
+      if (owner[point] >= 0) {
+        const std::string& other = shards[owner[point]].first;
+        const SweepTable& other_table = shards[owner[point]].second;
+        return absl::FailedPreconditionError(absl::StrCat(
+            "point ", point, " is in both ", other, " (shard ", other_table.header.shard.ToString(),
+            ") and ", name, " (shard ", t.header.shard.ToString(),
+            "); each point must come from one shard: drop the "
+            "duplicate file"));
+      }
+      owner[point] = static_cast<int>(f);
+      if (!rows_per_point) rows_per_point = count;
+      if (count != *rows_per_point) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            name, ": point ", point, " has ", count, " rows where other points have ",
+            *rows_per_point, " (one per target); the file was edited: rerun its shard"));
+      }
+    }
+    merged.rows.insert(merged.rows.end(), t.rows.begin(), t.rows.end());
+  }
+  std::vector<int64_t> missing;
+  for (int64_t p = 0; p < ref.points; ++p) {
+    if (owner[p] < 0) missing.push_back(p);
+  }
+  if (!missing.empty()) {
+    std::string hint = "add the missing shards' files";
+    // With shards all cut the same way, the missing points say which shards are missing.
+    const int64_t count = shards.front().second.header.shard.count;
+    if (std::all_of(shards.begin(), shards.end(),
+                    [&](const auto& s) { return s.second.header.shard.count == count; })) {
+      std::set<int64_t> absent;
+      for (int64_t p : missing) absent.insert(p % count);
+      std::vector<std::string> names;
+      for (int64_t i : absent) names.push_back(absl::StrCat(i, "/", count));
+      hint = absl::StrCat("shard", absent.size() == 1 ? " " : "s ", absl::StrJoin(names, ", "),
+                          absent.size() == 1 ? " is" : " are", " missing: add ",
+                          absent.size() == 1 ? "its file" : "their files");
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat(missing.size() == 1 ? "point " : "points ", ListPoints(missing), " of ",
+                     ref.points, missing.size() == 1 ? " is" : " are", " in no file; ", hint));
+  }
+  SortByPoint(merged.rows);
+  return merged;
+}
+
+}  // namespace limiar::sim

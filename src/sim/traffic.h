@@ -1,0 +1,84 @@
+// Demand for the simulator: how many requests arrive per second at each step of a run,
+// from a trace CSV or from the built-in generators (constant, step, diurnal, flash sale,
+// Poisson noise, and sums of these). A traffic spec is parsed once from the scenario's JSON
+// (errors name the JSON path) and rendered into one rate per step.
+#ifndef LIMIAR_SIM_TRAFFIC_H_
+#define LIMIAR_SIM_TRAFFIC_H_
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "src/policy/blueprint/diagnostics.h"
+
+namespace limiar::sim {
+
+// One node of a traffic spec. `kind` selects which fields apply.
+struct TrafficSpec {
+  enum class Kind { kConstant, kStep, kDiurnal, kFlashSale, kPoisson, kSum, kTrace };
+  Kind kind = Kind::kConstant;
+
+  // constant: `rate` requests/s.
+  double rate = 0;
+  // step: `before` until `at_s`, then `after`.
+  double before = 0, after = 0, at_s = 0;
+  // diurnal: mean + amplitude * cos(2 pi (t - peak_at_s) / period_s), never below 0.
+  double mean = 0, amplitude = 0, period_s = 86400, peak_at_s = 0;
+  // flash sale: `baseline` until `start_s`, linear ramp over `ramp_s` to
+  // baseline * peak_multiple, held for `hold_s`, linear decay over `decay_s` to baseline.
+  double baseline = 0, start_s = 0, ramp_s = 0, peak_multiple = 10, hold_s = 0, decay_s = 0;
+  // poisson: arrivals per step drawn from Poisson(rate of `of[0]` x step), seeded.
+  // sum: the sum of `of` (one node or more).
+  std::vector<TrafficSpec> of;
+  // trace: a CSV of `t_seconds,value` (arrivals in each row's step), `#` comments.
+  std::string path;     // as resolved (relative paths against the scenario's folder)
+  double scale = 1;     // multiplies every value
+  double offset_s = 0;  // trace time that maps to t = 0 of the run
+  double speedup = 1;   // compresses time: run second t replays trace [t*k, (t+1)*k)
+  bool loop = false;    // wraps around at the trace's end instead of failing
+};
+
+// Parses a traffic spec at JSON path `path` (e.g. "targets.storefront.traffic"). Relative
+// trace paths resolve against `base_dir`; the trace must exist and be readable, but is read
+// only by RenderTraffic. Every problem goes to `diag`; nullopt when this spec has any.
+std::optional<TrafficSpec> ParseTraffic(const nlohmann::json& v, const std::string& path,
+                                        const std::string& base_dir,
+                                        policy::blueprint::Diagnostics& diag);
+
+// A trace as read from disk: one value per row, at the trace's own step.
+struct Trace {
+  std::string path;
+  double step_s = 1;           // the rows' spacing (must be uniform)
+  std::vector<double> values;  // arrivals per row (per step_s)
+};
+// Reads a trace CSV. Errors name `path:line` and say what to fix.
+absl::StatusOr<Trace> ReadTraceCsv(const std::string& path);
+
+// The arrival rate (requests/s) in each of `steps` steps of `step_s` seconds: step i is the
+// mean rate over [i step_s, (i+1) step_s), so a coarser step is the average of finer ones.
+// A trace row's value counts arrivals in the trace's step (rate = value / trace step x
+// scale); it is averaged when the run's step is coarser and repeated when finer. `seed`
+// feeds the Poisson nodes: each draws from its own stream, derived from the seed and the
+// node's position in the tree (child indices), so adding a node elsewhere does not reshuffle
+// it; the same seed gives the same rates on every platform.
+// Errors: a trace that cannot be read or is shorter than the run (unless `loop`), and
+// step_s <= 0 or steps < 0.
+absl::StatusOr<std::vector<double>> RenderTraffic(const TrafficSpec& spec, double step_s,
+                                                  int64_t steps, uint64_t seed);
+
+// The time (seconds from the run's start) a flash-sale node in the spec starts its ramp:
+// the "spike start" time-to-capacity is measured from. The first one depth-first when there
+// are several; nullopt when there is none.
+std::optional<double> SpikeStart(const TrafficSpec& spec);
+
+// One line for the terminal, e.g. "flash sale: 70 req/s, x10 from t=300s (ramp 120s, hold
+// 600s, decay 300s)".
+std::string DescribeTraffic(const TrafficSpec& spec);
+
+}  // namespace limiar::sim
+
+#endif  // LIMIAR_SIM_TRAFFIC_H_

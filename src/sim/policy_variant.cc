@@ -62,6 +62,33 @@ void Apply(json& blueprint, const std::string& target, const std::string& key, c
 
 }  // namespace
 
+std::vector<absl::string_view> SplitTopLevel(absl::string_view text) {
+  std::vector<absl::string_view> parts;
+  int depth = 0;
+  bool quoted = false;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        quoted = false;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      parts.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  parts.push_back(text.substr(start));
+  return parts;
+}
+
 json ParseKnobValue(absl::string_view text) {
   json v = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (v.is_discarded()) return std::string(text);
@@ -99,8 +126,9 @@ absl::StatusOr<PolicyVariant> ParsePolicyVariant(absl::string_view spec) {
     body = spec.substr(colon + 1);
   }
   bool first = true;
-  for (absl::string_view raw : absl::StrSplit(body, ',', absl::SkipWhitespace())) {
+  for (absl::string_view raw : SplitTopLevel(body)) {
     absl::string_view item = absl::StripAsciiWhitespace(raw);
+    if (item.empty()) continue;
     if (item.find('=') == absl::string_view::npos) {
       if (!first) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -133,8 +161,8 @@ absl::StatusOr<PolicyVariant> ParsePolicyVariant(absl::string_view spec) {
   return v;
 }
 
-absl::StatusOr<std::vector<policy::TargetPolicy>> ResolvePolicies(const Scenario& scenario,
-                                                                  const PolicyVariant& variant) {
+absl::StatusOr<policy::blueprint::LoadedBlueprint> LoadVariantBlueprint(
+    const Scenario& scenario, const PolicyVariant& variant) {
   json bp = scenario.blueprint;
   if (!bp.contains("recursos") || !bp["recursos"].is_array()) {
     return absl::InvalidArgumentError(
@@ -170,8 +198,17 @@ absl::StatusOr<std::vector<policy::TargetPolicy>> ResolvePolicies(const Scenario
       for (const TargetModel& m : scenario.targets) Apply(bp, m.target, o.key, o.value);
     }
   }
-  absl::StatusOr<policy::blueprint::LoadedBlueprint> loaded = policy::blueprint::LoadBlueprintText(
-      bp.dump(), absl::StrCat(scenario.blueprint_source, " with policy ", variant.name));
+  // The default variant is the blueprint as the scenario sees it: name the blueprint alone.
+  const bool plain = variant.base == PolicyVariant::Base::kBlueprint && variant.overrides.empty();
+  return policy::blueprint::LoadBlueprintText(
+      bp.dump(), plain ? scenario.blueprint_source
+                       : absl::StrCat(scenario.blueprint_source, " with policy ", variant.name));
+}
+
+absl::StatusOr<std::vector<policy::TargetPolicy>> ResolvePolicies(const Scenario& scenario,
+                                                                  const PolicyVariant& variant) {
+  absl::StatusOr<policy::blueprint::LoadedBlueprint> loaded =
+      LoadVariantBlueprint(scenario, variant);
   if (!loaded.ok()) return loaded.status();
   std::vector<policy::TargetPolicy> out;
   for (const TargetModel& m : scenario.targets) {

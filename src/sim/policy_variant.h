@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "src/policy/blueprint/blueprint_loader.h"
 #include "src/policy/policy_config.h"
 #include "src/sim/scenario.h"
 
@@ -36,6 +37,10 @@ struct PolicyVariant {
 // string: `tuned:limiar=50,espera_descida_s=120`, `kpa`, `fast:kpa,janela_estavel_s=30`.
 absl::StatusOr<PolicyVariant> ParsePolicyVariant(absl::string_view spec);
 
+// Splits at the commas outside JSON brackets and strings, so that a knob's value may be a
+// list or an object: `agendamentos=[{"inicio": ..., "minimo": 8}],limiar=50`.
+std::vector<absl::string_view> SplitTopLevel(absl::string_view text);
+
 // Parses one `[TARGET.]KEY=VALUE`.
 absl::StatusOr<KnobOverride> ParseKnobOverride(absl::string_view item);
 // The JSON value a command-line word stands for: a number, true/false, a JSON literal, or
@@ -47,6 +52,9 @@ nlohmann::json ParseKnobValue(absl::string_view text);
 // loaded by the production loader. Only the scenario's targets are returned, in its order.
 absl::StatusOr<std::vector<policy::TargetPolicy>> ResolvePolicies(const Scenario& scenario,
                                                                   const PolicyVariant& variant);
+// The same, as the loader returns it: every managed target, and the warnings.
+absl::StatusOr<policy::blueprint::LoadedBlueprint> LoadVariantBlueprint(
+    const Scenario& scenario, const PolicyVariant& variant);
 
 // One line for tables: "hpa, limiar 50, espera_descida_s 120".
 std::string DescribeVariant(const PolicyVariant& variant);

@@ -14,6 +14,7 @@
 #include "src/policy/blueprint/json_read.h"
 #include "src/policy/blueprint/json_text.h"
 #include "src/policy/blueprint/suggest.h"
+#include "src/sim/policy_variant.h"
 
 namespace limiar::sim {
 namespace {
@@ -395,9 +396,10 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string
     diag.Error("loop_interval_s", "shorter than step_s", "make step_s at most the loop interval");
   }
   if (!diag.has_errors() && !s.blueprint.is_null()) {
-    // The blueprint must load as `limiar serve` would load it, and name every target.
+    // The blueprint, with the targets' `policy` knobs, must load as `limiar serve` would
+    // load it, and name every target.
     absl::StatusOr<policy::blueprint::LoadedBlueprint> loaded =
-        policy::blueprint::LoadBlueprintText(s.blueprint.dump(), s.blueprint_source);
+        LoadVariantBlueprint(s, PolicyVariant{});
     if (!loaded.ok()) return loaded.status();
     s.warnings = loaded->warnings;
     std::vector<std::string> managed;

@@ -1,0 +1,139 @@
+// `limiar simulate` and `limiar compare` as a user runs them: the built-in flash sale with
+// no files, its outputs, byte-identical reruns, and the errors for bad input.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct CliRun {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+CliRun Limiar(const std::string& args) {
+  const std::string cmd = std::string(LIMIAR_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  CliRun run{-1, ""};
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) run.output.append(buf.data(), n);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class SimulateCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("limiar_simulate_cli_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(SimulateCliTest, BuiltinFlashSaleNeedsNoFilesAndWritesTheReport) {
+  const CliRun r = Limiar("simulate --out " + (dir_ / "a").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("storefront"), std::string::npos);
+  EXPECT_NE(r.output.find("SLO: p95 <= 250 ms"), std::string::npos);
+  EXPECT_NE(r.output.find("report: " + (dir_ / "a").string() + "/report.html"), std::string::npos);
+  for (const char* f : {"timeline.csv", "decisions.jsonl", "summary.json", "report.html"}) {
+    EXPECT_GT(std::filesystem::file_size(dir_ / "a" / f), 100u) << f;
+  }
+  // Every decision line is JSON with a reason; the summary parses.
+  std::istringstream lines(Slurp(dir_ / "a" / "decisions.jsonl"));
+  int decisions = 0;
+  for (std::string line; std::getline(lines, line); ++decisions) {
+    nlohmann::json d = nlohmann::json::parse(line);
+    EXPECT_FALSE(d.at("reason").get<std::string>().empty());
+  }
+  EXPECT_EQ(decisions, 240);  // one per 15 s loop pass: t = 0, 15, ..., 3585
+  nlohmann::json summary = nlohmann::json::parse(Slurp(dir_ / "a" / "summary.json"));
+  EXPECT_EQ(summary["runs"][0]["resources"][0]["target"], "storefront");
+  EXPECT_EQ(summary["runs"][0]["resources"][0]["max_replicas"], 8);
+  // 3,600 one-second steps.
+  std::istringstream csv(Slurp(dir_ / "a" / "timeline.csv"));
+  int rows = 0;
+  for (std::string line; std::getline(csv, line);) ++rows;
+  EXPECT_EQ(rows, 3601);
+
+  // The same seed gives the same bytes; another seed does not.
+  ASSERT_EQ(Limiar("simulate --out " + (dir_ / "b").string()).exit_code, 0);
+  ASSERT_EQ(Limiar("simulate --seed 43 --out " + (dir_ / "c").string()).exit_code, 0);
+  for (const char* f : {"timeline.csv", "decisions.jsonl", "summary.json", "report.html"}) {
+    EXPECT_EQ(Slurp(dir_ / "a" / f), Slurp(dir_ / "b" / f)) << f;
+  }
+  EXPECT_NE(Slurp(dir_ / "a" / "timeline.csv"), Slurp(dir_ / "c" / "timeline.csv"));
+}
+
+TEST_F(SimulateCliTest, CompareRunsEveryPolicyOnTheSameTraffic) {
+  const CliRun r = Limiar(
+      "compare -p kpa -p 'prewarm:agendamentos=[{\"inicio\": \"2026-11-27T08:08:00Z\", "
+      "\"duracao_h\": 1, \"minimo\": 8}]' --out " +
+      dir_.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("kpa "), std::string::npos);
+  EXPECT_NE(r.output.find("prewarm "), std::string::npos);
+  nlohmann::json summary = nlohmann::json::parse(Slurp(dir_ / "summary.json"));
+  ASSERT_EQ(summary["runs"].size(), 2u);
+  // A floor of 8 from before the sale holds it: no violation, more replica-hours.
+  const nlohmann::json& kpa = summary["runs"][0]["resources"][0];
+  const nlohmann::json& prewarm = summary["runs"][1]["resources"][0];
+  EXPECT_EQ(prewarm["slo_violation_s"], 0);
+  EXPECT_TRUE(prewarm["meets_slo"].get<bool>());
+  EXPECT_GT(prewarm["replica_hours"].get<double>(), kpa["replica_hours"].get<double>());
+  // Same traffic: the same requests arrived under both.
+  EXPECT_EQ(kpa["requests"], prewarm["requests"]);
+}
+
+TEST_F(SimulateCliTest, PrintedScenarioRunsAsAFile) {
+  const CliRun printed = Limiar("simulate --print-scenario");
+  ASSERT_EQ(printed.exit_code, 0);
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / "s.json") << printed.output;
+  const CliRun r = Limiar("simulate " + (dir_ / "s.json").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("flash-sale"), std::string::npos);
+}
+
+TEST_F(SimulateCliTest, BadInputSaysWhereAndWhat) {
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / "bad.json") << R"({"blueprint": {"nome": "x", "recursos": []},
+    "targets": {"web": {"trafic": {}}}})";
+  const CliRun bad = Limiar("simulate " + (dir_ / "bad.json").string());
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("targets.web.trafic: unknown key; did you mean traffic?"),
+            std::string::npos)
+      << bad.output;
+
+  const CliRun knob = Limiar("simulate -p limiar=150");
+  EXPECT_EQ(knob.exit_code, 1);
+  EXPECT_NE(knob.output.find("limiar"), std::string::npos) << knob.output;
+
+  const CliRun base = Limiar("compare -p hpq");
+  EXPECT_EQ(base.exit_code, 2);
+  EXPECT_NE(base.output.find("unknown base \"hpq\""), std::string::npos) << base.output;
+
+  EXPECT_EQ(Limiar("simulate -p hpa -p kpa").exit_code, 2);
+  EXPECT_EQ(Limiar("simulate /no/such/scenario.json").exit_code, 2);
+}
+
+}  // namespace

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The README's first command: set up, build, and replay the built-in flash sale through the
-# production control loop on the e-commerce seed blueprint.
+# The README's first command: set up, build, and replay the built-in flash sale (the
+# e-commerce blueprint's storefront, a 10x spike) through the production control loop,
+# printing the summary and writing out/flash-sale/report.html.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/build.sh
-shared=${LIMIAR_SHARED_DIR:-../shared}
-exec "build/${PRESET:-release}/src/cli/limiar" demo --blueprint "$shared/blueprints/ecommerce-high-traffic.json"
+exec "build/${PRESET:-release}/src/cli/limiar" simulate --out out/flash-sale

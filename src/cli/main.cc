@@ -8,7 +8,6 @@
 #include "CLI/CLI.hpp"
 #include "src/cli/client_commands.h"
 #include "src/cli/conformance_command.h"
-#include "src/cli/demo_command.h"
 #include "src/cli/policy_command.h"
 #include "src/cli/serve_command.h"
 #include "src/cli/simulate_command.h"
@@ -43,17 +42,6 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   conformance->add_flag("--verbose,-v", verbose, "Also list the cases that pass");
-
-  limiar::cli::DemoOptions demo_options;
-  CLI::App* demo = app.add_subcommand(
-      "demo",
-      "Replay a short built-in flash-sale metric sequence through the control loop "
-      "and show each decision and why");
-  demo->add_option("--blueprint,-b", demo_options.blueprint_path,
-                   "Blueprint to load (default: the e-commerce seed blueprint)")
-      ->capture_default_str();
-  demo->add_option("--target,-t", demo_options.target,
-                   "Target compute to drive (default: the blueprint's first managed one)");
 
   // The simulator: `simulate` one policy, `compare` several, on one scenario.
   limiar::cli::SimulateOptions sim_options;
@@ -164,7 +152,6 @@ int main(int argc, char** argv) {
   if (*conformance) {
     return limiar::cli::RunConformanceCommand(case_files, verbose, std::cout, std::cerr);
   }
-  if (*demo) return limiar::cli::RunDemoCommand(demo_options, std::cout, std::cerr);
   if (*simulate || *compare) {
     CLI::App* cmd = *simulate ? simulate : compare;
     if (cmd->count("--seed") > 0) sim_options.seed = sim_seed;

@@ -43,7 +43,8 @@ std::string TempFile(const std::string& name, const std::string& text) {
 }
 
 TEST(CliTest, HelpOnEverySubcommandExitsZero) {
-  for (const char* args : {"--help", "policy --help", "conformance --help", "demo --help"}) {
+  for (const char* args :
+       {"--help", "policy --help", "conformance --help", "simulate --help", "compare --help"}) {
     const CliRun r = Limiar(args);
     EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.output;
     EXPECT_NE(r.output.find("Usage"), std::string::npos) << args;
@@ -108,15 +109,13 @@ TEST(CliTest, ConformanceReportsAWrongExpectationWithItsId) {
   EXPECT_NE(r.output.find("0 passed, 1 failed"), std::string::npos) << r.output;
 }
 
-TEST(CliTest, DemoShowsDecisionsWithReasons) {
-  if (!HaveShared()) GTEST_SKIP() << "../shared is absent: the demo reads the seed blueprint";
-  const CliRun r =
-      Limiar("demo --blueprint " + Shared() + "/blueprints/ecommerce-high-traffic.json");
+TEST(CliTest, SimulateShowsDecisionsWithReasons) {
+  const CliRun r = Limiar("simulate --decisions");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("storefront"), std::string::npos);
   // The 10x spike asks for more than replicas_max 8.
   EXPECT_NE(r.output.find("TooManyReplicas"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("scale-ups"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("decisions that changed storefront's replicas"), std::string::npos);
 }
 
 }  // namespace

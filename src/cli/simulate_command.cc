@@ -102,7 +102,9 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
                          report.loop_interval_s, traffic->steps, variants.size(),
                          variants.size() == 1 ? "policy" : "policies", elapsed_ms);
   for (const sim::RunResult& run : report.runs) {
-    out << absl::StrFormat("  policy %-12s %s\n", run.policy, run.description);
+    if (run.description != run.policy) {
+      out << absl::StrFormat("  policy %-12s %s\n", run.policy, run.description);
+    }
   }
   for (const sim::EventRecord& e : report.runs.front().events) {
     out << absl::StrFormat("  event at %gs: %s\n", e.t_s, e.description);

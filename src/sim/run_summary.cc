@@ -25,7 +25,11 @@ LatencyHistogram::LatencyHistogram() : weight_(kBuckets, 0.0) {}
 
 void LatencyHistogram::Add(double ms, double weight) {
   if (weight <= 0) return;
-  weight_[BucketOf(ms)] += weight;
+  if (ms != last_ms_) {
+    last_ms_ = ms;
+    last_bucket_ = BucketOf(ms);
+  }
+  weight_[last_bucket_] += weight;
   total_ += weight;
 }
 

@@ -24,6 +24,10 @@ class LatencyHistogram {
  private:
   std::vector<double> weight_;
   double total_ = 0;
+  // Most steps repeat the previous latency (an idle service answers in its service time):
+  // remembering the last bucket saves a logarithm per step.
+  double last_ms_ = -1;
+  int last_bucket_ = 0;
 };
 
 // The stretch of a run the time to capacity is measured over: from the spike's start to

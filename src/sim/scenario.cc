@@ -484,7 +484,7 @@ const char* BuiltinFlashSaleJson() {
 }
 
 Scenario BuiltinFlashSale() {
-  absl::StatusOr<Scenario> s = ParseScenario(BuiltinFlashSaleJson(), "(built-in flash-sale)", ".");
+  absl::StatusOr<Scenario> s = ParseScenario(BuiltinFlashSaleJson(), "built-in", ".");
   // The text is a constant of this file and a test loads it: failure is a programming error.
   if (!s.ok()) {
     std::fprintf(stderr, "built-in scenario: %s\n", std::string(s.status().message()).c_str());

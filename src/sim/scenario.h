@@ -76,7 +76,7 @@ struct SimEvent {
 struct Scenario {
   std::string name;
   std::string description;
-  std::string source;    // the file path, or "(built-in flash-sale)"
+  std::string source;    // the file path, or "built-in"
   std::string base_dir;  // relative paths in the scenario resolve against this
   // The blueprint as JSON, and the name its errors carry.
   nlohmann::json blueprint;

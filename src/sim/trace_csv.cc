@@ -58,8 +58,9 @@ class FileBytes {
   FileBytes() = default;
 
   static absl::Status CannotRead(const std::string& path, int err) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cannot read the trace: ", std::strerror(err), "; check the path"));
+    std::string message =
+        absl::StrCat(path, ": cannot read the trace: ", std::strerror(err), "; check the path");
+    return err == ENOENT ? absl::NotFoundError(message) : absl::FailedPreconditionError(message);
   }
 
   absl::Status Load(int fd, const std::string& path) {

@@ -52,11 +52,17 @@ class ClippedCosine {
         theta_c_(amplitude > mean ? std::acos(-mean / amplitude) : std::numbers::pi),
         head_(m_ * theta_c_ + a_ * std::sin(theta_c_)) {}
 
-  // Integral over [theta0, theta1]; whole periods apart are counted, not subtracted, to
-  // keep precision late in a long run.
-  double Integral(double theta0, double theta1) const {
-    const double k0 = std::floor(theta0 / kTwoPi), k1 = std::floor(theta1 / kTwoPi);
-    return (k1 - k0) * 2 * head_ + InPeriod(theta1 - k1 * kTwoPi) - InPeriod(theta0 - k0 * kTwoPi);
+  // The integral from 0 to theta as whole periods plus a remainder, so that differences
+  // count periods rather than subtract large numbers late in a long run.
+  struct Point {
+    double periods, rest;
+  };
+  Point At(double theta) const {
+    const double k = std::floor(theta / kTwoPi);
+    return {k, InPeriod(theta - k * kTwoPi)};
+  }
+  double Between(const Point& from, const Point& to) const {
+    return (to.periods - from.periods) * 2 * head_ + (to.rest - from.rest);
   }
 
  private:
@@ -98,8 +104,12 @@ class PoissonSampler {
 
   // Sequential search of the CDF; the count is capped for a u that rounding puts above it.
   double Inversion(double mean) {
+    if (mean != inversion_mean_) {
+      inversion_mean_ = mean;
+      inversion_p0_ = std::exp(-mean);
+    }
     const double u = Uniform();
-    double p = std::exp(-mean), cdf = p;
+    double p = inversion_p0_, cdf = p;
     int k = 0;
     while (u > cdf && k < 200) {
       ++k;
@@ -112,25 +122,35 @@ class PoissonSampler {
   // Hoermann's transformed rejection with squeeze (PTRS, 1993), for mean >= 10: about 1.1
   // iterations per draw, most accepted without a logarithm.
   double Ptrs(double mean) {
-    const double slam = std::sqrt(mean);
-    const double b = 0.931 + 2.53 * slam;
-    const double a = -0.059 + 0.02483 * b;
-    const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
-    const double vr = 0.9277 - 3.6224 / (b - 2);
+    if (mean != ptrs_.mean) ptrs_ = PtrsSetup(mean);  // a rate held flat pays for it once
+    const PtrsSetup& p = ptrs_;
     for (;;) {
       const double u = Uniform() - 0.5;
       const double v = Uniform();
       const double us = 0.5 - std::abs(u);
       if (us <= 0) continue;
-      const double k = std::floor((2 * a / us + b) * u + mean + 0.43);
-      if (us >= 0.07 && v <= vr) return k;
+      const double k = std::floor((2 * p.a / us + p.b) * u + mean + 0.43);
+      if (us >= 0.07 && v <= p.vr) return k;
       if (k < 0 || (us < 0.013 && v > us)) continue;
-      if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <=
-          -mean + k * std::log(mean) - LogFactorial(k)) {
+      if (std::log(v) + p.log_inv_alpha - std::log(p.a / (us * us) + p.b) <=
+          -mean + k * p.log_mean - LogFactorial(k)) {
         return k;
       }
     }
   }
+
+  // PTRS's constants for one mean.
+  struct PtrsSetup {
+    PtrsSetup() = default;
+    explicit PtrsSetup(double m)
+        : mean(m),
+          b(0.931 + 2.53 * std::sqrt(m)),
+          a(-0.059 + 0.02483 * b),
+          vr(0.9277 - 3.6224 / (b - 2)),
+          log_inv_alpha(std::log(1.1239 + 1.1328 / (b - 3.4))),
+          log_mean(std::log(m)) {}
+    double mean = -1, b = 0, a = 0, vr = 0, log_inv_alpha = 0, log_mean = 0;
+  };
 
   // ln k! by Stirling's series (with the recurrence below 7), instead of std::lgamma, which
   // writes the global `signgam` and so races when a sweep renders on several threads.
@@ -144,10 +164,20 @@ class PoissonSampler {
   }
 
   std::mt19937_64 rng_;
+  double inversion_mean_ = -1, inversion_p0_ = 0;  // exp(-mean), for a rate held flat
+  PtrsSetup ptrs_;
 };
 
+// Writes the trace's rate in each step into `out`.
 absl::Status RenderTrace(const TrafficSpec& s, double step_s, int64_t steps,
                          std::vector<double>& out) {
+  // ParseTraffic ensures these; a spec built in code might not, and rows would then be read
+  // from before the trace's start.
+  if (!(s.offset_s >= 0) || !(s.speedup > 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(s.path, ": offset_s ", FormatNumber(s.offset_s),
+                                                   " and speedup ", FormatNumber(s.speedup),
+                                                   "; they must be >= 0 and > 0"));
+  }
   absl::StatusOr<Trace> trace = ReadTraceCsv(s.path);
   if (!trace.ok()) return trace.status();
   const std::vector<double>& v = trace->values;
@@ -180,22 +210,24 @@ absl::Status RenderTrace(const TrafficSpec& s, double step_s, int64_t steps,
       // Past the end only by rounding when not looping: the length was checked above.
       if (++row == n) row = s.loop ? 0 : n - 1;
     }
-    out[i] += area / (x1 - x0) * to_rate;
+    out[i] = area / (x1 - x0) * to_rate;
   }
   return absl::OkStatus();
 }
 
-// Adds the node's rate in each step to `out`.
+// Writes the node's rate in each step into `out` (of `steps` values). Overwriting rather
+// than adding lets a Poisson node draw in place and a sum reuse one scratch vector: fresh
+// pages cost more than the arithmetic here.
 absl::Status Render(const TrafficSpec& s, double step_s, int64_t steps, uint64_t stream,
                     std::vector<double>& out) {
   switch (s.kind) {
     case Kind::kConstant:
-      for (double& r : out) r += s.rate;
+      std::fill(out.begin(), out.end(), s.rate);
       return absl::OkStatus();
     case Kind::kStep: {
       const Knot k[] = {{s.at_s, s.before}, {s.at_s, s.after}};
       for (int64_t i = 0; i < steps; ++i) {
-        out[i] += PiecewiseLinearMean(k, i * step_s, (i + 1) * step_s);
+        out[i] = PiecewiseLinearMean(k, i * step_s, (i + 1) * step_s);
       }
       return absl::OkStatus();
     }
@@ -205,40 +237,52 @@ absl::Status Render(const TrafficSpec& s, double step_s, int64_t steps, uint64_t
       const Knot k[] = {
           {s.start_s, s.baseline}, {top, peak}, {down, peak}, {down + s.decay_s, s.baseline}};
       for (int64_t i = 0; i < steps; ++i) {
-        out[i] += PiecewiseLinearMean(k, i * step_s, (i + 1) * step_s);
+        out[i] = PiecewiseLinearMean(k, i * step_s, (i + 1) * step_s);
       }
       return absl::OkStatus();
     }
     case Kind::kDiurnal: {
       const ClippedCosine curve(s.mean, s.amplitude);
       const double per_s = kTwoPi / s.period_s;
-      for (int64_t i = 0; i < steps; ++i) {
-        const double theta0 = (i * step_s - s.peak_at_s) * per_s;
+      double theta0 = -s.peak_at_s * per_s;
+      ClippedCosine::Point from = curve.At(theta0);
+      for (int64_t i = 0; i < steps; ++i) {  // each boundary evaluated once
         const double theta1 = ((i + 1) * step_s - s.peak_at_s) * per_s;
-        out[i] += curve.Integral(theta0, theta1) / (theta1 - theta0);
+        const ClippedCosine::Point to = curve.At(theta1);
+        out[i] = curve.Between(from, to) / (theta1 - theta0);
+        theta0 = theta1;
+        from = to;
       }
       return absl::OkStatus();
     }
     case Kind::kPoisson: {
-      std::vector<double> mean(static_cast<size_t>(steps), 0.0);
-      for (size_t c = 0; c < s.of.size(); ++c) {
-        if (absl::Status st = Render(s.of[c], step_s, steps, ChildStream(stream, c), mean);
-            !st.ok()) {
-          return st;
-        }
+      if (s.of.size() != 1) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "a poisson traffic node needs exactly one node in `of`, not ", s.of.size()));
+      }
+      if (absl::Status st = Render(s.of[0], step_s, steps, ChildStream(stream, 0), out); !st.ok()) {
+        return st;
       }
       PoissonSampler sampler(stream);
-      for (int64_t i = 0; i < steps; ++i) out[i] += sampler.Draw(mean[i] * step_s) / step_s;
+      for (double& r : out) r = sampler.Draw(r * step_s) / step_s;
       return absl::OkStatus();
     }
-    case Kind::kSum:
+    case Kind::kSum: {
+      if (s.of.empty()) std::fill(out.begin(), out.end(), 0.0);
+      std::vector<double> scratch;
       for (size_t c = 0; c < s.of.size(); ++c) {
-        if (absl::Status st = Render(s.of[c], step_s, steps, ChildStream(stream, c), out);
+        if (c == 1) scratch.resize(out.size());
+        std::vector<double>& into = c == 0 ? out : scratch;
+        if (absl::Status st = Render(s.of[c], step_s, steps, ChildStream(stream, c), into);
             !st.ok()) {
           return st;
         }
+        if (c > 0) {
+          for (size_t i = 0; i < out.size(); ++i) out[i] += scratch[i];
+        }
       }
       return absl::OkStatus();
+    }
     case Kind::kTrace:
       return RenderTrace(s, step_s, steps, out);
   }

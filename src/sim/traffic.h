@@ -64,7 +64,8 @@ absl::StatusOr<Trace> ReadTraceCsv(const std::string& path);
 // scale); it is averaged when the run's step is coarser and repeated when finer. `seed`
 // feeds the Poisson nodes: each draws from its own stream, derived from the seed and the
 // node's position in the tree (child indices), so adding a node elsewhere does not reshuffle
-// it; the same seed gives the same rates on every platform.
+// it. The same seed gives the same rates run after run; the sampler is our own, so no
+// standard library's choice of Poisson algorithm changes them either.
 // Errors: a trace that cannot be read or is shorter than the run (unless `loop`), and
 // step_s <= 0 or steps < 0.
 absl::StatusOr<std::vector<double>> RenderTraffic(const TrafficSpec& spec, double step_s,

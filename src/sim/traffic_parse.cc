@@ -2,7 +2,6 @@
 // each with its JSON path and what to write instead).
 #include <algorithm>
 #include <cerrno>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>

@@ -132,6 +132,11 @@ TEST(TraceCsvTest, MissingFile) {
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(t.status().message(), HasSubstr(path + ": cannot read the trace: No such file"));
+
+  const std::string folder = ::testing::TempDir() + "limiar_trace_folder";
+  std::filesystem::create_directories(folder);
+  EXPECT_THAT(ReadTraceCsv(folder).status().message(),
+              HasSubstr(folder + ": cannot read the trace: Is a directory"));
 }
 
 TEST(TraceCsvTest, ReadsTheSharedTraces) {

@@ -372,6 +372,21 @@ TEST(RenderTrafficTest, BadArguments) {
   EXPECT_THAT(RenderTraffic(c, -1, 10, 1).status().message(), HasSubstr("must be > 0"));
   EXPECT_THAT(RenderTraffic(c, 1, -1, 1).status().message(), HasSubstr("must be >= 0"));
   EXPECT_THAT(*RenderTraffic(c, 1, 0, 1), IsEmpty());
+
+  // Specs built in code rather than parsed.
+  TrafficSpec lonely;
+  lonely.kind = TrafficSpec::Kind::kPoisson;
+  EXPECT_THAT(RenderTraffic(lonely, 1, 3, 1).status().message(),
+              HasSubstr("needs exactly one node in `of`, not 0"));
+  TrafficSpec empty_sum;
+  empty_sum.kind = TrafficSpec::Kind::kSum;
+  EXPECT_THAT(*RenderTraffic(empty_sum, 1, 2, 1), ElementsAre(0, 0));
+  TrafficSpec backwards;
+  backwards.kind = TrafficSpec::Kind::kTrace;
+  backwards.path = "x.csv";
+  backwards.offset_s = -5;
+  EXPECT_THAT(RenderTraffic(backwards, 1, 3, 1).status().message(),
+              HasSubstr("x.csv: offset_s -5 and speedup 1; they must be >= 0 and > 0"));
 }
 
 // --- Poisson noise ---

@@ -11,6 +11,7 @@
 #include "src/cli/policy_command.h"
 #include "src/cli/serve_command.h"
 #include "src/cli/simulate_command.h"
+#include "src/cli/sweep_command.h"
 
 namespace {
 
@@ -71,6 +72,42 @@ int main(int argc, char** argv) {
   add_sim_options(compare,
                   "Repeat for each policy (default: blueprint, hpa, kpa); "
                   "[LABEL:][BASE,]KEY=VALUE,... e.g. tuned:limiar=50");
+
+  limiar::cli::SweepOptions sweep_options;
+  bool sweep_no_progress = false;
+  CLI::App* sweep = app.add_subcommand(
+      "sweep",
+      "Run a scenario for every point of a grid of policy knobs, on all cores; print the "
+      "cost/SLO Pareto front and the cheapest setting that meets the SLO");
+  sweep
+      ->add_option("scenario", sweep_options.scenario_path,
+                   "Scenario JSON file (default: the built-in flash sale)")
+      ->check(CLI::ExistingFile);
+  sweep
+      ->add_option("--grid,-g", sweep_options.grid,
+                   "KEY=V1,V2,... or KEY=START:STOP:STEP, repeatable; KEY as the blueprint "
+                   "spells it (limiar, tolerancia, espera_descida_s, replicas_min, ...), "
+                   "optionally TARGET.KEY")
+      ->required();
+  sweep
+      ->add_option("--policy,-p", sweep_options.policy,
+                   "The base the grid overrides: blueprint, hpa or kpa, with fixed knobs")
+      ->capture_default_str();
+  sweep->add_option("--shard", sweep_options.shard,
+                    "I/N: run only the points whose index % N == I (merge with sweep-merge)");
+  sweep->add_option("--jobs,-j", sweep_options.jobs, "Worker threads (default: one per core)");
+  sweep->add_option("--csv", sweep_options.csv_path,
+                    "Where to write every point (default: sweep.csv, in --out if given)");
+  sweep->add_option("--out,-o", sweep_options.out_dir, "Folder for the CSV");
+  sweep->add_flag("--no-progress", sweep_no_progress, "Never draw the progress bar");
+
+  limiar::cli::SweepMergeOptions merge_options;
+  CLI::App* sweep_merge = app.add_subcommand(
+      "sweep-merge", "Combine the CSVs of a sharded sweep and print its front and recommendation");
+  sweep_merge->add_option("files", merge_options.inputs, "The shards' CSV files")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sweep_merge->add_option("--csv", merge_options.csv_path, "The merged CSV")->capture_default_str();
 
   limiar::cli::ServeOptions serve_options;
   CLI::App* serve = app.add_subcommand(
@@ -152,6 +189,11 @@ int main(int argc, char** argv) {
   if (*conformance) {
     return limiar::cli::RunConformanceCommand(case_files, verbose, std::cout, std::cerr);
   }
+  if (*sweep) {
+    if (sweep_no_progress) sweep_options.progress = limiar::cli::SweepOptions::Progress::kOff;
+    return limiar::cli::RunSweepCommand(sweep_options, std::cout, std::cerr);
+  }
+  if (*sweep_merge) return limiar::cli::RunSweepMergeCommand(merge_options, std::cout, std::cerr);
   if (*simulate || *compare) {
     CLI::App* cmd = *simulate ? simulate : compare;
     if (cmd->count("--seed") > 0) sim_options.seed = sim_seed;

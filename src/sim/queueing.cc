@@ -14,8 +14,24 @@ struct Waits {
   double mean = 0, p50 = 0, p95 = 0, p99 = 0;
 };
 
+// True when Erlang C is provably at most 1 - 0.99, so that no percentile reported waits
+// and the O(c) recursion can be skipped (it dominates a replay of a large service at
+// moderate load). The bound: B = P(X = c) / P(X <= c) for X ~ Poisson(a), where
+// P(X <= c) >= 1/2 once c >= a + 1 (the Poisson median is below a + 1/3), and Stirling's
+// lower bound on c! gives ln B <= ln 2 + c (1 + ln(a/c)) - a - ln(2 pi c) / 2; then
+// C <= c B / (c - a). Below 32 servers the recursion is cheaper than the logarithms.
+bool NoPercentileWaits(int32_t c, double a) {
+  if (c < 32 || c < a + 1) return false;
+  const double log_b =
+      std::log(2.0) + c * (1 + std::log(a / c)) - a - 0.5 * std::log(2 * 3.141592653589793 * c);
+  return c * std::exp(log_b) / (c - a) < 0.01;
+}
+
 // M/M/c waits at arrival rate `lambda` < c mu, stretched by the Allen-Cunneen factor.
 Waits MmcWaits(int32_t c, double mu, double lambda, double burstiness) {
+  // Fewer than 1 % of requests wait: every percentile waits 0 and the mean wait is below
+  // 0.01 / (c mu - lambda), reported as 0.
+  if (NoPercentileWaits(c, lambda / mu)) return Waits{};
   const double erlang_c = ErlangC(c, lambda / mu);
   Waits w;
   w.mean = burstiness * erlang_c / (c * mu - lambda);

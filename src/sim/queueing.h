@@ -17,7 +17,8 @@ double ErlangC(int32_t c, double a);
 // Latency figures of one step, in seconds. The percentiles are of response time (wait
 // quantile + mean service 1 / mu); `mean_wait` is the wait alone. They describe the
 // requests served; when none is served (no server at all) they are 0, and the step's
-// drops are what tells it apart.
+// drops are what tells it apart. When Erlang C is provably under 1 % (a large service at
+// moderate load) the mean wait, then below 0.01 / (c mu - lambda), is reported as 0.
 struct StepLatency {
   double p50 = 0, p95 = 0, p99 = 0;
   double mean_wait = 0;

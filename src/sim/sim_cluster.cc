@@ -31,12 +31,16 @@ SimCluster::SimCluster(std::vector<Target> targets, absl::Time origin, uint64_t 
     int32_t initial = s.target.model->initial_replicas.value_or(
         std::max<int32_t>(1, s.target.policy->min_replicas));
     for (int32_t r = 0; r < initial; ++r) {
-      s.replicas.push_back(
-          {absl::StrCat(s.target.model->target, "-", s.next_id++), kLongAgo, kLongAgo});
+      s.replicas.push_back(MakeReplica(s, kLongAgo, kLongAgo));
     }
     s.ready = initial;
     state_.push_back(std::move(s));
   }
+}
+
+SimCluster::Replica SimCluster::MakeReplica(State& s, double start_t, double ready_t) {
+  return {absl::StrCat(s.target.model->target, "-", s.next_id++), start_t, ready_t,
+          origin_ + absl::Seconds(start_t), origin_ + absl::Seconds(ready_t)};
 }
 
 double SimCluster::StartupDelay(State& s) {
@@ -55,7 +59,7 @@ double SimCluster::StartupDelay(State& s) {
 void SimCluster::Start(State& s, double t, int32_t n) {
   for (int32_t i = 0; i < n; ++i) {
     const double ready_t = t + StartupDelay(s);
-    s.replicas.push_back({absl::StrCat(s.target.model->target, "-", s.next_id++), t, ready_t});
+    s.replicas.push_back(MakeReplica(s, t, ready_t));
     s.next_ready_t = std::min(s.next_ready_t, ready_t);
   }
   Recount(s, t);
@@ -143,8 +147,8 @@ void SimCluster::Scrape(size_t index, double t, std::vector<metrics::Sample>* ou
         sample.value = s.sums[m] / s.steps;
         sample.time = at;
         sample.ready = true;
-        sample.start_time = origin_ + absl::Seconds(r.start_t);
-        sample.ready_transition = origin_ + absl::Seconds(r.ready_t);
+        sample.start_time = r.start_time;
+        sample.ready_transition = r.ready_time;
       }
     }
   }

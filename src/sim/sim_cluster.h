@@ -63,6 +63,8 @@ class SimCluster final : public actuator::Actuator {
     std::string id;
     double start_t = 0;
     double ready_t = 0;
+    // The same two times as the samples carry them, converted once.
+    absl::Time start_time, ready_time;
   };
   struct State {
     Target target;
@@ -79,6 +81,7 @@ class SimCluster final : public actuator::Actuator {
 
   void Recount(State& s, double t);
   void Start(State& s, double t, int32_t n);
+  Replica MakeReplica(State& s, double start_t, double ready_t);
   double StartupDelay(State& s);
   size_t IndexOf(const std::string& target) const;
 

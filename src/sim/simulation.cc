@@ -291,17 +291,17 @@ absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const Prepared
         }
       }
     }
+    const absl::Time now = origin + absl::Seconds(t);
     while (!in_flight.empty() && in_flight.front().first <= t + kEps) {
-      const absl::Time delivered = origin + absl::Seconds(t);
       const metrics::Sample& s = in_flight.front().second;
-      if (observer) observer->OnSample(delivered, s);
+      if (observer) observer->OnSample(now, s);
       if (absl::Status st = store.Add(s); !st.ok()) return st;
       in_flight.pop_front();
     }
     if (t + kEps >= next_tick) {
       next_tick += scenario.loop_interval_s;
-      if (observer) observer->OnTick(origin + absl::Seconds(t));
-      if (absl::Status st = loop->Tick(origin + absl::Seconds(t)); !st.ok()) {
+      if (observer) observer->OnTick(now);
+      if (absl::Status st = loop->Tick(now); !st.ok()) {
         return absl::InternalError(absl::StrCat("control loop at t=", t, " s: ", st.message()));
       }
     }

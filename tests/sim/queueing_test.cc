@@ -290,5 +290,28 @@ TEST(StepQueueTest, ConservesArrivalsEverywhere) {
   }
 }
 
+// Large services skip the O(c) Erlang C when a bound proves that under 1 % of requests
+// wait: the percentiles must be exactly those of the full computation.
+TEST(StepQueueTest, SkippingErlangCForLargeServicesChangesNoPercentile) {
+  for (int32_t c : {32, 40, 64, 100, 250, 600}) {
+    for (double rho = 0.05; rho < 0.95; rho += 0.01) {
+      const double mu = 20;
+      const double lambda = rho * c * mu;
+      QueueStep in;
+      in.arrival_rate = lambda;
+      in.servers = c;
+      in.service_rate = mu;
+      in.queue_limit = 1e9;
+      const QueueResult r = StepQueue(in);
+      const double erlang_c = ErlangC(c, lambda / mu);
+      for (auto [p, got] : {std::pair{0.50, r.latency.p50}, std::pair{0.95, r.latency.p95},
+                            std::pair{0.99, r.latency.p99}}) {
+        EXPECT_DOUBLE_EQ(got, ErlangCWaitQuantile(erlang_c, p, c, mu, lambda) + 1 / mu)
+            << "c=" << c << " rho=" << rho << " p=" << p;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace limiar::sim

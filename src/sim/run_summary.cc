@@ -69,26 +69,31 @@ void RunSummary::Add(TimelineRow& row, double arrived, double served, int32_t bi
   s_.peak_demand_rps = std::max(s_.peak_demand_rps, row.demand_rps);
 
   const bool under = row.demand_rps > row.capacity_rps;
+  if (episode_start_ >= 0 && row.t_s - episode_last_ > merge_gap_s_) CloseEpisode(false);
   if (under) {
-    if (spike_ && row.t_s >= spike_->start_s && row.t_s < spike_->end_s) {
-      last_under_in_spike_ = row.t_s;
-    }
-    // Gaps shorter than a loop interval do not end a stretch: noise around capacity.
-    if (episode_start_ < 0 || row.t_s - episode_last_ > merge_gap_s_) episode_start_ = row.t_s;
+    if (episode_start_ < 0) episode_start_ = row.t_s;
     episode_last_ = row.t_s;
-    const double length = episode_last_ + step_s_ - episode_start_;
-    if (length > longest_episode_) {
-      longest_episode_ = length;
-      longest_open_at_end_ = true;
-    }
-  } else if (episode_start_ >= 0 && row.t_s - episode_last_ > merge_gap_s_) {
-    if (episode_last_ + step_s_ - episode_start_ >= longest_episode_) longest_open_at_end_ = false;
-    episode_start_ = -1;
   }
   last_t_ = row.t_s;
 }
 
-ResourceSummary RunSummary::Finish() const {
+void RunSummary::CloseEpisode(bool at_end) {
+  const double end = episode_last_ + step_s_;
+  const double length = end - episode_start_;
+  if (length > longest_episode_) {
+    longest_episode_ = length;
+    longest_open_at_end_ = at_end;
+  }
+  if (spike_ && episode_start_ >= spike_->start_s && episode_start_ <= spike_->peak_s) {
+    spike_episode_end_ = end;
+    // Short until the peak's end or the run's: capacity never caught up with it.
+    spike_episode_open_at_end_ = at_end || end >= spike_->end_s;
+  }
+  episode_start_ = -1;
+}
+
+ResourceSummary RunSummary::Finish() {
+  if (episode_start_ >= 0) CloseEpisode(true);
   ResourceSummary s = s_;
   s.p50_ms = p50_.Quantile(0.50);
   s.p95_ms = p95_.Quantile(0.95);
@@ -100,15 +105,13 @@ ResourceSummary RunSummary::Finish() const {
   s.replica_hours = replica_seconds_ / 3600;
   s.cost = s.replica_hours * price_;
   if (spike_) {
-    if (last_under_in_spike_ >= 0) {
-      s.time_to_capacity_s = last_under_in_spike_ + step_s_ - spike_->start_s;
-      // Still short on the last step of the peak: capacity never caught up with it.
-      s.capacity_reached =
-          last_under_in_spike_ + step_s_ < std::min(spike_->end_s, last_t_ + step_s_);
+    if (spike_episode_end_ >= 0) {
+      s.time_to_capacity_s = spike_episode_end_ - spike_->start_s;
+      s.capacity_reached = !spike_episode_open_at_end_;
     }
   } else if (longest_episode_ > 0) {
     s.time_to_capacity_s = longest_episode_;
-    s.capacity_reached = !(longest_open_at_end_ && episode_start_ >= 0);
+    s.capacity_reached = !longest_open_at_end_;
   }
   s.meets_slo = s.slo_latency_ms <= slo_.latency_ms && s.drop_rate <= slo_.max_drop_rate &&
                 (!slo_.max_violation_s || s.slo_violation_s <= *slo_.max_violation_s);

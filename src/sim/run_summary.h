@@ -30,10 +30,13 @@ class LatencyHistogram {
   int last_bucket_ = 0;
 };
 
-// The stretch of a run the time to capacity is measured over: from the spike's start to
-// the end of its peak.
+// A known spike: its ramp starts at `start_s` and reaches the peak at `peak_s`, which is
+// held until `end_s`. Time to capacity runs from `start_s` to the end of the last stretch
+// of demand above ready capacity that began during the ramp (later shortfalls, such as a
+// zone outage during the hold, are not the spike's).
 struct SpikeWindow {
   double start_s = 0;
+  double peak_s = 0;
   double end_s = 0;
 };
 
@@ -44,7 +47,7 @@ class RunSummary {
   // One step: its timeline row (SLO flag is set here), the requests that arrived and were
   // served in it, and the replicas that cost money in it (ready + starting + draining).
   void Add(TimelineRow& row, double arrived, double served, int32_t billed_replicas);
-  ResourceSummary Finish() const;
+  ResourceSummary Finish();
 
  private:
   SloSpec slo_;
@@ -55,11 +58,13 @@ class RunSummary {
   LatencyHistogram p50_, p95_, p99_;
   ResourceSummary s_;
   double replica_seconds_ = 0;
-  // Under-capacity tracking: demand above ready capacity.
-  double last_under_in_spike_ = -1;
+  // Stretches of demand above ready capacity; gaps up to `merge_gap_s` do not end one.
+  void CloseEpisode(bool at_end);
   double episode_start_ = -1, episode_last_ = -1;
   double longest_episode_ = 0;
   bool longest_open_at_end_ = false;
+  double spike_episode_end_ = -1;  // end of the last stretch that began in the ramp
+  bool spike_episode_open_at_end_ = false;
   double last_t_ = 0;
 };
 

@@ -181,7 +181,7 @@ absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const Prepared
     service.push_back(ServiceFor(model, capacity));
     std::optional<SpikeWindow> spike;
     if (const TrafficSpec* f = FindFlashSale(model.traffic)) {
-      spike = SpikeWindow{f->start_s, f->start_s + f->ramp_s + f->hold_s};
+      spike = SpikeWindow{f->start_s, f->start_s + f->ramp_s, f->start_s + f->ramp_s + f->hold_s};
     }
     summaries.emplace_back(scenario.slo, dt, scenario.loop_interval_s,
                            scenario.price_per_replica_hour, spike);

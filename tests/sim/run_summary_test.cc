@@ -49,7 +49,7 @@ TEST(RunSummaryTest, CountsViolationsDropsCostAndPeaks) {
 }
 
 TEST(RunSummaryTest, TimeToCapacityFromTheSpikeStart) {
-  RunSummary s(SloSpec{}, 1, 15, 0, SpikeWindow{100, 400});
+  RunSummary s(SloSpec{}, 1, 15, 0, SpikeWindow{100, 160, 400});
   for (int t = 0; t < 600; ++t) {
     // Short of capacity from t=100 to t=159 (a gap at 130 does not end it).
     const bool short_of = t >= 100 && t < 160 && t != 130;
@@ -63,7 +63,7 @@ TEST(RunSummaryTest, TimeToCapacityFromTheSpikeStart) {
 }
 
 TEST(RunSummaryTest, CapacityNeverReachedWhenShortToTheEndOfThePeak) {
-  RunSummary s(SloSpec{}, 1, 15, 0, SpikeWindow{100, 400});
+  RunSummary s(SloSpec{}, 1, 15, 0, SpikeWindow{100, 160, 400});
   for (int t = 0; t < 600; ++t) {
     TimelineRow row = Row(t, t >= 100 && t < 400 ? 900 : 100, 800, 50);
     s.Add(row, row.demand_rps, row.demand_rps, 8);
@@ -71,6 +71,19 @@ TEST(RunSummaryTest, CapacityNeverReachedWhenShortToTheEndOfThePeak) {
   const ResourceSummary r = s.Finish();
   EXPECT_EQ(*r.time_to_capacity_s, 300);
   EXPECT_FALSE(r.capacity_reached);
+}
+
+TEST(RunSummaryTest, ALaterShortfallDuringTheHoldIsNotTheSpikes) {
+  RunSummary s(SloSpec{}, 1, 15, 0, SpikeWindow{100, 160, 600});
+  for (int t = 0; t < 700; ++t) {
+    // Short from 100 to 139 (the ramp), then again from 400 (a zone outage) to 449.
+    const bool short_of = (t >= 100 && t < 140) || (t >= 400 && t < 450);
+    TimelineRow row = Row(t, short_of ? 300 : 100, 200, 50);
+    s.Add(row, row.demand_rps, row.demand_rps, 2);
+  }
+  const ResourceSummary r = s.Finish();
+  EXPECT_EQ(*r.time_to_capacity_s, 40);
+  EXPECT_TRUE(r.capacity_reached);
 }
 
 TEST(RunSummaryTest, WithoutASpikeTheLongestShortStretchCounts) {

@@ -17,6 +17,7 @@
 #include "src/sim/sweep.h"
 #include "src/sim/sweep_csv.h"
 #include "src/sim/sweep_front.h"
+#include "src/sim/sweep_merge.h"
 
 namespace limiar::cli {
 namespace {

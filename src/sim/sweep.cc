@@ -123,7 +123,7 @@ absl::StatusOr<std::vector<std::string>> ValidateSweep(const Scenario& scenario,
         return absl::InvalidArgumentError(
             absl::StrCat("--grid \"", axis.ToString(), "\": ", axis.Column(), "=", value.text,
                          " is rejected before any run: ", r.status().message(),
-                         "; fix the value or leave it out of the grid"));
+                         "; fix it or leave it out of the grid"));
       }
       resolved.push_back(*std::move(r));
     }

@@ -1,7 +1,8 @@
 // A sweep's results as CSV: a `#` comment header that says what was swept (scenario, its
 // fingerprint, SLO, policy, grid, shard), a header row, and one row per point and simulated
 // target. Numbers have fixed precision, so the same inputs give the same bytes whatever the
-// number of threads; shards of one sweep merge into exactly the bytes of an unsharded run.
+// number of threads; shards of one sweep merge (sweep_merge.h) into exactly the bytes of an
+// unsharded run.
 //
 // Columns: point, one per grid axis (its value), target, meets_slo (true/false),
 // slo_violation_s, p50_ms, p95_ms, p99_ms, dropped, drop_rate, replica_hours, cost,
@@ -63,8 +64,10 @@ struct SweepTable {
   std::vector<SweepRow> rows;
 };
 
-// "p95 <= 250 ms, drop rate <= 0.001[, at most 60 s in violation]".
+// "p95 <= 250 ms, drop rate <= 0.001[, at most 60 s in violation]", and back (nullopt when
+// the text is not of that form).
 std::string DescribeSlo(const SloSpec& slo);
+std::optional<SloSpec> ParseSloDescription(const std::string& text);
 
 // The table of a run: its header from the scenario and plan, its rows from `results`, with
 // every number rounded as the CSV writes it.
@@ -77,12 +80,6 @@ absl::StatusOr<SweepTable> ParseSweepCsv(absl::string_view text, const std::stri
 absl::StatusOr<SweepTable> ReadSweepCsvFile(const std::string& path);
 // Writes through a temporary file and a rename, so a killed job leaves no half a CSV.
 absl::Status WriteSweepCsvFile(const std::string& path, const SweepTable& table);
-
-// Combines the shards of one sweep (file name, table): they must agree on scenario,
-// fingerprint, SLO, policy and grid, and together hold every point exactly once. The result
-// is the table an unsharded run writes.
-absl::StatusOr<SweepTable> MergeSweepTables(
-    const std::vector<std::pair<std::string, SweepTable>>& shards);
 
 }  // namespace limiar::sim
 

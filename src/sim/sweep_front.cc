@@ -1,6 +1,8 @@
 #include "src/sim/sweep_front.h"
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
 #include <map>
 #include <tuple>
 
@@ -102,26 +104,55 @@ std::vector<std::string> BlueprintLines(const PolicyVariant& fixed,
   return lines;
 }
 
-// Advice about axes at whose edge `o` sits: the grid may end short of something better.
-std::vector<std::string> EdgeNotes(const std::vector<std::string>& grid, const PointOutcome& o,
+// Notes on the axes at whose edge `o` sits, where the grid may end short of something
+// better: only when the next value inwards is worse by `worse` (the trend points outwards),
+// and never below 0 (no knob a sweep varies is negative there).
+std::vector<std::string> EdgeNotes(const std::vector<std::string>& grid,
+                                   const std::vector<PointOutcome>& outcomes, const PointOutcome& o,
+                                   const std::function<bool(const PointOutcome&)>& worse,
                                    absl::string_view beyond) {
+  std::vector<GridAxis> axes;
+  for (const std::string& g : grid) {
+    absl::StatusOr<GridAxis> axis = ParseGridAxis(g);
+    if (!axis.ok()) return {};
+    axes.push_back(*std::move(axis));
+  }
   std::vector<std::string> notes;
-  for (size_t a = 0; a < grid.size(); ++a) {
-    absl::StatusOr<GridAxis> axis = ParseGridAxis(grid[a]);
-    if (!axis.ok() || axis->values.size() < 2) continue;
+  int64_t stride = 1;  // of axis `a` in point indices: the product of the later axes' sizes
+  for (size_t a = axes.size(); a-- > 0; stride *= static_cast<int64_t>(axes[a].values.size())) {
+    const GridAxis& axis = axes[a];
     std::vector<double> values;
-    for (const GridValue& v : axis->values) {
+    for (const GridValue& v : axis.values) {
       double d;
       if (!absl::SimpleAtod(v.text, &d)) break;
       values.push_back(d);
     }
-    double mine;
-    if (values.size() != axis->values.size() || !absl::SimpleAtod(o.settings[a], &mine)) continue;
+    if (values.size() < 2 || values.size() != axis.values.size()) continue;
+    const size_t mine = std::find_if(axis.values.begin(), axis.values.end(),
+                                     [&](const GridValue& v) { return v.text == o.settings[a]; }) -
+                        axis.values.begin();
+    if (mine == values.size()) continue;
     const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-    if (mine != *lo && mine != *hi) continue;
-    notes.push_back(absl::StrCat(axis->Column(), " is at the ", mine == *lo ? "lowest" : "highest",
-                                 " value of its grid (", o.settings[a], "): ", beyond,
-                                 mine == *lo ? " below it" : " above it"));
+    const bool at_lo = values[mine] == *lo, at_hi = values[mine] == *hi;
+    if ((!at_lo && !at_hi) || (at_lo && values[mine] <= 0)) continue;
+    // The nearest value inwards, and the point that differs from `o` only there.
+    size_t inward = mine;
+    for (size_t k = 0; k < values.size(); ++k) {
+      const bool inside = at_lo ? values[k] > values[mine] : values[k] < values[mine];
+      if (inside && (inward == mine || std::abs(values[k] - values[mine]) <
+                                           std::abs(values[inward] - values[mine]))) {
+        inward = k;
+      }
+    }
+    const int64_t neighbour =
+        o.point + (static_cast<int64_t>(inward) - static_cast<int64_t>(mine)) * stride;
+    auto it = std::find_if(outcomes.begin(), outcomes.end(),
+                           [&](const PointOutcome& p) { return p.point == neighbour; });
+    if (it == outcomes.end() || !worse(*it)) continue;
+    notes.push_back(absl::StrCat(axis.Column(), " is at the ", at_lo ? "lowest" : "highest",
+                                 " value of its grid (", o.settings[a], ") and ",
+                                 axis.values[inward].text, " does worse: ", beyond,
+                                 at_lo ? " below it" : " above it"));
   }
   return notes;
 }
@@ -142,6 +173,7 @@ std::vector<PointOutcome> AggregatePoints(const SweepTable& table) {
     o.slo_violation_s += r.slo_violation_s;
     o.replica_hours += r.replica_hours;
     o.cost += r.cost;
+    o.p50_ms = std::max(o.p50_ms, r.p50_ms);
     o.p95_ms = std::max(o.p95_ms, r.p95_ms);
     o.p99_ms = std::max(o.p99_ms, r.p99_ms);
     o.drop_rate = std::max(o.drop_rate, r.drop_rate);
@@ -172,15 +204,26 @@ std::vector<size_t> ParetoFront(const std::vector<PointOutcome>& outcomes) {
   return front;
 }
 
-Recommendation Recommend(const std::vector<PointOutcome>& outcomes) {
+double SloExcess(const PointOutcome& o, const SloSpec& slo) {
+  const double latency = slo.latency_percentile == 50   ? o.p50_ms
+                         : slo.latency_percentile == 99 ? o.p99_ms
+                                                        : o.p95_ms;
+  double excess = slo.latency_ms > 0 ? std::max(0.0, latency / slo.latency_ms - 1) : 0;
+  if (o.drop_rate > slo.max_drop_rate) {
+    excess += slo.max_drop_rate > 0 ? o.drop_rate / slo.max_drop_rate - 1 : 1;
+  }
+  return excess;
+}
+
+Recommendation Recommend(const std::vector<PointOutcome>& outcomes, const SloSpec& slo) {
   Recommendation r;
   for (size_t i = 0; i < outcomes.size(); ++i) {
     const PointOutcome& o = outcomes[i];
     if (o.meets_slo && (!r.cheapest || CostKey(o) < CostKey(outcomes[*r.cheapest]))) r.cheapest = i;
   }
   if (r.cheapest) return r;
-  auto nearness = [](const PointOutcome& o) {
-    return std::make_tuple(o.slo_violation_s, o.p95_ms, o.drop_rate, o.replica_hours, o.point);
+  auto nearness = [&](const PointOutcome& o) {
+    return std::make_tuple(o.slo_violation_s, SloExcess(o, slo), o.replica_hours, o.point);
   };
   for (size_t i = 0; i < outcomes.size(); ++i) {
     if (!r.closest || nearness(outcomes[i]) < nearness(outcomes[*r.closest])) r.closest = i;
@@ -192,6 +235,7 @@ std::string FormatSweepReport(const SweepTable& table) {
   const SweepHeader& h = table.header;
   const std::vector<PointOutcome> outcomes = AggregatePoints(table);
   if (outcomes.empty()) return "no points in the table: nothing to compare\n";
+  const SloSpec slo = ParseSloDescription(h.slo).value_or(SloSpec{});
   const std::vector<std::string> columns = h.Columns();
   const bool priced = std::any_of(outcomes.begin(), outcomes.end(),
                                   [](const PointOutcome& o) { return o.cost > 0; });
@@ -199,8 +243,8 @@ std::string FormatSweepReport(const SweepTable& table) {
 
   const std::vector<size_t> front = ParetoFront(outcomes);
   std::string out = absl::StrCat(
-      "Pareto front, fewest replica-hours against least time in SLO "
-      "violation (p95 breaks ties): ",
+      "Pareto front, fewest replica-hours against least time in SLO violation (p95 breaks "
+      "ties): ",
       front.size(), " of ", outcomes.size(), " points\n");
   if (targets > 1) {
     absl::StrAppend(&out, "  (", targets,
@@ -215,23 +259,47 @@ std::string FormatSweepReport(const SweepTable& table) {
     if (std::string(c) != "cost" || priced) head.push_back(c);
   }
   rows.push_back(head);
-  for (size_t i : front) {
-    const PointOutcome& o = outcomes[i];
+  // Points with the same figures (a knob that made no difference there) share one line.
+  size_t alike_lines = 0;
+  for (size_t k = 0; k < front.size();) {
+    const PointOutcome& o = outcomes[front[k]];
+    std::vector<std::string> figures = {absl::StrFormat("%.3f", o.replica_hours)};
+    if (priced) figures.push_back(absl::StrFormat("%.2f", o.cost));
+    figures.push_back(absl::StrFormat("%.1f", o.slo_violation_s));
+    figures.push_back(absl::StrFormat("%.1f", o.p95_ms));
+    figures.push_back(absl::StrFormat("%.1f", o.p99_ms));
+    figures.push_back(absl::StrFormat("%.5f", o.drop_rate));
+    figures.push_back(o.meets_slo ? "yes" : "no");
+    size_t same = k + 1;
+    while (same < front.size() &&
+           std::make_tuple(outcomes[front[same]].replica_hours,
+                           outcomes[front[same]].slo_violation_s, outcomes[front[same]].p95_ms,
+                           outcomes[front[same]].p99_ms, outcomes[front[same]].drop_rate,
+                           outcomes[front[same]].meets_slo) ==
+               std::make_tuple(o.replica_hours, o.slo_violation_s, o.p95_ms, o.p99_ms, o.drop_rate,
+                               o.meets_slo)) {
+      ++same;
+    }
     std::vector<std::string> row = {absl::StrCat(o.point)};
+    if (same - k > 1) {
+      absl::StrAppend(&row[0], " (+", same - k - 1, ")");
+      ++alike_lines;
+    }
     row.insert(row.end(), o.settings.begin(), o.settings.end());
-    row.push_back(absl::StrFormat("%.3f", o.replica_hours));
-    if (priced) row.push_back(absl::StrFormat("%.2f", o.cost));
-    row.push_back(absl::StrFormat("%.1f", o.slo_violation_s));
-    row.push_back(absl::StrFormat("%.1f", o.p95_ms));
-    row.push_back(absl::StrFormat("%.1f", o.p99_ms));
-    row.push_back(absl::StrFormat("%.5f", o.drop_rate));
-    row.push_back(o.meets_slo ? "yes" : "no");
+    row.insert(row.end(), figures.begin(), figures.end());
     rows.push_back(std::move(row));
+    k = same;
   }
-  absl::StrAppend(&out, AlignedTable(rows, 1), "\n");
+  absl::StrAppend(&out, AlignedTable(rows, 1));
+  if (alike_lines > 0) {
+    absl::StrAppend(&out,
+                    "  (+N): N more points with other settings and the same figures (in the "
+                    "CSV)\n");
+  }
+  absl::StrAppend(&out, "\n");
 
   absl::StatusOr<PolicyVariant> fixed = ParsePolicyVariant(h.policy);
-  const Recommendation rec = Recommend(outcomes);
+  const Recommendation rec = Recommend(outcomes, slo);
   if (rec.cheapest) {
     const PointOutcome& o = outcomes[*rec.cheapest];
     absl::StrAppend(&out, "Recommended: point ", o.point, ", the cheapest that meets the SLO (",
@@ -246,7 +314,9 @@ std::string FormatSweepReport(const SweepTable& table) {
         absl::StrAppend(&out, "  blueprint: ", line, "\n");
       }
     }
-    for (const std::string& note : EdgeNotes(h.grid, o, "a wider grid may find cheaper settings")) {
+    const auto costlier = [&](const PointOutcome& n) { return n.replica_hours > o.replica_hours; };
+    for (const std::string& note :
+         EdgeNotes(h.grid, outcomes, o, costlier, "a wider grid may find cheaper settings")) {
       absl::StrAppend(&out, "  note: ", note, "\n");
     }
     return out;
@@ -255,9 +325,30 @@ std::string FormatSweepReport(const SweepTable& table) {
   absl::StrAppend(&out, "No point meets the SLO (", h.slo, ").\n");
   absl::StrAppend(&out, "Closest: point ", o.point, " (", Settings(columns, o), ")\n");
   absl::StrAppend(&out, "  ", Figures(o, priced), "\n");
-  const std::vector<std::string> edges =
-      EdgeNotes(h.grid, o, "extend the grid past it, the SLO may lie");
-  for (const std::string& note : edges) absl::StrAppend(&out, "  try: ", note, "\n");
+  std::vector<std::string> misses;
+  const double latency = slo.latency_percentile == 50   ? o.p50_ms
+                         : slo.latency_percentile == 99 ? o.p99_ms
+                                                        : o.p95_ms;
+  if (latency > slo.latency_ms) {
+    misses.push_back(
+        absl::StrFormat("p%g %.1f ms > %g ms", slo.latency_percentile, latency, slo.latency_ms));
+  }
+  if (o.drop_rate > slo.max_drop_rate) {
+    misses.push_back(absl::StrFormat("drop rate %.5f > %g", o.drop_rate, slo.max_drop_rate));
+  }
+  if (slo.max_violation_s && o.slo_violation_s > *slo.max_violation_s) {
+    misses.push_back(
+        absl::StrFormat("%.1f s in violation > %g s", o.slo_violation_s, *slo.max_violation_s));
+  }
+  if (!misses.empty()) absl::StrAppend(&out, "  misses: ", absl::StrJoin(misses, "; "), "\n");
+  const auto further = [&](const PointOutcome& n) {
+    return std::make_tuple(n.slo_violation_s, SloExcess(n, slo)) >
+           std::make_tuple(o.slo_violation_s, SloExcess(o, slo));
+  };
+  for (const std::string& note :
+       EdgeNotes(h.grid, outcomes, o, further, "extend the grid, the SLO may lie")) {
+    absl::StrAppend(&out, "  try: ", note, "\n");
+  }
   absl::StrAppend(&out,
                   "  try: more capacity than the grid allows (a higher replicas_max or "
                   "replicas_min), or a faster reaction (lower limiar, shorter "

@@ -23,6 +23,7 @@ struct PointOutcome {
   double slo_violation_s = 0;
   double replica_hours = 0;
   double cost = 0;
+  double p50_ms = 0;
   double p95_ms = 0;
   double p99_ms = 0;
   double drop_rate = 0;
@@ -38,13 +39,18 @@ bool Dominates(const PointOutcome& a, const PointOutcome& b);
 // The positions (in `outcomes`) of the points no other point dominates, cheapest first.
 std::vector<size_t> ParetoFront(const std::vector<PointOutcome>& outcomes);
 
+// How far `o` is from meeting `slo`: the relative excess of its latency percentile over the
+// bound plus that of its drop rate over the allowed rate; 0 when both are within.
+double SloExcess(const PointOutcome& o, const SloSpec& slo);
+
 struct Recommendation {
   // The cheapest point that meets the SLO (ties: less violation, lower p95, lower index).
   std::optional<size_t> cheapest;
-  // When none meets it: the one nearest to (least violation, then p95, drops, cost).
+  // When none meets it: the nearest, by least time in violation, then least SloExcess,
+  // then cost.
   std::optional<size_t> closest;
 };
-Recommendation Recommend(const std::vector<PointOutcome>& outcomes);
+Recommendation Recommend(const std::vector<PointOutcome>& outcomes, const SloSpec& slo);
 
 // The front as an aligned table and the recommendation: the settings as a ready-to-paste
 // --policy and as blueprint keys, or, when nothing meets the SLO, the nearest point and

@@ -15,6 +15,7 @@
 #include "src/sim/sweep_csv.h"
 #include "src/sim/sweep_front.h"
 #include "src/sim/sweep_grid.h"
+#include "src/sim/sweep_merge.h"
 
 namespace limiar::sim {
 namespace {
@@ -394,6 +395,23 @@ TEST(SweepCsvTest, ShardsMergeIntoTheUnshardedBytes) {
   EXPECT_THAT(drift.status().message(), HasSubstr("fingerprint"));
 }
 
+TEST(SweepCsvTest, SloDescriptionRoundTrips) {
+  SloSpec slo;
+  slo.latency_percentile = 99;
+  slo.latency_ms = 120.5;
+  slo.max_drop_rate = 0.0005;
+  slo.max_violation_s = 60;
+  const std::string text = DescribeSlo(slo);
+  EXPECT_EQ(text, "p99 <= 120.5 ms, drop rate <= 0.0005, at most 60 s in violation");
+  std::optional<SloSpec> back = ParseSloDescription(text);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->latency_percentile, 99);
+  EXPECT_EQ(back->latency_ms, 120.5);
+  EXPECT_EQ(back->max_drop_rate, 0.0005);
+  EXPECT_EQ(back->max_violation_s, 60);
+  EXPECT_FALSE(ParseSloDescription("p95 <= 250 ms").has_value());
+}
+
 TEST(SweepCsvTest, DamagedFilesAreRefusedWithTheLine) {
   const std::string csv = FormatSweepCsv(RunGrid(Parse(TinyScenario()), Plan({"limiar=50,60"}), 1));
   EXPECT_THAT(ParseSweepCsv("point,limiar\n", "a.csv").status().message(),
@@ -435,7 +453,7 @@ TEST(SweepFrontTest, FrontOnRealResultsIsExactlyTheUndominated) {
 TEST(SweepFrontTest, RecommendsTheCheapestPointThatMeetsTheSlo) {
   const SweepTable t = RunGrid(Parse(TinyScenario()), Plan(kGrid), 2);
   const std::vector<PointOutcome> o = AggregatePoints(t);
-  const Recommendation r = Recommend(o);
+  const Recommendation r = Recommend(o, *ParseSloDescription(t.header.slo));
   ASSERT_TRUE(r.cheapest.has_value());
   const PointOutcome& best = o[*r.cheapest];
   EXPECT_TRUE(best.meets_slo);
@@ -459,13 +477,14 @@ TEST(SweepFrontTest, WhenNothingMeetsTheSloTheNearestIsNamed) {
   const SweepTable t =
       RunGrid(Parse(TinyScenario(R"({"latency_ms": 10})")), Plan({"limiar=40:80:20"}), 2);
   const std::vector<PointOutcome> o = AggregatePoints(t);
-  const Recommendation r = Recommend(o);
+  const Recommendation r = Recommend(o, *ParseSloDescription(t.header.slo));
   EXPECT_FALSE(r.cheapest.has_value());
   ASSERT_TRUE(r.closest.has_value());
   for (const PointOutcome& p : o) EXPECT_GE(p.slo_violation_s, o[*r.closest].slo_violation_s);
   const std::string report = FormatSweepReport(t);
   EXPECT_THAT(report, HasSubstr("No point meets the SLO (p95 <= 10 ms"));
   EXPECT_THAT(report, HasSubstr(absl::StrCat("Closest: point ", o[*r.closest].point)));
+  EXPECT_THAT(report, HasSubstr("misses: p95 "));
   EXPECT_THAT(report, HasSubstr("try:"));
 }
 

@@ -17,3 +17,7 @@ echo
 # Reaction: spike pushed -> decision at the webhook, fast path only (15 s tick); target
 # < 100 ms.
 "$build/bench/spike_latency" --rounds 50 --targets 10
+echo
+# The simulator: one replay of the 48 h World Cup trace (target < 50 ms), linear in steps
+# and in targets. Reads ../shared/traces through simulations/; run from the repo root.
+"$build/bench/sim_bench"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace limiar::sim {
 namespace {
@@ -14,18 +15,38 @@ struct Waits {
   double mean = 0, p50 = 0, p95 = 0, p99 = 0;
 };
 
-// True when Erlang C is provably at most 1 - 0.99, so that no percentile reported waits
+// An upper bound on Erlang C: when it is at most 1 - 0.99, no percentile reported waits
 // and the O(c) recursion can be skipped (it dominates a replay of a large service at
 // moderate load). The bound: B = P(X = c) / P(X <= c) for X ~ Poisson(a), where
 // P(X <= c) >= 1/2 once c >= a + 1 (the Poisson median is below a + 1/3), and Stirling's
 // lower bound on c! gives ln B <= ln 2 + c (1 + ln(a/c)) - a - ln(2 pi c) / 2; then
 // C <= c B / (c - a). Below 32 servers the recursion is cheaper than the logarithms.
-bool NoPercentileWaits(int32_t c, double a) {
-  if (c < 32 || c < a + 1) return false;
+double ErlangCBound(int32_t c, double a) {
   const double log_b =
       std::log(2.0) + c * (1 + std::log(a / c)) - a - 0.5 * std::log(2 * 3.141592653589793 * c);
-  return c * std::exp(log_b) / (c - a) < 0.01;
+  return c * std::exp(log_b) / (c - a);
 }
+
+// The bound grows with the load a for a given c, so each c has a largest load below which
+// it holds: found once per c by bisection (keeping the side where it holds) and remembered
+// per thread, so that a step pays one comparison instead of three transcendental calls.
+// A pure function of c: the cache changes no result.
+double NoWaitLoadLimit(int32_t c) {
+  thread_local std::vector<double> limits;
+  if (static_cast<size_t>(c) >= limits.size()) limits.resize(c + 1, -1);
+  double& limit = limits[c];
+  if (limit < 0) {
+    double lo = 0, hi = c - 1.0;  // the bound needs c >= a + 1
+    for (int i = 0; i < 60; ++i) {
+      const double mid = (lo + hi) / 2;
+      (mid > 0 && ErlangCBound(c, mid) < 0.01 ? lo : hi) = mid;
+    }
+    limit = lo;
+  }
+  return limit;
+}
+
+bool NoPercentileWaits(int32_t c, double a) { return c >= 32 && a <= NoWaitLoadLimit(c); }
 
 // M/M/c waits at arrival rate `lambda` < c mu, stretched by the Allen-Cunneen factor.
 Waits MmcWaits(int32_t c, double mu, double lambda, double burstiness) {

@@ -38,7 +38,9 @@ std::optional<double> Number(const json& obj, const char* key, const std::string
   std::optional<double> v = policy::blueprint::ReadNumber(*it, p, diag);
   if (!v) return std::nullopt;
   if ((min_exclusive ? *v <= min : *v < min) || *v > max) {
-    diag.Error(p, absl::StrCat(FormatNumber(*v), " is out of range"),
+    diag.Error(p,
+               absl::StrCat(FormatNumber(*v), " is out of range ", min_exclusive ? "(" : "[",
+                            FormatNumber(min), ", ", FormatNumber(max), "]"),
                absl::StrCat("write ", meaning));
     return std::nullopt;
   }

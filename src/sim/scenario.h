@@ -89,7 +89,7 @@ struct Scenario {
   MetricsModel metrics;
   SloSpec slo;
   double price_per_replica_hour = 0;
-  std::vector<TargetModel> targets;  // sorted by name (a JSON object has no order)
+  std::vector<TargetModel> targets;   // sorted by name (a JSON object has no order)
   std::vector<SimEvent> events;       // by time
   std::vector<std::string> warnings;  // from the blueprint as loaded
 };

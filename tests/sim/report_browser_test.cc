@@ -17,6 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "src/sim/report_html.h"
+#include "src/sim/sim_outputs.h"
+#include "src/sim/simulation.h"
 #include "tests/sim/report_test_data.h"
 
 namespace limiar::sim {
@@ -155,6 +157,30 @@ TEST_F(BrowserTest, ReportRasterizes) {
     WriteFile(fs::path(keep) / "report.html", html);
     WriteFile(fs::path(keep) / "report.png", image);
   }
+}
+
+// The page of a real run, as `limiar compare` writes it: the built-in flash sale under the
+// blueprint's policy and Knative's, through the production control loop.
+TEST_F(BrowserTest, SimulatedComparisonRendersWithoutErrors) {
+  const Scenario scenario = BuiltinFlashSale();
+  absl::StatusOr<PreparedTraffic> traffic = PrepareTraffic(scenario);
+  ASSERT_TRUE(traffic.ok()) << traffic.status();
+  std::vector<RunResult> runs;
+  for (const char* spec : {"blueprint", "kpa"}) {
+    absl::StatusOr<RunResult> run =
+        RunSimulation(scenario, *traffic, *ParsePolicyVariant(spec), SimOptions{});
+    ASSERT_TRUE(run.ok()) << run.status();
+    runs.push_back(*std::move(run));
+  }
+  const fs::path page = dir_ / "report.html";
+  WriteFile(page, RenderReportHtml(MakeReport(scenario, std::move(runs))));
+  const BrowserRun run = Chromium(page, "--dump-dom");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(PageErrors(run.err), std::vector<std::string>{});
+  EXPECT_NE(run.out.find("<body data-rendered=\"true\">"), std::string::npos);
+  EXPECT_EQ(CountOf(run.out, "<svg "), 2);                        // one panel per policy
+  EXPECT_GT(CountOf(run.out, "<path class=\"mk-up\""), 0);        // the scale-ups of the spike
+  EXPECT_NE(run.out.find("TooManyReplicas"), std::string::npos);  // a reason, in a tooltip
 }
 
 }  // namespace

@@ -89,6 +89,18 @@ TEST_F(SimulateCliTest, CompareRunsEveryPolicyOnTheSameTraffic) {
   EXPECT_EQ(kpa["requests"], prewarm["requests"]);
 }
 
+TEST_F(SimulateCliTest, CompareDefaultsSkipAPolicyThatIsTheBlueprintsOwn) {
+  // The built-in blueprint sets no knob beyond the service's: hpa defaults are its policy.
+  const CliRun r = Limiar("compare");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("policy hpa is the same as blueprint on this scenario"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("x 2 policies"), std::string::npos);
+  // Asked for explicitly, it runs.
+  EXPECT_NE(Limiar("compare -p blueprint -p hpa").output.find("x 2 policies"), std::string::npos);
+}
+
 TEST_F(SimulateCliTest, PrintedScenarioRunsAsAFile) {
   const CliRun printed = Limiar("simulate --print-scenario");
   ASSERT_EQ(printed.exit_code, 0);

@@ -176,7 +176,7 @@ class DecisionList final : public controller::DecisionSink {
 };
 
 TEST(SimulationTest, ControlLoopFedTheSimulatorsSamplesDecidesTheSame) {
-  for (const std::string& policy : {"blueprint", "kpa", "tuned:limiar=50,espera_descida_s=60"}) {
+  for (const std::string policy : {"blueprint", "kpa", "tuned:limiar=50,espera_descida_s=60"}) {
     SCOPED_TRACE(policy);
     const Scenario s = Parse(WebScenario(FlashSaleBody(
         R"(, "metrics": {"scrape_interval_s": 5, "delay_s": 2},

@@ -87,7 +87,7 @@ TEST(TraceReplayTest, WorldCup48hFollowsTheMatchDayCrowds) {
     lo = std::min(lo, row.ready);
     hi = std::max(hi, row.ready);
   }
-  EXPECT_LE(lo, 4);  // the small hours need a few replicas
+  EXPECT_LE(lo, 4);   // the small hours need a few replicas
   EXPECT_GE(hi, 30);  // 3,242 requests/s at 65 % of 100 asks for 48 (the ceiling)
   // Plausible service: SLO violated under 1 % of the time, drops under 0.1 %.
   EXPECT_LT(run.summary.slo_violation_s, 0.01 * r->scenario.duration_s);

@@ -37,7 +37,25 @@ void SampleStore::Trim(Series& s, absl::Time newest) const {
 absl::Status SampleStore::Add(const Sample& sample) {
   Shard& shard = ShardFor(sample.target);
   std::lock_guard<std::mutex> lock(shard.mu);
-  auto& replicas = shard.targets[sample.target].by_metric[MetricIndex(sample.metric)];
+  return AddTo(shard.targets[sample.target], sample);
+}
+
+absl::Status SampleStore::AddAll(absl::Span<const Sample> samples) {
+  absl::Status first;
+  for (size_t i = 0; i < samples.size();) {
+    const std::string& target = samples[i].target;
+    Shard& shard = ShardFor(target);
+    std::lock_guard<std::mutex> lock(shard.mu);
+    TargetSeries& series = shard.targets[target];
+    for (; i < samples.size() && samples[i].target == target; ++i) {
+      if (absl::Status s = AddTo(series, samples[i]); !s.ok() && first.ok()) first = s;
+    }
+  }
+  return first;
+}
+
+absl::Status SampleStore::AddTo(TargetSeries& target, const Sample& sample) {
+  auto& replicas = target.by_metric[MetricIndex(sample.metric)];
   auto it = replicas.find(sample.replica_id);
   if (it == replicas.end()) {
     if (series_count_.load(std::memory_order_relaxed) >= options_.max_series) {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/types/span.h"
 #include "src/metrics/metric_source.h"
 
 namespace limiar::metrics {
@@ -57,6 +58,10 @@ class SampleStore final : public MetricSource {
 
   // Adds one point. ResourceExhausted when it would open a series beyond `max_series`.
   absl::Status Add(const Sample& sample);
+  // Adds every point, as Add one by one would, taking the lock and finding the target once
+  // per run of consecutive samples of one target (one scrape's worth). A point refused
+  // does not stop the rest; the first error is returned.
+  absl::Status AddAll(absl::Span<const Sample> samples);
   // Records a value of the whole target (a PromQL result). The newest one within `max_age`
   // is what the policy sees; the replicas' own series are unaffected.
   absl::Status AddWholeTarget(const std::string& target, policy::MetricType metric, double value,
@@ -94,6 +99,8 @@ class SampleStore final : public MetricSource {
   };
 
   Shard& ShardFor(const std::string& target);
+  // Add's work once the target's series are found; the shard's lock is held.
+  absl::Status AddTo(TargetSeries& target, const Sample& sample);
   // Mean of the points in (now - window, now]; false when there are none.
   static bool MeanOver(const Series& s, absl::Time now, absl::Duration window, double* mean);
   void Trim(Series& s, absl::Time newest) const;

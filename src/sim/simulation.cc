@@ -189,14 +189,21 @@ absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const Prepared
     next_scrape.push_back(scrape_every.back());
   }
   SimObserver* observer = options.observer;
-  std::deque<std::pair<double, metrics::Sample>> in_flight;  // (delivery time, sample)
+  // One scrape of one target on its way to the store.
+  struct InFlight {
+    double deliver_t = 0;
+    std::vector<metrics::Sample> samples;
+  };
+  std::deque<InFlight> in_flight;
   SimCluster cluster(cluster_targets, origin, scenario.seed,
                      [&](const std::string& target, const std::string& id, double t) {
                        // A scrape of a replica that is gone arrives for no one: delivered,
                        // it would bring the replica back as a pod without fresh samples.
-                       std::erase_if(in_flight, [&](const auto& f) {
-                         return f.second.replica_id == id && f.second.target == target;
-                       });
+                       for (InFlight& f : in_flight) {
+                         std::erase_if(f.samples, [&](const metrics::Sample& s) {
+                           return s.replica_id == id && s.target == target;
+                         });
+                       }
                        store.RemoveReplica(target, id);
                        if (observer)
                          observer->OnReplicaRemoved(origin + absl::Seconds(t), target, id);
@@ -221,7 +228,6 @@ absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const Prepared
     if (options.record_timeline) r.timeline.reserve(traffic.steps);
   }
 
-  std::vector<metrics::Sample> scraped;
   std::vector<TimelineRow> rows(n);
   std::vector<std::pair<double, double>> arrived_served(n);  // requests per step
   size_t next_event = 0;
@@ -282,20 +288,18 @@ absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const Prepared
 
       if (t + kEps >= next_scrape[i]) {
         next_scrape[i] += scrape_every[i];
-        scraped.clear();
-        cluster.Scrape(i, t, &scraped);
-        if (t >= metric_down_until[i] - kEps) {
-          for (metrics::Sample& s : scraped) {
-            in_flight.emplace_back(t + scenario.metrics.delay_s, std::move(s));
-          }
-        }
+        InFlight scrape{t + scenario.metrics.delay_s, {}};
+        cluster.Scrape(i, t, &scrape.samples);
+        if (t >= metric_down_until[i] - kEps) in_flight.push_back(std::move(scrape));
       }
     }
     const absl::Time now = origin + absl::Seconds(t);
-    while (!in_flight.empty() && in_flight.front().first <= t + kEps) {
-      const metrics::Sample& s = in_flight.front().second;
-      if (observer) observer->OnSample(now, s);
-      if (absl::Status st = store.Add(s); !st.ok()) return st;
+    while (!in_flight.empty() && in_flight.front().deliver_t <= t + kEps) {
+      const std::vector<metrics::Sample>& samples = in_flight.front().samples;
+      if (observer) {
+        for (const metrics::Sample& s : samples) observer->OnSample(now, s);
+      }
+      if (absl::Status st = store.AddAll(samples); !st.ok()) return st;
       in_flight.pop_front();
     }
     if (t + kEps >= next_tick) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <thread>
 
 namespace limiar::metrics {
@@ -194,6 +195,36 @@ TEST(SampleStoreWholeTargetTest, NewestFreshValueIsObservedWithoutReplicas) {
   ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Minutes(5), &out).ok());
   EXPECT_FALSE(out[0].whole_target_value.has_value());  // older than max_age
   EXPECT_FALSE(out[0].error.ok());
+}
+
+// AddAll is Add for a whole scrape: the same store afterwards, and a refused point (a series
+// beyond the limit) loses none of the others.
+TEST(SampleStoreTest, AddAllStoresWhatAddWouldAndKeepsTheRestPastARefusal) {
+  SampleStoreOptions o = Options();
+  o.max_series = 3;
+  SampleStore one_by_one(o), batched(o);
+  std::vector<Sample> batch = {At("a", 10, kT0), At("b", 20, kT0), At("c", 30, kT0),
+                               At("d", 40, kT0),  // a fourth series: refused
+                               At("a", 50, kT0 + absl::Seconds(10))};
+  Sample other = At("x", 1, kT0);
+  other.target = "checkout";  // a run of another target in the same call
+  batch.insert(batch.begin() + 2, other);
+  for (const Sample& s : batch) (void)one_by_one.Add(s);
+  const absl::Status status = batched.AddAll(batch);
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(batched.series_count(), one_by_one.series_count());
+  std::vector<policy::MetricObservation> a, b;
+  ASSERT_TRUE(one_by_one.Observe(Target(), kT0 + absl::Seconds(10), &a).ok());
+  ASSERT_TRUE(batched.Observe(Target(), kT0 + absl::Seconds(10), &b).ok());
+  // Replicas come in hash order, which differs between two stores: compare by id.
+  auto by_id = [](const std::vector<policy::ReplicaSample>& r) {
+    std::map<std::string, double> m;
+    for (const policy::ReplicaSample& s : r) m[s.replica_id] = s.value.value_or(-1);
+    return m;
+  };
+  EXPECT_EQ(by_id(a[0].replicas), by_id(b[0].replicas));
+  EXPECT_EQ(b[0].replicas.size(), 2u);  // a and b; c is past the limit with x counted
+  EXPECT_TRUE(batched.AddAll({}).ok());
 }
 
 }  // namespace

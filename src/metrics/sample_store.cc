@@ -1,6 +1,7 @@
 #include "src/metrics/sample_store.h"
 
 #include <algorithm>
+#include <array>
 
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
@@ -137,18 +138,27 @@ void SampleStore::Compact(absl::Time now) {
   }
 }
 
-bool SampleStore::MeanOver(const Series& s, absl::Time now, absl::Duration window, double* mean) {
-  const absl::Time from = now - window;
-  double sum = 0;
-  int n = 0;
-  for (auto p = s.points.rbegin(); p != s.points.rend() && p->time > from; ++p) {
+SampleStore::WindowMeans SampleStore::MeansOver(const Series& s, absl::Time now,
+                                                const std::array<absl::Time, 3>& from) {
+  // One pass from the newest point back to the earliest window start; each window sums its
+  // points in the same order as a pass of its own would.
+  const absl::Time earliest = std::min({from[0], from[1], from[2]});
+  WindowMeans w;
+  std::array<double, 3> sum{};
+  std::array<int, 3> n{};
+  for (auto p = s.points.rbegin(); p != s.points.rend() && p->time > earliest; ++p) {
     if (p->time > now) continue;  // a point from the future of this evaluation
-    sum += p->value;
-    ++n;
+    for (size_t k = 0; k < 3; ++k) {
+      if (p->time > from[k]) {
+        sum[k] += p->value;
+        ++n[k];
+      }
+    }
   }
-  if (n == 0) return false;
-  *mean = sum / n;
-  return true;
+  for (size_t k = 0; k < 3; ++k) {
+    if (n[k] > 0) w.mean[k] = sum[k] / n[k];
+  }
+  return w;
 }
 
 absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time now,
@@ -157,7 +167,10 @@ absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time
   std::lock_guard<std::mutex> lock(shard.mu);
   out->resize(target.metrics.size());
   auto t = shard.targets.find(target.target);
-  const absl::Duration panic_window = PanicWindow(target.kpa);
+  // The windows' starts, once per call rather than per replica: metric, stable, panic.
+  const std::array<absl::Time, 3> from = {
+      now - options_.metric_window, now - target.kpa.stable_window, now - PanicWindow(target.kpa)};
+  const absl::Time fresh_after = now - options_.max_age;
   for (size_t i = 0; i < target.metrics.size(); ++i) {
     policy::MetricObservation& obs = (*out)[i];
     obs.metric = target.metrics[i].metric;
@@ -190,15 +203,15 @@ absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time
       r.ready_transition = series.ready_transition;
       r.sample_window = options_.metric_window;
       if (!series.points.empty()) r.sample_time = series.points.back().time;
-      double mean = 0;
-      const bool fresh = !series.points.empty() && now - r.sample_time <= options_.max_age;
-      if (fresh && MeanOver(series, now, options_.metric_window, &mean)) r.value = mean;
-      if (MeanOver(series, now, target.kpa.stable_window, &mean)) {
-        stable_total += mean;
+      const bool fresh = !series.points.empty() && r.sample_time >= fresh_after;
+      const WindowMeans means = MeansOver(series, now, from);
+      if (fresh && means.mean[0]) r.value = means.mean[0];
+      if (means.mean[1]) {
+        stable_total += *means.mean[1];
         any_stable = true;
       }
-      if (MeanOver(series, now, panic_window, &mean)) {
-        panic_total += mean;
+      if (means.mean[2]) {
+        panic_total += *means.mean[2];
         any_panic = true;
       }
     }

@@ -101,8 +101,12 @@ class SampleStore final : public MetricSource {
   Shard& ShardFor(const std::string& target);
   // Add's work once the target's series are found; the shard's lock is held.
   absl::Status AddTo(TargetSeries& target, const Sample& sample);
-  // Mean of the points in (now - window, now]; false when there are none.
-  static bool MeanOver(const Series& s, absl::Time now, absl::Duration window, double* mean);
+  // The mean of the points in (from[k], now] for each k; nullopt where there are none.
+  struct WindowMeans {
+    std::array<std::optional<double>, 3> mean;
+  };
+  static WindowMeans MeansOver(const Series& s, absl::Time now,
+                               const std::array<absl::Time, 3>& from);
   void Trim(Series& s, absl::Time newest) const;
 
   const SampleStoreOptions options_;

@@ -65,15 +65,6 @@ class DecisionRecorder final : public controller::DecisionSink {
   std::vector<int32_t> ups_, downs_, desired_;
 };
 
-// The first flash-sale node of a traffic spec, depth first.
-const TrafficSpec* FindFlashSale(const TrafficSpec& spec) {
-  if (spec.kind == TrafficSpec::Kind::kFlashSale) return &spec;
-  for (const TrafficSpec& child : spec.of) {
-    if (const TrafficSpec* f = FindFlashSale(child)) return f;
-  }
-  return nullptr;
-}
-
 double CapacityOf(const TargetModel& model, const policy::TargetPolicy& policy) {
   if (model.capacity_rps) return *model.capacity_rps;
   for (const policy::MetricTarget& m : policy.metrics) {
@@ -180,7 +171,7 @@ absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const Prepared
     cluster_targets.push_back({&model, &policies[i], capacity});
     service.push_back(ServiceFor(model, capacity));
     std::optional<SpikeWindow> spike;
-    if (const TrafficSpec* f = FindFlashSale(model.traffic)) {
+    if (const TrafficSpec* f = FirstFlashSale(model.traffic)) {
       spike = SpikeWindow{f->start_s, f->start_s + f->ramp_s, f->start_s + f->ramp_s + f->hold_s};
     }
     summaries.emplace_back(scenario.slo, dt, scenario.loop_interval_s,

@@ -312,12 +312,12 @@ absl::StatusOr<std::vector<double>> RenderTraffic(const TrafficSpec& spec, doubl
   return rates;
 }
 
-std::optional<double> SpikeStart(const TrafficSpec& spec) {
-  if (spec.kind == Kind::kFlashSale) return spec.start_s;
+const TrafficSpec* FirstFlashSale(const TrafficSpec& spec) {
+  if (spec.kind == Kind::kFlashSale) return &spec;
   for (const TrafficSpec& child : spec.of) {
-    if (std::optional<double> t = SpikeStart(child)) return t;
+    if (const TrafficSpec* f = FirstFlashSale(child)) return f;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
 std::string DescribeTraffic(const TrafficSpec& s) {

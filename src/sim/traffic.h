@@ -71,10 +71,9 @@ absl::StatusOr<Trace> ReadTraceCsv(const std::string& path);
 absl::StatusOr<std::vector<double>> RenderTraffic(const TrafficSpec& spec, double step_s,
                                                   int64_t steps, uint64_t seed);
 
-// The time (seconds from the run's start) a flash-sale node in the spec starts its ramp:
-// the "spike start" time-to-capacity is measured from. The first one depth-first when there
-// are several; nullopt when there is none.
-std::optional<double> SpikeStart(const TrafficSpec& spec);
+// The first flash-sale node of the spec, depth first: the spike that time to capacity is
+// measured from (its ramp start, peak and hold). Null when there is none.
+const TrafficSpec* FirstFlashSale(const TrafficSpec& spec);
 
 // One line for the terminal, e.g. "flash sale: 70 req/s, x10 from t=300s (ramp 120s, hold
 // 600s, decay 300s)".

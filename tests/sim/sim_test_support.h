@@ -35,11 +35,18 @@ inline std::string FlashSaleBody(const std::string& extra = "") {
                       extra);
 }
 
-// ../shared as the tests see it (LIMIAR_SHARED_DIR when set); empty when absent.
+// ../shared as the tests see it (LIMIAR_SHARED_DIR when set); empty when its traces are
+// absent.
 inline std::string SharedDir() {
   const char* env = std::getenv("LIMIAR_SHARED_DIR");
   std::string dir = env != nullptr ? env : "../shared";
-  return std::filesystem::exists(dir + "/traces") ? dir : "";
+  return std::filesystem::is_directory(dir + "/traces") ? dir : "";
+}
+
+// ../shared/traces, or empty when absent.
+inline std::string SharedTracesDir() {
+  const std::string dir = SharedDir();
+  return dir.empty() ? "" : dir + "/traces";
 }
 
 }  // namespace limiar::sim::testing

@@ -16,6 +16,7 @@
 #include "src/sim/sweep_front.h"
 #include "src/sim/sweep_grid.h"
 #include "src/sim/sweep_merge.h"
+#include "tests/sim/sim_test_support.h"
 
 namespace limiar::sim {
 namespace {
@@ -507,11 +508,10 @@ TEST(SweepFrontTest, SeveralTargetsGiveARowEachAndOneVerdict) {
 // ---- A real trace --------------------------------------------------------------------
 
 TEST(SweepTraceTest, WorldCupFlashSixHours) {
-  const char* env = std::getenv("LIMIAR_SHARED_DIR");
-  const std::filesystem::path trace =
-      std::filesystem::absolute(std::filesystem::path(env != nullptr ? env : "../shared") /
-                                "traces/worldcup98_1998-06-26T12_6h_flash_per_second.csv");
-  if (!std::filesystem::exists(trace)) {
+  const std::string traces = testing::SharedTracesDir();
+  const std::filesystem::path trace = std::filesystem::absolute(
+      std::filesystem::path(traces) / "worldcup98_1998-06-26T12_6h_flash_per_second.csv");
+  if (traces.empty() || !std::filesystem::exists(trace)) {
     GTEST_SKIP() << "no " << trace << " (set LIMIAR_SHARED_DIR to the shared folder)";
   }
   const std::string json = absl::StrCat(R"({

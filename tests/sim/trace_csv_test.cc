@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "src/sim/traffic.h"
+#include "tests/sim/sim_test_support.h"
 
 namespace limiar::sim {
 namespace {
@@ -29,13 +30,6 @@ std::string ErrorOf(const std::string& content) {
   absl::StatusOr<Trace> t = ReadTraceCsv(path);
   EXPECT_FALSE(t.ok()) << content;
   return t.ok() ? "" : std::string(t.status().message());
-}
-
-// The shared traces folder, as the test's environment names it; empty when absent.
-std::string SharedTraces() {
-  const char* env = std::getenv("LIMIAR_SHARED_DIR");
-  const std::string dir = std::string(env != nullptr ? env : "../shared") + "/traces";
-  return std::filesystem::is_directory(dir) ? dir : "";
 }
 
 TEST(TraceCsvTest, ReadsCommentsHeaderAndRows) {
@@ -140,7 +134,7 @@ TEST(TraceCsvTest, MissingFile) {
 }
 
 TEST(TraceCsvTest, ReadsTheSharedTraces) {
-  const std::string dir = SharedTraces();
+  const std::string dir = testing::SharedTracesDir();
   if (dir.empty()) GTEST_SKIP() << "no ../shared/traces here (set LIMIAR_SHARED_DIR)";
   struct Expected {
     const char* file;

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/sim/sim_test_support.h"
 
 namespace limiar::sim {
 namespace {
@@ -27,7 +28,6 @@ using ::testing::DoubleNear;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::Optional;
 using ::testing::Pointwise;
 
 constexpr char kPath[] = "targets.storefront.traffic";
@@ -513,9 +513,8 @@ TEST(RenderTraceTest, ATraceThatBrokeSinceParsing) {
 }
 
 TEST(RenderTraceTest, ReplaysTheWorldCupTrace) {
-  const char* env = std::getenv("LIMIAR_SHARED_DIR");
-  const std::string dir = std::string(env != nullptr ? env : "../shared") + "/traces";
-  if (!std::filesystem::is_directory(dir)) {
+  const std::string dir = testing::SharedTracesDir();
+  if (dir.empty()) {
     GTEST_SKIP() << "no ../shared/traces here (set LIMIAR_SHARED_DIR)";
   }
   const TrafficSpec spec =
@@ -534,14 +533,17 @@ TEST(RenderTraceTest, ReplaysTheWorldCupTrace) {
 
 // --- spike start and description ---
 
-TEST(SpikeStartTest, FirstFlashSaleDepthFirst) {
-  EXPECT_THAT(SpikeStart(Parse(kFlashSale)), Optional(300));
-  EXPECT_THAT(
-      SpikeStart(Parse(absl::StrCat(
-          R"({"kind": "sum", "of": [{"kind": "constant", "rate": 1}, {"kind": "poisson", "of": )",
-          kFlashSale, R"(}, {"kind": "flash_sale", "baseline": 1, "start_s": 5, "hold_s": 1}]})"))),
-      Optional(300));
-  EXPECT_EQ(SpikeStart(Parse(R"({"kind": "constant", "rate": 1})")), std::nullopt);
+TEST(FirstFlashSaleTest, DepthFirst) {
+  const TrafficSpec one = Parse(kFlashSale);
+  ASSERT_NE(FirstFlashSale(one), nullptr);
+  EXPECT_EQ(FirstFlashSale(one)->start_s, 300);
+  const TrafficSpec nested = Parse(absl::StrCat(
+      R"({"kind": "sum", "of": [{"kind": "constant", "rate": 1}, {"kind": "poisson", "of": )",
+      kFlashSale, R"(}, {"kind": "flash_sale", "baseline": 1, "start_s": 5, "hold_s": 1}]})"));
+  ASSERT_NE(FirstFlashSale(nested), nullptr);
+  EXPECT_EQ(FirstFlashSale(nested)->start_s, 300);
+  EXPECT_EQ(FirstFlashSale(nested), &nested.of[1].of[0]);
+  EXPECT_EQ(FirstFlashSale(Parse(R"({"kind": "constant", "rate": 1})")), nullptr);
 }
 
 TEST(DescribeTrafficTest, OneLine) {

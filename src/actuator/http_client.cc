@@ -121,23 +121,4 @@ absl::Status HttpStatusToStatus(long status, absl::string_view message) {
   }
 }
 
-std::string BodyExcerpt(absl::string_view body, size_t max) {
-  // The body is the peer's text and ends up in our logs: control characters are escaped so
-  // that a response cannot forge log lines.
-  std::string out;
-  for (unsigned char c : body.substr(0, max)) {
-    if (c == '\n') {
-      out.append("\\n");
-    } else if (c == '\r') {
-      out.append("\\r");
-    } else if (c < 0x20 || c == 0x7f) {
-      absl::StrAppend(&out, "\\x", absl::Hex(c, absl::kZeroPad2));
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (body.size() > max) out.append("...");
-  return out;
-}
-
 }  // namespace limiar::actuator

@@ -56,9 +56,6 @@ class HttpClient {
 // FailedPrecondition; none of them retried. `message` becomes the status message.
 absl::Status HttpStatusToStatus(long status, absl::string_view message);
 
-// At most `max` bytes of a response body, for error messages, with "..." if cut.
-std::string BodyExcerpt(absl::string_view body, size_t max = 200);
-
 }  // namespace limiar::actuator
 
 #endif  // LIMIAR_ACTUATOR_HTTP_CLIENT_H_

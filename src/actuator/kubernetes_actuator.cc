@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "src/actuator/read_file.h"
+#include "src/common/excerpt.h"
 
 namespace limiar::actuator {
 namespace {
@@ -26,7 +27,7 @@ std::string ServerMessage(const std::string& body) {
       doc["message"].is_string()) {
     return doc["message"].get<std::string>();
   }
-  return BodyExcerpt(body);
+  return Excerpt(body);
 }
 
 // An int32 count at a JSON pointer; the API server omits zero counts (omitempty), so a

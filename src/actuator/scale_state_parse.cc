@@ -10,15 +10,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "src/common/excerpt.h"
 
 namespace limiar::actuator {
 namespace {
 
 // Quotes at most 80 bytes of what the platform sent, so an error stays one readable line.
-std::string Excerpt(absl::string_view text) {
-  text = absl::StripAsciiWhitespace(text);
-  if (text.size() <= 80) return absl::StrCat("\"", text, "\"");
-  return absl::StrCat("\"", text.substr(0, 80), "...\"");
+std::string Quoted(absl::string_view text) {
+  return absl::StrCat("\"", Excerpt(absl::StripAsciiWhitespace(text), 80), "\"");
 }
 
 absl::StatusOr<int32_t> ReadCount(const nlohmann::json& object, const char* key) {
@@ -40,7 +39,7 @@ absl::StatusOr<ScaleState> ParseScaleStateJson(absl::string_view text) {
   if (doc.is_discarded() || !doc.is_object()) {
     return absl::InvalidArgumentError(
         absl::StrCat("expected a JSON object {\"spec_replicas\": N, \"ready_replicas\": N}, got ",
-                     Excerpt(text)));
+                     Quoted(text)));
   }
   ScaleState state;
   absl::StatusOr<int32_t> spec = ReadCount(doc, "spec_replicas");
@@ -63,7 +62,7 @@ absl::StatusOr<ScaleState> ParseScaleStateText(absl::string_view text) {
       state.ready_replicas < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("expected \"SPEC READY\" (two non-negative integers) or a JSON object, got ",
-                     Excerpt(text)));
+                     Quoted(text)));
   }
   return state;
 }

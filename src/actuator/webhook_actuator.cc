@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "src/actuator/read_file.h"
 #include "src/actuator/scale_state_parse.h"
+#include "src/common/excerpt.h"
 
 namespace limiar::actuator {
 namespace {
@@ -77,7 +78,7 @@ absl::StatusOr<ScaleState> WebhookActuator::Observe(const std::string& target) {
   }
   if (absl::Status s = HttpStatusToStatus(
           response->status, absl::StrCat("webhook actuator: GET ", request.url, " answered HTTP ",
-                                         response->status, ": ", BodyExcerpt(response->body)));
+                                         response->status, ": ", Excerpt(response->body)));
       !s.ok()) {
     return s;
   }
@@ -112,7 +113,7 @@ absl::Status WebhookActuator::SetReplicas(const ScaleRequest& request) {
   if (absl::Status s = HttpStatusToStatus(
           response->status,
           absl::StrCat("webhook actuator: POST ", post.url, " for \"", request.target,
-                       "\" answered HTTP ", response->status, ": ", BodyExcerpt(response->body)));
+                       "\" answered HTTP ", response->status, ": ", Excerpt(response->body)));
       !s.ok()) {
     return s;
   }

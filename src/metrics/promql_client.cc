@@ -13,19 +13,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
+#include "src/common/excerpt.h"
 #include "src/common/status_macros.h"
 
 namespace limiar::metrics {
 namespace {
 
 using json = nlohmann::json;
-
-// At most `max` bytes of a body, for messages.
-std::string Excerpt(absl::string_view body, size_t max = 200) {
-  std::string s(absl::StripAsciiWhitespace(body.substr(0, max)));
-  if (body.size() > max) absl::StrAppend(&s, "...");
-  return s;
-}
 
 absl::Status Malformed(absl::string_view what) {
   return absl::InternalError(absl::StrCat("malformed /api/v1/query response: ", what));

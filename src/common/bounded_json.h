@@ -1,0 +1,35 @@
+// JSON from a peer (a webhook's answer, a PromQL result, the Kubernetes API) or from a file
+// a client names, parsed within limits. nlohmann's parser does not recurse, but a value
+// nested 100,000 deep still overflows the stack later (dump, comparison), and a 1 GB answer
+// costs its size several times over. So the text is checked first, in one pass without
+// recursion: size, then nesting depth outside strings. Parse errors quote at most a short,
+// escaped excerpt, never the value.
+#ifndef LIMIAR_COMMON_BOUNDED_JSON_H_
+#define LIMIAR_COMMON_BOUNDED_JSON_H_
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace limiar {
+
+struct JsonLimits {
+  size_t max_bytes = 1 << 20;
+  int max_depth = 32;  // arrays and objects open at once
+};
+
+// OK when `text` is within `limits`; otherwise InvalidArgument saying which limit, at what
+// byte offset for depth. Does not check the syntax.
+absl::Status CheckJsonLimits(absl::string_view text, const JsonLimits& limits);
+
+// CheckJsonLimits, then the parse. Errors are InvalidArgument and start with `what` (e.g.
+// "webhook observe answer").
+absl::StatusOr<nlohmann::json> ParseBoundedJson(absl::string_view text, const JsonLimits& limits,
+                                                absl::string_view what);
+
+}  // namespace limiar
+
+#endif  // LIMIAR_COMMON_BOUNDED_JSON_H_

@@ -189,6 +189,15 @@ void SampleStore::Compact(absl::Time now) {
   }
 }
 
+void SampleStore::CompactIfDue(absl::Time now) {
+  {
+    std::lock_guard<std::mutex> lock(compact_mu_);
+    if (now < next_compact_) return;
+    next_compact_ = now + absl::Minutes(1);
+  }
+  Compact(now);
+}
+
 std::optional<double> SampleStore::MeanOver(const Series& s, absl::Time from, absl::Time now) {
   double sum = 0;
   int n = 0;

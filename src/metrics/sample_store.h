@@ -87,6 +87,8 @@ class SampleStore final : public MetricSource {
   // in every target (reads forget only in the target they read). O(series): call it about
   // once a minute.
   void Compact(absl::Time now);
+  // Compact, when a minute of `now` has passed since the last one. Thread-safe.
+  void CompactIfDue(absl::Time now);
 
   absl::Status Observe(const policy::TargetPolicy& target, absl::Time now,
                        std::vector<policy::MetricObservation>* out) override;
@@ -140,6 +142,8 @@ class SampleStore final : public MetricSource {
   const SampleStoreOptions options_;
   std::array<Shard, kShards> shards_;
   std::atomic<size_t> series_count_{0};
+  std::mutex compact_mu_;
+  absl::Time next_compact_ = absl::InfinitePast();  // guarded by compact_mu_
 };
 
 }  // namespace limiar::metrics

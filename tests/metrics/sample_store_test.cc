@@ -398,3 +398,21 @@ TEST(SampleStoreCollectorTest, PushedReplicasReportingAtTheirOwnPhasesAddUp) {
 
 }  // namespace
 }  // namespace limiar::metrics
+
+namespace limiar::metrics {
+namespace {
+
+TEST(SampleStoreChurnTest, CompactIfDueRunsAtMostOnceAMinute) {
+  SampleStore store(Options());  // max age 60 s
+  ASSERT_TRUE(store.Add(At("a", 1, kT0)).ok());
+  store.CompactIfDue(kT0 + absl::Seconds(61));
+  EXPECT_EQ(store.series_count(), 0u);
+  ASSERT_TRUE(store.Add(At("b", 1, kT0 + absl::Seconds(62))).ok());
+  store.CompactIfDue(kT0 + absl::Seconds(120));  // not due until 121 s
+  EXPECT_EQ(store.series_count(), 1u);
+  store.CompactIfDue(kT0 + absl::Seconds(123));
+  EXPECT_EQ(store.series_count(), 0u);
+}
+
+}  // namespace
+}  // namespace limiar::metrics

@@ -208,8 +208,11 @@ absl::Status Service::StartPollers(const Targets& targets) {
     scraper_->Start();
   }
   if (!promql.empty()) {
-    promql_poller_ =
-        std::make_unique<metrics::PromQlPoller>(promql, &promql_client_, &store_, &clock_);
+    promql_poller_ = std::make_unique<metrics::PromQlPoller>(
+        promql, &promql_client_, &store_, &clock_, [this](const metrics::PromQlHealthChange& c) {
+          service::LogEvent(*log_, log_format_, "promql", metrics::DescribeHealthChange(c),
+                            c.error.ok() ? spdlog::level::info : spdlog::level::warn);
+        });
     promql_poller_->Start();
   }
   return absl::OkStatus();

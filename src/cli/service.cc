@@ -245,7 +245,8 @@ absl::Status Service::Start() {
   // platform start from the count the target was left at.
   std::optional<controller::SavedState> saved;
   if (!config_.state_file.empty()) {
-    absl::StatusOr<controller::SavedState> read = controller::ReadStateFile(config_.state_file);
+    absl::StatusOr<controller::SavedState> read =
+        controller::ReadStateFile(config_.state_file, clock_.Now());
     if (read.ok()) {
       saved = *std::move(read);
     } else if (absl::IsNotFound(read.status())) {

@@ -218,8 +218,11 @@ absl::Status Service::StartPollers(const Targets& targets) {
     scraper_->Start();
   }
   if (!promql.empty()) {
-    promql_poller_ =
-        std::make_unique<metrics::PromQlPoller>(promql, &promql_client_, &store_, &clock_);
+    promql_poller_ = std::make_unique<metrics::PromQlPoller>(
+        promql, &promql_client_, &store_, &clock_, [this](const metrics::PromQlHealthChange& c) {
+          service::LogEvent(*log_, log_format_, "promql", metrics::DescribeHealthChange(c),
+                            c.error.ok() ? spdlog::level::info : spdlog::level::warn);
+        });
     promql_poller_->Start();
   }
   return absl::OkStatus();
@@ -247,7 +250,8 @@ absl::Status Service::Start() {
   // platform start from the count the target was left at.
   std::optional<controller::SavedState> saved;
   if (!config_.state_file.empty()) {
-    absl::StatusOr<controller::SavedState> read = controller::ReadStateFile(config_.state_file);
+    absl::StatusOr<controller::SavedState> read =
+        controller::ReadStateFile(config_.state_file, clock_.Now());
     if (read.ok()) {
       saved = *std::move(read);
     } else if (absl::IsNotFound(read.status())) {

@@ -231,7 +231,11 @@ class Parser {
 absl::StatusOr<Trace> ReadTraceCsv(const std::string& path) {
   absl::StatusOr<std::unique_ptr<FileBytes>> bytes = FileBytes::Open(path);
   if (!bytes.ok()) return bytes.status();
-  return Parser(path, (*bytes)->view()).Run();
+  return ParseTraceCsv((*bytes)->view(), path);
+}
+
+absl::StatusOr<Trace> ParseTraceCsv(absl::string_view text, const std::string& path) {
+  return Parser(path, text).Run();
 }
 
 }  // namespace limiar::sim

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "src/policy/blueprint/diagnostics.h"
 
 namespace limiar::sim {
@@ -75,6 +76,9 @@ struct Trace {
 // Reads a trace CSV: a regular file of at most kMaxTraceBytes (a FIFO or a device is refused
 // unread), rows at least kMinTraceStepS apart. Errors name `path:line` and say what to fix.
 absl::StatusOr<Trace> ReadTraceCsv(const std::string& path);
+// The same parse of a trace's bytes, `path` naming them in errors (for a fuzzer, or text that
+// is not in a file).
+absl::StatusOr<Trace> ParseTraceCsv(absl::string_view text, const std::string& path);
 
 // The arrival rate (requests/s) in each of `steps` steps of `step_s` seconds: step i is the
 // mean rate over [i step_s, (i+1) step_s), so a coarser step is the average of finer ones.

@@ -73,6 +73,15 @@ TEST(TraceCsvTest, FileOverTheSizeLimitIsRefusedUnread) {
                 "path");
 }
 
+TEST(TraceCsvTest, ParsesTextThatIsNotInAFile) {
+  absl::StatusOr<Trace> t = ParseTraceCsv("t_seconds,value\n0,3\n60,4\n", "inline");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->step_s, 60);
+  EXPECT_THAT(t->values, ElementsAre(3, 4));
+  EXPECT_THAT(ParseTraceCsv("t_seconds,value\n0,x\n", "inline").status().message(),
+              HasSubstr("inline:2: value \"x\" is not a number"));
+}
+
 TEST(TraceCsvTest, ReadsCommentsHeaderAndRows) {
   const std::string path = WriteTemp(
       "# source: a test\n# second comment\nt_seconds,value\n"

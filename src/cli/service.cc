@@ -40,6 +40,25 @@ absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& lis
   return std::make_pair(host, port);
 }
 
+// Each target's count at start (the state file's, clamped to the target's bounds, else
+// replicas_min) and its autoscale resource: what the actuator is created with, and told of
+// the targets a reload adds.
+std::map<std::string, actuator::TargetStart> TargetStarts(
+    const std::vector<policy::TargetPolicy>& targets,
+    const std::map<std::string, controller::TargetState>& saved) {
+  std::map<std::string, actuator::TargetStart> starts;
+  for (const policy::TargetPolicy& t : targets) {
+    actuator::TargetStart& start = starts[t.target];
+    start.replicas = t.min_replicas;
+    auto s = saved.find(t.target);
+    if (s != saved.end() && s->second.replicas >= 0) {
+      start.replicas = std::clamp(s->second.replicas, t.min_replicas, t.max_replicas);
+    }
+    start.resource = t.metrics.front().autoscale_resource;
+  }
+  return starts;
+}
+
 bool IsLoopback(const std::string& listen) {
   return absl::StartsWith(listen, "127.") || absl::StartsWith(listen, "localhost:") ||
          absl::StartsWith(listen, "[::1]:");
@@ -124,8 +143,9 @@ absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload(const st
   ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded,
                    policy::blueprint::LoadBlueprintFile(file));
   ASSIGN_OR_RETURN(std::unique_ptr<controller::ControlLoop> loop, BuildLoop(loaded.targets));
-  // The new loop inherits the history of every target it keeps.
-  runner_->WithLoop([&](controller::ControlLoop& old) { loop->RestoreState(old.SaveState()); });
+  // Before the new loop runs: a target the reload added must be observable at once.
+  actuator_->AddTargets(TargetStarts(loaded.targets, saved_at_start_));
+  // The new loop inherits the history and last decision of every target it keeps.
   runner_->ReplaceLoop(std::move(loop));
   push_->SetIndex(std::make_shared<metrics::ResourceIndex>(loaded.targets));
   InstallTargets(loaded.targets);
@@ -260,14 +280,11 @@ absl::Status Service::Start() {
     }
   }
 
+  if (saved) saved_at_start_ = saved->targets;
   actuator::ActuatorEnvironment env;
-  for (const policy::TargetPolicy& t : loaded.targets) {
-    int32_t initial = t.min_replicas;
-    if (saved && saved->targets.count(t.target) && saved->targets.at(t.target).replicas >= 0) {
-      initial = std::clamp(saved->targets.at(t.target).replicas, t.min_replicas, t.max_replicas);
-    }
-    env.initial_replicas[t.target] = initial;
-    env.resources[t.target] = t.metrics.front().autoscale_resource;
+  for (const auto& [target, start] : TargetStarts(loaded.targets, saved_at_start_)) {
+    env.initial_replicas[target] = start.replicas;
+    env.resources[target] = start.resource;
   }
   env.stats = &actuator_stats_;
   env.jitter_seed = std::random_device{}();

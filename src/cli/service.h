@@ -7,6 +7,7 @@
 
 #include <array>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -84,6 +85,9 @@ class Service {
   std::mutex fast_mu_;
   FastThresholds fast_thresholds_;
   std::mutex reload_mu_;  // one reload at a time
+  // The state file as read at start: a target a reload adds starts at the count saved for
+  // it, as it would have at start. Written only before the threads start.
+  std::map<std::string, controller::TargetState> saved_at_start_;
 
   std::atomic<bool> first_pass_done_{false};
   std::atomic<bool> stopping_{false};

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "src/actuator/actuator_factory.h"
+#include "src/common/regular_file.h"
 #include "src/common/status_macros.h"
 #include "src/controller/state_file.h"
 #include "src/policy/blueprint/blueprint_loader.h"
@@ -137,11 +138,18 @@ void Service::SaveState(controller::ControlLoop& loop, absl::Time now) {
   }
 }
 
-absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload(const std::string& path) {
+absl::StatusOr<policy::blueprint::LoadedBlueprint> Service::LoadConfiguredBlueprint() const {
+  // Far above any real blueprint (the shared ones are under 4 KB; 4 MiB holds thousands of
+  // resources), far below what would hurt the server.
+  constexpr size_t kMaxBlueprintBytes = 4 << 20;
+  ASSIGN_OR_RETURN(std::string text,
+                   ReadRegularFile(blueprint_path_, kMaxBlueprintBytes, "blueprint"));
+  return policy::blueprint::LoadBlueprintText(text, blueprint_path_);
+}
+
+absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload() {
   std::lock_guard<std::mutex> lock(reload_mu_);
-  const std::string file = path.empty() ? blueprint_path_ : path;
-  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded,
-                   policy::blueprint::LoadBlueprintFile(file));
+  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadConfiguredBlueprint());
   ASSIGN_OR_RETURN(std::unique_ptr<controller::ControlLoop> loop, BuildLoop(loaded.targets));
   // Before the new loop runs: a target the reload added must be observable at once.
   actuator_->AddTargets(TargetStarts(loaded.targets, saved_at_start_));
@@ -152,8 +160,9 @@ absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload(const st
   controller::AdminService::ReloadOutcome out;
   for (const policy::TargetPolicy& t : loaded.targets) out.targets.push_back(t.target);
   out.warnings = loaded.warnings;
-  service::LogEvent(*log_, log_format_, "reload",
-                    absl::StrCat("blueprint ", file, " loaded: ", out.targets.size(), " targets"));
+  service::LogEvent(
+      *log_, log_format_, "reload",
+      absl::StrCat("blueprint ", blueprint_path_, " loaded: ", out.targets.size(), " targets"));
   return out;
 }
 
@@ -237,8 +246,7 @@ absl::Status Service::StartPollers(const Targets& targets) {
 
 absl::Status Service::Start() {
   log_ = service::MakeLogger(log_format_);
-  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded,
-                   policy::blueprint::LoadBlueprintFile(blueprint_path_));
+  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadConfiguredBlueprint());
   for (const std::string& w : loaded.warnings) {
     service::LogEvent(*log_, log_format_, "blueprint", absl::StrCat(blueprint_path_, ": ", w),
                       spdlog::level::warn);
@@ -316,7 +324,7 @@ absl::Status Service::Start() {
       &store_, std::make_shared<metrics::ResourceIndex>(loaded.targets), &clock_, config_.ingest,
       [this](const std::vector<metrics::Sample>& s) { OnStored(s); });
   admin_ = std::make_unique<controller::AdminService>(
-      runner_.get(), &broadcaster_, token, [this](const std::string& path) { return Reload(path); },
+      runner_.get(), &broadcaster_, token, blueprint_path_, [this] { return Reload(); },
       [](const policy::TargetPolicy& t) {
         return policy::blueprint::ResolvedPolicyToJson(t).dump(1);
       });

@@ -26,6 +26,7 @@
 #include "src/metrics/push_service.h"
 #include "src/metrics/sample_store.h"
 #include "src/metrics/scrape_poller.h"
+#include "src/policy/blueprint/blueprint_loader.h"
 #include "src/service/decision_log.h"
 #include "src/service/http_endpoints.h"
 #include "src/service/self_metrics.h"
@@ -49,7 +50,9 @@ class Service {
  private:
   using Targets = std::vector<policy::TargetPolicy>;
   absl::StatusOr<std::unique_ptr<controller::ControlLoop>> BuildLoop(const Targets& targets);
-  absl::StatusOr<controller::AdminService::ReloadOutcome> Reload(const std::string& path);
+  // The configured blueprint file: a regular file of at most kMaxBlueprintBytes.
+  absl::StatusOr<policy::blueprint::LoadedBlueprint> LoadConfiguredBlueprint() const;
+  absl::StatusOr<controller::AdminService::ReloadOutcome> Reload();
   void InstallTargets(const Targets& targets);
   void OnStored(const std::vector<metrics::Sample>& samples);
   void SaveState(controller::ControlLoop& loop, absl::Time now);

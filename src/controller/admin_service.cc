@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "src/common/excerpt.h"
 #include "src/controller/decision_proto.h"
 
 namespace limiar::controller {
@@ -25,10 +26,12 @@ grpc::Status NotFound(const std::string& target) {
 }  // namespace
 
 AdminService::AdminService(Runner* runner, DecisionBroadcaster* broadcaster,
-                           std::string bearer_token, ReloadFn reload, PolicyJsonFn policy_json)
+                           std::string bearer_token, std::string blueprint_path, ReloadFn reload,
+                           PolicyJsonFn policy_json)
     : runner_(runner),
       broadcaster_(broadcaster),
       token_(std::move(bearer_token)),
+      blueprint_path_(std::move(blueprint_path)),
       reload_(std::move(reload)),
       policy_json_(std::move(policy_json)) {}
 
@@ -141,7 +144,16 @@ grpc::Status AdminService::SetMode(grpc::ServerContext* ctx, const limiar::v1::S
 grpc::Status AdminService::Reload(grpc::ServerContext* ctx, const limiar::v1::ReloadRequest* req,
                                   limiar::v1::ReloadResponse* out) {
   if (grpc::Status s = Authorize(ctx); !s.ok()) return s;
-  absl::StatusOr<ReloadOutcome> outcome = reload_(req->blueprint_path());
+  if (!req->blueprint_path().empty() && req->blueprint_path() != blueprint_path_) {
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrCat("refused: the server reloads only the blueprint it was started with, ",
+                     blueprint_path_, ", never a path a client names (",
+                     Excerpt(req->blueprint_path(), 120), "): edit ", blueprint_path_,
+                     " and run `limiar reload` without a path, or restart `limiar serve` with "
+                     "--blueprint set to the new file"));
+  }
+  absl::StatusOr<ReloadOutcome> outcome = reload_();
   if (!outcome.ok()) {
     return grpc::Status(
         grpc::StatusCode::INVALID_ARGUMENT,

@@ -19,14 +19,17 @@ class AdminService final : public limiar::v1::Admin::Service {
     std::vector<std::string> targets;
     std::vector<std::string> warnings;
   };
-  // Loads and validates a blueprint and swaps it in; an error leaves the running one.
-  using ReloadFn = std::function<absl::StatusOr<ReloadOutcome>(const std::string& path)>;
+  // Loads and validates the configured blueprint file and swaps it in; an error leaves
+  // the running one. A client's `blueprint_path` is refused unless it is that file's path
+  // (as older clients send it): a path from a client could name /dev/zero or a FIFO.
+  using ReloadFn = std::function<absl::StatusOr<ReloadOutcome>()>;
   // Renders a target's resolved policy as JSON (the `limiar policy --json` form).
   using PolicyJsonFn = std::function<std::string(const policy::TargetPolicy&)>;
 
-  // `bearer_token` empty: no authentication (only sensible on loopback).
+  // `bearer_token` empty: no authentication (only sensible on loopback). `blueprint_path`
+  // is the file `reload` reads, named in the refusal of any other path a client sends.
   AdminService(Runner* runner, DecisionBroadcaster* broadcaster, std::string bearer_token,
-               ReloadFn reload, PolicyJsonFn policy_json);
+               std::string blueprint_path, ReloadFn reload, PolicyJsonFn policy_json);
 
   grpc::Status ListResources(grpc::ServerContext* ctx, const limiar::v1::ListResourcesRequest*,
                              limiar::v1::ListResourcesResponse* out) override;
@@ -47,6 +50,7 @@ class AdminService final : public limiar::v1::Admin::Service {
   Runner* runner_;
   DecisionBroadcaster* broadcaster_;
   const std::string token_;
+  const std::string blueprint_path_;
   ReloadFn reload_;
   PolicyJsonFn policy_json_;
 };

@@ -118,6 +118,30 @@ void ParseStore(const json& j, ServeConfig& c, Problems& p) {
   }
 }
 
+void ParseGrpc(const json& j, ServeConfig& c, Problems& p) {
+  if (!RequireObject(j, "grpc", p)) return;
+  CheckKeys(j, "grpc",
+            {"max_threads", "max_watch_streams", "keepalive_time_s", "keepalive_timeout_s",
+             "max_connection_idle_s", "max_connection_age_s", "max_connection_age_grace_s"},
+            p);
+  GrpcLimits& g = c.grpc;
+  double d;
+  // Below 4 threads the server's own pollers leave nothing for calls.
+  if (ReadNumber(j, "max_threads", "grpc", 4, 10000, &d, p)) g.max_threads = static_cast<int>(d);
+  if (ReadNumber(j, "max_watch_streams", "grpc", 0, 10000, &d, p)) {
+    g.max_watch_streams = static_cast<int>(d);
+  }
+  const std::pair<const char*, absl::Duration*> durations[] = {
+      {"keepalive_time_s", &g.keepalive_time},
+      {"keepalive_timeout_s", &g.keepalive_timeout},
+      {"max_connection_idle_s", &g.max_connection_idle},
+      {"max_connection_age_s", &g.max_connection_age},
+      {"max_connection_age_grace_s", &g.max_connection_age_grace}};
+  for (const auto& [key, out] : durations) {
+    if (ReadNumber(j, key, "grpc", 0.1, 30 * 86400, &d, p)) *out = absl::Seconds(d);
+  }
+}
+
 void ParseTls(const json& j, ServeConfig& c, Problems& p) {
   if (!RequireObject(j, "tls", p)) return;
   CheckKeys(j, "tls", {"cert_file", "key_file", "client_ca_file"}, p);
@@ -192,10 +216,11 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
     p.Add("(top level)", "must be a JSON object");
     return p.ToStatus(source);
   }
-  CheckKeys(doc, "",
-            {"grpc_listen", "http_listen", "tick_interval_s", "fast_path_threshold_pct",
-             "state_file", "admin_token_file", "tls", "actuator", "ingest", "store", "sources"},
-            p);
+  CheckKeys(
+      doc, "",
+      {"grpc_listen", "http_listen", "tick_interval_s", "fast_path_threshold_pct", "state_file",
+       "admin_token_file", "tls", "grpc", "actuator", "ingest", "store", "sources"},
+      p);
   ReadString(doc, "grpc_listen", "", &c.grpc_listen, p);
   ReadString(doc, "http_listen", "", &c.http_listen, p);
   double d;
@@ -206,6 +231,7 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
   ReadString(doc, "state_file", "", &c.state_file, p);
   ReadString(doc, "admin_token_file", "", &c.admin_token_file, p);
   if (doc.contains("tls")) ParseTls(doc.at("tls"), c, p);
+  if (doc.contains("grpc")) ParseGrpc(doc.at("grpc"), c, p);
   if (doc.contains("actuator")) {
     absl::StatusOr<actuator::ActuatorConfig> a = actuator::ParseActuatorConfig(doc.at("actuator"));
     if (a.ok()) {

@@ -12,6 +12,18 @@
 //   "admin_token_file": "/etc/limiar/token",
 //   "tls": {"cert_file": "...", "key_file": "...", "client_ca_file": "..."},  // CA: mTLS
 //   "actuator": {"kind": "webhook", "webhook": {"url": "http://..."}},  // see actuator_config.h
+//   "grpc": {                             // the gRPC server's resources (ingest + admin)
+//     "max_threads": 64,                  // threads serving calls; every open stream (a
+//                                         // push, a watch) holds one, and a call beyond
+//                                         // the cap is refused RESOURCE_EXHAUSTED
+//     "max_watch_streams": 16,            // open `limiar watch` streams; keep it well below
+//                                         // max_threads so watchers cannot take them all
+//     "keepalive_time_s": 60,             // ping a client after this long without traffic
+//     "keepalive_timeout_s": 20,          // and close the connection without an answer
+//     "max_connection_idle_s": 600,       // close a connection without calls this long
+//     "max_connection_age_s": 1800,       // ask a connection to go (GOAWAY) at this age
+//     "max_connection_age_grace_s": 600   // then end its calls after this long
+//   },
 //   "ingest": {"max_batch_samples": 10000, "max_message_mb": 16, "max_future_s": 10,
 //              "max_past_s": 300},
 //   "store": {"metric_window_s": 60, "max_age_s": 120, "retention_s": 600,
@@ -51,6 +63,18 @@ struct TargetSources {
   std::optional<metrics::ScrapeConfig> scrape;
 };
 
+// Bounds of the gRPC server: without them each stream took a thread of its own (1,000 watch
+// streams made 1,021 threads) and a dead peer's connection lived for ever.
+struct GrpcLimits {
+  int max_threads = 64;
+  int max_watch_streams = 16;
+  absl::Duration keepalive_time = absl::Seconds(60);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  absl::Duration max_connection_idle = absl::Minutes(10);
+  absl::Duration max_connection_age = absl::Minutes(30);
+  absl::Duration max_connection_age_grace = absl::Minutes(10);
+};
+
 struct ServeConfig {
   std::string grpc_listen = "127.0.0.1:7070";
   std::string http_listen = "127.0.0.1:9464";
@@ -59,6 +83,7 @@ struct ServeConfig {
   std::string state_file;
   std::string admin_token_file;
   std::optional<TlsFiles> tls;
+  GrpcLimits grpc;
   actuator::ActuatorConfig actuator;
   metrics::IngestLimits ingest;
   int max_message_bytes = 16 << 20;

@@ -60,6 +60,22 @@ std::map<std::string, actuator::TargetStart> TargetStarts(
   return starts;
 }
 
+// The synchronous server runs every call on a thread of its own: the quota caps them (a
+// call beyond it is answered RESOURCE_EXHAUSTED by gRPC), keepalive finds dead peers whose
+// streams would hold a thread for ever, and the age limits recycle every connection.
+void ApplyGrpcLimits(const GrpcLimits& limits, grpc::ServerBuilder& builder) {
+  grpc::ResourceQuota quota("limiar-grpc-server");
+  quota.SetMaxThreads(limits.max_threads);
+  builder.SetResourceQuota(quota);
+  auto millis = [](absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); };
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, millis(limits.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, millis(limits.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, millis(limits.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, millis(limits.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             millis(limits.max_connection_age_grace));
+}
+
 bool IsLoopback(const std::string& listen) {
   return absl::StartsWith(listen, "127.") || absl::StartsWith(listen, "localhost:") ||
          absl::StartsWith(listen, "[::1]:");
@@ -324,7 +340,9 @@ absl::Status Service::Start() {
       &store_, std::make_shared<metrics::ResourceIndex>(loaded.targets), &clock_, config_.ingest,
       [this](const std::vector<metrics::Sample>& s) { OnStored(s); });
   admin_ = std::make_unique<controller::AdminService>(
-      runner_.get(), &broadcaster_, token, blueprint_path_, [this] { return Reload(); },
+      runner_.get(), &broadcaster_,
+      controller::AdminOptions{token, blueprint_path_, config_.grpc.max_watch_streams},
+      [this] { return Reload(); },
       [](const policy::TargetPolicy& t) {
         return policy::blueprint::ResolvedPolicyToJson(t).dump(1);
       });
@@ -341,6 +359,7 @@ absl::Status Service::Start() {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config_.grpc_listen, creds, &grpc_port_);
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+  ApplyGrpcLimits(config_.grpc, builder);
   // gRPC turns SO_REUSEPORT on by default: a second server on the same port would start
   // too, and the kernel would split pushes and admin calls between two autoscalers.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

@@ -3,6 +3,7 @@
 #ifndef LIMIAR_CONTROLLER_ADMIN_SERVICE_H_
 #define LIMIAR_CONTROLLER_ADMIN_SERVICE_H_
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -12,6 +13,16 @@
 #include "src/controller/runner.h"
 
 namespace limiar::controller {
+
+struct AdminOptions {
+  // Empty: no authentication (only sensible on loopback).
+  std::string bearer_token;
+  // The file `reload` reads, named in the refusal of any other path a client sends.
+  std::string blueprint_path;
+  // Open WatchDecisions streams at most; each holds a server thread. Beyond it a watch is
+  // refused RESOURCE_EXHAUSTED, naming the limit and its config key.
+  int max_watch_streams = 16;
+};
 
 class AdminService final : public limiar::v1::Admin::Service {
  public:
@@ -26,10 +37,8 @@ class AdminService final : public limiar::v1::Admin::Service {
   // Renders a target's resolved policy as JSON (the `limiar policy --json` form).
   using PolicyJsonFn = std::function<std::string(const policy::TargetPolicy&)>;
 
-  // `bearer_token` empty: no authentication (only sensible on loopback). `blueprint_path`
-  // is the file `reload` reads, named in the refusal of any other path a client sends.
-  AdminService(Runner* runner, DecisionBroadcaster* broadcaster, std::string bearer_token,
-               std::string blueprint_path, ReloadFn reload, PolicyJsonFn policy_json);
+  AdminService(Runner* runner, DecisionBroadcaster* broadcaster, AdminOptions options,
+               ReloadFn reload, PolicyJsonFn policy_json);
 
   grpc::Status ListResources(grpc::ServerContext* ctx, const limiar::v1::ListResourcesRequest*,
                              limiar::v1::ListResourcesResponse* out) override;
@@ -49,8 +58,8 @@ class AdminService final : public limiar::v1::Admin::Service {
 
   Runner* runner_;
   DecisionBroadcaster* broadcaster_;
-  const std::string token_;
-  const std::string blueprint_path_;
+  const AdminOptions options_;
+  std::atomic<int> watch_streams_{0};
   ReloadFn reload_;
   PolicyJsonFn policy_json_;
 };

@@ -26,7 +26,8 @@ class AdminServiceTest : public ::testing::Test {
     runner_ = std::make_unique<Runner>(*std::move(loop), &clock_,
                                        RunnerOptions{absl::Hours(1), absl::Milliseconds(1)});
     service_ = std::make_unique<AdminService>(
-        runner_.get(), &broadcaster_, "s3cret", "/etc/limiar/blueprint.json",
+        runner_.get(), &broadcaster_,
+        AdminOptions{"s3cret", "/etc/limiar/blueprint.json", /*max_watch_streams=*/2},
         [this]() -> absl::StatusOr<AdminService::ReloadOutcome> {
           ++reloads_;
           if (!blueprint_valid_) return absl::InvalidArgumentError("recursos[1].nome: missing");

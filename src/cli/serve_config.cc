@@ -142,6 +142,24 @@ void ParseGrpc(const json& j, ServeConfig& c, Problems& p) {
   }
 }
 
+void ParseHttp(const json& j, ServeConfig& c, Problems& p) {
+  if (!RequireObject(j, "http", p)) return;
+  CheckKeys(j, "http",
+            {"header_timeout_s", "workers", "max_queued_requests", "max_pending_connections"}, p);
+  service::HttpLimits& h = c.http;
+  double d;
+  if (ReadNumber(j, "header_timeout_s", "http", 0.1, 300, &d, p)) {
+    h.header_timeout = absl::Seconds(d);
+  }
+  if (ReadNumber(j, "workers", "http", 1, 256, &d, p)) h.workers = static_cast<int>(d);
+  if (ReadNumber(j, "max_queued_requests", "http", 1, 100000, &d, p)) {
+    h.max_queued = static_cast<int>(d);
+  }
+  if (ReadNumber(j, "max_pending_connections", "http", 1, 100000, &d, p)) {
+    h.max_pending = static_cast<int>(d);
+  }
+}
+
 void ParseTls(const json& j, ServeConfig& c, Problems& p) {
   if (!RequireObject(j, "tls", p)) return;
   CheckKeys(j, "tls", {"cert_file", "key_file", "client_ca_file"}, p);
@@ -219,7 +237,7 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
   CheckKeys(
       doc, "",
       {"grpc_listen", "http_listen", "tick_interval_s", "fast_path_threshold_pct", "state_file",
-       "admin_token_file", "tls", "grpc", "actuator", "ingest", "store", "sources"},
+       "admin_token_file", "tls", "grpc", "http", "actuator", "ingest", "store", "sources"},
       p);
   ReadString(doc, "grpc_listen", "", &c.grpc_listen, p);
   ReadString(doc, "http_listen", "", &c.http_listen, p);
@@ -232,6 +250,7 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
   ReadString(doc, "admin_token_file", "", &c.admin_token_file, p);
   if (doc.contains("tls")) ParseTls(doc.at("tls"), c, p);
   if (doc.contains("grpc")) ParseGrpc(doc.at("grpc"), c, p);
+  if (doc.contains("http")) ParseHttp(doc.at("http"), c, p);
   if (doc.contains("actuator")) {
     absl::StatusOr<actuator::ActuatorConfig> a = actuator::ParseActuatorConfig(doc.at("actuator"));
     if (a.ok()) {

@@ -24,6 +24,14 @@
 //     "max_connection_age_s": 1800,       // ask a connection to go (GOAWAY) at this age
 //     "max_connection_age_grace_s": 600   // then end its calls after this long
 //   },
+//   "http": {                             // the /metrics, /healthz, /readyz server
+//     "header_timeout_s": 5,              // a request's headers must arrive within this
+//                                         // (else 408), its answer be read within as long
+//     "workers": 4,                       // threads answering complete requests
+//     "max_queued_requests": 64,          // complete requests waiting for one (else 503)
+//     "max_pending_connections": 256      // connections still sending headers; beyond,
+//                                         // the oldest is closed
+//   },
 //   "ingest": {"max_batch_samples": 10000, "max_message_mb": 16, "max_future_s": 10,
 //              "max_past_s": 300},
 //   "store": {"metric_window_s": 60, "max_age_s": 120, "retention_s": 600,
@@ -47,6 +55,7 @@
 #include "src/metrics/sample_store.h"
 #include "src/metrics/sample_validation.h"
 #include "src/metrics/scrape_config.h"
+#include "src/service/http_gate.h"
 
 namespace limiar::cli {
 
@@ -84,6 +93,7 @@ struct ServeConfig {
   std::string admin_token_file;
   std::optional<TlsFiles> tls;
   GrpcLimits grpc;
+  service::HttpLimits http;
   actuator::ActuatorConfig actuator;
   metrics::IngestLimits ingest;
   int max_message_bytes = 16 << 20;

@@ -386,7 +386,7 @@ absl::Status Service::Start() {
   });
   http_ = std::make_unique<service::HttpEndpoints>(
       [this] { return self_metrics_.Render(); },
-      [this] { return first_pass_done_.load() && !stopping_.load(); });
+      [this] { return first_pass_done_.load() && !stopping_.load(); }, config_.http);
   ASSIGN_OR_RETURN(auto http_address, SplitHostPort(config_.http_listen, "http_listen"));
   ASSIGN_OR_RETURN(http_port_, http_->Start(http_address.first, http_address.second));
 

@@ -236,13 +236,16 @@ TEST(GrpcLimitsTest, ConnectionsAreRecycledAfterTheirMaximumAgeAndWatchFollows) 
 
 TEST(GrpcLimitsTest, LimitsAreCheckedAtStart) {
   testing::TempDir dir;
-  const std::string config =
-      WriteConfig(dir, "bad.json", {{"grpc", {{"max_threads", 1}, {"max_watch_strems", 2}}}});
+  const std::string config = WriteConfig(dir, "bad.json",
+                                         {{"grpc", {{"max_threads", 1}, {"max_watch_strems", 2}}},
+                                          {"http", {{"workers", 0}, {"header_timeout_s", "5"}}}});
   ServeProcess serve({"--blueprint", TestData("no_warnings.json"), "--grpc-listen", "127.0.0.1:0",
                       "--http-listen", "127.0.0.1:0", "--config", config});
   ASSERT_TRUE(serve.WaitExit().has_value());
   EXPECT_THAT(serve.Log(), AllOf(HasSubstr("grpc.max_threads: must be between"),
-                                 HasSubstr("grpc.max_watch_strems: unknown key")));
+                                 HasSubstr("grpc.max_watch_strems: unknown key"),
+                                 HasSubstr("http.workers: must be between"),
+                                 HasSubstr("http.header_timeout_s: must be a number")));
 }
 
 }  // namespace

@@ -371,7 +371,10 @@ absl::Status Service::Start() {
                                                " (in use, or not an address of this host?)"));
   }
 
-  self_metrics_.SetTotalsSource([this] {
+  // The pollers exist before the HTTP server's threads do, and /metrics reads them
+  // through pointers taken here: it once read the members while they were being assigned.
+  RETURN_IF_ERROR(StartPollers(loaded.targets));
+  self_metrics_.SetTotalsSource([this, promql = promql_poller_.get(), scraper = scraper_.get()] {
     service::SelfMetrics::Totals t;
     t.ingest_accepted = push_->accepted_total();
     t.ingest_rejected = push_->rejected_total();
@@ -379,8 +382,8 @@ absl::Status Service::Start() {
     t.actuator_successes = a.successes;
     t.actuator_failures = a.failures;
     t.actuator_retries = a.retries;
-    t.query_failures = promql_poller_ ? promql_poller_->total_errors() : 0;
-    t.scrape_failures = scraper_ ? scraper_->totals().failures : 0;
+    t.query_failures = promql != nullptr ? promql->total_errors() : 0;
+    t.scrape_failures = scraper != nullptr ? scraper->totals().failures : 0;
     t.state_write_failures = state_write_failures_.load();
     return t;
   });
@@ -390,7 +393,6 @@ absl::Status Service::Start() {
   ASSIGN_OR_RETURN(auto http_address, SplitHostPort(config_.http_listen, "http_listen"));
   ASSIGN_OR_RETURN(http_port_, http_->Start(http_address.first, http_address.second));
 
-  RETURN_IF_ERROR(StartPollers(loaded.targets));
   runner_->Start();
   started_ = true;
   const size_t colon = config_.grpc_listen.rfind(':');

@@ -19,7 +19,9 @@ namespace limiar::actuator {
 
 struct GrpcOptions {
   std::string address;  // a gRPC target: "host:port", "dns:///host:port", "unix:/path"
-  bool tls = false;
+  // Decisions name targets and counts, and the platform acts on them: plaintext only when
+  // asked for.
+  bool tls = true;
   // With tls: PEM roots to verify the server with; empty: gRPC's default roots.
   std::string root_certs_file;
   // With tls: the name to check the server's certificate for instead of the address's

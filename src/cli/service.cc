@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "src/actuator/actuator_factory.h"
+#include "src/common/loopback.h"
 #include "src/common/regular_file.h"
 #include "src/common/status_macros.h"
 #include "src/controller/state_file.h"
@@ -74,11 +75,6 @@ void ApplyGrpcLimits(const GrpcLimits& limits, grpc::ServerBuilder& builder) {
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, millis(limits.max_connection_age));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                              millis(limits.max_connection_age_grace));
-}
-
-bool IsLoopback(const std::string& listen) {
-  return absl::StartsWith(listen, "127.") || absl::StartsWith(listen, "localhost:") ||
-         absl::StartsWith(listen, "[::1]:");
 }
 
 }  // namespace
@@ -350,7 +346,10 @@ absl::Status Service::Start() {
   absl::Status cred_error;
   std::shared_ptr<grpc::ServerCredentials> creds = Credentials(&cred_error);
   RETURN_IF_ERROR(cred_error);
-  if (!config_.tls && !IsLoopback(config_.grpc_listen)) {
+  for (const std::string& w : actuator::ActuatorSecurityWarnings(config_.actuator)) {
+    service::LogEvent(*log_, log_format_, "security", w, spdlog::level::warn);
+  }
+  if (!config_.tls && !IsLoopbackHost(HostOfHostPort(config_.grpc_listen))) {
     service::LogEvent(*log_, log_format_, "security",
                       absl::StrCat("gRPC listens on ", config_.grpc_listen,
                                    " without TLS: configure tls to protect ingest and admin"),

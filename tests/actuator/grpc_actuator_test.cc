@@ -116,6 +116,7 @@ std::unique_ptr<GrpcActuator> Make(GrpcOptions options,
 GrpcOptions Plain(const GrpcServer& server) {
   GrpcOptions options;
   options.address = server.address();
+  options.tls = false;
   options.timeout = absl::Seconds(20);
   return options;
 }

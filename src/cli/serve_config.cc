@@ -121,8 +121,9 @@ void ParseStore(const json& j, ServeConfig& c, Problems& p) {
 void ParseGrpc(const json& j, ServeConfig& c, Problems& p) {
   if (!RequireObject(j, "grpc", p)) return;
   CheckKeys(j, "grpc",
-            {"max_threads", "max_watch_streams", "keepalive_time_s", "keepalive_timeout_s",
-             "max_connection_idle_s", "max_connection_age_s", "max_connection_age_grace_s"},
+            {"max_threads", "max_watch_streams", "max_memory_mb", "keepalive_time_s",
+             "keepalive_timeout_s", "max_connection_idle_s", "max_connection_age_s",
+             "max_connection_age_grace_s"},
             p);
   GrpcLimits& g = c.grpc;
   double d;
@@ -130,6 +131,9 @@ void ParseGrpc(const json& j, ServeConfig& c, Problems& p) {
   if (ReadNumber(j, "max_threads", "grpc", 4, 10000, &d, p)) g.max_threads = static_cast<int>(d);
   if (ReadNumber(j, "max_watch_streams", "grpc", 0, 10000, &d, p)) {
     g.max_watch_streams = static_cast<int>(d);
+  }
+  if (ReadNumber(j, "max_memory_mb", "grpc", 16, 65536, &d, p)) {
+    g.max_memory_mb = static_cast<int>(d);
   }
   const std::pair<const char*, absl::Duration*> durations[] = {
       {"keepalive_time_s", &g.keepalive_time},

@@ -18,6 +18,8 @@
 //                                         // the cap is refused RESOURCE_EXHAUSTED
 //     "max_watch_streams": 16,            // open `limiar watch` streams; keep it well below
 //                                         // max_threads so watchers cannot take them all
+//     "max_memory_mb": 128,               // gRPC's buffers; past it, flow control makes
+//                                         // senders wait
 //     "keepalive_time_s": 60,             // ping a client after this long without traffic
 //     "keepalive_timeout_s": 20,          // and close the connection without an answer
 //     "max_connection_idle_s": 600,       // close a connection without calls this long
@@ -77,6 +79,7 @@ struct TargetSources {
 struct GrpcLimits {
   int max_threads = 64;
   int max_watch_streams = 16;
+  int max_memory_mb = 128;
   absl::Duration keepalive_time = absl::Seconds(60);
   absl::Duration keepalive_timeout = absl::Seconds(20);
   absl::Duration max_connection_idle = absl::Minutes(10);

@@ -62,11 +62,14 @@ std::map<std::string, actuator::TargetStart> TargetStarts(
 }
 
 // The synchronous server runs every call on a thread of its own: the quota caps them (a
-// call beyond it is answered RESOURCE_EXHAUSTED by gRPC), keepalive finds dead peers whose
-// streams would hold a thread for ever, and the age limits recycle every connection.
+// call beyond it is answered RESOURCE_EXHAUSTED by gRPC) and gRPC's memory, keepalive finds dead
+// peers whose streams would hold a thread for ever, and the age limits recycle every connection.
 void ApplyGrpcLimits(const GrpcLimits& limits, grpc::ServerBuilder& builder) {
   grpc::ResourceQuota quota("limiar-grpc-server");
   quota.SetMaxThreads(limits.max_threads);
+  // gRPC's own buffers: past this, it shrinks flow-control windows (senders wait) rather
+  // than let many fast senders grow the server's memory.
+  quota.Resize(static_cast<size_t>(limits.max_memory_mb) << 20);
   builder.SetResourceQuota(quota);
   auto millis = [](absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); };
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, millis(limits.keepalive_time));

@@ -35,7 +35,7 @@ TEST(ActuatorSecurityTest, BearerTokenOverPlainHttpToAnotherHostIsWarnedAbout) {
 
 TEST(ActuatorSecurityTest, NoWarningForHttpsOrLoopback) {
   for (const char* url : {"https://192.0.2.10/scale", "http://127.0.0.1:1/scale",
-                                 "http://localhost:1/scale", "http://[::1]:1/scale"}) {
+                          "http://localhost:1/scale", "http://[::1]:1/scale"}) {
     const std::string log =
         StartLog({{"kind", "webhook"}, {"webhook", {{"url", url}, {"bearer_token", "s3cret"}}}});
     EXPECT_THAT(log, AllOf(HasSubstr("serving"), Not(HasSubstr("warning security")))) << log;

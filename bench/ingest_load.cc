@@ -34,22 +34,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A temp directory for the generated blueprint and config, removed on every way out.
-struct ScratchDir {
-  explicit ScratchDir(const std::string& prefix) {
-    path = (std::filesystem::temp_directory_path() / (prefix + "_XXXXXX")).string();
-    if (::mkdtemp(path.data()) == nullptr) {
-      std::perror("mkdtemp");
-      std::exit(1);
-    }
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::string path;
-};
-
 struct Options {
   int streams = 4;
   double seconds = 5;
@@ -102,11 +86,7 @@ std::string Blueprint(int targets) {
   for (int t = 0; t < targets; ++t) {
     const std::string name = TargetName(t);
     if (t > 0) out += ",";
-    out += R"({"tipo": "compute", "nome": ")" + name +
-           R"(", "config": {"replicas_min": 2, "replicas_max": 200}},)";
-    out += R"({"tipo": "autoscale", "nome": "scale-)" + name +
-           R"(", "config": {"alvo_recurso_id": ")" + name +
-           R"(", "metrica": "requests", "limiar": 65, "capacidade_por_replica": 100}})";
+    out += limiar::bench::RequestsTarget(name, 200);
   }
   return out + "]}";
 }
@@ -222,7 +202,7 @@ int main(int argc, char** argv) {
     std::ofstream(o.write_blueprint) << Blueprint(o.targets);
     return 0;
   }
-  const ScratchDir scratch("ingest_load");
+  const limiar::bench::ScratchDir scratch("ingest_load");
   const std::string& dir = scratch.path;
   int status = 1;
   {

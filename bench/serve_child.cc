@@ -7,12 +7,35 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <regex>
 
 extern char** environ;
 
 namespace limiar::bench {
+
+ScratchDir::ScratchDir(const std::string& prefix) {
+  path = (std::filesystem::temp_directory_path() / (prefix + "_XXXXXX")).string();
+  if (::mkdtemp(path.data()) == nullptr) {
+    std::perror("mkdtemp");
+    std::exit(1);
+  }
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path, ignored);
+}
+
+std::string RequestsTarget(const std::string& name, int replicas_max) {
+  return R"({"tipo": "compute", "nome": ")" + name +
+         R"(", "config": {"replicas_min": 2, "replicas_max": )" + std::to_string(replicas_max) +
+         R"(}}, {"tipo": "autoscale", "nome": "scale-)" + name +
+         R"(", "config": {"alvo_recurso_id": ")" + name +
+         R"(", "metrica": "requests", "limiar": 65, "capacidade_por_replica": 100}})";
+}
 
 bool ServeChild::Start(const std::string& limiar, const std::string& blueprint,
                        const std::vector<std::string>& extra_args) {

@@ -1,6 +1,7 @@
-// `limiar serve` as a child process for the load generators: started on loopback with
-// ephemeral ports, its gRPC address read from its "serving:" log line, its log drained by a
-// thread so that it never blocks on a full pipe, and SIGTERM'd and reaped on destruction.
+// What the load generators share: `limiar serve` as a child process (started on loopback
+// with ephemeral ports, its gRPC address read from its "serving:" log line, its log
+// drained by a thread so that it never blocks on a full pipe, and SIGTERM'd and reaped on
+// destruction), a scratch directory, and the blueprint text of one target.
 #ifndef LIMIAR_BENCH_SERVE_CHILD_H_
 #define LIMIAR_BENCH_SERVE_CHILD_H_
 
@@ -11,6 +12,19 @@
 #include <vector>
 
 namespace limiar::bench {
+
+// A fresh temp directory, removed with everything in it on every way out. Exits the
+// program if it cannot be made.
+struct ScratchDir {
+  explicit ScratchDir(const std::string& prefix);
+  ~ScratchDir();
+  std::string path;
+};
+
+// A compute `name` (2..`replicas_max` replicas) and its autoscale resource on requests at
+// 65 % of 100/s per replica: two items of a blueprint's `recursos` list, no trailing comma.
+// Capacity is given, so that no warning line per target is printed.
+std::string RequestsTarget(const std::string& name, int replicas_max);
 
 class ServeChild {
  public:

@@ -37,22 +37,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A temp directory for the generated blueprint and config, removed on every way out.
-struct ScratchDir {
-  explicit ScratchDir(const std::string& prefix) {
-    path = (std::filesystem::temp_directory_path() / (prefix + "_XXXXXX")).string();
-    if (::mkdtemp(path.data()) == nullptr) {
-      std::perror("mkdtemp");
-      std::exit(1);
-    }
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::string path;
-};
-
 struct Options {
   int rounds = 50;
   int targets = 10;
@@ -84,11 +68,7 @@ std::string Blueprint(int targets) {
   for (int t = 0; t < targets; ++t) {
     const std::string name = TargetName(t);
     if (t > 0) out += ",";
-    out += R"({"tipo": "compute", "nome": ")" + name +
-           R"(", "config": {"replicas_min": 2, "replicas_max": 20}},)";
-    out += R"({"tipo": "autoscale", "nome": "scale-)" + name +
-           R"(", "config": {"alvo_recurso_id": ")" + name +
-           R"(", "metrica": "requests", "limiar": 65, "capacidade_por_replica": 100}})";
+    out += limiar::bench::RequestsTarget(name, 20);
   }
   return out + "]}";
 }
@@ -199,7 +179,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: spike_latency [--rounds N] [--targets T] [--limiar PATH]\n";
     return 2;
   }
-  const ScratchDir scratch("spike_latency");
+  const limiar::bench::ScratchDir scratch("spike_latency");
   const std::string& dir = scratch.path;
   std::vector<double> latencies;
   int missed = 0;

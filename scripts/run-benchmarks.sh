@@ -18,6 +18,11 @@ echo
 # < 100 ms.
 "$build/bench/spike_latency" --rounds 50 --targets 10
 echo
+# Overload: 128 streams offering 5x the ingest figure above (2.32 M samples/s), 16 streams
+# of never-seen series, spikes written on held streams meanwhile; the server's peak RSS,
+# what clients were told by gRPC code, and spike -> decision under load.
+"$build/bench/overload" --seconds 10 --streams 128 --multiple 5 --flood-streams 16
+echo
 # The simulator: one replay of the 48 h World Cup trace (target < 50 ms), linear in steps
 # and in targets. Reads ../shared/traces through simulations/; run from the repo root.
 "$build/bench/sim_bench"

@@ -4,6 +4,7 @@
 #define LIMIAR_ACTUATOR_ACTUATOR_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "absl/status/status.h"
@@ -28,6 +29,14 @@ struct ScaleRequest {
   absl::Time time;      // when the decision was taken
 };
 
+// What an actuator needs to know of a target it was not created with (a blueprint reload
+// added it): the count to report until it sets one, for actuators that cannot observe the
+// platform, and the autoscale resource's name.
+struct TargetStart {
+  int32_t replicas = 0;
+  std::string resource;
+};
+
 class Actuator {
  public:
   virtual ~Actuator() = default;
@@ -35,6 +44,11 @@ class Actuator {
   virtual absl::StatusOr<ScaleState> Observe(const std::string& target) = 0;
   // Asks the target to run `request.replicas`. Idempotent. May block on I/O.
   virtual absl::Status SetReplicas(const ScaleRequest& request) = 0;
+  // Tells the actuator every target of a reloaded blueprint, before the loop evaluates
+  // them. A target it already knows keeps the count it has and takes the resource name
+  // given; a new one starts at `replicas`. Thread-safe. The default does nothing: for
+  // actuators that read every target's scale from the platform by its name.
+  virtual void AddTargets(const std::map<std::string, TargetStart>& targets) { (void)targets; }
 };
 
 }  // namespace limiar::actuator

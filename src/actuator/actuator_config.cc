@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "src/actuator/command_template.h"
 #include "src/actuator/json_fields.h"
+#include "src/common/loopback.h"
 
 namespace limiar::actuator {
 namespace {
@@ -111,10 +112,10 @@ void ReadGrpc(const nlohmann::json& v, const std::string& path, GrpcOptions* grp
   }
   f.Bool("tls", &grpc->tls);
   if (f.String("root_certs_file", &grpc->root_certs_file) && !grpc->tls) {
-    f.Error("root_certs_file", "needs \"tls\": true");
+    f.Error("root_certs_file", "is for TLS, which \"tls\": false turns off");
   }
   if (f.String("tls_server_name", &grpc->tls_server_name) && !grpc->tls) {
-    f.Error("tls_server_name", "needs \"tls\": true");
+    f.Error("tls_server_name", "is for TLS, which \"tls\": false turns off");
   }
   f.Seconds("timeout_seconds", &grpc->timeout);
 }
@@ -160,6 +161,35 @@ const char* ActuatorKindName(ActuatorKind kind) {
       return "kubernetes";
   }
   return "?";
+}
+
+std::vector<std::string> ActuatorSecurityWarnings(const ActuatorConfig& config,
+                                                  const std::string& path) {
+  std::vector<std::string> warnings;
+  if (config.kind == ActuatorKind::kWebhook) {
+    const WebhookOptions& w = config.webhook;
+    bool has_token = !w.bearer_token.empty() || !w.bearer_token_file.empty();
+    for (const auto& [name, value] : w.headers) {
+      has_token = has_token || absl::EqualsIgnoreCase(name, "authorization");
+    }
+    for (const auto& [key, url] : {std::pair<const char*, const std::string&>{"url", w.url},
+                                   {"observe_url", w.observe_url}}) {
+      if (!has_token || !absl::StartsWith(url, "http://") || IsLoopbackHost(HostOfUrl(url))) {
+        continue;
+      }
+      warnings.push_back(absl::StrCat(
+          path, ".webhook.", key, ": the bearer token goes in clear text over http:// to ",
+          HostOfUrl(url), ", where anyone on the way can read and replay it; use https://"));
+    }
+  }
+  if (config.kind == ActuatorKind::kGrpc && !config.grpc.tls &&
+      !IsLoopbackGrpcTarget(config.grpc.address)) {
+    warnings.push_back(absl::StrCat(path, ".grpc.tls: false sends every decision in clear text to ",
+                                    config.grpc.address,
+                                    ", where it can be read or altered on the way; drop \"tls\": "
+                                    "false unless that network is trusted"));
+  }
+  return warnings;
 }
 
 absl::StatusOr<ActuatorConfig> ParseActuatorConfig(const nlohmann::json& value,

@@ -20,7 +20,8 @@
 //     "webhook": {                        required for kind webhook
 //       "url": "https://...",             (required) http:// or https://
 //       "observe_url": "https://.../{target}",  optional
-//       "bearer_token": "...",            optional; or:
+//       "bearer_token": "...",            optional (warned about over http:// to a host
+//                                         that is not loopback); or:
 //       "bearer_token_file": "/path",     optional, re-read on every call
 //       "headers": {"X-Name": "value"},   optional extra headers
 //       "ca_file": "/path/ca.pem",        optional PEM roots for https
@@ -28,7 +29,8 @@
 //     },
 //     "grpc": {                           required for kind grpc
 //       "address": "host:port",           (required) any gRPC target string
-//       "tls": false,
+//       "tls": true,                      default; false is plaintext, warned about for
+//                                         a target that is not loopback
 //       "root_certs_file": "/path/ca.pem",  optional, needs tls
 //       "tls_server_name": "name",        optional, needs tls
 //       "timeout_seconds": 5              deadline of each call
@@ -48,6 +50,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "src/actuator/exec_actuator.h"
@@ -77,6 +80,12 @@ struct ActuatorConfig {
 // reported at once, one per line, in one InvalidArgument.
 absl::StatusOr<ActuatorConfig> ParseActuatorConfig(const nlohmann::json& value,
                                                    const std::string& path = "actuator");
+
+// What a valid config sends in clear text over a network: a webhook bearer token over
+// http:// to a host that is not loopback, a grpc actuator with "tls": false to a target
+// that is not. One `PATH.key: what; what to do` line each, for the start-up log.
+std::vector<std::string> ActuatorSecurityWarnings(const ActuatorConfig& config,
+                                                  const std::string& path = "actuator");
 
 }  // namespace limiar::actuator
 

@@ -85,15 +85,15 @@ ExecActuator::ExecActuator(CommandTemplate scale, std::optional<CommandTemplate>
       resources_(std::move(resources)),
       last_set_("exec", std::move(initial)) {}
 
-std::string ExecActuator::ResourceOf(const std::string& target) const {
-  auto it = resources_.find(target);
-  return it == resources_.end() ? target : it->second;
+void ExecActuator::AddTargets(const std::map<std::string, TargetStart>& targets) {
+  resources_.Update(targets);
+  last_set_.AddMissing(targets);
 }
 
 absl::StatusOr<ScaleState> ExecActuator::Observe(const std::string& target) {
   if (!observe_.has_value()) return last_set_.Get(target);
   const std::vector<std::string> argv =
-      observe_->Expand({{"resource", ResourceOf(target)}, {"target", target}});
+      observe_->Expand({{"resource", resources_.Of(target)}, {"target", target}});
   absl::StatusOr<ProcessResult> run = RunProcess(argv, timeout_);
   if (!run.ok())
     return absl::Status(run.status().code(),
@@ -120,7 +120,7 @@ absl::Status ExecActuator::SetReplicas(const ScaleRequest& request) {
         absl::StrCat("exec actuator: negative replicas ", request.replicas));
   }
   const std::vector<std::string> argv = scale_.Expand({
-      {"resource", ResourceOf(request.target)},
+      {"resource", resources_.Of(request.target)},
       {"target", request.target},
       {"replicas", absl::StrCat(request.replicas)},
       {"previous", absl::StrCat(request.previous_replicas)},

@@ -29,6 +29,7 @@
 #include "src/actuator/actuator.h"
 #include "src/actuator/command_template.h"
 #include "src/actuator/last_set_counts.h"
+#include "src/actuator/resource_names.h"
 
 namespace limiar::actuator {
 
@@ -54,18 +55,18 @@ class ExecActuator final : public Actuator {
   // Blocks while the command runs (up to the timeout). Thread-safe.
   absl::StatusOr<ScaleState> Observe(const std::string& target) override;
   absl::Status SetReplicas(const ScaleRequest& request) override;
+  // New targets report their starting count (without an observe command) until one is set.
+  void AddTargets(const std::map<std::string, TargetStart>& targets) override;
 
  private:
   ExecActuator(CommandTemplate scale, std::optional<CommandTemplate> observe,
                absl::Duration timeout, std::map<std::string, int32_t> initial,
                std::map<std::string, std::string> resources);
 
-  std::string ResourceOf(const std::string& target) const;
-
   const CommandTemplate scale_;
   const std::optional<CommandTemplate> observe_;
   const absl::Duration timeout_;
-  const std::map<std::string, std::string> resources_;
+  ResourceNames resources_;
   LastSetCounts last_set_;
 };
 

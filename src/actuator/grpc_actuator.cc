@@ -86,8 +86,7 @@ absl::Status GrpcActuator::SetReplicas(const ScaleRequest& request) {
   grpc::ClientContext context;
   SetDeadline(&context, timeout_);
   limiar::v1::SetReplicasRequest message;
-  auto resource = resources_.find(request.target);
-  message.set_resource(resource == resources_.end() ? request.target : resource->second);
+  message.set_resource(resources_.Of(request.target));
   message.set_target(request.target);
   message.set_replicas(request.replicas);
   message.set_reason(request.reason);

@@ -13,12 +13,15 @@
 #include "absl/time/time.h"
 #include "limiar/v1/actuator.grpc.pb.h"
 #include "src/actuator/actuator.h"
+#include "src/actuator/resource_names.h"
 
 namespace limiar::actuator {
 
 struct GrpcOptions {
   std::string address;  // a gRPC target: "host:port", "dns:///host:port", "unix:/path"
-  bool tls = false;
+  // Decisions name targets and counts, and the platform acts on them: plaintext only when
+  // asked for.
+  bool tls = true;
   // With tls: PEM roots to verify the server with; empty: gRPC's default roots.
   std::string root_certs_file;
   // With tls: the name to check the server's certificate for instead of the address's
@@ -39,6 +42,10 @@ class GrpcActuator final : public Actuator {
   // Block up to the timeout. Thread-safe.
   absl::StatusOr<ScaleState> Observe(const std::string& target) override;
   absl::Status SetReplicas(const ScaleRequest& request) override;
+  // Takes the resource names of the targets a reload added or renamed.
+  void AddTargets(const std::map<std::string, TargetStart>& targets) override {
+    resources_.Update(targets);
+  }
 
  private:
   GrpcActuator(std::string address, absl::Duration timeout,
@@ -48,7 +55,7 @@ class GrpcActuator final : public Actuator {
   const std::string address_;
   const absl::Duration timeout_;
   const std::unique_ptr<limiar::v1::Actuator::Stub> stub_;
-  const std::map<std::string, std::string> resources_;
+  ResourceNames resources_;
 };
 
 }  // namespace limiar::actuator

@@ -24,4 +24,9 @@ void LastSetCounts::Set(const std::string& target, int32_t replicas) {
   counts_[target] = replicas;
 }
 
+void LastSetCounts::AddMissing(const std::map<std::string, TargetStart>& targets) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [target, start] : targets) counts_.try_emplace(target, start.replicas);
+}
+
 }  // namespace limiar::actuator

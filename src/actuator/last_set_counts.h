@@ -23,6 +23,9 @@ class LastSetCounts {
   // NotFound for a target that was neither given at start nor set since.
   absl::StatusOr<ScaleState> Get(const std::string& target) const;
   void Set(const std::string& target, int32_t replicas);
+  // Gives the targets not known yet their starting count (Actuator::AddTargets); known
+  // ones keep theirs.
+  void AddMissing(const std::map<std::string, TargetStart>& targets);
 
  private:
   const std::string kind_;

@@ -35,4 +35,9 @@ absl::Status LogActuator::SetReplicas(const ScaleRequest& request) {
   return absl::OkStatus();
 }
 
+void LogActuator::AddTargets(const std::map<std::string, TargetStart>& targets) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [target, start] : targets) replicas_.try_emplace(target, start.replicas);
+}
+
 }  // namespace limiar::actuator

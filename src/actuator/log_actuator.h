@@ -20,6 +20,8 @@ class LogActuator final : public Actuator {
 
   absl::StatusOr<ScaleState> Observe(const std::string& target) override;
   absl::Status SetReplicas(const ScaleRequest& request) override;
+  // Targets it does not know yet start at their `replicas`.
+  void AddTargets(const std::map<std::string, TargetStart>& targets) override;
 
  private:
   std::mutex mu_;

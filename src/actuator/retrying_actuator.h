@@ -59,6 +59,10 @@ class RetryingActuator final : public Actuator {
   // backoff on the clock in between. Blocks for the tries and the sleeps. Thread-safe if
   // the wrapped actuator is.
   absl::Status SetReplicas(const ScaleRequest& request) override;
+  // Passes through.
+  void AddTargets(const std::map<std::string, TargetStart>& targets) override {
+    inner_->AddTargets(targets);
+  }
 
   const ActuatorStats& stats() const { return *stats_; }
 

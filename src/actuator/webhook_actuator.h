@@ -60,6 +60,10 @@ class WebhookActuator final : public Actuator {
   // Both block on the network up to the timeout. Thread-safe.
   absl::StatusOr<ScaleState> Observe(const std::string& target) override;
   absl::Status SetReplicas(const ScaleRequest& request) override;
+  // Without observe_url, new targets report their starting count until one is set.
+  void AddTargets(const std::map<std::string, TargetStart>& targets) override {
+    last_set_.AddMissing(targets);
+  }
 
  private:
   absl::StatusOr<std::vector<std::string>> Headers() const;

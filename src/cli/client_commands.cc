@@ -227,23 +227,31 @@ int RunWatchCommand(const ClientOptions& client, const std::string& target, int 
   auto channel = Channel(client, err);
   if (!channel) return 1;
   auto stub = limiar::v1::Admin::NewStub(channel);
-  grpc::ClientContext ctx;
-  if (!Prepare(client, ctx, false, err)) return 1;
   limiar::v1::WatchRequest req;
   req.set_target(target);
-  auto reader = stub->WatchDecisions(&ctx, req);
-  limiar::v1::Decision d;
   int seen = 0;
-  while ((count <= 0 || seen < count) && reader->Read(&d)) {
-    out << DecisionLine(d) << std::endl;
-    ++seen;
+  for (;;) {
+    grpc::ClientContext ctx;
+    if (!Prepare(client, ctx, false, err)) return 1;
+    auto reader = stub->WatchDecisions(&ctx, req);
+    limiar::v1::Decision d;
+    int this_stream = 0;
+    while ((count <= 0 || seen < count) && reader->Read(&d)) {
+      out << DecisionLine(d) << std::endl;
+      ++seen;
+      ++this_stream;
+    }
+    if (count > 0 && seen >= count) {
+      ctx.TryCancel();
+      return 0;
+    }
+    const grpc::Status s = reader->Finish();
+    // The server recycles connections (grpc.max_connection_age_s): a stream that delivered
+    // and then became unavailable is taken up again on a new connection. One that
+    // delivered nothing is an error: the server is gone, or refuses.
+    if (s.error_code() == grpc::StatusCode::UNAVAILABLE && this_stream > 0) continue;
+    return s.ok() ? 0 : Fail(s, client, err);
   }
-  if (count > 0 && seen >= count) {
-    ctx.TryCancel();
-    return 0;
-  }
-  const grpc::Status s = reader->Finish();
-  return s.ok() ? 0 : Fail(s, client, err);
 }
 
 int RunModeCommand(const ClientOptions& client, const std::string& target, const std::string& mode,

@@ -176,10 +176,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"enforce", "dry-run", "paused"}));
   add_client_options(mode_cmd);
   CLI::App* reload = app.add_subcommand(
-      "reload", "Validate and load a blueprint into limiar serve (a bad one is refused)");
+      "reload",
+      "Re-read limiar serve's blueprint file (its --blueprint) and load it (a bad one is "
+      "refused)");
   reload->add_option("blueprint", reload_path,
-                     "Blueprint path as the server sees it "
-                     "(default: the one it started with)");
+                     "Only the server's own --blueprint path is accepted (older scripts pass "
+                     "it); edit that file to change the blueprint");
   add_client_options(reload);
 
   try {

@@ -128,6 +128,52 @@ void ParseStore(const json& j, ServeConfig& c, Problems& p) {
   }
 }
 
+void ParseGrpc(const json& j, ServeConfig& c, Problems& p) {
+  if (!RequireObject(j, "grpc", p)) return;
+  CheckKeys(j, "grpc",
+            {"max_threads", "max_watch_streams", "max_memory_mb", "keepalive_time_s",
+             "keepalive_timeout_s", "max_connection_idle_s", "max_connection_age_s",
+             "max_connection_age_grace_s"},
+            p);
+  GrpcLimits& g = c.grpc;
+  double d;
+  // Below 4 threads the server's own pollers leave nothing for calls.
+  if (ReadNumber(j, "max_threads", "grpc", 4, 10000, &d, p)) g.max_threads = static_cast<int>(d);
+  if (ReadNumber(j, "max_watch_streams", "grpc", 0, 10000, &d, p)) {
+    g.max_watch_streams = static_cast<int>(d);
+  }
+  if (ReadNumber(j, "max_memory_mb", "grpc", 16, 65536, &d, p)) {
+    g.max_memory_mb = static_cast<int>(d);
+  }
+  const std::pair<const char*, absl::Duration*> durations[] = {
+      {"keepalive_time_s", &g.keepalive_time},
+      {"keepalive_timeout_s", &g.keepalive_timeout},
+      {"max_connection_idle_s", &g.max_connection_idle},
+      {"max_connection_age_s", &g.max_connection_age},
+      {"max_connection_age_grace_s", &g.max_connection_age_grace}};
+  for (const auto& [key, out] : durations) {
+    if (ReadNumber(j, key, "grpc", 0.1, 30 * 86400, &d, p)) *out = absl::Seconds(d);
+  }
+}
+
+void ParseHttp(const json& j, ServeConfig& c, Problems& p) {
+  if (!RequireObject(j, "http", p)) return;
+  CheckKeys(j, "http",
+            {"header_timeout_s", "workers", "max_queued_requests", "max_pending_connections"}, p);
+  service::HttpLimits& h = c.http;
+  double d;
+  if (ReadNumber(j, "header_timeout_s", "http", 0.1, 300, &d, p)) {
+    h.header_timeout = absl::Seconds(d);
+  }
+  if (ReadNumber(j, "workers", "http", 1, 256, &d, p)) h.workers = static_cast<int>(d);
+  if (ReadNumber(j, "max_queued_requests", "http", 1, 100000, &d, p)) {
+    h.max_queued = static_cast<int>(d);
+  }
+  if (ReadNumber(j, "max_pending_connections", "http", 1, 100000, &d, p)) {
+    h.max_pending = static_cast<int>(d);
+  }
+}
+
 void ParseTls(const json& j, ServeConfig& c, Problems& p) {
   if (!RequireObject(j, "tls", p)) return;
   CheckKeys(j, "tls", {"cert_file", "key_file", "client_ca_file"}, p);
@@ -202,11 +248,11 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
     p.Add("(top level)", "must be a JSON object");
     return p.ToStatus(source);
   }
-  CheckKeys(
-      doc, "",
-      {"grpc_listen", "http_listen", "tick_interval_s", "fast_path_threshold_pct", "state_file",
-       "admin_token_file", "ingest_token_file", "tls", "actuator", "ingest", "store", "sources"},
-      p);
+  CheckKeys(doc, "",
+            {"grpc_listen", "http_listen", "tick_interval_s", "fast_path_threshold_pct",
+             "state_file", "admin_token_file", "ingest_token_file", "tls", "grpc", "http",
+             "actuator", "ingest", "store", "sources"},
+            p);
   ReadString(doc, "grpc_listen", "", &c.grpc_listen, p);
   ReadString(doc, "http_listen", "", &c.http_listen, p);
   double d;
@@ -218,6 +264,8 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
   ReadString(doc, "admin_token_file", "", &c.admin_token_file, p);
   ReadString(doc, "ingest_token_file", "", &c.ingest_token_file, p);
   if (doc.contains("tls")) ParseTls(doc.at("tls"), c, p);
+  if (doc.contains("grpc")) ParseGrpc(doc.at("grpc"), c, p);
+  if (doc.contains("http")) ParseHttp(doc.at("http"), c, p);
   if (doc.contains("actuator")) {
     absl::StatusOr<actuator::ActuatorConfig> a = actuator::ParseActuatorConfig(doc.at("actuator"));
     if (a.ok()) {

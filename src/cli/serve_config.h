@@ -13,6 +13,28 @@
 //   "ingest_token_file": "/etc/limiar/push-token",  // pushes need this one
 //   "tls": {"cert_file": "...", "key_file": "...", "client_ca_file": "..."},  // CA: mTLS
 //   "actuator": {"kind": "webhook", "webhook": {"url": "http://..."}},  // see actuator_config.h
+//   "grpc": {                             // the gRPC server's resources (ingest + admin)
+//     "max_threads": 64,                  // threads serving calls; every open stream (a
+//                                         // push, a watch) holds one, and a call beyond
+//                                         // the cap is refused RESOURCE_EXHAUSTED
+//     "max_watch_streams": 16,            // open `limiar watch` streams; keep it well below
+//                                         // max_threads so watchers cannot take them all
+//     "max_memory_mb": 128,               // gRPC's buffers; past it, flow control makes
+//                                         // senders wait
+//     "keepalive_time_s": 60,             // ping a client after this long without traffic
+//     "keepalive_timeout_s": 20,          // and close the connection without an answer
+//     "max_connection_idle_s": 600,       // close a connection without calls this long
+//     "max_connection_age_s": 1800,       // ask a connection to go (GOAWAY) at this age
+//     "max_connection_age_grace_s": 600   // then end its calls after this long
+//   },
+//   "http": {                             // the /metrics, /healthz, /readyz server
+//     "header_timeout_s": 5,              // a request's headers must arrive within this
+//                                         // (else 408), its answer be read within as long
+//     "workers": 4,                       // threads answering complete requests
+//     "max_queued_requests": 64,          // complete requests waiting for one (else 503)
+//     "max_pending_connections": 256      // connections still sending headers; beyond,
+//                                         // the oldest is closed
+//   },
 //   "ingest": {"max_batch_samples": 10000, "max_message_mb": 16, "max_future_s": 10,
 //              "max_past_s": 300, "max_rejections_listed": 100},
 //   "store": {"metric_window_s": 60, "max_age_s": 120, "retention_s": 600,
@@ -37,6 +59,7 @@
 #include "src/metrics/sample_store.h"
 #include "src/metrics/sample_validation.h"
 #include "src/metrics/scrape_config.h"
+#include "src/service/http_gate.h"
 
 namespace limiar::cli {
 
@@ -53,6 +76,19 @@ struct TargetSources {
   std::optional<metrics::ScrapeConfig> scrape;
 };
 
+// Bounds of the gRPC server: without them each stream took a thread of its own (1,000 watch
+// streams made 1,021 threads) and a dead peer's connection lived for ever.
+struct GrpcLimits {
+  int max_threads = 64;
+  int max_watch_streams = 16;
+  int max_memory_mb = 128;
+  absl::Duration keepalive_time = absl::Seconds(60);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  absl::Duration max_connection_idle = absl::Minutes(10);
+  absl::Duration max_connection_age = absl::Minutes(30);
+  absl::Duration max_connection_age_grace = absl::Minutes(10);
+};
+
 struct ServeConfig {
   std::string grpc_listen = "127.0.0.1:7070";
   std::string http_listen = "127.0.0.1:9464";
@@ -62,6 +98,8 @@ struct ServeConfig {
   std::string admin_token_file;
   std::string ingest_token_file;
   std::optional<TlsFiles> tls;
+  GrpcLimits grpc;
+  service::HttpLimits http;
   actuator::ActuatorConfig actuator;
   metrics::IngestLimits ingest;
   int max_message_bytes = 16 << 20;

@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "src/actuator/actuator_factory.h"
+#include "src/common/loopback.h"
+#include "src/common/regular_file.h"
 #include "src/common/status_macros.h"
 #include "src/controller/state_file.h"
 #include "src/policy/blueprint/blueprint_loader.h"
@@ -44,15 +46,48 @@ absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& lis
 // one is a mistake, not "no authentication".
 absl::StatusOr<std::string> ReadToken(const std::string& path, const std::string& what) {
   if (path.empty()) return std::string();
-  ASSIGN_OR_RETURN(std::string token, ReadWholeFile(path, what));
+  ASSIGN_OR_RETURN(std::string token, ReadRegularFile(path, 64 << 10, what));
   token = std::string(absl::StripAsciiWhitespace(token));
   if (token.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " ", path, " is empty"));
   return token;
 }
 
-bool IsLoopback(const std::string& listen) {
-  return absl::StartsWith(listen, "127.") || absl::StartsWith(listen, "localhost:") ||
-         absl::StartsWith(listen, "[::1]:");
+// Each target's count at start (the state file's, clamped to the target's bounds, else
+// replicas_min) and its autoscale resource: what the actuator is created with, and told of
+// the targets a reload adds.
+std::map<std::string, actuator::TargetStart> TargetStarts(
+    const std::vector<policy::TargetPolicy>& targets,
+    const std::map<std::string, controller::TargetState>& saved) {
+  std::map<std::string, actuator::TargetStart> starts;
+  for (const policy::TargetPolicy& t : targets) {
+    actuator::TargetStart& start = starts[t.target];
+    start.replicas = t.min_replicas;
+    auto s = saved.find(t.target);
+    if (s != saved.end() && s->second.replicas >= 0) {
+      start.replicas = std::clamp(s->second.replicas, t.min_replicas, t.max_replicas);
+    }
+    start.resource = t.metrics.front().autoscale_resource;
+  }
+  return starts;
+}
+
+// The synchronous server runs every call on a thread of its own: the quota caps them (a
+// call beyond it is answered RESOURCE_EXHAUSTED by gRPC) and gRPC's memory, keepalive finds dead
+// peers whose streams would hold a thread for ever, and the age limits recycle every connection.
+void ApplyGrpcLimits(const GrpcLimits& limits, grpc::ServerBuilder& builder) {
+  grpc::ResourceQuota quota("limiar-grpc-server");
+  quota.SetMaxThreads(limits.max_threads);
+  // gRPC's own buffers: past this, it shrinks flow-control windows (senders wait) rather
+  // than let many fast senders grow the server's memory.
+  quota.Resize(static_cast<size_t>(limits.max_memory_mb) << 20);
+  builder.SetResourceQuota(quota);
+  auto millis = [](absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); };
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, millis(limits.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, millis(limits.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, millis(limits.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, millis(limits.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             millis(limits.max_connection_age_grace));
 }
 
 }  // namespace
@@ -128,22 +163,26 @@ void Service::SaveState(controller::ControlLoop& loop, absl::Time now) {
   }
 }
 
-absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload(const std::string& path) {
+absl::StatusOr<policy::blueprint::LoadedBlueprint> Service::LoadConfiguredBlueprint() const {
+  return policy::blueprint::LoadBlueprintFile(blueprint_path_);
+}
+
+absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload() {
   std::lock_guard<std::mutex> lock(reload_mu_);
-  const std::string file = path.empty() ? blueprint_path_ : path;
-  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded,
-                   policy::blueprint::LoadBlueprintFile(file));
+  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadConfiguredBlueprint());
   ASSIGN_OR_RETURN(std::unique_ptr<controller::ControlLoop> loop, BuildLoop(loaded.targets));
-  // The new loop inherits the history of every target it keeps.
-  runner_->WithLoop([&](controller::ControlLoop& old) { loop->RestoreState(old.SaveState()); });
+  // Before the new loop runs: a target the reload added must be observable at once.
+  actuator_->AddTargets(TargetStarts(loaded.targets, saved_at_start_));
+  // The new loop inherits the history and last decision of every target it keeps.
   runner_->ReplaceLoop(std::move(loop));
   push_->SetIndex(std::make_shared<metrics::ResourceIndex>(loaded.targets));
   InstallTargets(loaded.targets);
   controller::AdminService::ReloadOutcome out;
   for (const policy::TargetPolicy& t : loaded.targets) out.targets.push_back(t.target);
   out.warnings = loaded.warnings;
-  service::LogEvent(*log_, log_format_, "reload",
-                    absl::StrCat("blueprint ", file, " loaded: ", out.targets.size(), " targets"));
+  service::LogEvent(
+      *log_, log_format_, "reload",
+      absl::StrCat("blueprint ", blueprint_path_, " loaded: ", out.targets.size(), " targets"));
   return out;
 }
 
@@ -230,8 +269,7 @@ absl::Status Service::StartPollers(const Targets& targets) {
 
 absl::Status Service::Start() {
   log_ = service::MakeLogger(log_format_);
-  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded,
-                   policy::blueprint::LoadBlueprintFile(blueprint_path_));
+  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadConfiguredBlueprint());
   for (const std::string& w : loaded.warnings) {
     service::LogEvent(*log_, log_format_, "blueprint", absl::StrCat(blueprint_path_, ": ", w),
                       spdlog::level::warn);
@@ -269,14 +307,11 @@ absl::Status Service::Start() {
     }
   }
 
+  if (saved) saved_at_start_ = saved->targets;
   actuator::ActuatorEnvironment env;
-  for (const policy::TargetPolicy& t : loaded.targets) {
-    int32_t initial = t.min_replicas;
-    if (saved && saved->targets.count(t.target) && saved->targets.at(t.target).replicas >= 0) {
-      initial = std::clamp(saved->targets.at(t.target).replicas, t.min_replicas, t.max_replicas);
-    }
-    env.initial_replicas[t.target] = initial;
-    env.resources[t.target] = t.metrics.front().autoscale_resource;
+  for (const auto& [target, start] : TargetStarts(loaded.targets, saved_at_start_)) {
+    env.initial_replicas[target] = start.replicas;
+    env.resources[target] = start.resource;
   }
   env.stats = &actuator_stats_;
   env.jitter_seed = std::random_device{}();
@@ -311,7 +346,9 @@ absl::Status Service::Start() {
       &store_, std::make_shared<metrics::ResourceIndex>(loaded.targets), &clock_, config_.ingest,
       ingest_token, [this](const std::vector<metrics::Sample>& s) { OnStored(s); });
   admin_ = std::make_unique<controller::AdminService>(
-      runner_.get(), &broadcaster_, token, [this](const std::string& path) { return Reload(path); },
+      runner_.get(), &broadcaster_,
+      controller::AdminOptions{token, blueprint_path_, config_.grpc.max_watch_streams},
+      [this] { return Reload(); },
       [](const policy::TargetPolicy& t) {
         return policy::blueprint::ResolvedPolicyToJson(t).dump(1);
       });
@@ -319,7 +356,10 @@ absl::Status Service::Start() {
   absl::Status cred_error;
   std::shared_ptr<grpc::ServerCredentials> creds = Credentials(&cred_error);
   RETURN_IF_ERROR(cred_error);
-  if (!config_.tls && !IsLoopback(config_.grpc_listen)) {
+  for (const std::string& w : actuator::ActuatorSecurityWarnings(config_.actuator)) {
+    service::LogEvent(*log_, log_format_, "security", w, spdlog::level::warn);
+  }
+  if (!config_.tls && !IsLoopbackHost(HostOfHostPort(config_.grpc_listen))) {
     service::LogEvent(*log_, log_format_, "security",
                       absl::StrCat("gRPC listens on ", config_.grpc_listen,
                                    " without TLS: configure tls to protect ingest and admin"),
@@ -328,6 +368,7 @@ absl::Status Service::Start() {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config_.grpc_listen, creds, &grpc_port_);
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+  ApplyGrpcLimits(config_.grpc, builder);
   // gRPC turns SO_REUSEPORT on by default: a second server on the same port would start
   // too, and the kernel would split pushes and admin calls between two autoscalers.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -339,7 +380,10 @@ absl::Status Service::Start() {
                                                " (in use, or not an address of this host?)"));
   }
 
-  self_metrics_.SetTotalsSource([this] {
+  // The pollers exist before the HTTP server's threads do, and /metrics reads them
+  // through pointers taken here: it once read the members while they were being assigned.
+  RETURN_IF_ERROR(StartPollers(loaded.targets));
+  self_metrics_.SetTotalsSource([this, promql = promql_poller_.get(), scraper = scraper_.get()] {
     service::SelfMetrics::Totals t;
     t.ingest_accepted = push_->accepted_total();
     t.ingest_rejected = push_->rejected_total();
@@ -347,18 +391,17 @@ absl::Status Service::Start() {
     t.actuator_successes = a.successes;
     t.actuator_failures = a.failures;
     t.actuator_retries = a.retries;
-    t.query_failures = promql_poller_ ? promql_poller_->total_errors() : 0;
-    t.scrape_failures = scraper_ ? scraper_->totals().failures : 0;
+    t.query_failures = promql != nullptr ? promql->total_errors() : 0;
+    t.scrape_failures = scraper != nullptr ? scraper->totals().failures : 0;
     t.state_write_failures = state_write_failures_.load();
     return t;
   });
   http_ = std::make_unique<service::HttpEndpoints>(
       [this] { return self_metrics_.Render(); },
-      [this] { return first_pass_done_.load() && !stopping_.load(); });
+      [this] { return first_pass_done_.load() && !stopping_.load(); }, config_.http);
   ASSIGN_OR_RETURN(auto http_address, SplitHostPort(config_.http_listen, "http_listen"));
   ASSIGN_OR_RETURN(http_port_, http_->Start(http_address.first, http_address.second));
 
-  RETURN_IF_ERROR(StartPollers(loaded.targets));
   runner_->Start();
   started_ = true;
   const size_t colon = config_.grpc_listen.rfind(':');

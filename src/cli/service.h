@@ -7,6 +7,7 @@
 
 #include <array>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,6 +26,7 @@
 #include "src/metrics/push_service.h"
 #include "src/metrics/sample_store.h"
 #include "src/metrics/scrape_poller.h"
+#include "src/policy/blueprint/blueprint_loader.h"
 #include "src/service/decision_log.h"
 #include "src/service/http_endpoints.h"
 #include "src/service/self_metrics.h"
@@ -48,7 +50,9 @@ class Service {
  private:
   using Targets = std::vector<policy::TargetPolicy>;
   absl::StatusOr<std::unique_ptr<controller::ControlLoop>> BuildLoop(const Targets& targets);
-  absl::StatusOr<controller::AdminService::ReloadOutcome> Reload(const std::string& path);
+  // The configured blueprint file (a regular file of at most kMaxBlueprintBytes).
+  absl::StatusOr<policy::blueprint::LoadedBlueprint> LoadConfiguredBlueprint() const;
+  absl::StatusOr<controller::AdminService::ReloadOutcome> Reload();
   void InstallTargets(const Targets& targets);
   void OnStored(const std::vector<metrics::Sample>& samples);
   void SaveState(controller::ControlLoop& loop, absl::Time now);
@@ -84,6 +88,9 @@ class Service {
   std::mutex fast_mu_;
   FastThresholds fast_thresholds_;
   std::mutex reload_mu_;  // one reload at a time
+  // The state file as read at start: a target a reload adds starts at the count saved for
+  // it, as it would have at start. Written only before the threads start.
+  std::map<std::string, controller::TargetState> saved_at_start_;
 
   std::atomic<bool> first_pass_done_{false};
   std::atomic<bool> stopping_{false};

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "src/common/bearer_token.h"
+#include "src/common/excerpt.h"
 #include "src/controller/decision_proto.h"
 
 namespace limiar::controller {
@@ -15,16 +16,16 @@ grpc::Status NotFound(const std::string& target) {
 
 }  // namespace
 
-AdminService::AdminService(Runner* runner, DecisionBroadcaster* broadcaster,
-                           std::string bearer_token, ReloadFn reload, PolicyJsonFn policy_json)
+AdminService::AdminService(Runner* runner, DecisionBroadcaster* broadcaster, AdminOptions options,
+                           ReloadFn reload, PolicyJsonFn policy_json)
     : runner_(runner),
       broadcaster_(broadcaster),
-      token_(std::move(bearer_token)),
+      options_(std::move(options)),
       reload_(std::move(reload)),
       policy_json_(std::move(policy_json)) {}
 
 grpc::Status AdminService::Authorize(const grpc::ServerContext* ctx) const {
-  if (token_.empty()) return grpc::Status::OK;
+  if (options_.bearer_token.empty()) return grpc::Status::OK;
   const auto& md = ctx->client_metadata();
   auto it = md.find("authorization");
   if (it == md.end()) {
@@ -32,7 +33,7 @@ grpc::Status AdminService::Authorize(const grpc::ServerContext* ctx) const {
                         "admin calls need `authorization: Bearer TOKEN` (limiar --token-file)");
   }
   const absl::string_view value(it->second.data(), it->second.size());
-  if (!BearerTokenMatches(value, token_)) {
+  if (!BearerTokenMatches(value, options_.bearer_token)) {
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "wrong bearer token");
   }
   return grpc::Status::OK;
@@ -94,6 +95,15 @@ grpc::Status AdminService::WatchDecisions(grpc::ServerContext* ctx,
                                           const limiar::v1::WatchRequest* req,
                                           grpc::ServerWriter<limiar::v1::Decision>* writer) {
   if (grpc::Status s = Authorize(ctx); !s.ok()) return s;
+  // Counted before the check, so that concurrent calls cannot all pass it.
+  if (watch_streams_.fetch_add(1) >= options_.max_watch_streams) {
+    watch_streams_.fetch_sub(1);
+    return grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat(options_.max_watch_streams,
+                     " watch streams are open, the limit (grpc.max_watch_streams in the serve "
+                     "config): close one, or raise the limit along with grpc.max_threads"));
+  }
   std::shared_ptr<DecisionBroadcaster::Subscription> sub = broadcaster_->Subscribe(req->target());
   limiar::v1::Decision wire;
   while (!ctx->IsCancelled() && !sub->closed()) {
@@ -105,6 +115,7 @@ grpc::Status AdminService::WatchDecisions(grpc::ServerContext* ctx,
     if (!writer->Write(wire)) break;
   }
   broadcaster_->Unsubscribe(sub);
+  watch_streams_.fetch_sub(1);
   return grpc::Status::OK;
 }
 
@@ -132,7 +143,16 @@ grpc::Status AdminService::SetMode(grpc::ServerContext* ctx, const limiar::v1::S
 grpc::Status AdminService::Reload(grpc::ServerContext* ctx, const limiar::v1::ReloadRequest* req,
                                   limiar::v1::ReloadResponse* out) {
   if (grpc::Status s = Authorize(ctx); !s.ok()) return s;
-  absl::StatusOr<ReloadOutcome> outcome = reload_(req->blueprint_path());
+  if (!req->blueprint_path().empty() && req->blueprint_path() != options_.blueprint_path) {
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrCat("refused: the server reloads only the blueprint it was started with, ",
+                     options_.blueprint_path, ", never a path a client names (",
+                     Excerpt(req->blueprint_path(), 120), "): edit ", options_.blueprint_path,
+                     " and run `limiar reload` without a path, or restart `limiar serve` with "
+                     "--blueprint set to the new file"));
+  }
+  absl::StatusOr<ReloadOutcome> outcome = reload_();
   if (!outcome.ok()) {
     return grpc::Status(
         grpc::StatusCode::INVALID_ARGUMENT,

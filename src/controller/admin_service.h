@@ -3,6 +3,7 @@
 #ifndef LIMIAR_CONTROLLER_ADMIN_SERVICE_H_
 #define LIMIAR_CONTROLLER_ADMIN_SERVICE_H_
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -13,19 +14,30 @@
 
 namespace limiar::controller {
 
+struct AdminOptions {
+  // Empty: no authentication (only sensible on loopback).
+  std::string bearer_token;
+  // The file `reload` reads, named in the refusal of any other path a client sends.
+  std::string blueprint_path;
+  // Open WatchDecisions streams at most; each holds a server thread. Beyond it a watch is
+  // refused RESOURCE_EXHAUSTED, naming the limit and its config key.
+  int max_watch_streams = 16;
+};
+
 class AdminService final : public limiar::v1::Admin::Service {
  public:
   struct ReloadOutcome {
     std::vector<std::string> targets;
     std::vector<std::string> warnings;
   };
-  // Loads and validates a blueprint and swaps it in; an error leaves the running one.
-  using ReloadFn = std::function<absl::StatusOr<ReloadOutcome>(const std::string& path)>;
+  // Loads and validates the configured blueprint file and swaps it in; an error leaves
+  // the running one. A client's `blueprint_path` is refused unless it is that file's path
+  // (as older clients send it): a path from a client could name /dev/zero or a FIFO.
+  using ReloadFn = std::function<absl::StatusOr<ReloadOutcome>()>;
   // Renders a target's resolved policy as JSON (the `limiar policy --json` form).
   using PolicyJsonFn = std::function<std::string(const policy::TargetPolicy&)>;
 
-  // `bearer_token` empty: no authentication (only sensible on loopback).
-  AdminService(Runner* runner, DecisionBroadcaster* broadcaster, std::string bearer_token,
+  AdminService(Runner* runner, DecisionBroadcaster* broadcaster, AdminOptions options,
                ReloadFn reload, PolicyJsonFn policy_json);
 
   grpc::Status ListResources(grpc::ServerContext* ctx, const limiar::v1::ListResourcesRequest*,
@@ -46,7 +58,8 @@ class AdminService final : public limiar::v1::Admin::Service {
 
   Runner* runner_;
   DecisionBroadcaster* broadcaster_;
-  const std::string token_;
+  const AdminOptions options_;
+  std::atomic<int> watch_streams_{0};
   ReloadFn reload_;
   PolicyJsonFn policy_json_;
 };

@@ -89,6 +89,17 @@ std::vector<std::string> ControlLoop::RestoreState(
   return restored;
 }
 
+void ControlLoop::InheritFrom(const ControlLoop& previous) {
+  RestoreState(previous.SaveState());
+  for (size_t i = 0; i < targets_.size(); ++i) {
+    auto it = previous.index_.find(targets_[i].target);
+    if (it == previous.index_.end()) continue;
+    const Managed& before = previous.managed_[it->second];
+    managed_[i].has_decision = before.has_decision;
+    managed_[i].last = before.last;
+  }
+}
+
 absl::StatusOr<policy::Mode> ControlLoop::ModeOf(const std::string& target) const {
   auto it = index_.find(target);
   if (it == index_.end()) return absl::NotFoundError(absl::StrCat("unknown target ", target));

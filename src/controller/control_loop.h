@@ -64,6 +64,10 @@ class ControlLoop {
   // Restores the targets named in `saved`; others keep a fresh history, and saved targets
   // no longer managed are ignored. Returns the names restored.
   std::vector<std::string> RestoreState(const std::map<std::string, TargetState>& saved);
+  // For a blueprint reload: every target `previous` also manages keeps its state (as
+  // RestoreState) and its last decision, so `status` and `explain` go on showing it until
+  // the next evaluation. A reload changes the policy, not what was last decided.
+  void InheritFrom(const ControlLoop& previous);
 
   // The mode a target runs in now. NotFound for an unknown target.
   absl::StatusOr<policy::Mode> ModeOf(const std::string& target) const;

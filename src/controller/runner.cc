@@ -46,6 +46,7 @@ void Runner::WithLoop(const std::function<void(ControlLoop&)>& fn) {
 
 void Runner::ReplaceLoop(std::unique_ptr<ControlLoop> loop) {
   std::lock_guard<std::mutex> lock(loop_mu_);
+  loop->InheritFrom(*loop_);
   loop_ = std::move(loop);
 }
 

@@ -51,7 +51,9 @@ class Runner {
 
   // Runs `fn` with exclusive access to the loop, between passes. Thread-safe.
   void WithLoop(const std::function<void(ControlLoop&)>& fn);
-  // Replaces the loop (blueprint reload), between passes. Thread-safe.
+  // Replaces the loop (blueprint reload), between passes: `loop` first inherits from the
+  // running one (ControlLoop::InheritFrom), under the same lock, so that no pass can fall
+  // between the two and be lost. Thread-safe.
   void ReplaceLoop(std::unique_ptr<ControlLoop> loop);
 
  private:

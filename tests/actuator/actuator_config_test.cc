@@ -78,6 +78,54 @@ TEST(ActuatorConfigTest, Grpc) {
   EXPECT_EQ(config->grpc.timeout, absl::Seconds(2));
 }
 
+// Regression (issue 8): the grpc actuator sent decisions in plaintext unless told otherwise.
+TEST(ActuatorConfigTest, GrpcIsTlsUnlessPlaintextIsAskedFor) {
+  absl::StatusOr<ActuatorConfig> config =
+      Parse(R"({"kind": "grpc", "grpc": {"address": "platform:443"}})");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->grpc.tls);
+  config = Parse(R"({"kind": "grpc", "grpc": {"address": "platform:443", "tls": false}})");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_FALSE(config->grpc.tls);
+}
+
+TEST(ActuatorConfigTest, SecurityWarnings) {
+  auto warnings = [](const char* text) {
+    absl::StatusOr<ActuatorConfig> config = Parse(text);
+    EXPECT_TRUE(config.ok()) << config.status();
+    return config.ok() ? ActuatorSecurityWarnings(*config) : std::vector<std::string>{};
+  };
+  std::vector<std::string> w = warnings(R"({"kind": "webhook", "webhook": {
+      "url": "http://10.0.0.5/scale", "observe_url": "http://10.0.0.5/scale/{target}",
+      "bearer_token_file": "/t"}})");
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_THAT(w[0], HasSubstr("actuator.webhook.url: the bearer token goes in clear text over "
+                              "http:// to 10.0.0.5"));
+  EXPECT_THAT(w[1], HasSubstr("actuator.webhook.observe_url: "));
+  // A hand-made Authorization header is a token too.
+  EXPECT_EQ(warnings(R"({"kind": "webhook", "webhook": {"url": "http://platform/scale",
+                                                        "headers": {"authorization": "Basic x"}}})")
+                .size(),
+            1u);
+  // No token, https, or a loopback host: nothing to say.
+  EXPECT_TRUE(
+      warnings(R"({"kind": "webhook", "webhook": {"url": "http://10.0.0.5/scale"}})").empty());
+  EXPECT_TRUE(warnings(R"({"kind": "webhook", "webhook": {"url": "https://10.0.0.5/scale",
+                                                          "bearer_token": "t"}})")
+                  .empty());
+  EXPECT_TRUE(warnings(R"({"kind": "webhook", "webhook": {"url": "http://127.0.0.1:8080/scale",
+                                                          "bearer_token": "t"}})")
+                  .empty());
+
+  w = warnings(R"({"kind": "grpc", "grpc": {"address": "dns:///platform:443", "tls": false}})");
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_THAT(w[0], HasSubstr("actuator.grpc.tls: false sends every decision in clear text to "
+                              "dns:///platform:443"));
+  EXPECT_TRUE(
+      warnings(R"({"kind": "grpc", "grpc": {"address": "localhost:443", "tls": false}})").empty());
+  EXPECT_TRUE(warnings(R"({"kind": "grpc", "grpc": {"address": "platform:443"}})").empty());
+}
+
 TEST(ActuatorConfigTest, KubernetesDefaultsAreInCluster) {
   absl::StatusOr<ActuatorConfig> config = Parse(R"({"kind": "kubernetes"})");
   ASSERT_TRUE(config.ok()) << config.status();
@@ -172,8 +220,10 @@ TEST(ActuatorConfigTest, FieldChecks) {
       HasSubstr("actuator.webhook.headers.A: must be a string, got number"));
   EXPECT_THAT(ErrorOf(R"({"kind": "webhook", "webhook": {}})"),
               HasSubstr("actuator.webhook.url: required"));
-  EXPECT_THAT(ErrorOf(R"({"kind": "grpc", "grpc": {"address": "x:1", "root_certs_file": "/c"}})"),
-              HasSubstr("actuator.grpc.root_certs_file: needs \"tls\": true"));
+  EXPECT_THAT(
+      ErrorOf(R"({"kind": "grpc",
+                          "grpc": {"address": "x:1", "tls": false, "root_certs_file": "/c"}})"),
+      HasSubstr("actuator.grpc.root_certs_file: is for TLS, which \"tls\": false turns off"));
   EXPECT_THAT(ErrorOf(R"({"kind": "grpc", "grpc": {"address": "x:1", "tls": "yes"}})"),
               HasSubstr("actuator.grpc.tls: must be true or false, got string"));
   EXPECT_THAT(ErrorOf(R"({"kind": "grpc", "grpc": {"address": ""}})"),

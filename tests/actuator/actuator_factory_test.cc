@@ -104,6 +104,33 @@ TEST(CreateActuatorTest, KubernetesKindOutsideAClusterSaysSo) {
   EXPECT_THAT(status.message(), HasSubstr("KUBERNETES_SERVICE_HOST"));
 }
 
+// A blueprint reload adds checkout after creation: every kind that reports counts it set
+// itself (log; webhook and exec without an observe URL or command) must know it from its
+// first evaluation, and keep the count of a target it already knows.
+TEST(CreateActuatorTest, TargetsAddedByAReloadStartAtTheirCount) {
+  TempDir dir;
+  WriteScript(dir.File("scale"), "exit 0\n");
+  for (const std::string& config :
+       {std::string(R"({"kind": "log"})"),
+        std::string(R"({"kind": "webhook", "webhook": {"url": "http://127.0.0.1:1/hook"}})"),
+        absl::StrCat(R"({"kind": "exec", "exec": {"command": ")", dir.File("scale"),
+                     R"( {target}"}})")}) {
+    SCOPED_TRACE(config);
+    ManualClock clock(kStart);
+    ActuatorEnvironment env;
+    env.initial_replicas = {{"storefront", 2}};
+    auto actuator = CreateActuator(Config(config), &clock, env);
+    ASSERT_TRUE(actuator.ok()) << actuator.status();
+    EXPECT_EQ((*actuator)->Observe("checkout").status().code(), absl::StatusCode::kNotFound);
+    (*actuator)->AddTargets({{"storefront", {7, "scale-store"}}, {"checkout", {3, "scale-co"}}});
+    absl::StatusOr<ScaleState> checkout = (*actuator)->Observe("checkout");
+    ASSERT_TRUE(checkout.ok()) << checkout.status();
+    EXPECT_EQ(checkout->spec_replicas, 3);
+    EXPECT_EQ(checkout->ready_replicas, 3);
+    EXPECT_EQ((*actuator)->Observe("storefront")->spec_replicas, 2);
+  }
+}
+
 TEST(CreateActuatorTest, KindErrorsAreReturned) {
   ManualClock clock(kStart);
   ActuatorConfig config;

@@ -116,6 +116,7 @@ std::unique_ptr<GrpcActuator> Make(GrpcOptions options,
 GrpcOptions Plain(const GrpcServer& server) {
   GrpcOptions options;
   options.address = server.address();
+  options.tls = false;
   options.timeout = absl::Seconds(20);
   return options;
 }
@@ -132,6 +133,20 @@ TEST(GrpcActuatorTest, SetReplicasSendsTheDecision) {
   EXPECT_EQ(got.replicas(), 5);
   EXPECT_EQ(got.reason(), "scale_up");
   EXPECT_EQ(got.message(), "requests 92% of 65%");
+}
+
+TEST(GrpcActuatorTest, TargetsAddedByAReloadSendTheirResourceName) {
+  GrpcServer server;
+  auto grpc = Make(Plain(server), {{"storefront", "web-rps"}});
+  grpc->AddTargets({{"checkout", {3, "checkout-cpu"}}, {"storefront", {2, "web-rps-v2"}}});
+  ScaleRequest checkout = Request(4);
+  checkout.target = "checkout";
+  ASSERT_TRUE(grpc->SetReplicas(checkout).ok());
+  ASSERT_TRUE(grpc->SetReplicas(Request(5)).ok());
+  std::lock_guard<std::mutex> lock(server.service.mu());
+  ASSERT_EQ(server.service.requests.size(), 2u);
+  EXPECT_EQ(server.service.requests[0].resource(), "checkout-cpu");
+  EXPECT_EQ(server.service.requests[1].resource(), "web-rps-v2");
 }
 
 TEST(GrpcActuatorTest, ObserveReturnsTheServersCounts) {

@@ -26,10 +26,11 @@ class AdminServiceTest : public ::testing::Test {
     runner_ = std::make_unique<Runner>(*std::move(loop), &clock_,
                                        RunnerOptions{absl::Hours(1), absl::Milliseconds(1)});
     service_ = std::make_unique<AdminService>(
-        runner_.get(), &broadcaster_, "s3cret",
-        [this](const std::string& path) -> absl::StatusOr<AdminService::ReloadOutcome> {
-          reloads_.push_back(path);
-          if (path == "bad.json") return absl::InvalidArgumentError("recursos[1].nome: missing");
+        runner_.get(), &broadcaster_,
+        AdminOptions{"s3cret", "/etc/limiar/blueprint.json", /*max_watch_streams=*/2},
+        [this]() -> absl::StatusOr<AdminService::ReloadOutcome> {
+          ++reloads_;
+          if (!blueprint_valid_) return absl::InvalidArgumentError("recursos[1].nome: missing");
           return AdminService::ReloadOutcome{{"storefront"}, {"a warning"}};
         },
         [](const policy::TargetPolicy& t) { return "{\"target\":\"" + t.target + "\"}"; });
@@ -71,7 +72,8 @@ class AdminServiceTest : public ::testing::Test {
   std::unique_ptr<AdminService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<limiar::v1::Admin::Stub> stub_;
-  std::vector<std::string> reloads_;
+  int reloads_ = 0;
+  bool blueprint_valid_ = false;
   int port_ = 0;
 };
 
@@ -161,16 +163,36 @@ TEST_F(AdminServiceTest, SetModeSwitchesAndReportsThePrevious) {
 
 TEST_F(AdminServiceTest, ReloadRefusesABadBlueprintWithItsErrors) {
   limiar::v1::ReloadRequest req;
-  req.set_blueprint_path("bad.json");
   limiar::v1::ReloadResponse out;
   const grpc::Status bad = stub_->Reload(Authed().get(), req, &out);
   EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(bad.error_message().find("the running one is kept"), std::string::npos);
   EXPECT_NE(bad.error_message().find("recursos[1].nome"), std::string::npos);
-  req.set_blueprint_path("good.json");
+  blueprint_valid_ = true;
   ASSERT_TRUE(stub_->Reload(Authed().get(), req, &out).ok());
   EXPECT_EQ(out.targets(0), "storefront");
-  EXPECT_EQ(reloads_, (std::vector<std::string>{"bad.json", "good.json"}));
+  EXPECT_EQ(reloads_, 2);
+}
+
+// The configured path is what older clients send; anything else is never read, and the
+// refusal quotes it cut and escaped.
+TEST_F(AdminServiceTest, ReloadReadsOnlyTheConfiguredFile) {
+  limiar::v1::ReloadRequest req;
+  limiar::v1::ReloadResponse out;
+  blueprint_valid_ = true;
+  req.set_blueprint_path("/etc/limiar/blueprint.json");
+  EXPECT_TRUE(stub_->Reload(Authed().get(), req, &out).ok());
+  req.set_blueprint_path("/dev/zero\n" + std::string(10'000, 'x'));
+  const grpc::Status refused = stub_->Reload(Authed().get(), req, &out);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("reloads only the blueprint it was started with, "
+                                         "/etc/limiar/blueprint.json"),
+            std::string::npos)
+      << refused.error_message();
+  EXPECT_NE(refused.error_message().find("--blueprint"), std::string::npos);
+  EXPECT_EQ(refused.error_message().find("\n"), std::string::npos);
+  EXPECT_LT(refused.error_message().size(), 600u);
+  EXPECT_EQ(reloads_, 1);
 }
 
 }  // namespace

@@ -81,6 +81,30 @@ TEST_F(ControlLoopTest, ScalesUpAndExplains) {
   ASSERT_EQ(sink_.decisions.size(), 1u);
 }
 
+// A reload builds a new loop: what was last decided for a kept target is still what was
+// last decided, and its mode and history go with it; an added target has no decision yet.
+TEST_F(ControlLoopTest, InheritFromKeepsLastDecisionsAndModesOfKeptTargets) {
+  auto before = Make({Storefront()});
+  Load("storefront", 2, 130, kT0);
+  ASSERT_TRUE(before->Tick(kT0).ok());
+  ASSERT_TRUE(before->SetMode("storefront", policy::Mode::kDryRun).ok());
+
+  policy::TargetPolicy wider = Storefront();
+  wider.max_replicas = 12;
+  policy::TargetPolicy checkout = Storefront();
+  checkout.target = "checkout";
+  auto after = Make({wider, checkout});
+  after->InheritFrom(*before);
+  const Decision* kept = after->LastDecision("storefront");
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->time, kT0);
+  EXPECT_EQ(kept->desired_replicas, 4);
+  EXPECT_TRUE(kept->actuated);
+  EXPECT_EQ(*after->ModeOf("storefront"), policy::Mode::kDryRun);
+  EXPECT_EQ(after->SaveState().at("storefront").replicas, 4);
+  EXPECT_EQ(after->LastDecision("checkout"), nullptr);
+}
+
 TEST_F(ControlLoopTest, DryRunDecidesButDoesNotActuate) {
   policy::TargetPolicy t = Storefront();
   t.mode = policy::Mode::kDryRun;

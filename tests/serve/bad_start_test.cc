@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -136,6 +137,19 @@ TEST(BadStartTest, InvalidBlueprintNamesTheJsonPath) {
   const Refusal r = ServeExpectingExit(Args(blueprint));
   EXPECT_EQ(r.exit_code, 1) << r.log;
   EXPECT_THAT(r.log, HasSubstr(blueprint + ": recursos[1].config.limiar"));
+}
+
+// The blueprint is read the way a reload reads it: a FIFO given as --blueprint would block
+// the start for good, /dev/zero would read until memory ran out.
+TEST(BadStartTest, BlueprintThatIsNotARegularFileIsRefused) {
+  testing::TempDir dir;
+  const std::string fifo = dir.File("blueprint.json");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::string& blueprint : {fifo, std::string("/dev/zero")}) {
+    const Refusal r = ServeExpectingExit(Args(blueprint));
+    EXPECT_EQ(r.exit_code, 1) << r.log;
+    EXPECT_THAT(r.log, AllOf(HasSubstr(blueprint), HasSubstr("not a regular file")));
+  }
 }
 
 }  // namespace

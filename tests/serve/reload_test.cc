@@ -1,6 +1,6 @@
-// Run-time changes through the `limiar` client: a bad blueprint reload is refused and the
-// running policy kept, a good one adds and changes targets, and a paused target is not
-// actuated whatever the load.
+// Run-time changes through the `limiar` client: the configured blueprint file is edited and
+// reloaded; a bad edit is refused and the running policy kept, a good one adds and changes
+// targets, and a paused target is not actuated whatever the load.
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -19,8 +19,13 @@ using json = nlohmann::json;
 TEST(ReloadTest, BadBlueprintIsRefusedGoodOneIsLoadedAndPausedDoesNotActuate) {
   testing::TempDir dir;
   FakePlatform platform(/*initial_replicas=*/2);
+  const std::string blueprint = dir.File("blueprint.json");
+  auto use = [&blueprint](const std::string& testdata) {
+    testing::WriteFile(blueprint, testing::ReadFileOrDie(TestData(testdata)));
+  };
+  use("no_warnings.json");
   auto serve = StartServe(
-      dir, TestData("no_warnings.json"),
+      dir, blueprint,
       {{"actuator", platform.ActuatorConfig(/*with_observe=*/false)}, {"tick_interval_s", 0.2}});
   ASSERT_NE(serve, nullptr);
   const std::string server = serve->grpc_address();
@@ -30,11 +35,11 @@ TEST(ReloadTest, BadBlueprintIsRefusedGoodOneIsLoadedAndPausedDoesNotActuate) {
   };
 
   // A bad blueprint: every problem, each with the file and its JSON path; nothing changes.
-  const std::string bad = TestData("reload_bad.json");
+  use("reload_bad.json");
   const size_t before_bad = serve->LineCount();
-  const RunResult refused = limiar({"reload", bad});
+  const RunResult refused = limiar({"reload"});
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
-  EXPECT_THAT(refused.output, HasSubstr(bad + ": recursos[1].config.limiar"));
+  EXPECT_THAT(refused.output, HasSubstr(blueprint + ": recursos[1].config.limiar"));
   EXPECT_THAT(refused.output,
               AllOf(HasSubstr("recursos[1].config.cooldown_up"), HasSubstr("espera_subida_s")));
   // The reload answered synchronously: had it loaded anything, the line would be there.
@@ -46,13 +51,13 @@ TEST(ReloadTest, BadBlueprintIsRefusedGoodOneIsLoadedAndPausedDoesNotActuate) {
   EXPECT_THAT(status.output, Not(HasSubstr("checkout-api")));
 
   // A good one: storefront's ceiling moves to 12 and checkout-api joins.
-  const std::string good = TestData("reload_good.json");
+  use("reload_good.json");
   const size_t before_reload = serve->LineCount();
-  const RunResult reloaded = limiar({"reload", good});
+  const RunResult reloaded = limiar({"reload"});
   EXPECT_EQ(reloaded.exit_code, 0) << reloaded.output;
   EXPECT_THAT(reloaded.output, HasSubstr("reloaded: 2 targets"));
-  EXPECT_TRUE(
-      serve->WaitForLine(absl::StrCat("blueprint ", good, " loaded: 2 targets"), before_reload))
+  EXPECT_TRUE(serve->WaitForLine(absl::StrCat("blueprint ", blueprint, " loaded: 2 targets"),
+                                 before_reload))
       << serve->Log();
   status = limiar({"status"});
   EXPECT_EQ(status.exit_code, 0) << status.output;

@@ -194,6 +194,25 @@ absl::Status KubernetesActuator::Explain(const HttpResponse& response, const std
   return HttpStatusToStatus(response.status, absl::StrCat("kubernetes actuator: ", message));
 }
 
+absl::StatusOr<ScaleState> ParseKubernetesScaleAnswers(const std::string& scale_body,
+                                                       const std::string& deployment_body,
+                                                       const std::string& url) {
+  const json scale_doc = ParseJson(scale_body);
+  const json deployment_doc = ParseJson(deployment_body);
+  if (!scale_doc.is_object() || !deployment_doc.is_object()) {
+    return absl::InternalError(
+        absl::StrCat("kubernetes actuator: ", url, ": the API server's answer is not JSON"));
+  }
+  ScaleState state;
+  absl::StatusOr<int32_t> spec = CountAt(scale_doc, "/spec/replicas", url + "/scale");
+  if (!spec.ok()) return spec.status();
+  absl::StatusOr<int32_t> ready = CountAt(deployment_doc, "/status/readyReplicas", url);
+  if (!ready.ok()) return ready.status();
+  state.spec_replicas = *spec;
+  state.ready_replicas = *ready;
+  return state;
+}
+
 absl::StatusOr<ScaleState> KubernetesActuator::Observe(const std::string& target) {
   absl::StatusOr<std::string> name = DeploymentName(target);
   if (!name.ok()) return name.status();
@@ -211,20 +230,7 @@ absl::StatusOr<ScaleState> KubernetesActuator::Observe(const std::string& target
   if (!deployment.ok()) return deployment.status();
   if (deployment->status != 200) return Explain(*deployment, "get", *name);
 
-  const json scale_doc = ParseJson(scale->body);
-  const json deployment_doc = ParseJson(deployment->body);
-  if (!scale_doc.is_object() || !deployment_doc.is_object()) {
-    return absl::InternalError(
-        absl::StrCat("kubernetes actuator: ", url, ": the API server's answer is not JSON"));
-  }
-  ScaleState state;
-  absl::StatusOr<int32_t> spec = CountAt(scale_doc, "/spec/replicas", url + "/scale");
-  if (!spec.ok()) return spec.status();
-  absl::StatusOr<int32_t> ready = CountAt(deployment_doc, "/status/readyReplicas", url);
-  if (!ready.ok()) return ready.status();
-  state.spec_replicas = *spec;
-  state.ready_replicas = *ready;
-  return state;
+  return ParseKubernetesScaleAnswers(scale->body, deployment->body, url);
 }
 
 absl::Status KubernetesActuator::SetReplicas(const ScaleRequest& request) {

@@ -51,7 +51,7 @@ cmake --preset asan
 cmake --build --preset asan -j "$jobs"
 stage_done "asan build"
 status=0
-ASAN_OPTIONS="log_path=$reports/asan" UBSAN_OPTIONS="log_path=$reports/ubsan" \
+ASAN_OPTIONS="log_path=$reports/asan" UBSAN_OPTIONS="log_path=$reports/asan" \
   ctest --preset asan -j "$jobs" || status=$?
 check_reports || status=1
 stage_done "asan suite"

@@ -2,9 +2,10 @@
 # Runs the libFuzzer targets of tests/fuzz (built by the asan preset) and prints, per target,
 # the executions, their rate and the findings.
 #
-#   scripts/fuzz.sh [--seconds N | --runs N] [--jobs N] [--max-len N] [--build DIR] [TARGET...]
+#   scripts/fuzz.sh [--seconds N] [--runs N] [--jobs N] [--max-len N] [--build DIR] [TARGET...]
 #
-#   --seconds N   fuzz each target for N seconds (default 600); --runs N: N inputs instead
+#   --seconds N   fuzz each target for N seconds (default 600 unless --runs is given)
+#   --runs N      stop each target after N inputs (with --seconds: whichever comes first)
 #   --jobs N      parallel fuzzing processes per target (libFuzzer -fork=N; default 1)
 #   --max-len N   longest input tried (default: each target's own, below)
 #   --build DIR   the asan build (default build/asan; built here when missing)
@@ -21,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=600
+seconds=""
 runs=""
 jobs=1
 max_len=""
@@ -39,6 +40,7 @@ while (($#)); do
     *) targets+=("$1"); shift ;;
   esac
 done
+[[ -z "$seconds" && -z "$runs" ]] && seconds=600
 if ((${#targets[@]} == 0)); then
   for f in tests/fuzz/*_fuzz.cc; do
     t=$(basename "$f" _fuzz.cc)
@@ -81,7 +83,8 @@ for t in "${targets[@]}"; do
   args=(-max_len="${max_len:-$(default_max_len "$t")}" -timeout=10 -rss_limit_mb=2048
         -artifact_prefix="$findings/" -print_final_stats=1)
   [[ -f "tests/fuzz/dict/$t.dict" ]] && args+=(-dict="tests/fuzz/dict/$t.dict")
-  if [[ -n "$runs" ]]; then args+=(-runs="$runs"); else args+=(-max_total_time="$seconds"); fi
+  [[ -n "$runs" ]] && args+=(-runs="$runs")
+  [[ -n "$seconds" ]] && args+=(-max_total_time="$seconds")
   ((jobs > 1)) && args+=(-fork="$jobs" -ignore_crashes=0)
   log="$build/fuzz/$t.log"
   before=$(find "$findings" -type f | wc -l)
@@ -109,6 +112,6 @@ for t in "${targets[@]}"; do
 done
 
 echo
-echo "fuzz.sh summary (${runs:+$runs runs}${runs:-$seconds s} per target, $jobs job(s)):"
+echo "fuzz.sh summary (per target: ${runs:+at most $runs runs }${seconds:+at most $seconds s }with $jobs job(s)):"
 printf '%s\n' "${summary[@]}"
 exit "$fail"

@@ -4,6 +4,8 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <mutex>
+
 #include "src/metrics/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
 
@@ -28,6 +30,7 @@ class AdminServiceTest : public ::testing::Test {
     service_ = std::make_unique<AdminService>(
         runner_.get(), &broadcaster_, "s3cret",
         [this](const std::string& path) -> absl::StatusOr<AdminService::ReloadOutcome> {
+          std::lock_guard<std::mutex> lock(reloads_mu_);  // runs on a gRPC server thread
           reloads_.push_back(path);
           if (path == "bad.json") return absl::InvalidArgumentError("recursos[1].nome: missing");
           return AdminService::ReloadOutcome{{"storefront"}, {"a warning"}};
@@ -71,7 +74,12 @@ class AdminServiceTest : public ::testing::Test {
   std::unique_ptr<AdminService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<limiar::v1::Admin::Stub> stub_;
-  std::vector<std::string> reloads_;
+  std::mutex reloads_mu_;
+  std::vector<std::string> reloads_;  // guarded by reloads_mu_
+  std::vector<std::string> Reloads() {
+    std::lock_guard<std::mutex> lock(reloads_mu_);
+    return reloads_;
+  }
   int port_ = 0;
 };
 
@@ -170,7 +178,7 @@ TEST_F(AdminServiceTest, ReloadRefusesABadBlueprintWithItsErrors) {
   req.set_blueprint_path("good.json");
   ASSERT_TRUE(stub_->Reload(Authed().get(), req, &out).ok());
   EXPECT_EQ(out.targets(0), "storefront");
-  EXPECT_EQ(reloads_, (std::vector<std::string>{"bad.json", "good.json"}));
+  EXPECT_EQ(Reloads(), (std::vector<std::string>{"bad.json", "good.json"}));
 }
 
 }  // namespace

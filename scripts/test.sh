@@ -45,25 +45,28 @@ ctest --preset "${PRESET:-release}" -j "$jobs"
 stage_done "release (build and suite)"
 [[ ${LIMIAR_SANITIZERS:-1} == 0 ]] && exit 0
 
+# From here on a failing stage does not stop the next one (only a failed build does), so
+# that one run shows every sanitizer's verdict; the exit status is the worst of them.
+status=0
 rm -rf "$reports"
 mkdir -p "$reports"
 cmake --preset asan
 cmake --build --preset asan -j "$jobs"
 stage_done "asan build"
-status=0
 ASAN_OPTIONS="log_path=$reports/asan" UBSAN_OPTIONS="log_path=$reports/asan" \
-  ctest --preset asan -j "$jobs" || status=$?
+  ctest --preset asan -j "$jobs" || status=1
 check_reports || status=1
 stage_done "asan suite"
-((status == 0)) || exit "$status"
 
-./scripts/fuzz.sh --seconds "$fuzz_seconds"
+./scripts/fuzz.sh --seconds "$fuzz_seconds" || status=1
 stage_done "fuzz ($fuzz_seconds s per target)"
 
+rm -rf "$reports"
+mkdir -p "$reports"
 cmake --preset tsan
 cmake --build --preset tsan -j "$jobs" --target "${tsan_targets[@]}"
 stage_done "tsan build"
-TSAN_OPTIONS="log_path=$reports/tsan" ctest --preset tsan -j "$jobs" || status=$?
+TSAN_OPTIONS="log_path=$reports/tsan" ctest --preset tsan -j "$jobs" || status=1
 check_reports || status=1
 stage_done "tsan suite"
 exit "$status"

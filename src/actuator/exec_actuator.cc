@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "src/actuator/process_runner.h"
 #include "src/actuator/scale_state_parse.h"
+#include "src/common/excerpt.h"
 
 namespace limiar::actuator {
 namespace {
@@ -17,9 +18,7 @@ constexpr int kExitTempFail = 75;  // EX_TEMPFAIL
 std::string LastLine(absl::string_view text) {
   std::vector<absl::string_view> lines = absl::StrSplit(text, '\n', absl::SkipWhitespace());
   if (lines.empty()) return "(no stderr)";
-  absl::string_view last = absl::StripAsciiWhitespace(lines.back());
-  if (last.size() > 200) return absl::StrCat(last.substr(0, 200), "...");
-  return std::string(last);
+  return Excerpt(absl::StripAsciiWhitespace(lines.back()), 200);
 }
 
 // Turns what the process did into a status; `what` names the command for the message.
@@ -101,6 +100,12 @@ absl::StatusOr<ScaleState> ExecActuator::Observe(const std::string& target) {
                         absl::StrCat("exec actuator: ", run.status().message()));
   const std::string what = absl::StrCat("observe command for \"", target, "\"");
   if (absl::Status s = Outcome(*run, what, timeout_); !s.ok()) return s;
+  if (run->stdout_truncated) {
+    // The head alone could parse as something it is not.
+    return absl::InvalidArgumentError(
+        absl::StrCat("exec actuator: ", what, " printed more than ", kMaxCapturedBytes,
+                     " bytes on stdout; it must print \"SPEC READY\" or a small JSON object"));
+  }
   absl::StatusOr<ScaleState> state = ParseScaleStateText(run->stdout_text);
   if (!state.ok()) {
     return absl::InvalidArgumentError(

@@ -7,15 +7,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "src/actuator/read_file.h"
+#include "src/common/excerpt.h"
 
 namespace limiar::actuator {
 namespace {
 
 // grpc::StatusCode and absl::StatusCode share their numbering (both are google.rpc.Code).
+// The platform's message is its text: quoted cut and escaped, as any peer's.
 absl::Status FromGrpc(const grpc::Status& status, absl::string_view context) {
   if (status.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat(context, ": ", status.error_message()));
+                      absl::StrCat(context, ": ", Excerpt(status.error_message())));
 }
 
 void SetDeadline(grpc::ClientContext* context, absl::Duration timeout) {

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "src/actuator/read_file.h"
+#include "src/common/bounded_json.h"
 #include "src/common/excerpt.h"
 
 namespace limiar::actuator {
@@ -15,17 +16,17 @@ namespace {
 
 using nlohmann::json;
 
-json ParseJson(const std::string& text) {
-  return json::parse(text, nullptr, /*allow_exceptions=*/false);
-}
+// A Deployment is rarely deeper than 20 levels (managedFields included); the size is the
+// HTTP client's cap.
+constexpr JsonLimits kApiAnswerLimits{.max_bytes = kMaxResponseBytes, .max_depth = 64};
 
 // The API server explains failures in a v1 Status object; its `message` is the most
 // useful line ("deployments.apps \"web\" is forbidden: User ... cannot patch ...").
 std::string ServerMessage(const std::string& body) {
-  const json doc = ParseJson(body);
-  if (doc.is_object() && doc.value("kind", "") == "Status" && doc.contains("message") &&
-      doc["message"].is_string()) {
-    return doc["message"].get<std::string>();
+  const absl::StatusOr<json> doc = ParseBoundedJson(body, kApiAnswerLimits, "status");
+  if (doc.ok() && doc->is_object() && doc->value("kind", "") == "Status" &&
+      doc->contains("message") && (*doc)["message"].is_string()) {
+    return Excerpt((*doc)["message"].get_ref<const std::string&>(), 300);
   }
   return Excerpt(body);
 }
@@ -37,10 +38,24 @@ absl::StatusOr<int32_t> CountAt(const json& doc, const char* pointer, const std:
   if (!doc.contains(at)) return 0;
   const json& v = doc.at(at);
   if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > INT32_MAX) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("kubernetes actuator: ", what, ": ", pointer, " is ", v.dump()));
+    return absl::InvalidArgumentError(absl::StrCat("kubernetes actuator: ", what, ": ", pointer,
+                                                   " is ", DescribeJsonValue(v),
+                                                   ", not a non-negative int32"));
   }
   return static_cast<int32_t>(v.get<int64_t>());
+}
+
+// A 200 answer's object; Internal when it is not one (not JSON, or past the limits).
+absl::StatusOr<json> ParseApiObject(const std::string& body, const std::string& url) {
+  absl::StatusOr<json> doc = ParseBoundedJson(body, kApiAnswerLimits, "the API server's answer");
+  if (doc.ok() && !doc->is_object()) {
+    doc = absl::InvalidArgumentError("the API server's answer is not a JSON object");
+  }
+  if (!doc.ok()) {
+    return absl::InternalError(
+        absl::StrCat("kubernetes actuator: ", url, ": ", doc.status().message()));
+  }
+  return doc;
 }
 
 }  // namespace
@@ -197,16 +212,14 @@ absl::Status KubernetesActuator::Explain(const HttpResponse& response, const std
 absl::StatusOr<ScaleState> ParseKubernetesScaleAnswers(const std::string& scale_body,
                                                        const std::string& deployment_body,
                                                        const std::string& url) {
-  const json scale_doc = ParseJson(scale_body);
-  const json deployment_doc = ParseJson(deployment_body);
-  if (!scale_doc.is_object() || !deployment_doc.is_object()) {
-    return absl::InternalError(
-        absl::StrCat("kubernetes actuator: ", url, ": the API server's answer is not JSON"));
-  }
+  absl::StatusOr<json> scale_doc = ParseApiObject(scale_body, url + "/scale");
+  if (!scale_doc.ok()) return scale_doc.status();
+  absl::StatusOr<json> deployment_doc = ParseApiObject(deployment_body, url);
+  if (!deployment_doc.ok()) return deployment_doc.status();
   ScaleState state;
-  absl::StatusOr<int32_t> spec = CountAt(scale_doc, "/spec/replicas", url + "/scale");
+  absl::StatusOr<int32_t> spec = CountAt(*scale_doc, "/spec/replicas", url + "/scale");
   if (!spec.ok()) return spec.status();
-  absl::StatusOr<int32_t> ready = CountAt(deployment_doc, "/status/readyReplicas", url);
+  absl::StatusOr<int32_t> ready = CountAt(*deployment_doc, "/status/readyReplicas", url);
   if (!ready.ok()) return ready.status();
   state.spec_replicas = *spec;
   state.ready_replicas = *ready;

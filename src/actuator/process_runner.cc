@@ -62,9 +62,9 @@ int MillisUntil(SteadyClock::time_point deadline) {
 }
 
 // Reads what is available from `fd` into `out`, keeping the first kMaxCapturedBytes, or
-// with `keep_tail` the last ones (an error message is at the end of stderr). False at end
-// of file.
-bool Drain(int fd, bool keep_tail, std::string* out) {
+// with `keep_tail` the last ones (an error message is at the end of stderr); `*cut` is set
+// when bytes were dropped from the head. False at end of file.
+bool Drain(int fd, bool keep_tail, std::string* out, bool* cut) {
   char buf[4096];
   const ssize_t n = ::read(fd, buf, sizeof buf);
   if (n < 0) return errno == EINTR || errno == EAGAIN;
@@ -76,6 +76,7 @@ bool Drain(int fd, bool keep_tail, std::string* out) {
     return true;
   }
   const size_t room = kMaxCapturedBytes - std::min(kMaxCapturedBytes, out->size());
+  if (static_cast<size_t>(n) > room) *cut = true;
   out->append(buf, std::min<size_t>(room, static_cast<size_t>(n)));
   return true;
 }
@@ -150,7 +151,9 @@ absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
     for (nfds_t i = 0; i < n; ++i) {
       if (fds[i].revents == 0) continue;
       const bool is_out = fds[i].fd == out_read.get();
-      if (!Drain(fds[i].fd, !is_out, is_out ? &result.stdout_text : &result.stderr_text)) {
+      bool stderr_cut = false;  // the tail of stderr is what matters; its cut goes unsaid
+      if (!Drain(fds[i].fd, !is_out, is_out ? &result.stdout_text : &result.stderr_text,
+                 is_out ? &result.stdout_truncated : &stderr_cut)) {
         (is_out ? out_open : err_open) = false;
       }
     }

@@ -16,11 +16,13 @@ struct ProcessResult {
   int term_signal = 0;     // the signal that ended it, else 0
   std::string stdout_text;
   std::string stderr_text;
+  // Set when stdout went past kMaxCapturedBytes: `stdout_text` is only its beginning.
+  bool stdout_truncated = false;
 };
 
 // Each of stdout and stderr keeps at most this many bytes (the first ones of stdout, the
 // last ones of stderr, where errors are); the rest is read and dropped so that a chatty
-// child never blocks on a full pipe.
+// child never blocks on a full pipe, and stdout_truncated says that it was.
 inline constexpr size_t kMaxCapturedBytes = 64 * 1024;
 
 // Starts argv[0] (looked up in PATH when it has no '/') with `argv` and the caller's

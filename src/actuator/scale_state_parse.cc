@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "src/common/bounded_json.h"
 #include "src/common/excerpt.h"
 
 namespace limiar::actuator {
@@ -26,7 +27,7 @@ absl::StatusOr<int32_t> ReadCount(const nlohmann::json& object, const char* key)
   if (!it->is_number_integer() || it->get<int64_t>() < 0 ||
       it->get<int64_t>() > std::numeric_limits<int32_t>::max()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("\"", key, "\" must be a non-negative integer, got ", it->dump()));
+        absl::StrCat("\"", key, "\" must be a non-negative integer, got ", DescribeJsonValue(*it)));
   }
   return static_cast<int32_t>(it->get<int64_t>());
 }
@@ -34,17 +35,17 @@ absl::StatusOr<int32_t> ReadCount(const nlohmann::json& object, const char* key)
 }  // namespace
 
 absl::StatusOr<ScaleState> ParseScaleStateJson(absl::string_view text) {
-  nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end(), nullptr,
-                                             /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  absl::StatusOr<nlohmann::json> doc = ParseBoundedJson(text, kScaleStateJsonLimits, "scale state");
+  if (!doc.ok()) return doc.status();
+  if (!doc->is_object()) {
     return absl::InvalidArgumentError(
         absl::StrCat("expected a JSON object {\"spec_replicas\": N, \"ready_replicas\": N}, got ",
                      Quoted(text)));
   }
   ScaleState state;
-  absl::StatusOr<int32_t> spec = ReadCount(doc, "spec_replicas");
+  absl::StatusOr<int32_t> spec = ReadCount(*doc, "spec_replicas");
   if (!spec.ok()) return spec.status();
-  absl::StatusOr<int32_t> ready = ReadCount(doc, "ready_replicas");
+  absl::StatusOr<int32_t> ready = ReadCount(*doc, "ready_replicas");
   if (!ready.ok()) return ready.status();
   state.spec_replicas = *spec;
   state.ready_replicas = *ready;

@@ -105,33 +105,48 @@ int CallAdmin(const ClientOptions& client, std::ostream& err, Call call) {
 
 }  // namespace
 
-int RunPushCommand(const ClientOptions& client, const std::string& resource,
-                   const std::string& metric, const std::vector<std::string>& replicas,
-                   std::ostream& out, std::ostream& err) {
+int RunPushCommand(const ClientOptions& client, const PushOptions& push, std::ostream& out,
+                   std::ostream& err) {
   limiar::v1::Metric wire;
-  if (metric == "cpu") {
+  if (push.metric == "cpu") {
     wire = limiar::v1::METRIC_CPU;
-  } else if (metric == "requests") {
+  } else if (push.metric == "requests") {
     wire = limiar::v1::METRIC_REQUESTS;
-  } else if (metric == "connections") {
+  } else if (push.metric == "connections") {
     wire = limiar::v1::METRIC_CONNECTIONS;
   } else {
     err << "error: --metric must be cpu, requests or connections\n";
     return 2;
   }
+  if (push.replicas.empty() && !push.total && push.gone.empty()) {
+    err << "error: nothing to push: give --replica ID=VALUE, --total VALUE or --gone ID\n";
+    return 2;
+  }
   limiar::v1::SampleBatch batch;
-  for (const std::string& r : replicas) {
+  std::vector<std::string> labels;  // per sample, for the rejections
+  auto add = [&](const std::string& label) {
+    labels.push_back(label);
+    limiar::v1::Sample* s = batch.add_samples();
+    s->set_resource(push.resource);
+    s->set_metric(wire);
+    return s;  // no timestamp: "now" at the server
+  };
+  for (const std::string& r : push.replicas) {
     const size_t eq = r.find('=');
     double value = 0;
     if (eq == std::string::npos || eq == 0 || !absl::SimpleAtod(r.substr(eq + 1), &value)) {
       err << "error: --replica \"" << r << "\": expected ID=VALUE, e.g. storefront-0=130\n";
       return 2;
     }
-    limiar::v1::Sample* s = batch.add_samples();
-    s->set_resource(resource);
-    s->set_metric(wire);
+    limiar::v1::Sample* s = add(r);
     s->mutable_replica()->set_id(r.substr(0, eq));
-    s->set_value(value);  // no timestamp: "now" at the server
+    s->set_value(value);
+  }
+  if (push.total) add(absl::StrCat("total ", *push.total))->set_value(*push.total);
+  for (const std::string& id : push.gone) {
+    limiar::v1::Sample* s = add(absl::StrCat(id, " gone"));
+    s->mutable_replica()->set_id(id);
+    s->mutable_replica()->set_gone(true);
   }
   auto channel = Channel(client, err);
   if (!channel) return 1;
@@ -144,11 +159,13 @@ int RunPushCommand(const ClientOptions& client, const std::string& resource,
   writer->WritesDone();
   const grpc::Status s = writer->Finish();
   if (!s.ok()) return Fail(s, client, err);
-  out << response.accepted() << " accepted, " << response.rejected_size() << " rejected\n";
+  const uint64_t rejected = response.rejected_size() + response.rejected_not_listed();
+  out << response.accepted() << " accepted, " << rejected << " rejected\n";
   for (const auto& r : response.rejected()) {
-    out << "  sample " << r.index() << " (" << replicas[r.index()] << "): " << r.reason() << "\n";
+    const std::string label = r.index() < labels.size() ? labels[r.index()] : "?";
+    out << "  sample " << r.index() << " (" << label << "): " << r.reason() << "\n";
   }
-  return response.rejected_size() == 0 ? 0 : 1;
+  return rejected == 0 ? 0 : 1;
 }
 
 int RunStatusCommand(const ClientOptions& client, const std::string& target, bool as_json,

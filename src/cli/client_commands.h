@@ -3,6 +3,7 @@
 #ifndef LIMIAR_CLI_CLIENT_COMMANDS_H_
 #define LIMIAR_CLI_CLIENT_COMMANDS_H_
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -18,10 +19,18 @@ struct ClientOptions {
   double timeout_s = 10;
 };
 
-// `limiar push --resource R --metric M --replica ID=VALUE...`: one batch of samples, now.
-int RunPushCommand(const ClientOptions& client, const std::string& resource,
-                   const std::string& metric, const std::vector<std::string>& replicas,
-                   std::ostream& out, std::ostream& err);
+struct PushOptions {
+  std::string resource;
+  std::string metric;                 // cpu, requests or connections
+  std::vector<std::string> replicas;  // ID=VALUE
+  std::optional<double> total;        // a value of the whole resource
+  std::vector<std::string> gone;      // replica ids to forget now
+};
+
+// `limiar push --resource R --metric M [--replica ID=VALUE]... [--total V] [--gone ID]...`:
+// one batch of samples, now.
+int RunPushCommand(const ClientOptions& client, const PushOptions& push, std::ostream& out,
+                   std::ostream& err);
 int RunStatusCommand(const ClientOptions& client, const std::string& target, bool as_json,
                      std::ostream& out, std::ostream& err);
 int RunExplainCommand(const ClientOptions& client, const std::string& target, std::ostream& out,

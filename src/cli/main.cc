@@ -137,21 +137,25 @@ int main(int argc, char** argv) {
   auto add_client_options = [&client](CLI::App* cmd) {
     cmd->add_option("--server,-s", client.server, "Address of limiar serve's gRPC port")
         ->capture_default_str();
-    cmd->add_option("--token-file", client.token_file, "Bearer token for admin calls");
+    cmd->add_option("--token-file", client.token_file, "Bearer token (admin calls, push)");
     cmd->add_option("--tls-ca", client.tls_ca_file, "CA that signed the server's certificate");
     cmd->add_option("--tls-cert", client.tls_cert_file, "Client certificate (mutual TLS)");
     cmd->add_option("--tls-key", client.tls_key_file, "Client key (mutual TLS)");
     cmd->add_option("--timeout", client.timeout_s, "Seconds to wait for an answer")
         ->capture_default_str();
   };
-  std::string resource, metric, target, mode, reload_path;
-  std::vector<std::string> replica_values;
+  std::string target, mode, reload_path;
+  limiar::cli::PushOptions push_options;
+  double push_total = 0;
   bool status_json = false;
   int watch_count = 0;
   CLI::App* push = app.add_subcommand("push", "Push one batch of samples to limiar serve (now)");
-  push->add_option("--resource,-r", resource, "Target compute or autoscale resource")->required();
-  push->add_option("--metric,-m", metric, "cpu, requests or connections")->required();
-  push->add_option("--replica", replica_values, "ID=VALUE, once per replica")->required();
+  push->add_option("--resource,-r", push_options.resource, "Target compute or autoscale resource")
+      ->required();
+  push->add_option("--metric,-m", push_options.metric, "cpu, requests or connections")->required();
+  push->add_option("--replica", push_options.replicas, "ID=VALUE, once per replica");
+  push->add_option("--total", push_total, "A value of the whole resource (a load balancer's)");
+  push->add_option("--gone", push_options.gone, "A replica that stopped: forget it now");
   add_client_options(push);
   CLI::App* status = app.add_subcommand("status", "Targets, their replicas and last decision");
   status->add_option("target", target, "One target (default: all)");
@@ -202,8 +206,8 @@ int main(int argc, char** argv) {
   }
   if (*serve) return limiar::cli::RunServeCommand(serve_options, std::cerr);
   if (*push) {
-    return limiar::cli::RunPushCommand(client, resource, metric, replica_values, std::cout,
-                                       std::cerr);
+    if (push->count("--total") > 0) push_options.total = push_total;
+    return limiar::cli::RunPushCommand(client, push_options, std::cout, std::cerr);
   }
   if (*status)
     return limiar::cli::RunStatusCommand(client, target, status_json, std::cout, std::cerr);

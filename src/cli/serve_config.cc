@@ -85,10 +85,16 @@ bool RequireObject(const json& v, const std::string& path, Problems& problems) {
 
 void ParseIngest(const json& j, ServeConfig& c, Problems& p) {
   if (!RequireObject(j, "ingest", p)) return;
-  CheckKeys(j, "ingest", {"max_batch_samples", "max_message_mb", "max_future_s", "max_past_s"}, p);
+  CheckKeys(j, "ingest",
+            {"max_batch_samples", "max_message_mb", "max_future_s", "max_past_s",
+             "max_rejections_listed"},
+            p);
   double d;
   if (ReadNumber(j, "max_batch_samples", "ingest", 1, 1e6, &d, p)) {
     c.ingest.max_batch_samples = static_cast<size_t>(d);
+  }
+  if (ReadNumber(j, "max_rejections_listed", "ingest", 0, 1e5, &d, p)) {
+    c.ingest.max_rejections_listed = static_cast<size_t>(d);
   }
   if (ReadNumber(j, "max_message_mb", "ingest", 1, 1024, &d, p)) {
     c.max_message_bytes = static_cast<int>(d * (1 << 20));
@@ -102,7 +108,8 @@ void ParseIngest(const json& j, ServeConfig& c, Problems& p) {
 void ParseStore(const json& j, ServeConfig& c, Problems& p) {
   if (!RequireObject(j, "store", p)) return;
   CheckKeys(j, "store",
-            {"metric_window_s", "max_age_s", "retention_s", "max_series", "max_points_per_series"},
+            {"metric_window_s", "max_age_s", "retention_s", "max_series", "max_points_per_series",
+             "max_replicas_per_target"},
             p);
   double d;
   if (ReadNumber(j, "metric_window_s", "store", 1, 3600, &d, p)) {
@@ -115,6 +122,9 @@ void ParseStore(const json& j, ServeConfig& c, Problems& p) {
   if (ReadNumber(j, "max_series", "store", 1, 1e8, &d, p)) c.store.max_series = size_t(d);
   if (ReadNumber(j, "max_points_per_series", "store", 1, 1e6, &d, p)) {
     c.store.max_points_per_series = static_cast<size_t>(d);
+  }
+  if (ReadNumber(j, "max_replicas_per_target", "store", 1, 1e6, &d, p)) {
+    c.store.max_replicas_per_target = static_cast<size_t>(d);
   }
 }
 
@@ -192,10 +202,11 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
     p.Add("(top level)", "must be a JSON object");
     return p.ToStatus(source);
   }
-  CheckKeys(doc, "",
-            {"grpc_listen", "http_listen", "tick_interval_s", "fast_path_threshold_pct",
-             "state_file", "admin_token_file", "tls", "actuator", "ingest", "store", "sources"},
-            p);
+  CheckKeys(
+      doc, "",
+      {"grpc_listen", "http_listen", "tick_interval_s", "fast_path_threshold_pct", "state_file",
+       "admin_token_file", "ingest_token_file", "tls", "actuator", "ingest", "store", "sources"},
+      p);
   ReadString(doc, "grpc_listen", "", &c.grpc_listen, p);
   ReadString(doc, "http_listen", "", &c.http_listen, p);
   double d;
@@ -205,6 +216,7 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
   ReadNumber(doc, "fast_path_threshold_pct", "", 0, 10000, &c.fast_path_threshold_pct, p);
   ReadString(doc, "state_file", "", &c.state_file, p);
   ReadString(doc, "admin_token_file", "", &c.admin_token_file, p);
+  ReadString(doc, "ingest_token_file", "", &c.ingest_token_file, p);
   if (doc.contains("tls")) ParseTls(doc.at("tls"), c, p);
   if (doc.contains("actuator")) {
     absl::StatusOr<actuator::ActuatorConfig> a = actuator::ParseActuatorConfig(doc.at("actuator"));

@@ -9,13 +9,15 @@
 //   "fast_path_threshold_pct": 200,       // a sample at 2x the target utilization is
 //                                         // evaluated at once; 0 turns the fast path off
 //   "state_file": "/var/lib/limiar/state.json",
-//   "admin_token_file": "/etc/limiar/token",
+//   "admin_token_file": "/etc/limiar/token",   // admin calls need this bearer token
+//   "ingest_token_file": "/etc/limiar/push-token",  // pushes need this one
 //   "tls": {"cert_file": "...", "key_file": "...", "client_ca_file": "..."},  // CA: mTLS
 //   "actuator": {"kind": "webhook", "webhook": {"url": "http://..."}},  // see actuator_config.h
 //   "ingest": {"max_batch_samples": 10000, "max_message_mb": 16, "max_future_s": 10,
-//              "max_past_s": 300},
+//              "max_past_s": 300, "max_rejections_listed": 100},
 //   "store": {"metric_window_s": 60, "max_age_s": 120, "retention_s": 600,
-//             "max_series": 1000000, "max_points_per_series": 512},
+//             "max_series": 1000000, "max_points_per_series": 512,
+//             "max_replicas_per_target": 10000},
 //   "sources": {"storefront": {"promql": {"server_address": "http://...", "query": "..."}}}
 //   // or, for a target with several metrics: {"promql": {"requests": {...}, "cpu": {...}}}
 //   // scraping the replicas: {"scrape": {"endpoints": ["10.0.0.5:9100"], "interval_s": 15,
@@ -58,6 +60,7 @@ struct ServeConfig {
   double fast_path_threshold_pct = 200;
   std::string state_file;
   std::string admin_token_file;
+  std::string ingest_token_file;
   std::optional<TlsFiles> tls;
   actuator::ActuatorConfig actuator;
   metrics::IngestLimits ingest;

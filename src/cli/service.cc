@@ -40,6 +40,16 @@ absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& lis
   return std::make_pair(host, port);
 }
 
+// A bearer token from its file: surrounding white space is not part of it, and an empty
+// one is a mistake, not "no authentication".
+absl::StatusOr<std::string> ReadToken(const std::string& path, const std::string& what) {
+  if (path.empty()) return std::string();
+  ASSIGN_OR_RETURN(std::string token, ReadWholeFile(path, what));
+  token = std::string(absl::StripAsciiWhitespace(token));
+  if (token.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " ", path, " is empty"));
+  return token;
+}
+
 bool IsLoopback(const std::string& listen) {
   return absl::StartsWith(listen, "127.") || absl::StartsWith(listen, "localhost:") ||
          absl::StartsWith(listen, "[::1]:");
@@ -211,8 +221,11 @@ absl::Status Service::StartPollers(const Targets& targets) {
     scraper_->Start();
   }
   if (!promql.empty()) {
-    promql_poller_ =
-        std::make_unique<metrics::PromQlPoller>(promql, &promql_client_, &store_, &clock_);
+    promql_poller_ = std::make_unique<metrics::PromQlPoller>(
+        promql, &promql_client_, &store_, &clock_, [this](const metrics::PromQlHealthChange& c) {
+          service::LogEvent(*log_, log_format_, "promql", metrics::DescribeHealthChange(c),
+                            c.error.ok() ? spdlog::level::info : spdlog::level::warn);
+        });
     promql_poller_->Start();
   }
   return absl::OkStatus();
@@ -231,21 +244,17 @@ absl::Status Service::Start() {
         absl::StrCat(blueprint_path_, ": no autoscale resources; nothing for Limiar to manage"));
   }
 
-  std::string token;
-  if (!config_.admin_token_file.empty()) {
-    ASSIGN_OR_RETURN(token, ReadWholeFile(config_.admin_token_file, "admin token file"));
-    token = std::string(absl::StripAsciiWhitespace(token));
-    if (token.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("admin token file ", config_.admin_token_file, " is empty"));
-    }
-  }
+  ASSIGN_OR_RETURN(const std::string token,
+                   ReadToken(config_.admin_token_file, "admin token file"));
+  ASSIGN_OR_RETURN(const std::string ingest_token,
+                   ReadToken(config_.ingest_token_file, "ingest token file"));
 
   // The saved state is read before the actuator exists: actuators that cannot observe the
   // platform start from the count the target was left at.
   std::optional<controller::SavedState> saved;
   if (!config_.state_file.empty()) {
-    absl::StatusOr<controller::SavedState> read = controller::ReadStateFile(config_.state_file);
+    absl::StatusOr<controller::SavedState> read =
+        controller::ReadStateFile(config_.state_file, clock_.Now());
     if (read.ok()) {
       saved = *std::move(read);
     } else if (absl::IsNotFound(read.status())) {
@@ -295,12 +304,15 @@ absl::Status Service::Start() {
         self_metrics_.ObserveTick(took, status.ok());
         first_pass_done_.store(true);
       });
-  runner_->SetAfterPass([this](controller::ControlLoop& l, absl::Time now) { SaveState(l, now); });
+  runner_->SetAfterPass([this](controller::ControlLoop& l, absl::Time now) {
+    SaveState(l, now);
+    store_.CompactIfDue(now);
+  });
   InstallTargets(loaded.targets);
 
   push_ = std::make_unique<metrics::PushService>(
       &store_, std::make_shared<metrics::ResourceIndex>(loaded.targets), &clock_, config_.ingest,
-      [this](const std::vector<metrics::Sample>& s) { OnStored(s); });
+      ingest_token, [this](const std::vector<metrics::Sample>& s) { OnStored(s); });
   admin_ = std::make_unique<controller::AdminService>(
       runner_.get(), &broadcaster_, token, [this](const std::string& path) { return Reload(path); },
       [](const policy::TargetPolicy& t) {

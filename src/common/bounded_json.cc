@@ -53,4 +53,22 @@ absl::StatusOr<nlohmann::json> ParseBoundedJson(absl::string_view text, const Js
   }
 }
 
+std::string DescribeJsonValue(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::string:
+      return absl::StrCat("a string \"", Excerpt(value.get_ref<const std::string&>(), 40), "\"");
+    case nlohmann::json::value_t::array:
+      return absl::StrCat("an array of ", value.size(),
+                          value.size() == 1 ? " element" : " elements");
+    case nlohmann::json::value_t::object:
+      return absl::StrCat("an object of ", value.size(), value.size() == 1 ? " key" : " keys");
+    case nlohmann::json::value_t::binary:
+      return "binary data";
+    case nlohmann::json::value_t::discarded:
+      return "nothing";
+    default:
+      return value.dump();  // a number, a boolean or null: short, and one level deep
+  }
+}
+
 }  // namespace limiar

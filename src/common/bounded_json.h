@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -29,6 +30,12 @@ absl::Status CheckJsonLimits(absl::string_view text, const JsonLimits& limits);
 // "webhook observe answer").
 absl::StatusOr<nlohmann::json> ParseBoundedJson(absl::string_view text, const JsonLimits& limits,
                                                 absl::string_view what);
+
+// A parsed value from a peer, described for an error message without dumping it (a
+// dump recurses as deep as the value nests, and may be as long as the whole answer):
+// numbers, booleans and null as written, a string as a short escaped Excerpt, an array or
+// an object by its size ("an array of 3 elements").
+std::string DescribeJsonValue(const nlohmann::json& value);
 
 }  // namespace limiar
 

@@ -1,20 +1,11 @@
 #include "src/controller/admin_service.h"
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "src/common/bearer_token.h"
 #include "src/controller/decision_proto.h"
 
 namespace limiar::controller {
 namespace {
-
-// Compares in time independent of where the first difference is, so that the token
-// cannot be guessed byte by byte from response times.
-bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= a[i] ^ b[i];
-  return diff == 0;
-}
 
 grpc::Status NotFound(const std::string& target) {
   return grpc::Status(
@@ -41,7 +32,7 @@ grpc::Status AdminService::Authorize(const grpc::ServerContext* ctx) const {
                         "admin calls need `authorization: Bearer TOKEN` (limiar --token-file)");
   }
   const absl::string_view value(it->second.data(), it->second.size());
-  if (!absl::StartsWith(value, "Bearer ") || !ConstantTimeEquals(value.substr(7), token_)) {
+  if (!BearerTokenMatches(value, token_)) {
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "wrong bearer token");
   }
   return grpc::Status::OK;

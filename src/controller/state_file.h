@@ -1,8 +1,9 @@
 // The state file of `limiar serve`: every target's decision history (stabilization
 // recommendations, scale events, panic state, cooldown timers) and run-time mode, so that
 // a restart, even after `kill -9`, changes no decision. JSON, written atomically (a temp
-// file in the same directory, fsync, rename, fsync of the directory): a reader sees the
-// old state or the new one, never a torn one.
+// file of a fresh name in the same directory, fsync, rename, fsync of the directory): a
+// reader sees the old state or the new one, never a torn one. Read back as hostile input:
+// a regular file within kStateFileLimits, integers in range, nothing dated after now.
 #ifndef LIMIAR_CONTROLLER_STATE_FILE_H_
 #define LIMIAR_CONTROLLER_STATE_FILE_H_
 
@@ -11,9 +12,14 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "src/common/bounded_json.h"
 #include "src/controller/control_loop.h"
 
 namespace limiar::controller {
+
+// What a state file may be: 10,000 targets with full histories take a fraction of the
+// size, and the format nests 6 levels deep. Checked before parsing.
+inline constexpr JsonLimits kStateFileLimits{.max_bytes = 256 << 20, .max_depth = 16};
 
 struct SavedState {
   absl::Time saved_at;
@@ -22,11 +28,13 @@ struct SavedState {
 
 std::string StateToJson(const SavedState& state);
 // Errors name the source and the JSON path; the caller decides whether to start fresh.
-absl::StatusOr<SavedState> StateFromJson(const std::string& text, const std::string& source);
+// `now` is the restoring process's time: nothing saved may be dated after it.
+absl::StatusOr<SavedState> StateFromJson(const std::string& text, const std::string& source,
+                                         absl::Time now);
 
 absl::Status WriteStateFile(const std::string& path, const SavedState& state);
 // NotFound when there is no file yet (a first start).
-absl::StatusOr<SavedState> ReadStateFile(const std::string& path);
+absl::StatusOr<SavedState> ReadStateFile(const std::string& path, absl::Time now);
 
 }  // namespace limiar::controller
 

@@ -36,7 +36,13 @@ size_t Write(char* data, size_t size, size_t nmemb, void* user) {
     sink->overflow = true;
     return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
   }
-  sink->body->append(data, n);
+  std::string& body = *sink->body;
+  if (body.size() + n > body.capacity()) {
+    // Doubling as append would, but never past the cap: a body just under it then costs
+    // the cap, not twice the cap.
+    body.reserve(std::min(sink->max, std::max(2 * body.capacity(), body.size() + n)));
+  }
+  body.append(data, n);
   return n;
 }
 

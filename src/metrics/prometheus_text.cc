@@ -29,8 +29,12 @@ bool IsMetricNameStart(char c) { return IsLabelNameStart(c) || c == ':'; }
 bool IsMetricNameChar(char c) { return IsLabelNameChar(c) || c == ':'; }
 
 // A string for error messages, quoted and with control bytes escaped so that the message
-// stays on one line whatever the exporter sent.
-std::string Quote(absl::string_view s) { return absl::StrCat("\"", absl::CHexEscape(s), "\""); }
+// stays on one line whatever the exporter sent, and cut so that it stays short.
+std::string Quote(absl::string_view s) {
+  constexpr size_t kMaxQuoted = 100;
+  return absl::StrCat("\"", absl::CHexEscape(s.substr(0, kMaxQuoted)), "\"",
+                      s.size() > kMaxQuoted ? "..." : "");
+}
 
 // One byte for an error message: printable ASCII as is, anything else C-escaped.
 std::string PrintableByte(char c) {
@@ -202,13 +206,14 @@ enum class Role { kPlain, kBucket, kSum, kCount };
 
 class Parser {
  public:
-  Parser(bool strict, size_t max_errors) : strict_(strict), max_errors_(max_errors) {}
+  Parser(bool strict, size_t max_errors, const SampleFilter& filter)
+      : strict_(strict), max_errors_(max_errors), filter_(filter) {}
 
   // Strict mode: the first line error, with its line number. Lenient mode: always OK.
   absl::Status Run(absl::string_view text) {
     int line_number = 0;
     size_t start = 0;
-    while (start < text.size()) {
+    while (start < text.size() && !result_.sample_limit_hit) {
       size_t end = text.find('\n', start);
       if (end == absl::string_view::npos) end = text.size();
       absl::string_view line = text.substr(start, end - start);
@@ -293,7 +298,7 @@ class Parser {
                                 " of the ", keyword, " line"));
     }
     c.SkipBlanks();
-    if (c.AtEnd()) return absl::OkStatus();
+    if (c.AtEnd() || !KeepsFamily(name)) return absl::OkStatus();
 
     const FamilyState* existing = FindFamilyState(name);
     if (is_help) {
@@ -338,9 +343,13 @@ class Parser {
       if (c.Peek() == '{') return Error("missing metric name before '{'");
       return Error(absl::StrCat("expected a metric name, found ", c.Found()));
     }
+    const absl::string_view name = c.ReadWhile(IsMetricNameChar);
+    if (filter_.keep_name && !filter_.keep_name(name)) {
+      ++result_.skipped_samples;  // the rest of the line is not even read
+      return absl::OkStatus();
+    }
     ExpositionSample sample;
     sample.line = line_number;
-    const absl::string_view name = c.ReadWhile(IsMetricNameChar);
     if (!c.AtEnd() && !IsBlank(c.Peek()) && c.Peek() != '{') {
       return Error(absl::StrCat("unexpected ", c.Found(), " after metric name ", Quote(name)));
     }
@@ -513,6 +522,14 @@ class Parser {
     const FamilyType type =
         state == nullptr ? FamilyType::kUntyped : result_.families[state->index].type;
     if (absl::Status s = CheckRole(name, type, role, sample); !s.ok()) return s;
+    if (filter_.keep_series && !filter_.keep_series(name, sample.labels)) {
+      ++result_.skipped_samples;
+      return absl::OkStatus();
+    }
+    if (result_.samples.size() >= filter_.max_samples) {
+      result_.sample_limit_hit = true;  // Run() stops here
+      return absl::OkStatus();
+    }
 
     // Duplicates are detected only after all checks so that a rejected line leaves no trace.
     // Adding a family may move the others in the map: `state` is not used past this point.
@@ -562,6 +579,16 @@ class Parser {
     return absl::OkStatus();
   }
 
+  // Whether the filter keeps a sample of family `name` under any name it may have.
+  bool KeepsFamily(absl::string_view name) const {
+    if (!filter_.keep_name) return true;
+    if (filter_.keep_name(name)) return true;
+    for (absl::string_view suffix : {"_bucket", "_sum", "_count"}) {
+      if (filter_.keep_name(absl::StrCat(name, suffix))) return true;
+    }
+    return false;
+  }
+
   FamilyState* FindFamilyState(absl::string_view name) {
     auto it = family_by_name_.find(name);
     return it == family_by_name_.end() ? nullptr : &it->second;
@@ -579,6 +606,7 @@ class Parser {
 
   const bool strict_;
   const size_t max_errors_;
+  const SampleFilter& filter_;
   ParsedExposition result_;
   absl::flat_hash_map<std::string, FamilyState> family_by_name_;
   absl::flat_hash_set<uint32_t, SeriesHash, SeriesEq> series_{0, SeriesHash{&result_.samples},
@@ -631,13 +659,15 @@ const MetricFamily* ParsedExposition::FindFamily(absl::string_view name) const {
 }
 
 absl::StatusOr<ParsedExposition> ParsePrometheusText(absl::string_view text) {
-  Parser parser(/*strict=*/true, /*max_errors=*/0);
+  static const SampleFilter kEverything;
+  Parser parser(/*strict=*/true, /*max_errors=*/0, kEverything);
   if (absl::Status s = parser.Run(text); !s.ok()) return s;
   return parser.TakeResult();
 }
 
-ParsedExposition ParsePrometheusTextLenient(absl::string_view text, size_t max_errors) {
-  Parser parser(/*strict=*/false, max_errors);
+ParsedExposition ParsePrometheusTextLenient(absl::string_view text, size_t max_errors,
+                                            const SampleFilter& filter) {
+  Parser parser(/*strict=*/false, max_errors, filter);
   parser.Run(text).IgnoreError();
   return parser.TakeResult();
 }

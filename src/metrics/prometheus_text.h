@@ -26,6 +26,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,6 +85,21 @@ struct LineError {
   std::string ToString() const;
 };
 
+// What a lenient parse keeps, so that the series nobody asked for cost no memory: a
+// scraper wants two families out of an exposition that may hold millions of series.
+struct SampleFilter {
+  // Asked with each sample line's metric name before anything else on the line is read;
+  // a line it refuses is skipped unread (so its errors go unreported) and counted in
+  // skipped_samples. A HELP or TYPE line of family F is kept when F, F_bucket, F_sum or
+  // F_count is kept. Null: every name.
+  std::function<bool(absl::string_view name)> keep_name;
+  // Asked with each valid sample whose name was kept; a refused one is dropped and counted
+  // in skipped_samples. Null: every sample.
+  std::function<bool(absl::string_view name, const SeriesLabels& labels)> keep_series;
+  // The parse stops at the first kept sample past this many (sample_limit_hit).
+  size_t max_samples = std::numeric_limits<size_t>::max();
+};
+
 struct ParsedExposition {
   // Every family that a HELP or TYPE line or a sample named, in order of first mention; a
   // family may have no samples (e.g. a labelled vector no one has observed yet).
@@ -93,6 +110,11 @@ struct ParsedExposition {
   std::vector<LineError> errors;
   // Lenient parsing only: how many lines were malformed, including those past `max_errors`.
   int64_t error_count = 0;
+  // Filtered parsing only: sample lines the filter refused, and whether the parse stopped
+  // because more than `max_samples` samples were kept (the samples are then the first
+  // max_samples, and the rest of the text was not read).
+  int64_t skipped_samples = 0;
+  bool sample_limit_hit = false;
 
   // The family called `name`, or null.
   const MetricFamily* FindFamily(absl::string_view name) const;
@@ -102,10 +124,11 @@ struct ParsedExposition {
 // is that line's LineError::ToString(). For fixtures, config checks and tests.
 absl::StatusOr<ParsedExposition> ParsePrometheusText(absl::string_view text);
 
-// Lenient: keeps every valid line and reports each malformed one in `errors`, so one bad
-// line on an endpoint does not hide its other series. A malformed line contributes nothing
-// (no sample, no HELP, no TYPE). Cannot fail. For the scrape loop.
-ParsedExposition ParsePrometheusTextLenient(absl::string_view text, size_t max_errors = 100);
+// Lenient: keeps every valid line that `filter` keeps and reports each malformed one in
+// `errors`, so one bad line on an endpoint does not hide its other series. A malformed
+// line contributes nothing (no sample, no HELP, no TYPE). Cannot fail. For the scrape loop.
+ParsedExposition ParsePrometheusTextLenient(absl::string_view text, size_t max_errors = 100,
+                                            const SampleFilter& filter = {});
 
 }  // namespace limiar::metrics
 

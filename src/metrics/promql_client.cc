@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
+#include "src/common/bounded_json.h"
 #include "src/common/excerpt.h"
 #include "src/common/status_macros.h"
 
@@ -20,6 +21,10 @@ namespace limiar::metrics {
 namespace {
 
 using json = nlohmann::json;
+
+// An instant query's answer nests five levels deep (object, data, result, series, value);
+// its size is capped by the request already, this is for callers with a string.
+constexpr JsonLimits kAnswerLimits{.max_bytes = kPromQlMaxBodyBytesLimit, .max_depth = 32};
 
 absl::Status Malformed(absl::string_view what) {
   return absl::InternalError(absl::StrCat("malformed /api/v1/query response: ", what));
@@ -122,11 +127,16 @@ absl::Status ReadErrorBody(long http_status, const json& doc) {
   const auto error = doc.find("error");
   const std::string error_type =
       type != doc.end() && type->is_string() ? type->get<std::string>() : "";
-  const std::string message =
-      error != doc.end() && error->is_string() ? error->get<std::string>() : "(no message)";
-  return absl::Status(error_type.empty() ? HttpStatusCode(http_status) : ErrorTypeCode(error_type),
-                      absl::StrCat("prometheus error (HTTP ", http_status, ", errorType ",
-                                   error_type.empty() ? "none" : error_type, "): ", message));
+  // The server's words, cut and escaped: a message is a line, whatever the server sent.
+  // Real ones run to a few hundred bytes (a many-to-many error lists the series, and says
+  // what is wrong at the end).
+  const std::string message = error != doc.end() && error->is_string()
+                                  ? Excerpt(error->get_ref<const std::string&>(), 1000)
+                                  : "(no message)";
+  return absl::Status(
+      error_type.empty() ? HttpStatusCode(http_status) : ErrorTypeCode(error_type),
+      absl::StrCat("prometheus error (HTTP ", http_status, ", errorType ",
+                   error_type.empty() ? "none" : Excerpt(error_type, 40), "): ", message));
 }
 
 // Percent-encodes everything but RFC 3986's unreserved characters, so that PromQL's
@@ -179,17 +189,16 @@ absl::Status WithServer(const absl::Status& s, absl::string_view server) {
 
 absl::StatusOr<PromQlValue> ParsePromQlResponse(long http_status, absl::string_view body,
                                                 bool ignore_null_values) {
-  json doc;
-  try {
-    doc = json::parse(body.begin(), body.end());
-  } catch (const json::exception& e) {
+  absl::StatusOr<json> parsed = ParseBoundedJson(body, kAnswerLimits, "answer");
+  if (!parsed.ok()) {
     // Not the API's JSON: a proxy's error page, or not a Prometheus at all.
     if (http_status < 200 || http_status > 299) {
       return absl::Status(HttpStatusCode(http_status),
                           absl::StrCat("HTTP ", http_status, " from the server: ", Excerpt(body)));
     }
-    return Malformed(absl::StrCat(e.what(), "; body: ", Excerpt(body)));
+    return Malformed(absl::StrCat(parsed.status().message(), "; body: ", Excerpt(body)));
   }
+  const json& doc = *parsed;
   if (!doc.is_object()) return Malformed("not a JSON object");
   const auto status = doc.find("status");
   if (status != doc.end() && *status == "error") return ReadErrorBody(http_status, doc);
@@ -240,6 +249,7 @@ absl::StatusOr<PromQlValue> PromQlClient::Query(const PromQlQuery& query, absl::
   request.timeout = query.timeout;
   request.ca_file = query.ca_file;
   request.headers = query.headers;
+  request.max_body_bytes = query.max_body_bytes;
   if (!query.bearer_token_file.empty()) {
     absl::StatusOr<std::string> token =
         ReadSecretFile(query.bearer_token_file, "bearer token file");

@@ -27,6 +27,10 @@
 
 namespace limiar::metrics {
 
+// The body cap of a query answer: its default, and the most a config may set.
+inline constexpr size_t kPromQlDefaultMaxBodyBytes = 1 << 20;
+inline constexpr size_t kPromQlMaxBodyBytesLimit = 4 << 20;
+
 // One PromQL source: where to ask, what, how often, and how to read an empty answer.
 struct PromQlQuery {
   // Base URL of the server, with any path prefix ("http://prometheus:9090",
@@ -46,6 +50,9 @@ struct PromQlQuery {
   std::string ca_file;            // PEM bundle for an https server; empty: the system's
   // Extra request headers (KEDA's customHeaders), e.g. {"X-Scope-OrgID", "tenant"}.
   std::vector<std::pair<std::string, std::string>> headers;
+  // Answers past this many bytes are an error, and reading stops there: one value's
+  // answer is a few hundred bytes, and a hostile one must not cost more than this.
+  size_t max_body_bytes = kPromQlDefaultMaxBodyBytes;
 };
 
 // The number a query yielded.
@@ -61,8 +68,10 @@ struct PromQlValue {
 // canceled/unavailable Unavailable, internal Internal, not_found NotFound); other non-2xx
 // answers by HTTP status (401 Unauthenticated, 403 PermissionDenied, 404 NotFound, 429
 // ResourceExhausted, 5xx Unavailable, else FailedPrecondition); a body that is not the
-// API's JSON Internal; a result that is not one value InvalidArgument; an empty result
-// NotFound and NaN/Inf OutOfRange when `ignore_null_values` is false.
+// API's JSON Internal (so is one past kPromQlMaxBodyBytesLimit or nested more than 32
+// levels, checked before parsing); a result that is not one value InvalidArgument; an
+// empty result NotFound and NaN/Inf OutOfRange when `ignore_null_values` is false. Quotes
+// of the body and of the server's error text are short and escaped.
 absl::StatusOr<PromQlValue> ParsePromQlResponse(long http_status, absl::string_view body,
                                                 bool ignore_null_values);
 

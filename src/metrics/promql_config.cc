@@ -22,7 +22,8 @@ constexpr absl::string_view kKeys[] = {"server_address", "query",
                                        "interval_s",     "ignore_null_values",
                                        "timeout_s",      "bearer_token_file",
                                        "username",       "password_file",
-                                       "ca_file",        "headers"};
+                                       "ca_file",        "headers",
+                                       "max_body_bytes"};
 
 // KEDA trigger and authentication names whose Limiar spelling is not just their
 // snake_case (that one is found by normalising), and names that are not a source's.
@@ -46,6 +47,7 @@ constexpr Alias kAliases[] = {
      "not a source key: activation belongs to the policy, not to the metric source"},
     {"unsafessl",
      "not supported: certificates are always verified; give the server's CA in ca_file"},
+    {"bodysizelimit", "did you mean max_body_bytes? (an integer number of bytes)"},
 };
 
 // Lowercase without '_' and '-', so that serverAddress, server-address and server_address
@@ -99,6 +101,9 @@ std::string UnknownKeyHint(absl::string_view key) {
   }
   return absl::StrCat("known keys: ", absl::StrJoin(kKeys, ", "));
 }
+
+// Below this, even a one-value answer with a few labels would not fit.
+constexpr size_t kMinBodyBytes = 1024;
 
 absl::Status Error(const std::string& path, absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", message));
@@ -201,6 +206,15 @@ absl::StatusOr<PromQlQuery> ParsePromQlConfig(const nlohmann::json& config,
       if (key == "password_file") q.password_file = *std::move(s);
       if (key == "ca_file") q.ca_file = *std::move(s);
       if (key == "username") q.username = *std::move(s);
+    } else if (key == "max_body_bytes") {
+      if (!value.is_number()) return WrongType(path, "a number", value);
+      const double bytes = value.get<double>();
+      if (!value.is_number_integer() || bytes < kMinBodyBytes ||
+          bytes > static_cast<double>(kPromQlMaxBodyBytesLimit)) {
+        return Error(path, absl::StrCat("must be an integer from ", kMinBodyBytes, " to ",
+                                        kPromQlMaxBodyBytesLimit, " (bytes), not ", value.dump()));
+      }
+      q.max_body_bytes = value.get<size_t>();
     } else if (key == "headers") {
       if (!value.is_object()) return WrongType(path, "an object of header names to values", value);
       for (const auto& [name, header_value] : value.items()) {

@@ -11,7 +11,9 @@
 //     "bearer_token_file": "/var/run/secrets/token",   "Authorization: Bearer <file>"
 //     "username": "limiar", "password_file": "/etc/limiar/prom-password",  basic auth
 //     "ca_file": "/etc/limiar/prom-ca.pem",            https only
-//     "headers": {"X-Scope-OrgID": "tenant-a"}         extra request headers
+//     "headers": {"X-Scope-OrgID": "tenant-a"},        extra request headers
+//     "max_body_bytes": 1048576      answers past this are an error, reading stops there;
+//                                    1024 to 4194304 (default 1 MiB)
 //   }
 //
 // Unknown keys are errors with a "did you mean" hint that also knows KEDA's camelCase

@@ -11,6 +11,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -57,12 +58,30 @@ struct PromQlSourceStatus {
   int64_t total_errors = 0;
 };
 
+// A change in one source's health, for the service's log: a failure unlike the one before
+// it (so that a source that fails at every poll is logged once, not every poll), or the
+// first success after failures.
+struct PromQlHealthChange {
+  std::string target;
+  policy::MetricType metric = policy::MetricType::kRequests;
+  std::string server_address;
+  absl::Status error;  // OK: the source answers again
+  // Failures in a row: so far (this one included), or before the recovery.
+  int64_t consecutive_failures = 0;
+};
+
+// One log line for a change, e.g. "promql source web/requests failed: UNAVAILABLE: ...".
+std::string DescribeHealthChange(const PromQlHealthChange& change);
+
+// Called on the polling thread, after the source's status is updated, with no lock held.
+using PromQlHealthLog = std::function<void(const PromQlHealthChange&)>;
+
 class PromQlPoller {
  public:
   // `querier`, `store` and `clock` must outlive the poller. `clock` is read only by the
-  // thread that Start() runs.
+  // thread that Start() runs. `log`, if set, hears of each health change.
   PromQlPoller(std::vector<PromQlSource> sources, PromQlQuerier* querier, SampleStore* store,
-               Clock* clock);
+               Clock* clock, PromQlHealthLog log = nullptr);
   // Stops the thread if it runs.
   ~PromQlPoller();
   PromQlPoller(const PromQlPoller&) = delete;
@@ -88,12 +107,18 @@ class PromQlPoller {
   int64_t total_errors() const;
 
  private:
+  static PromQlHealthChange HealthChange(const PromQlSource& source, const absl::Status& error,
+                                         const PromQlSourceStatus& status);
+
   const std::vector<PromQlSource> sources_;
   PromQlQuerier* const querier_;
   SampleStore* const store_;
   Clock* const clock_;
+  const PromQlHealthLog log_;
 
   std::mutex poll_mu_;  // serialises PollDue
+  // Per source, the kind of failure last logged; "" while healthy. PollDue's, under poll_mu_.
+  std::vector<std::string> logged_failure_;
   mutable std::mutex status_mu_;
   std::vector<PromQlSourceStatus> status_;  // parallel to sources_
   int64_t total_errors_ = 0;

@@ -1,6 +1,7 @@
 #include "src/metrics/push_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "src/common/bearer_token.h"
 
 namespace limiar::metrics {
 namespace {
@@ -16,6 +17,7 @@ void DecodePushedSample(const limiar::v1::Sample& s, absl::Time now, PushedSampl
   in.metric = s.metric();
   in.has_replica = s.has_replica();
   in.replica_id = s.replica().id();
+  in.gone = s.replica().gone();
   in.ready = !s.replica().has_ready() || s.replica().ready();
   in.start_time =
       s.replica().has_start_time() ? FromProto(s.replica().start_time()) : absl::InfinitePast();
@@ -24,10 +26,12 @@ void DecodePushedSample(const limiar::v1::Sample& s, absl::Time now, PushedSampl
 }
 
 PushService::PushService(SampleStore* store, std::shared_ptr<const ResourceIndex> index,
-                         Clock* clock, IngestLimits limits, StoredCallback on_stored)
+                         Clock* clock, IngestLimits limits, std::string bearer_token,
+                         StoredCallback on_stored)
     : store_(store),
       clock_(clock),
       limits_(limits),
+      token_(std::move(bearer_token)),
       on_stored_(std::move(on_stored)),
       index_(std::move(index)) {}
 
@@ -44,16 +48,28 @@ std::shared_ptr<const ResourceIndex> PushService::index() const {
 grpc::Status PushService::Push(grpc::ServerContext* context,
                                grpc::ServerReader<limiar::v1::SampleBatch>* reader,
                                limiar::v1::PushResponse* response) {
+  if (!token_.empty()) {
+    const auto& md = context->client_metadata();
+    auto it = md.find("authorization");
+    if (it == md.end() ||
+        !BearerTokenMatches(absl::string_view(it->second.data(), it->second.size()), token_)) {
+      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                          "push needs `authorization: Bearer TOKEN` with the server's "
+                          "ingest_token_file token (limiar push --token-file)");
+    }
+  }
   const std::shared_ptr<const ResourceIndex> resources = index();
   limiar::v1::SampleBatch batch;
   uint64_t position = 0;  // index of the next sample in the whole stream
   uint64_t accepted = 0;
+  uint64_t rejected = 0;
   int64_t batch_number = 0;
   std::vector<Sample> stored;
   PushedSample in;
   while (reader->Read(&batch)) {
     if (static_cast<size_t>(batch.samples_size()) > limits_.max_batch_samples) {
       accepted_.fetch_add(accepted, std::memory_order_relaxed);
+      rejected_.fetch_add(rejected, std::memory_order_relaxed);
       return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                           absl::StrCat("batch ", batch_number, " has ", batch.samples_size(),
                                        " samples; the limit is ", limits_.max_batch_samples,
@@ -68,8 +84,8 @@ grpc::Status PushService::Push(grpc::ServerContext* context,
       absl::Status added = valid.ok() ? store_->Add(*valid) : valid.status();
       if (added.ok()) {
         ++accepted;
-        stored.push_back(*std::move(valid));
-      } else {
+        if (!valid->gone && !valid->replica_id.empty()) stored.push_back(*std::move(valid));
+      } else if (++rejected <= limits_.max_rejections_listed) {
         limiar::v1::RejectedSample* r = response->add_rejected();
         r->set_index(position);
         r->set_reason(std::string(added.message()));
@@ -81,8 +97,9 @@ grpc::Status PushService::Push(grpc::ServerContext* context,
     if (context->IsCancelled()) break;
   }
   response->set_accepted(accepted);
+  response->set_rejected_not_listed(rejected - response->rejected_size());
   accepted_.fetch_add(accepted, std::memory_order_relaxed);
-  rejected_.fetch_add(response->rejected_size(), std::memory_order_relaxed);
+  rejected_.fetch_add(rejected, std::memory_order_relaxed);
   return grpc::Status::OK;
 }
 

@@ -1,6 +1,8 @@
 // gRPC ingest (limiar.v1.Ingest/Push): client-streaming batches of samples. Each sample is
 // validated on its own; valid ones are stored even when others in the same batch are
-// rejected, and the reply lists every rejected one by its index in the stream.
+// rejected, and the reply lists the first rejected ones by their index in the stream
+// (`max_rejections_listed`) and counts the rest. With a bearer token, a call without it is
+// refused before anything is read.
 #ifndef LIMIAR_METRICS_PUSH_SERVICE_H_
 #define LIMIAR_METRICS_PUSH_SERVICE_H_
 
@@ -23,13 +25,15 @@ void DecodePushedSample(const limiar::v1::Sample& s, absl::Time now, PushedSampl
 
 class PushService final : public limiar::v1::Ingest::Service {
  public:
-  // Called after each batch with the samples it stored, on the gRPC thread that received
-  // them; the runner uses it to evaluate a target at once when a sample crosses its fast
-  // threshold. Must be thread-safe and quick.
+  // Called after each batch with the replicas' samples it stored (not totals of a whole
+  // resource, not replicas reported gone), on the gRPC thread that received them; the
+  // runner uses it to evaluate a target at once when a sample crosses its fast threshold.
+  // Must be thread-safe and quick.
   using StoredCallback = std::function<void(const std::vector<Sample>&)>;
 
+  // `bearer_token` empty: no authentication (mutual TLS may still guard the port).
   PushService(SampleStore* store, std::shared_ptr<const ResourceIndex> index, Clock* clock,
-              IngestLimits limits, StoredCallback on_stored);
+              IngestLimits limits, std::string bearer_token, StoredCallback on_stored);
 
   // Replaces the resource index (after a blueprint reload). Thread-safe.
   void SetIndex(std::shared_ptr<const ResourceIndex> index);
@@ -47,6 +51,7 @@ class PushService final : public limiar::v1::Ingest::Service {
   SampleStore* store_;
   Clock* clock_;
   const IngestLimits limits_;
+  const std::string token_;
   StoredCallback on_stored_;
   mutable std::mutex index_mu_;
   std::shared_ptr<const ResourceIndex> index_;

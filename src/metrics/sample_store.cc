@@ -38,7 +38,7 @@ void SampleStore::Trim(Series& s, absl::Time newest) const {
 absl::Status SampleStore::Add(const Sample& sample) {
   Shard& shard = ShardFor(sample.target);
   std::lock_guard<std::mutex> lock(shard.mu);
-  return AddTo(shard.targets[sample.target], sample);
+  return AddTo(sample.target, shard.targets[sample.target], sample);
 }
 
 absl::Status SampleStore::AddAll(absl::Span<const Sample> samples) {
@@ -49,22 +49,54 @@ absl::Status SampleStore::AddAll(absl::Span<const Sample> samples) {
     std::lock_guard<std::mutex> lock(shard.mu);
     TargetSeries& series = shard.targets[target];
     for (; i < samples.size() && samples[i].target == target; ++i) {
-      if (absl::Status s = AddTo(series, samples[i]); !s.ok() && first.ok()) first = s;
+      if (absl::Status s = AddTo(target, series, samples[i]); !s.ok() && first.ok()) first = s;
     }
   }
   return first;
 }
 
-absl::Status SampleStore::AddTo(TargetSeries& target, const Sample& sample) {
-  auto& replicas = target.by_metric[MetricIndex(sample.metric)];
-  auto it = replicas.find(sample.replica_id);
-  if (it == replicas.end()) {
+absl::Status SampleStore::AddTo(const std::string& target_name, TargetSeries& target,
+                                const Sample& sample) {
+  if (sample.gone) {
+    for (MetricSeries& metric : target.by_metric) {
+      if (auto it = metric.replicas.find(sample.replica_id); it != metric.replicas.end()) {
+        Erase(metric, it);
+      }
+    }
+    return absl::OkStatus();
+  }
+  if (sample.replica_id.empty()) {
+    std::optional<Point>& slot = target.whole_target[MetricIndex(sample.metric)];
+    if (!slot || slot->time <= sample.time) slot = Point{sample.time, sample.value};
+    return absl::OkStatus();
+  }
+  return AddPoint(target_name, target.by_metric[MetricIndex(sample.metric)], sample);
+}
+
+absl::Status SampleStore::AddPoint(const std::string& target_name, MetricSeries& metric,
+                                   const Sample& sample) {
+  // Replicas that stopped reporting leave as new samples arrive, so that the ready count
+  // the collector records is of replicas that are still there.
+  if (sample.time >= metric.next_expiry_check) {
+    Expire(metric, sample.time - options_.max_age);
+    metric.next_expiry_check = sample.time + absl::Seconds(1);
+  }
+  auto it = metric.replicas.find(sample.replica_id);
+  if (it == metric.replicas.end()) {
+    if (metric.replicas.size() >= options_.max_replicas_per_target) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          target_name, " already has ", metric.replicas.size(), " replicas reporting ",
+          policy::MetricTypeName(sample.metric),
+          " (the per-target limit); a new replica is admitted when one stops reporting for ",
+          absl::FormatDuration(options_.max_age), " or is reported gone"));
+    }
     if (series_count_.load(std::memory_order_relaxed) >= options_.max_series) {
       return absl::ResourceExhaustedError(
           absl::StrCat("sample store full: ", options_.max_series,
                        " series; raise the series limit or drop unused replicas"));
     }
-    it = replicas.emplace(sample.replica_id, Series{}).first;
+    it = metric.replicas.emplace(sample.replica_id, Series{}).first;
+    it->second.ready = false;  // counted below, as the sample says
     series_count_.fetch_add(1, std::memory_order_relaxed);
   }
   Series& s = it->second;
@@ -76,6 +108,7 @@ absl::Status SampleStore::AddTo(TargetSeries& target, const Sample& sample) {
     // change is the best evidence there is.
     s.ready_transition = sample.time;
   }
+  if (sample.ready != s.ready) metric.ready += sample.ready ? 1 : -1;
   s.ready = sample.ready;
   // Points nearly always arrive in order; a late one is placed where it belongs.
   if (s.points.empty() || s.points.back().time <= sample.time) {
@@ -86,50 +119,68 @@ absl::Status SampleStore::AddTo(TargetSeries& target, const Sample& sample) {
     s.points.insert(pos, {sample.time, sample.value});
   }
   Trim(s, s.points.back().time);
+  if (sample.ready) {
+    metric.totals.Record(sample.time, sample.value, metric.ready);
+    metric.totals.TrimBefore(sample.time - options_.retention);
+  }
   return absl::OkStatus();
 }
 
 absl::Status SampleStore::AddWholeTarget(const std::string& target, policy::MetricType metric,
                                          double value, absl::Time time) {
-  Shard& shard = ShardFor(target);
-  std::lock_guard<std::mutex> lock(shard.mu);
-  std::optional<Point>& slot = shard.targets[target].whole_target[MetricIndex(metric)];
-  if (!slot || slot->time <= time) slot = Point{time, value};
-  return absl::OkStatus();
+  Sample whole;
+  whole.target = target;
+  whole.metric = metric;
+  whole.value = value;
+  whole.time = time;
+  return Add(whole);
+}
+
+void SampleStore::Erase(MetricSeries& metric,
+                        absl::flat_hash_map<std::string, Series>::iterator replica) {
+  if (replica->second.ready) --metric.ready;
+  metric.replicas.erase(replica);
+  series_count_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void SampleStore::Expire(MetricSeries& metric, absl::Time stale_before) {
+  for (auto r = metric.replicas.begin(); r != metric.replicas.end();) {
+    const Series& s = r->second;
+    if (s.points.empty() || s.points.back().time < stale_before) {
+      Erase(metric, r++);
+    } else {
+      ++r;
+    }
+  }
+}
+
+bool SampleStore::ExpireTarget(TargetSeries& target, absl::Time now) {
+  bool empty = true;
+  for (MetricSeries& metric : target.by_metric) {
+    Expire(metric, now - options_.max_age);
+    metric.totals.TrimBefore(now - options_.retention);
+    empty = empty && metric.replicas.empty() && metric.totals.empty();
+  }
+  for (std::optional<Point>& whole : target.whole_target) {
+    if (whole && now - whole->time > options_.retention) whole.reset();
+    empty = empty && !whole;
+  }
+  return empty;
 }
 
 void SampleStore::RemoveReplica(const std::string& target, const std::string& replica_id) {
-  Shard& shard = ShardFor(target);
-  std::lock_guard<std::mutex> lock(shard.mu);
-  auto t = shard.targets.find(target);
-  if (t == shard.targets.end()) return;
-  for (auto& replicas : t->second.by_metric) {
-    if (replicas.erase(replica_id) > 0) series_count_.fetch_sub(1, std::memory_order_relaxed);
-  }
+  Sample gone;
+  gone.target = target;
+  gone.replica_id = replica_id;
+  gone.gone = true;
+  (void)Add(gone);
 }
 
 void SampleStore::Compact(absl::Time now) {
   for (Shard& shard : shards_) {
     std::lock_guard<std::mutex> lock(shard.mu);
     for (auto t = shard.targets.begin(); t != shard.targets.end();) {
-      bool empty = true;
-      for (auto& replicas : t->second.by_metric) {
-        for (auto r = replicas.begin(); r != replicas.end();) {
-          Trim(r->second, now);
-          if (r->second.points.empty()) {
-            replicas.erase(r++);
-            series_count_.fetch_sub(1, std::memory_order_relaxed);
-          } else {
-            ++r;
-          }
-        }
-        empty = empty && replicas.empty();
-      }
-      for (std::optional<Point>& whole : t->second.whole_target) {
-        if (whole && now - whole->time > options_.retention) whole.reset();
-        empty = empty && !whole;
-      }
-      if (empty) {
+      if (ExpireTarget(t->second, now)) {
         shard.targets.erase(t++);
       } else {
         ++t;
@@ -138,27 +189,25 @@ void SampleStore::Compact(absl::Time now) {
   }
 }
 
-SampleStore::WindowMeans SampleStore::MeansOver(const Series& s, absl::Time now,
-                                                const std::array<absl::Time, 3>& from) {
-  // One pass from the newest point back to the earliest window start; each window sums its
-  // points in the same order as a pass of its own would.
-  const absl::Time earliest = std::min({from[0], from[1], from[2]});
-  WindowMeans w;
-  std::array<double, 3> sum{};
-  std::array<int, 3> n{};
-  for (auto p = s.points.rbegin(); p != s.points.rend() && p->time > earliest; ++p) {
+void SampleStore::CompactIfDue(absl::Time now) {
+  {
+    std::lock_guard<std::mutex> lock(compact_mu_);
+    if (now < next_compact_) return;
+    next_compact_ = now + absl::Minutes(1);
+  }
+  Compact(now);
+}
+
+std::optional<double> SampleStore::MeanOver(const Series& s, absl::Time from, absl::Time now) {
+  double sum = 0;
+  int n = 0;
+  for (auto p = s.points.rbegin(); p != s.points.rend() && p->time > from; ++p) {
     if (p->time > now) continue;  // a point from the future of this evaluation
-    for (size_t k = 0; k < 3; ++k) {
-      if (p->time > from[k]) {
-        sum[k] += p->value;
-        ++n[k];
-      }
-    }
+    sum += p->value;
+    ++n;
   }
-  for (size_t k = 0; k < 3; ++k) {
-    if (n[k] > 0) w.mean[k] = sum[k] / n[k];
-  }
-  return w;
+  if (n == 0) return std::nullopt;
+  return sum / n;
 }
 
 absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time now,
@@ -167,10 +216,10 @@ absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time
   std::lock_guard<std::mutex> lock(shard.mu);
   out->resize(target.metrics.size());
   auto t = shard.targets.find(target.target);
-  // The windows' starts, once per call rather than per replica: metric, stable, panic.
-  const std::array<absl::Time, 3> from = {
-      now - options_.metric_window, now - target.kpa.stable_window, now - PanicWindow(target.kpa)};
-  const absl::Time fresh_after = now - options_.max_age;
+  if (t != shard.targets.end()) (void)ExpireTarget(t->second, now);
+  const absl::Time metric_from = now - options_.metric_window;
+  const absl::Time stable_from = now - target.kpa.stable_window;
+  const absl::Time panic_from = now - PanicWindow(target.kpa);
   for (size_t i = 0; i < target.metrics.size(); ++i) {
     policy::MetricObservation& obs = (*out)[i];
     obs.metric = target.metrics[i].metric;
@@ -185,38 +234,27 @@ absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time
         obs.whole_target_value = whole->value;
       }
     }
-    if (t == shard.targets.end() || t->second.by_metric[MetricIndex(obs.metric)].empty()) {
+    const MetricSeries* metric =
+        t == shard.targets.end() ? nullptr : &t->second.by_metric[MetricIndex(obs.metric)];
+    if (metric == nullptr || metric->replicas.empty()) {
       if (obs.whole_target_value) continue;  // observed as a whole: no replicas needed
-      obs.error = absl::UnavailableError(absl::StrCat("no ", policy::MetricTypeName(obs.metric),
-                                                      " samples for ", target.target, " yet"));
+      obs.error = absl::UnavailableError(
+          absl::StrCat("no ", policy::MetricTypeName(obs.metric), " samples for ", target.target,
+                       " in the last ", absl::FormatDuration(options_.max_age)));
       continue;
     }
-    double stable_total = 0;
-    double panic_total = 0;
-    bool any_stable = false;
-    bool any_panic = false;
-    for (const auto& [id, series] : t->second.by_metric[MetricIndex(obs.metric)]) {
+    for (const auto& [id, series] : metric->replicas) {
       policy::ReplicaSample& r = obs.replicas.emplace_back();
       r.replica_id = id;
       r.ready = series.ready;
       r.start_time = series.start_time;
       r.ready_transition = series.ready_transition;
       r.sample_window = options_.metric_window;
-      if (!series.points.empty()) r.sample_time = series.points.back().time;
-      const bool fresh = !series.points.empty() && r.sample_time >= fresh_after;
-      const WindowMeans means = MeansOver(series, now, from);
-      if (fresh && means.mean[0]) r.value = means.mean[0];
-      if (means.mean[1]) {
-        stable_total += *means.mean[1];
-        any_stable = true;
-      }
-      if (means.mean[2]) {
-        panic_total += *means.mean[2];
-        any_panic = true;
-      }
+      r.sample_time = series.points.back().time;
+      r.value = MeanOver(series, metric_from, now);
     }
-    if (any_stable) obs.stable_total = stable_total;
-    if (any_panic) obs.panic_total = panic_total;
+    obs.stable_total = metric->totals.Average(stable_from, now);
+    obs.panic_total = metric->totals.Average(panic_from, now);
   }
   return absl::OkStatus();
 }

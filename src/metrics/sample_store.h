@@ -5,13 +5,18 @@
 // count and in age, plus the replica's readiness. Reads:
 //   - per replica, the mean of its points in (now - metric_window, now], as metrics-server
 //     reports an average over its window; a replica whose newest point is older than
-//     `max_age` is missing (never zero);
-//   - per target, Knative's stable and panic totals: the sum over replicas of each one's
-//     mean over the stable / panic window of the target's KPA config.
-// Memory is bounded: `max_points_per_series` per series, `max_series` in all (a new series
-// beyond it is refused), and points older than `retention` are dropped as new ones arrive
-// and by Compact(). Thread-safe: ingest from many threads while the loop reads; the lock is
-// sharded by target so that one hot target does not stall the rest.
+//     `metric_window` has no value (missing, never zero);
+//   - per target, Knative's stable and panic totals, as its collector computes them (see
+//     collector_window.h): per scrape, the mean per ready replica times the ready count.
+// Replica lifecycle: a replica is a series that reports. One that has not reported for
+// `max_age` stops being a replica and its memory goes (checked as samples arrive, at every
+// read of its target, and by Compact for targets nobody reads); one reported gone (push,
+// a scrape endpoint that left, a simulated scale-down) goes at once.
+// Memory is bounded: `max_points_per_series` per series, `max_replicas_per_target` per target
+// and metric, `max_series` in all (a new series beyond a limit is refused, with a reason),
+// and points older than `retention` are dropped as new ones arrive. Thread-safe: ingest from
+// many threads while the loop reads; the lock is sharded by target so that one hot target
+// does not stall the rest.
 #ifndef LIMIAR_METRICS_SAMPLE_STORE_H_
 #define LIMIAR_METRICS_SAMPLE_STORE_H_
 
@@ -26,6 +31,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/types/span.h"
+#include "src/metrics/collector_window.h"
 #include "src/metrics/metric_source.h"
 
 namespace limiar::metrics {
@@ -35,6 +41,9 @@ struct SampleStoreOptions {
   absl::Duration max_age = absl::Minutes(2);
   absl::Duration retention = absl::Minutes(10);
   size_t max_points_per_series = 512;
+  // Replica ids are chosen by senders: a cap per target and metric keeps invented ones from
+  // pinning a target (HPA counts every replica it knows).
+  size_t max_replicas_per_target = 10'000;
   size_t max_series = 1'000'000;
 };
 
@@ -43,7 +52,12 @@ struct SampleStoreOptions {
 struct Sample {
   std::string target;
   policy::MetricType metric = policy::MetricType::kCpu;
+  // Empty: a value of the whole target (a load balancer's total), kept as AddWholeTarget
+  // keeps it.
   std::string replica_id;
+  // The replica has stopped (scale-down, eviction): its series are forgotten now, in every
+  // metric, instead of after `max_age`. The value is not used.
+  bool gone = false;
   double value = 0;
   absl::Time time;
   bool ready = true;
@@ -56,7 +70,8 @@ class SampleStore final : public MetricSource {
  public:
   explicit SampleStore(SampleStoreOptions options = {});
 
-  // Adds one point. ResourceExhausted when it would open a series beyond `max_series`.
+  // Adds one point (or, for a `gone` sample, forgets the replica). ResourceExhausted when it
+  // would open a series beyond `max_replicas_per_target` or `max_series`.
   absl::Status Add(const Sample& sample);
   // Adds every point, as Add one by one would, taking the lock and finding the target once
   // per run of consecutive samples of one target (one scrape's worth). A point refused
@@ -68,8 +83,12 @@ class SampleStore final : public MetricSource {
                               absl::Time time);
   // Removes every series of a replica (it is gone), across metrics.
   void RemoveReplica(const std::string& target, const std::string& replica_id);
-  // Drops points older than `retention` before `now`, and series left empty.
+  // Forgets replicas without a sample for `max_age` before `now` and targets left empty,
+  // in every target (reads forget only in the target they read). O(series): call it about
+  // once a minute.
   void Compact(absl::Time now);
+  // Compact, when a minute of `now` has passed since the last one. Thread-safe.
+  void CompactIfDue(absl::Time now);
 
   absl::Status Observe(const policy::TargetPolicy& target, absl::Time now,
                        std::vector<policy::MetricObservation>* out) override;
@@ -87,9 +106,17 @@ class SampleStore final : public MetricSource {
     absl::Time start_time = absl::InfinitePast();
     absl::Time ready_transition = absl::InfinitePast();
   };
-  // metric -> replica -> series, per target.
+  // One metric of one target: its replicas, how many of them are ready, and the
+  // collector's per-scrape totals.
+  struct MetricSeries {
+    absl::flat_hash_map<std::string, Series> replicas;
+    int ready = 0;
+    CollectorWindow totals;
+    // Replicas are checked for expiry at most once a second of sample time on ingest.
+    absl::Time next_expiry_check = absl::InfinitePast();
+  };
   struct TargetSeries {
-    std::array<absl::flat_hash_map<std::string, Series>, 3> by_metric;
+    std::array<MetricSeries, 3> by_metric;
     std::array<std::optional<Point>, 3> whole_target;  // newest whole-target value
   };
   static constexpr size_t kShards = 16;
@@ -100,18 +127,23 @@ class SampleStore final : public MetricSource {
 
   Shard& ShardFor(const std::string& target);
   // Add's work once the target's series are found; the shard's lock is held.
-  absl::Status AddTo(TargetSeries& target, const Sample& sample);
-  // The mean of the points in (from[k], now] for each k; nullopt where there are none.
-  struct WindowMeans {
-    std::array<std::optional<double>, 3> mean;
-  };
-  static WindowMeans MeansOver(const Series& s, absl::Time now,
-                               const std::array<absl::Time, 3>& from);
+  absl::Status AddTo(const std::string& target_name, TargetSeries& target, const Sample& sample);
+  absl::Status AddPoint(const std::string& target_name, MetricSeries& metric, const Sample& sample);
+  // Removes `replica` from `metric` (if there), keeping the counts. The lock is held.
+  void Erase(MetricSeries& metric, absl::flat_hash_map<std::string, Series>::iterator replica);
+  // Forgets the replicas of `metric` whose newest point is before `stale_before`.
+  void Expire(MetricSeries& metric, absl::Time stale_before);
+  // Expires every metric of `target` and trims its totals; true when nothing is left.
+  bool ExpireTarget(TargetSeries& target, absl::Time now);
+  // The mean of the points in (from, now]; nullopt where there are none.
+  static std::optional<double> MeanOver(const Series& s, absl::Time from, absl::Time now);
   void Trim(Series& s, absl::Time newest) const;
 
   const SampleStoreOptions options_;
   std::array<Shard, kShards> shards_;
   std::atomic<size_t> series_count_{0};
+  std::mutex compact_mu_;
+  absl::Time next_compact_ = absl::InfinitePast();  // guarded by compact_mu_
 };
 
 }  // namespace limiar::metrics

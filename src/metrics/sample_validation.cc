@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/excerpt.h"
 
 namespace limiar::metrics {
 namespace {
@@ -35,6 +36,13 @@ ResourceIndex::ResourceIndex(const std::vector<policy::TargetPolicy>& targets) {
     by_name_[t.target] = e;
     for (const policy::MetricTarget& m : t.metrics) by_name_[m.autoscale_resource] = e;
   }
+  constexpr size_t kNamesShown = 10;
+  std::vector<std::string> names;
+  for (const auto& [name, entry] : by_name_) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  const size_t shown = std::min(names.size(), kNamesShown);
+  known_names_ = absl::StrJoin(names.begin(), names.begin() + shown, ", ");
+  if (names.size() > shown) absl::StrAppend(&known_names_, " and ", names.size() - shown, " more");
 }
 
 const ResourceIndex::Entry* ResourceIndex::Find(absl::string_view resource) const {
@@ -42,22 +50,28 @@ const ResourceIndex::Entry* ResourceIndex::Find(absl::string_view resource) cons
   return it == by_name_.end() ? nullptr : &it->second;
 }
 
-std::string ResourceIndex::KnownNames() const {
-  std::vector<std::string> names;
-  for (const auto& [name, entry] : by_name_) names.push_back(name);
-  std::sort(names.begin(), names.end());
-  return absl::StrJoin(names, ", ");
-}
+std::string ResourceIndex::KnownNames() const { return known_names_; }
 
 absl::StatusOr<Sample> ValidatePushedSample(const PushedSample& in, const ResourceIndex& index,
                                             const IngestLimits& limits, absl::Time now) {
   const ResourceIndex::Entry* entry = index.Find(in.resource);
   if (entry == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown resource \"", Excerpt(in.resource, 64),
+                                                   "\"; known: ", index.KnownNames()));
+  }
+  if (in.has_replica && in.replica_id.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("unknown resource \"", in.resource, "\"; known: ", index.KnownNames()));
+        "replica.id is empty: name the replica, or leave `replica` out for a value of the whole "
+        "resource");
   }
   Sample out;
   out.target = entry->target;
+  if (in.has_replica && in.gone) {
+    out.replica_id = in.replica_id;
+    out.gone = true;
+    out.time = in.time;
+    return out;
+  }
   if (!MetricFromWire(in.metric, &out.metric)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "metric ", in.metric, " is not one of cpu (1), requests (2), connections (3)"));
@@ -65,10 +79,6 @@ absl::StatusOr<Sample> ValidatePushedSample(const PushedSample& in, const Resour
   if (std::find(entry->metrics.begin(), entry->metrics.end(), out.metric) == entry->metrics.end()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "resource \"", in.resource, "\" does not scale on ", policy::MetricTypeName(out.metric)));
-  }
-  if (!in.has_replica || in.replica_id.empty()) {
-    return absl::InvalidArgumentError(
-        "replica.id is required: Limiar averages per replica and counts missing ones");
   }
   if (std::isnan(in.value)) return absl::InvalidArgumentError("value is NaN");
   if (std::isinf(in.value)) return absl::InvalidArgumentError("value is infinite");

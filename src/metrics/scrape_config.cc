@@ -19,8 +19,13 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr absl::string_view kKeys[] = {"endpoints",  "endpoints_file", "path",
-                                       "interval_s", "timeout_s",      "metrics"};
+constexpr absl::string_view kKeys[] = {"endpoints", "endpoints_file", "path",       "interval_s",
+                                       "timeout_s", "max_body_bytes", "max_series", "metrics"};
+
+// What a config may set the per-scrape caps to.
+constexpr size_t kMinBodyBytes = 1024;
+constexpr size_t kMaxBodyBytes = 64 << 20;
+constexpr size_t kMaxSeries = 1'000'000;
 constexpr absl::string_view kMappingKeys[] = {"metric", "series", "kind", "scale"};
 constexpr absl::string_view kEndpointKeys[] = {"address", "replica"};
 
@@ -42,6 +47,8 @@ constexpr Alias kAliases[] = {
     {"scrapeinterval", "interval_s", " (in seconds)"},
     {"interval", "interval_s", " (in seconds)"},
     {"scrapetimeout", "timeout_s", " (in seconds)"},
+    {"bodysizelimit", "max_body_bytes", " (an integer number of bytes)"},
+    {"samplelimit", "max_series", ""},
     {"timeout", "timeout_s", " (in seconds)"},
     {"mappings", "metrics", ""},
     {"selector", "series", ""},
@@ -124,6 +131,17 @@ absl::StatusOr<absl::Duration> Seconds(const json& v, absl::string_view path, do
                                     " and at most ", max, " seconds, not ", v.dump()));
   }
   return absl::Seconds(s);
+}
+
+// An integer in [min, max]; a fraction or a number out of range is named with the range.
+absl::StatusOr<size_t> IntegerIn(const json& v, absl::string_view path, size_t min, size_t max) {
+  if (!v.is_number()) return WrongType(path, "a number", v);
+  const double d = v.get<double>();
+  if (!v.is_number_integer() || d < static_cast<double>(min) || d > static_cast<double>(max)) {
+    return Error(path,
+                 absl::StrCat("must be an integer from ", min, " to ", max, ", not ", v.dump()));
+  }
+  return v.get<size_t>();
 }
 
 bool IsPort(absl::string_view s) {
@@ -302,6 +320,14 @@ absl::StatusOr<ScrapeConfig> ParseScrapeConfig(const nlohmann::json& config,
           absl::StrCat("must not be longer than interval_s (", absl::ToDoubleSeconds(c.interval),
                        " s): a scrape would still run when the next is due"));
     }
+  }
+  if (config.contains("max_body_bytes")) {
+    ASSIGN_OR_RETURN(c.max_body_bytes, IntegerIn(config["max_body_bytes"], child("max_body_bytes"),
+                                                 kMinBodyBytes, kMaxBodyBytes));
+  }
+  if (config.contains("max_series")) {
+    ASSIGN_OR_RETURN(c.max_series,
+                     IntegerIn(config["max_series"], child("max_series"), 1, kMaxSeries));
   }
   if (config.contains("endpoints_file")) {
     ASSIGN_OR_RETURN(c.endpoints_file,

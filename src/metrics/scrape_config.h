@@ -10,6 +10,10 @@
 //     "path": "/metrics",             for host:port endpoints and URLs without a path
 //     "interval_s": 15,               >= 1 (default 15, Prometheus' usual)
 //     "timeout_s": 10,                (0, interval_s] (default 10, or interval_s if shorter)
+//     "max_body_bytes": 16777216,     a larger body fails the scrape, reading stops there;
+//                                     1024 to 64 MiB (default 16 MiB)
+//     "max_series": 10000,            more series matching the mappings fail the scrape;
+//                                     1 to 1,000,000 (default 10,000)
 //     "metrics": [
 //       {"metric": "requests", "series": "http_requests_total{code=~\"2..\"}"},
 //       {"metric": "cpu", "series": "process_cpu_seconds_total"},
@@ -24,6 +28,8 @@
 // histogram and summary `_sum`/`_count`/`_bucket` lines are counters; gauge, untyped and
 // summary quantiles are gauges). `scale` multiplies the result (0.001 for millicores).
 // Each metric is mapped at most once per target: one selector can match several series.
+// While a body is parsed, only the series some mapping selects are kept (at most
+// max_series): the rest of an exposition, however large, costs its bytes and no more.
 //
 // A replica's id in the sample store is its `replica`, or else the endpoint as written.
 // Unknown keys are errors with a hint (Prometheus' own names, such as metrics_path and
@@ -70,6 +76,10 @@ struct ScrapeConfig {
   std::string path = "/metrics";
   absl::Duration interval = absl::Seconds(15);
   absl::Duration timeout = absl::Seconds(10);
+  // Per endpoint and scrape: a larger body fails the scrape (reading stops there), and so
+  // do more series matching the mappings than this (only those are kept while parsing).
+  size_t max_body_bytes = 16 << 20;
+  size_t max_series = 10'000;
   std::vector<ScrapeMapping> metrics;
 };
 

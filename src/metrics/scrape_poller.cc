@@ -23,6 +23,7 @@ struct Scraper::Endpoint {
 
 struct Scraper::Target {
   ScrapeTarget source;
+  SampleFilter filter;                          // built once: only what the mappings select is kept
   std::optional<EndpointsFileWatcher> watcher;  // PollDue's thread only
   std::vector<std::unique_ptr<Endpoint>> endpoints;
   ScrapeTargetStatus status;  // status_mu_
@@ -56,6 +57,7 @@ Scraper::Scraper(std::vector<ScrapeTarget> targets, SampleStore* store, Clock* c
   for (ScrapeTarget& source : targets) {
     auto t = std::make_unique<Target>();
     t->source = std::move(source);
+    t->filter = MappedSeriesFilter(t->source.config);
     t->status.target = t->source.target;
     t->status.endpoints_file = t->source.config.endpoints_file;
     if (!t->source.config.endpoints_file.empty()) {
@@ -169,7 +171,7 @@ void Scraper::ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, abs
   HttpGetRequest request;
   request.url = e.endpoint.url;
   request.timeout = config.timeout;
-  request.max_body_bytes = options_.max_body_bytes;
+  request.max_body_bytes = config.max_body_bytes;
   // Exporters that negotiate (client_golang) then answer in the one format parsed here.
   request.headers = {
       {"Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1"},
@@ -186,8 +188,13 @@ void Scraper::ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, abs
     error = absl::UnavailableError(
         absl::StrCat("GET ", request.url, ": HTTP status ", response->status));
   } else {
-    parsed = ParsePrometheusTextLenient(response->body, kMaxLineErrors);
-    if (parsed.samples.empty() && parsed.error_count > 0) {
+    parsed = ParsePrometheusTextLenient(response->body, kMaxLineErrors, t.filter);
+    if (parsed.sample_limit_hit) {
+      error = absl::ResourceExhaustedError(absl::StrCat(
+          "GET ", request.url, ": more than ", config.max_series,
+          " series match the mappings (max_series); narrow the selectors or raise max_series"));
+    } else if (parsed.samples.empty() && parsed.skipped_samples == 0 && parsed.error_count > 0) {
+      // Bad lines and nothing else: an error page, not an exposition.
       error = absl::InvalidArgumentError(
           absl::StrCat("GET ", request.url, ": not the Prometheus text format (",
                        parsed.error_count, " bad lines; ", parsed.errors[0].ToString(), ")"));

@@ -7,6 +7,10 @@
 //     zero. Its failures are counted per endpoint;
 //   - a body with some malformed lines still yields its valid series (lenient parsing);
 //     the malformed lines are counted;
+//   - only the series the mappings select are kept while parsing (scrape_rate.h's
+//     MappedSeriesFilter; the lines of other families are skipped unread, so their errors
+//     go uncounted); a body over the target's max_body_bytes, or more such series than its
+//     max_series, fails the scrape (ResourceExhausted);
 //   - a mapping that matches nothing on a replica records nothing for that metric;
 //   - counters become rates as scrape_rate.h says; the first scrape has no rate yet.
 // Samples carry the exposition's timestamp when it gives one, else the poll's `now`.
@@ -58,8 +62,6 @@ struct ScraperOptions {
   // time, 6.5 s with 8 threads and 3.3 s with 16 (loopback, 57 kB node-exporter bodies,
   // about 0.5-0.8 ms of CPU per scrape). A hung endpoint holds a thread for its timeout.
   int max_concurrency = 16;
-  // A larger body fails the scrape (a misconfigured path, or a cardinality explosion).
-  size_t max_body_bytes = 16 * 1024 * 1024;
 };
 
 // What the scraper knows about one endpoint, for status pages and `explain`.

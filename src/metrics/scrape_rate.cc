@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -66,6 +69,27 @@ absl::StatusOr<MatchedSeries> MatchScrapeMapping(const ParsedExposition& exposit
   // Nothing matched under auto: the kind does not matter, gauge keeps callers simple.
   if (out.kind == ScrapeKind::kAuto) out.kind = ScrapeKind::kGauge;
   return out;
+}
+
+SampleFilter MappedSeriesFilter(const ScrapeConfig& config) {
+  std::vector<SeriesSelector> selectors;
+  for (const ScrapeMapping& m : config.metrics) selectors.push_back(m.series);
+  // Shared by both functions and every copy of the filter; read-only from here on.
+  auto shared = std::make_shared<const std::vector<SeriesSelector>>(std::move(selectors));
+  SampleFilter filter;
+  filter.keep_name = [shared](absl::string_view name) {
+    return std::any_of(shared->begin(), shared->end(), [name](const SeriesSelector& s) {
+      return std::all_of(s.matchers().begin(), s.matchers().end(), [name](const LabelMatcher& m) {
+        return m.name() != "__name__" || m.Matches(name);
+      });
+    });
+  };
+  filter.keep_series = [shared](absl::string_view name, const SeriesLabels& labels) {
+    return std::any_of(shared->begin(), shared->end(),
+                       [&](const SeriesSelector& s) { return s.Matches(name, labels); });
+  };
+  filter.max_samples = config.max_series;
+  return filter;
 }
 
 std::optional<TimedValue> SumGauge(const std::vector<SeriesPoint>& points) {

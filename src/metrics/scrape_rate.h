@@ -63,6 +63,12 @@ absl::StatusOr<MatchedSeries> MatchScrapeMapping(const ParsedExposition& exposit
                                                  const ScrapeMapping& mapping,
                                                  absl::Time scrape_time);
 
+// What a scrape of `config` keeps while parsing (ParsePrometheusTextLenient's filter): the
+// samples some mapping selects, at most config.max_series of them. A line's name passes
+// when every `__name__` matcher of some mapping accepts it, so that the lines of other
+// families are skipped unread. Safe to call from several threads at once.
+SampleFilter MappedSeriesFilter(const ScrapeConfig& config);
+
 // A gauge mapping's value: the sum of its points, at the newest point's time. nullopt when
 // there are no points.
 struct TimedValue {

@@ -96,6 +96,14 @@ TEST_F(ExecActuatorTest, NonZeroExitNamesTheCodeAndLastStderrLine) {
   EXPECT_EQ(exec->Observe("storefront")->spec_replicas, 2);
 }
 
+TEST_F(ExecActuatorTest, LastStderrLineIsQuotedWithControlBytesEscaped) {
+  // A terminal escape sequence or a carriage return must not reach a log line raw.
+  WriteScript(dir_.File("fails"), "printf 'fetching\\rboom \\033[2J cleared\\n' >&2\nexit 3\n");
+  auto exec = Make(dir_.File("fails"));
+  const absl::Status status = exec->SetReplicas(Request("storefront", 5));
+  EXPECT_THAT(status.message(), HasSubstr("exited with code 3: fetching\\rboom \\x1b[2J cleared"));
+}
+
 TEST_F(ExecActuatorTest, ExitTempFailIsRetryable) {
   WriteScript(dir_.File("busy"), "echo 'server busy' >&2\nexit 75\n");
   auto exec = Make(dir_.File("busy"));
@@ -188,6 +196,17 @@ TEST_F(ExecActuatorTest, ObserveCommandErrors) {
               HasSubstr("exited with code 1: kubectl: connection refused"));
 }
 
+TEST_F(ExecActuatorTest, ObserveOutputPastTheCapIsAnErrorThatSaysSo) {
+  // 1 MB of '[': the first 64 KiB used to be parsed as if they were all it printed.
+  WriteScript(dir_.File("flood"), "head -c 1000000 /dev/zero | tr '\\0' '['\n");
+  auto flood = Make(dir_.File("record"), dir_.File("flood"));
+  const absl::Status status = flood->Observe("storefront").status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(),
+              HasSubstr(absl::StrCat("printed more than ", kMaxCapturedBytes, " bytes on stdout")));
+  EXPECT_LT(status.message().size(), 400u);
+}
+
 TEST_F(ExecActuatorTest, CreateRejectsBadTemplates) {
   EXPECT_THAT(
       ExecActuator::Create({"x '{target}", "", absl::Seconds(1)}, {}, {}).status().message(),
@@ -205,8 +224,18 @@ TEST(RunProcessTest, CapturesStdoutAndTheTailOfALargeStderr) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->exit_code, 0);
   EXPECT_EQ(r->stdout_text, "out\n");
+  EXPECT_FALSE(r->stdout_truncated);
   EXPECT_EQ(r->stderr_text.size(), kMaxCapturedBytes);
   EXPECT_TRUE(absl::EndsWith(r->stderr_text, "xxx\nlast\n"));
+}
+
+TEST(RunProcessTest, KeepsTheHeadOfALargeStdoutAndSaysItWasCut) {
+  absl::StatusOr<ProcessResult> r = RunProcess(
+      {"/bin/sh", "-c", "echo first; head -c 300000 /dev/zero | tr '\\0' y"}, absl::Seconds(20));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->stdout_text.size(), kMaxCapturedBytes);
+  EXPECT_TRUE(absl::StartsWith(r->stdout_text, "first\nyyy"));
+  EXPECT_TRUE(r->stdout_truncated);
 }
 
 TEST(RunProcessTest, ReportsTheSignal) {

@@ -174,6 +174,21 @@ TEST(GrpcActuatorTest, UnavailableIsRetriedWithTheSameCountPermissionDeniedIsNot
   EXPECT_EQ(stats.Snapshot().failures, 1);
 }
 
+TEST(GrpcActuatorTest, PlatformErrorMessageIsCutAndKeptOnOneLine) {
+  GrpcServer server;
+  {
+    std::lock_guard<std::mutex> lock(server.service.mu());
+    server.service.script = {grpc::Status(
+        grpc::StatusCode::FAILED_PRECONDITION,
+        "quota\n2026-11-27T08:00:00Z info decision storefront: 2 -> 9" + std::string(5000, '!'))};
+  }
+  const absl::Status status = Make(Plain(server))->SetReplicas(Request(7));
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(), HasSubstr("quota\\n2026-11-27T08:00:00Z info"));
+  EXPECT_THAT(status.message(), ::testing::Not(HasSubstr("\n")));
+  EXPECT_LT(status.message().size(), 400u);
+}
+
 TEST(GrpcActuatorTest, DeadlineIsEnforced) {
   GrpcServer server;
   server.service.Hold(true);

@@ -99,6 +99,11 @@ class FakeApiServer {
     });
     s.Get(kDeploymentPath, [this](const httplib::Request& req, httplib::Response& res) {
       Handle(req, res, [&](const std::string& ns, const std::string& name, Deployment& d) {
+        if (!deployment_body.empty()) {
+          res.status = deployment_status;
+          res.set_content(deployment_body, "application/json");
+          return;
+        }
         Reply(res, 200, DeploymentJson(ns, name, d));
       });
     });
@@ -116,6 +121,9 @@ class FakeApiServer {
   bool conflict = false;
   std::vector<std::string> patches;
   std::vector<std::string> tokens_seen;
+  // When set, GET of a Deployment answers this instead, with this status.
+  std::string deployment_body;
+  int deployment_status = 200;
 
  private:
   template <typename F>
@@ -209,6 +217,18 @@ class KubernetesActuatorTest : public ::testing::Test {
     auto k8s = KubernetesActuator::Create(options_);
     EXPECT_TRUE(k8s.ok()) << k8s.status();
     return k8s.ok() ? *std::move(k8s) : nullptr;
+  }
+
+  // Observe's error when GET of the Deployment answers `status` and `body`.
+  absl::Status ObserveWhenTheDeploymentIs(int status, std::string body) {
+    {
+      std::lock_guard<std::mutex> lock(api_->mu);
+      api_->deployment_status = status;
+      api_->deployment_body = std::move(body);
+    }
+    const absl::StatusOr<ScaleState> state = Make()->Observe("storefront");
+    EXPECT_FALSE(state.ok());
+    return state.status();
   }
 
   static TempDir* dir_;
@@ -384,6 +404,34 @@ TEST_F(KubernetesActuatorTest, CreateChecksTheMountedFiles) {
   missing = options_;
   missing.ca_file = dir_->File("no-ca.crt");
   EXPECT_THAT(KubernetesActuator::Create(missing).status().message(), HasSubstr("ca_file"));
+}
+
+TEST_F(KubernetesActuatorTest, DeeplyNestedAnswerIsAnErrorNotACrash) {
+  const int depth = 500'000;  // 1 MB: dumping it overflowed the stack
+  const absl::Status status = ObserveWhenTheDeploymentIs(
+      200, absl::StrCat(R"({"status": {"readyReplicas": )", std::string(depth, '['), "1",
+                        std::string(depth, ']'), "}}"));
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(status.message(), HasSubstr("nested more than 64 levels deep"));
+  EXPECT_LT(status.message().size(), 400u);
+}
+
+TEST_F(KubernetesActuatorTest, WrongCountIsDescribedNotEchoed) {
+  const absl::Status status = ObserveWhenTheDeploymentIs(
+      200, absl::StrCat(R"({"status": {"readyReplicas": ")", std::string(100'000, '7'), R"("}})"));
+  EXPECT_THAT(status.message(), HasSubstr("/status/readyReplicas is a string"));
+  EXPECT_LT(status.message().size(), 400u);
+}
+
+TEST_F(KubernetesActuatorTest, ServerMessageIsCutAndKeptOnOneLine) {
+  const absl::Status status = ObserveWhenTheDeploymentIs(
+      500, StatusBody(500, "InternalError",
+                      absl::StrCat("etcd timeout\n2026-11-27T08:00:00Z info forged line",
+                                   std::string(100'000, '!')))
+               .dump());
+  EXPECT_THAT(status.message(), HasSubstr("etcd timeout\\n2026"));
+  EXPECT_THAT(status.message(), ::testing::Not(HasSubstr("\n")));
+  EXPECT_LT(status.message().size(), 600u);
 }
 
 TEST(InClusterApiServerTest, LikeClientGo) {

@@ -1,12 +1,8 @@
 #include "tests/actuator/test_support.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -89,59 +85,6 @@ TestCerts MakeTestCerts(const std::string& dir) {
   Run({"openssl", "x509", "-req", "-in", csr, "-CA", certs.ca_cert, "-CAkey", ca_key, "-set_serial",
        "1", "-days", "2", "-extfile", ext, "-out", certs.server_cert});
   return certs;
-}
-
-LocalHttpServer::LocalHttpServer() : server_(std::make_unique<httplib::Server>()), tls_(false) {}
-
-LocalHttpServer::LocalHttpServer(const std::string& cert_file, const std::string& key_file)
-    : server_(std::make_unique<httplib::SSLServer>(cert_file.c_str(), key_file.c_str())),
-      tls_(true) {
-  if (!server_->is_valid()) {
-    ADD_FAILURE() << "SSLServer rejected " << cert_file << " / " << key_file;
-    std::abort();
-  }
-}
-
-int LocalHttpServer::Start() {
-  port_ = server_->bind_to_any_port("127.0.0.1");
-  if (port_ <= 0) {
-    ADD_FAILURE() << "cannot bind 127.0.0.1";
-    std::abort();
-  }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // stop() is a no-op until the accept loop runs, so wait for it before anyone can call
-  // the destructor. The socket already listens: clients may connect before this returns.
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!server_->is_running()) {
-    if (std::chrono::steady_clock::now() > give_up) {
-      ADD_FAILURE() << "test HTTP server did not start";
-      std::abort();
-    }
-    std::this_thread::yield();
-  }
-  return port_;
-}
-
-LocalHttpServer::~LocalHttpServer() {
-  server_->stop();
-  if (thread_.joinable()) thread_.join();
-}
-
-std::string LocalHttpServer::base_url() const {
-  return absl::StrCat(tls_ ? "https" : "http", "://127.0.0.1:", port_);
-}
-
-int UnusedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 }  // namespace limiar::testing

@@ -1,14 +1,12 @@
 // Helpers for the actuator tests: temporary directories, files and scripts, test TLS
-// certificates made with the openssl CLI, and an HTTP(S) server on 127.0.0.1 in the test
-// process.
+// certificates made with the openssl CLI, and (from tests/support) an HTTP(S) server on
+// 127.0.0.1 in the test process.
 #ifndef LIMIAR_TESTS_ACTUATOR_TEST_SUPPORT_H_
 #define LIMIAR_TESTS_ACTUATOR_TEST_SUPPORT_H_
 
-#include <httplib.h>
-
-#include <memory>
 #include <string>
-#include <thread>
+
+#include "tests/support/local_http_server.h"
 
 namespace limiar::testing {
 
@@ -42,32 +40,6 @@ struct TestCerts {
   std::string server_key;
 };
 TestCerts MakeTestCerts(const std::string& dir);
-
-// Owns an httplib server: register handlers on server(), then Start() binds 127.0.0.1 on
-// an ephemeral port and serves on a thread until destruction.
-class LocalHttpServer {
- public:
-  // Plain HTTP.
-  LocalHttpServer();
-  // HTTPS with the given certificate and key files.
-  LocalHttpServer(const std::string& cert_file, const std::string& key_file);
-  ~LocalHttpServer();
-
-  httplib::Server& server() { return *server_; }
-  // Returns the port. Aborts the test binary if the server cannot start.
-  int Start();
-  // "http://127.0.0.1:PORT" (or https).
-  std::string base_url() const;
-
- private:
-  std::unique_ptr<httplib::Server> server_;
-  bool tls_;
-  int port_ = -1;
-  std::thread thread_;
-};
-
-// A port on 127.0.0.1 that nothing listens on (bound, then closed).
-int UnusedPort();
 
 }  // namespace limiar::testing
 

@@ -5,11 +5,14 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "src/actuator/http_client.h"
 #include "src/actuator/retrying_actuator.h"
 #include "src/common/clock.h"
 #include "tests/actuator/test_support.h"
@@ -259,6 +262,52 @@ TEST(WebhookActuatorTest, HttpsWithACustomCa) {
   options.ca_file = "";  // the system roots do not know the test CA
   const absl::Status untrusted = WebhookActuator(options, {}).SetReplicas(Request(5));
   EXPECT_EQ(untrusted.code(), absl::StatusCode::kFailedPrecondition) << untrusted;
+}
+
+// A server whose observe endpoint answers `body`, whatever is asked.
+class HostileObserveServer {
+ public:
+  explicit HostileObserveServer(std::string body) : body_(std::move(body)) {
+    server_.server().Get("/observe", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(body_, "application/json");
+    });
+    server_.Start();
+  }
+  WebhookOptions Options() const {
+    WebhookOptions options;
+    options.url = server_.base_url() + "/scale";
+    options.observe_url = server_.base_url() + "/observe";
+    options.timeout = absl::Seconds(20);
+    return options;
+  }
+
+ private:
+  const std::string body_;
+  LocalHttpServer server_;
+};
+
+TEST(WebhookActuatorTest, DeeplyNestedObserveAnswerIsAnErrorNotACrash) {
+  // 1 MB, 500,000 levels: the shape that crashed `serve` (a stack overflow dumping the
+  // value into the error message; 50,000 levels, 100 KB, did on the runner's thread).
+  const int depth = 500'000;
+  HostileObserveServer server(absl::StrCat(R"({"spec_replicas": )", std::string(depth, '['), "1",
+                                           std::string(depth, ']'), R"(, "ready_replicas": 1})"));
+  WebhookActuator webhook(server.Options(), {});
+  const absl::StatusOr<ScaleState> state = webhook.Observe("storefront");
+  ASSERT_FALSE(state.ok());
+  EXPECT_EQ(state.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(state.status().message(), HasSubstr("nested more than 32 levels deep"));
+  EXPECT_LT(state.status().message().size(), 400u);
+}
+
+TEST(WebhookActuatorTest, OversizedObserveAnswerStopsAtTheCap) {
+  HostileObserveServer server(std::string(kMaxResponseBytes + 1'000'000, '['));
+  WebhookActuator webhook(server.Options(), {});
+  const absl::StatusOr<ScaleState> state = webhook.Observe("storefront");
+  ASSERT_FALSE(state.ok());
+  EXPECT_EQ(state.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(state.status().message(),
+              HasSubstr(absl::StrCat("larger than ", kMaxResponseBytes, " bytes")));
 }
 
 }  // namespace

@@ -49,5 +49,19 @@ TEST(BoundedJsonTest, SyntaxErrorsQuoteAShortEscapedExcerptOnly) {
   EXPECT_LT(v.status().message().size(), 250u);
 }
 
+TEST(DescribeJsonValueTest, NamesShapesAndQuotesOnlyShortEscapedText) {
+  using json = nlohmann::json;
+  EXPECT_EQ(DescribeJsonValue(json(-4)), "-4");
+  EXPECT_EQ(DescribeJsonValue(json(2.5)), "2.5");
+  EXPECT_EQ(DescribeJsonValue(json(nullptr)), "null");
+  EXPECT_EQ(DescribeJsonValue(json(true)), "true");
+  EXPECT_EQ(DescribeJsonValue(json("two\nlines")), "a string \"two\\nlines\"");
+  EXPECT_EQ(DescribeJsonValue(json(std::string(1000, 'x'))),
+            "a string \"" + std::string(40, 'x') + "...\"");
+  EXPECT_EQ(DescribeJsonValue(json::array({1})), "an array of 1 element");
+  EXPECT_EQ(DescribeJsonValue(*ParseBoundedJson(Nested(30), {}, "x")), "an array of 1 element");
+  EXPECT_EQ(DescribeJsonValue(json{{"a", 1}, {"b", 2}}), "an object of 2 keys");
+}
+
 }  // namespace
 }  // namespace limiar

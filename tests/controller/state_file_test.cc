@@ -1,15 +1,21 @@
 #include "src/controller/state_file.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
 
+#include "nlohmann/json.hpp"
 #include "src/metrics/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
 
 namespace limiar::controller {
 namespace {
+
+using ::testing::HasSubstr;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1795766400);
 
@@ -38,7 +44,7 @@ TEST(StateFileTest, RoundTripsEveryField) {
   const std::string path = TempPath("roundtrip.json");
   ASSERT_TRUE(WriteStateFile(path, Sample()).ok());
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
-  absl::StatusOr<SavedState> back = ReadStateFile(path);
+  absl::StatusOr<SavedState> back = ReadStateFile(path, kT0);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(StateToJson(*back), StateToJson(Sample()));
   const TargetState& t = back->targets.at("storefront");
@@ -54,21 +60,136 @@ TEST(StateFileTest, RoundTripsEveryField) {
 }
 
 TEST(StateFileTest, MissingTornAndForeignFilesAreNamed) {
-  EXPECT_EQ(ReadStateFile(TempPath("absent.json")).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReadStateFile(TempPath("absent.json"), kT0).status().code(),
+            absl::StatusCode::kNotFound);
   const std::string torn = TempPath("torn.json");
   std::ofstream(torn) << "{\"version\": 1, \"targets\": {\"a\": {\"mo";
-  absl::StatusOr<SavedState> r = ReadStateFile(torn);
+  absl::StatusOr<SavedState> r = ReadStateFile(torn, kT0);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(r.status().message().find(torn), std::string::npos);
   const std::string bad_field = TempPath("bad_field.json");
   std::ofstream(bad_field)
       << R"({"version": 1, "saved_at_ms": 0, "targets": {"web": {"mode": "fast"}}})";
-  r = ReadStateFile(bad_field);
+  r = ReadStateFile(bad_field, kT0);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(r.status().message().find("targets.web"), std::string::npos) << r.status();
   const std::string future = TempPath("future.json");
   std::ofstream(future) << R"({"version": 9, "saved_at_ms": 0, "targets": {}})";
-  EXPECT_EQ(ReadStateFile(future).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReadStateFile(future, kT0).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(StateFileTest, TheTempFileIsNeverReachedThroughASymlink) {
+  const std::string path = TempPath("linked.json");
+  const std::string victim = TempPath("victim.txt");
+  std::ofstream(victim) << "precious";
+  std::filesystem::remove(path + ".tmp");
+  std::filesystem::create_symlink(victim, path + ".tmp");
+  ASSERT_TRUE(WriteStateFile(path, Sample()).ok());
+  EXPECT_EQ(ReadAll(victim), "precious");
+  EXPECT_FALSE(std::filesystem::is_symlink(path));
+  absl::StatusOr<SavedState> back = ReadStateFile(path, kT0);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(StateToJson(*back), StateToJson(Sample()));
+  // Nothing of ours is left beside the file: the temp file was renamed into place.
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(path).parent_path())) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("linked.json", 0) == 0) {
+      EXPECT_TRUE(name == "linked.json" || name == "linked.json.tmp") << name;
+    }
+  }
+}
+
+// Sample()'s JSON with the value at `pointer` replaced by `value` (raw JSON text).
+std::string Mutated(const std::string& pointer, const std::string& value) {
+  nlohmann::json doc = nlohmann::json::parse(StateToJson(Sample()));
+  doc[nlohmann::json::json_pointer(pointer)] = nlohmann::json::parse(value);
+  return doc.dump();
+}
+
+TEST(StateFileTest, RestoredNumbersAreIntegersInRangeAndNothingIsDatedAfterNow) {
+  const std::string now_ms = std::to_string(absl::ToUnixMillis(kT0));
+  const std::string later_ms = std::to_string(absl::ToUnixMillis(kT0) + 1);
+  const struct {
+    std::string text;
+    std::string error;
+  } cases[] = {
+      {R"({"version": 55e8, "saved_at_ms": 0, "targets": {}})",
+       "version: must be an integer, not 5500000000.0"},
+      {R"({"saved_at_ms": 0, "targets": {}})", "version: missing"},
+      {R"([1, 2])", "(top): must be an object, not an array of 2 elements"},
+      {Mutated("/saved_at_ms", "1e300"), "saved_at_ms: must be an integer, not 1e+300"},
+      {Mutated("/saved_at_ms", "-5"), "saved_at_ms: -5 is before 1970"},
+      {Mutated("/saved_at_ms", later_ms), "saved_at_ms: " + later_ms + " is after now (" + now_ms},
+      {Mutated("/targets/storefront/replicas", "-2"),
+       "targets.storefront.replicas: must be an integer from -1 to 2147483647, not -2"},
+      {Mutated("/targets/storefront/replicas", "3000000000"),
+       "targets.storefront.replicas: must be an integer from -1 to 2147483647"},
+      {Mutated("/targets/storefront/recommendations/0/1", "8.5"),
+       "targets.storefront.recommendations[0][1]: must be an integer from 0 to 2147483647, not "
+       "8.5"},
+      {Mutated("/targets/storefront/recommendations/1/0", later_ms),
+       "targets.storefront.recommendations[1][0]: " + later_ms + " is after now"},
+      {Mutated("/targets/storefront/recommendations/1", "[1]"),
+       "targets.storefront.recommendations[1]: must be [time_ms, value]"},
+      {Mutated("/targets/storefront/scale_up_events/0/1", "-3"),
+       "targets.storefront.scale_up_events[0][1]: must be an integer from 0"},
+      {Mutated("/targets/storefront/kpa/0/max_panic_pods", "1.5"),
+       "targets.storefront.kpa[0].max_panic_pods: must be an integer"},
+      {Mutated("/targets/storefront/kpa/0/panic_time_ms", later_ms),
+       "targets.storefront.kpa[0].panic_time_ms: " + later_ms + " is after now"},
+      {Mutated("/targets/storefront/kpa/0/delay_window/0/0", "1e300"),
+       "targets.storefront.kpa[0].delay_window[0][0]: must be an integer"},
+      {Mutated("/targets/storefront/last_scale_up_ms", "1e300"),
+       "targets.storefront.last_scale_up_ms: must be an integer"},
+      {Mutated("/targets/storefront/consecutive_failures", "-1"),
+       "targets.storefront.consecutive_failures: must be an integer from 0 to 2147483647"},
+      {Mutated("/targets/storefront/hpa_history_started", "1"),
+       "targets.storefront.hpa_history_started: must be a boolean"},
+      {Mutated("/targets/storefront/mode", "\"fast\""),
+       "targets.storefront.mode: must be enforce, dry-run or paused"},
+      {Mutated("/targets/storefront/recommendations", "{}"),
+       "targets.storefront.recommendations: must be an array"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    const absl::StatusOr<SavedState> r = StateFromJson(c.text, "state.json", kT0);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_THAT(std::string(r.status().message()), HasSubstr("state.json: " + c.error));
+  }
+  // What was saved at `now` itself is fine.
+  EXPECT_TRUE(StateFromJson(StateToJson(Sample()), "state.json", kT0).ok());
+}
+
+TEST(StateFileTest, SizeDepthAndKindOfFileAreCheckedBeforeParsing) {
+  const std::string deep = TempPath("deep.json");
+  std::ofstream(deep) << R"({"version": 1, "saved_at_ms": 0, "targets": )"
+                      << std::string(100'000, '[');
+  absl::StatusOr<SavedState> r = ReadStateFile(deep, kT0);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("nested more than 16 levels deep"));
+
+  // A sparse file past the cap: refused by its size, without reading it.
+  const std::string huge = TempPath("huge.json");
+  std::ofstream(huge).close();
+  std::filesystem::resize_file(huge, (256u << 20) + 1);
+  r = ReadStateFile(huge, kT0);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("268435457 bytes, over the limit of 268435456 bytes"));
+  std::filesystem::remove(huge);
+
+  const std::string dir = TempPath("a_directory");
+  std::filesystem::create_directories(dir);
+  r = ReadStateFile(dir, kT0);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("not a regular file"));
 }
 
 TEST(StateFileTest, ControlLoopStateSurvivesAFileRoundTrip) {
@@ -99,7 +220,7 @@ TEST(StateFileTest, ControlLoopStateSurvivesAFileRoundTrip) {
 
   auto second = ControlLoop::Create({t}, &store, &actuator, nullptr);
   ASSERT_TRUE(second.ok());
-  absl::StatusOr<SavedState> saved = ReadStateFile(path);
+  absl::StatusOr<SavedState> saved = ReadStateFile(path, kT0);
   ASSERT_TRUE(saved.ok());
   EXPECT_EQ((*second)->RestoreState(saved->targets), std::vector<std::string>{"storefront"});
   EXPECT_EQ(*(*second)->ModeOf("storefront"), policy::Mode::kDryRun);

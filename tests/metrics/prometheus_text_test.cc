@@ -3,9 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 
 namespace limiar::metrics {
 namespace {
@@ -448,6 +452,83 @@ TEST(PrometheusTextTest, LenientModeCapsTheErrorListButCountsAll) {
   ASSERT_THAT(p.samples, SizeIs(1));
   EXPECT_EQ(p.samples[0].line, 251);
   EXPECT_THAT(ParsePrometheusTextLenient(text, 0).errors, IsEmpty());
+}
+
+// An exposition with three families, one a histogram, and a bad line in an unwanted one.
+constexpr char kMixed[] =
+    "# HELP wanted_total Wanted.\n"
+    "# TYPE wanted_total counter\n"
+    "wanted_total{code=\"200\"} 5\n"
+    "wanted_total{code=\"500\"} 1\n"
+    "# TYPE unwanted gauge\n"
+    "unwanted{a=\"1\"} 1\n"
+    "unwanted{broken 2\n"
+    "# TYPE latency_seconds histogram\n"
+    "latency_seconds_bucket{le=\"+Inf\"} 3\n"
+    "latency_seconds_count 3\n"
+    "latency_seconds_sum 0.5\n";
+
+SampleFilter NamesFilter(std::vector<std::string> names) {
+  SampleFilter f;
+  f.keep_name = [names](absl::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  return f;
+}
+
+TEST(PrometheusTextFilterTest, RefusedNamesAreSkippedUnreadAndCounted) {
+  const ParsedExposition p = ParsePrometheusTextLenient(
+      kMixed, 10, NamesFilter({"wanted_total", "latency_seconds_count"}));
+  EXPECT_THAT(p.samples, ElementsAre(Field(&ExpositionSample::name, "wanted_total"),
+                                     Field(&ExpositionSample::name, "wanted_total"),
+                                     Field(&ExpositionSample::name, "latency_seconds_count")));
+  // The histogram's TYPE was kept for its _count line; the unwanted gauge's was not.
+  EXPECT_EQ(p.samples[2].type, FamilyType::kHistogram);
+  EXPECT_EQ(p.samples[2].family, "latency_seconds");
+  EXPECT_EQ(p.FindFamily("unwanted"), nullptr);
+  EXPECT_EQ(p.FindFamily("wanted_total")->help, "Wanted.");
+  // The broken line belongs to a refused name: skipped, not an error.
+  EXPECT_EQ(p.error_count, 0);
+  EXPECT_EQ(p.skipped_samples, 4);
+}
+
+TEST(PrometheusTextFilterTest, RefusedSeriesAreDroppedAfterTheirLabels) {
+  SampleFilter f = NamesFilter({"wanted_total"});
+  f.keep_series = [](absl::string_view, const SeriesLabels& labels) {
+    return labels.size() == 1 && labels[0].value == "200";
+  };
+  const ParsedExposition p = ParsePrometheusTextLenient(kMixed, 10, f);
+  ASSERT_THAT(p.samples, SizeIs(1));
+  EXPECT_EQ(p.samples[0].value, 5);
+  EXPECT_EQ(p.skipped_samples, 6);
+}
+
+TEST(PrometheusTextFilterTest, MaxSamplesStopsTheParse) {
+  SampleFilter f;
+  f.max_samples = 2;
+  const ParsedExposition p = ParsePrometheusTextLenient(kMixed, 10, f);
+  EXPECT_TRUE(p.sample_limit_hit);
+  EXPECT_THAT(p.samples, SizeIs(2));
+  EXPECT_EQ(p.error_count, 0);  // the broken line comes later and was not read
+  f.max_samples = 6;            // all there are
+  EXPECT_FALSE(ParsePrometheusTextLenient(kMixed, 10, f).sample_limit_hit);
+}
+
+TEST(PrometheusTextFilterTest, NoFilterKeepsEverything) {
+  const ParsedExposition p = ParsePrometheusTextLenient(kMixed, 10);
+  EXPECT_THAT(p.samples, SizeIs(6));
+  EXPECT_EQ(p.error_count, 1);
+  EXPECT_EQ(p.skipped_samples, 0);
+  EXPECT_FALSE(p.sample_limit_hit);
+}
+
+TEST(PrometheusTextTest, ErrorsQuoteAtMostAShortPieceOfTheLine) {
+  // A 1 MB token where the value goes: the message names it, it does not carry it.
+  const std::string text = absl::StrCat("up ", std::string(1'000'000, 'v'), "\n");
+  const ParsedExposition p = ParsePrometheusTextLenient(text, 10);
+  ASSERT_THAT(p.errors, SizeIs(1));
+  EXPECT_THAT(p.errors[0].message, HasSubstr("invalid value \"vvvv"));
+  EXPECT_LT(p.errors[0].message.size(), 300u);
 }
 
 TEST(PrometheusTextTest, MetricNamesMayHaveColonsAndDigits) {

@@ -56,6 +56,8 @@
 #include "src/metrics/sample_store.h"
 #include "src/policy/policy.h"
 #include "src/policy/policy_config.h"
+#include "tests/support/local_http_server.h"
+#include "tests/support/peak_rss.h"
 
 extern char** environ;
 
@@ -477,6 +479,28 @@ TEST(PromQlResponseTest, WarningsDoNotMatter) {
   EXPECT_EQ(v->value, 4);
 }
 
+TEST(PromQlResponseTest, DeepNestingIsRefusedBeforeParsing) {
+  const std::string body =
+      absl::StrCat(R"({"status":"success","data":{"resultType":"vector","result":)",
+                   std::string(100'000, '['), std::string(100'000, ']'), "}}");
+  absl::StatusOr<PromQlValue> v = ParsePromQlResponse(200, body, true);
+  EXPECT_EQ(v.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(v.status().message()),
+              HasSubstr("nested more than 32 levels deep at byte 89"));
+  EXPECT_LT(v.status().message().size(), 300u);
+}
+
+TEST(PromQlResponseTest, ServerErrorTextIsCutAndEscaped) {
+  const std::string body =
+      absl::StrCat(R"({"status":"error","errorType":"bad_data","error":"oops\n2026-11-27 forged)",
+                   std::string(100'000, '!'), R"("})");
+  absl::StatusOr<PromQlValue> v = ParsePromQlResponse(400, body, true);
+  EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(v.status().message(), HasSubstr("oops\\n2026-11-27 forged!!!"));
+  EXPECT_THAT(v.status().message(), ::testing::Not(HasSubstr("\n")));
+  EXPECT_LT(v.status().message().size(), 1100u);
+}
+
 TEST(PromQlUrlTest, EncodesTheQueryAndStampsMilliseconds) {
   EXPECT_EQ(PromQlQueryUrl("http://prom:9090/", R"(sum(rate(x{job="a b"}[1m])) + 1)",
                            absl::FromUnixMillis(1700000000250)),
@@ -510,7 +534,8 @@ constexpr char kFullConfig[] = R"json({
     "query": "sum(rate(http_requests_total[1m]))",
     "interval_s": 15, "ignore_null_values": false, "timeout_s": 2.5,
     "bearer_token_file": "/run/token", "ca_file": "/etc/ca.pem",
-    "headers": {"X-Scope-OrgID": "tenant-a", "X-Empty": ""}})json";
+    "headers": {"X-Scope-OrgID": "tenant-a", "X-Empty": ""},
+    "max_body_bytes": 65536})json";
 
 constexpr char kBasicAuthConfig[] = R"json({"server_address": "http://p:9090",
     "query": "up", "username": "limiar", "password_file": "/run/pw"})json";
@@ -527,6 +552,7 @@ TEST(PromQlConfigTest, ReadsEveryKey) {
   EXPECT_EQ(q->ca_file, "/etc/ca.pem");
   // nlohmann's objects are sorted maps: headers come in name order.
   EXPECT_THAT(q->headers, ElementsAre(Pair("X-Empty", ""), Pair("X-Scope-OrgID", "tenant-a")));
+  EXPECT_EQ(q->max_body_bytes, 65536u);
 
   q = ParsePromQlConfig(nlohmann::json::parse(kBasicAuthConfig), kPath);
   ASSERT_TRUE(q.ok()) << q.status();
@@ -543,6 +569,7 @@ TEST(PromQlConfigTest, DefaultsAreKedas) {
   EXPECT_EQ(q->timeout, absl::Seconds(3));
   EXPECT_TRUE(q->headers.empty());
   EXPECT_EQ(q->bearer_token_file, "");
+  EXPECT_EQ(q->max_body_bytes, 1u << 20);
 }
 
 TEST(PromQlConfigTest, UnknownKeysGetAHint) {
@@ -624,6 +651,12 @@ TEST(PromQlConfigTest, BadValuesAndCombinations) {
        ".headers.authorization: conflicts with bearer_token_file"},
       {R"({"server_address": "http://p", "query": "up", "ca_file": "/ca.pem"})",
        ".ca_file: is set but server_address is not https://"},
+      {R"({"server_address": "http://p", "query": "up", "max_body_bytes": 100})",
+       ".max_body_bytes: must be an integer from 1024 to 4194304 (bytes), not 100"},
+      {R"({"server_address": "http://p", "query": "up", "max_body_bytes": 1e9})",
+       ".max_body_bytes: must be an integer from 1024 to 4194304 (bytes), not 1000000000.0"},
+      {R"({"server_address": "http://p", "query": "up", "max_body_bytes": "1MB"})",
+       ".max_body_bytes: must be a number, not string"},
   };
   for (const auto& [text, want] : cases) {
     const absl::Status s = ConfigError(text);
@@ -793,6 +826,46 @@ TEST(PromQlClientTest, SlowServerHitsTheTimeout) {
   cv.notify_all();
   EXPECT_EQ(v.status().code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_THAT(v.status().message(), HasSubstr("timeout 200ms"));
+}
+
+TEST(PromQlClientTest, SixteenMegabytesOfBracketsStopAtTheBodyCap) {
+  // The answer that took 1.28 GB: a parser fed 16 MB of '[' builds 16 M nested arrays.
+  const std::string body(16'000'000, '[');
+  ::limiar::testing::LocalHttpServer server;
+  ::limiar::testing::ServeWithoutCopies(server.server(), "/api/v1/query", body, "application/json");
+  server.Start();
+  PromQlQuery q;
+  q.server_address = server.base_url();
+  q.query = "up";
+  q.timeout = absl::Seconds(20);
+  PromQlClient client;
+  const ::limiar::testing::PeakRssGrowth growth;
+  const absl::StatusOr<PromQlValue> v = client.Query(q, absl::FromUnixSeconds(1));
+  const int64_t grew = growth.Growth();
+  RecordProperty("peak_rss_growth_bytes", std::to_string(grew));
+  EXPECT_EQ(v.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(v.status().message(), HasSubstr("response body larger than 1048576 bytes"));
+  EXPECT_LT(grew, 32 << 20) << "peak RSS rose by " << grew << " bytes";
+}
+
+TEST(PromQlClientTest, TheConfiguredBodyCapApplies) {
+  const std::string big_label(5000, 'x');
+  TestHttpServer server([&](const SeenRequest&) {
+    return CannedResponse{
+        200, "application/json",
+        absl::StrCat(R"({"status":"success","data":{"resultType":"vector",)",
+                     R"("result":[{"metric":{"l":")", big_label, R"("},"value":[1,"4"]}]}})")};
+  });
+  ASSERT_TRUE(server.ok());
+  PromQlQuery q;
+  q.server_address = server.base_url();
+  q.query = "up";
+  PromQlClient client;
+  ASSERT_TRUE(client.Query(q, absl::FromUnixSeconds(1)).ok());
+  q.max_body_bytes = 4096;
+  const absl::StatusOr<PromQlValue> v = client.Query(q, absl::FromUnixSeconds(1));
+  EXPECT_EQ(v.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(v.status().message(), HasSubstr("larger than 4096 bytes"));
 }
 
 TEST(HttpGetTest, RefusesOversizedBodiesAndBadHeaders) {
@@ -982,6 +1055,47 @@ TEST(PromQlPollerTest, AFailureRecordsNothingAndIsCounted) {
   EXPECT_EQ(status[0].last_error.code(), absl::StatusCode::kInvalidArgument);  // kept
   EXPECT_EQ(status[0].last_value, 6);
   EXPECT_EQ(StoredValue(store, "api", policy::MetricType::kRequests, kT0 + absl::Seconds(61)), 6);
+}
+
+TEST(PromQlPollerTest, LogsEachDistinctFailureOnceAndTheRecovery) {
+  const auto refused = [](int ms) {
+    return absl::UnavailableError(absl::StrCat(
+        "prometheus http://prom:9090: GET http://prom:9090/api/v1/query: Failed to connect to "
+        "prom port 9090 after ",
+        ms, " ms: Couldn't connect to server"));
+  };
+  const absl::Status two_series = absl::InvalidArgumentError("the query returned 2 series");
+  ScriptedQuerier querier;
+  querier.Script("q", {PromQlValue{5, ""}, refused(0), refused(3), refused(1), two_series,
+                       two_series, PromQlValue{6, ""}, PromQlValue{7, ""}, refused(0)});
+  SampleStore store;
+  ManualClock clock(kT0);
+  std::vector<PromQlHealthChange> logged;
+  PromQlPoller poller({Source("api", policy::MetricType::kRequests, "q", absl::Seconds(1))},
+                      &querier, &store, &clock,
+                      [&](const PromQlHealthChange& change) { logged.push_back(change); });
+  for (int i = 0; i < 9; ++i) poller.PollDue(kT0 + absl::Seconds(i));
+
+  // Three polls refused (only the milliseconds differ), two with too many series, two
+  // successes, one refusal: four lines, not seven.
+  ASSERT_THAT(logged, SizeIs(4));
+  EXPECT_EQ(logged[0].error, refused(0));
+  EXPECT_EQ(logged[0].consecutive_failures, 1);
+  EXPECT_EQ(logged[1].error, two_series);
+  EXPECT_EQ(logged[1].consecutive_failures, 4);
+  EXPECT_TRUE(logged[2].error.ok());
+  EXPECT_EQ(logged[2].consecutive_failures, 5);
+  EXPECT_EQ(logged[3].error, refused(0));
+  EXPECT_EQ(logged[3].consecutive_failures, 1);
+  EXPECT_EQ(logged[0].target, "api");
+  EXPECT_EQ(logged[0].server_address, "http://prom:9090");
+
+  EXPECT_EQ(DescribeHealthChange(logged[1]),
+            "promql source api/requests (http://prom:9090) failed: INVALID_ARGUMENT: the query "
+            "returned 2 series (4 failed queries in a row; logged again when the error changes "
+            "or the source recovers)");
+  EXPECT_EQ(DescribeHealthChange(logged[2]),
+            "promql source api/requests (http://prom:9090) answers again after 5 failed queries");
 }
 
 TEST(PromQlPollerTest, KedasNullZeroIsStoredAndFlagged) {

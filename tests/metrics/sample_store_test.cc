@@ -52,8 +52,8 @@ TEST(SampleStoreTest, ReplicaValueIsTheMeanOverTheMetricWindow) {
 }
 
 TEST(SampleStoreTest, StaleReplicaIsMissingNotZero) {
-  SampleStore store(Options());
-  ASSERT_TRUE(store.Add(At("a", 50, kT0)).ok());
+  SampleStore store(Options());  // metric window 30 s, max age 60 s
+  ASSERT_TRUE(store.Add(At("a", 50, kT0 + absl::Seconds(50))).ok());
   ASSERT_TRUE(store.Add(At("b", 50, kT0 + absl::Seconds(90))).ok());
   std::vector<policy::MetricObservation> out;
   ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Seconds(90), &out).ok());
@@ -122,14 +122,12 @@ TEST(SampleStoreTest, MemoryIsBoundedPerSeriesAndInSeriesCount) {
   ASSERT_TRUE(store.Add(At("b", 2, kT0 + absl::Seconds(1))).ok());  // existing series: fine
 }
 
-TEST(SampleStoreTest, RetentionAndRemovalFreeSeries) {
-  SampleStoreOptions o = Options();
-  o.retention = absl::Minutes(5);
-  SampleStore store(o);
+TEST(SampleStoreTest, ExpiryAndRemovalFreeSeries) {
+  SampleStore store(Options());  // max age 60 s
   ASSERT_TRUE(store.Add(At("a", 1, kT0)).ok());
   ASSERT_TRUE(store.Add(At("b", 1, kT0 + absl::Minutes(4))).ok());
   ASSERT_TRUE(store.Add(At("b", 1, kT0 + absl::Minutes(4), MetricType::kCpu)).ok());
-  store.Compact(kT0 + absl::Minutes(6));
+  store.Compact(kT0 + absl::Minutes(4) + absl::Seconds(30));
   EXPECT_EQ(store.series_count(), 2u);  // "a" aged out
   store.RemoveReplica("storefront", "b");
   EXPECT_EQ(store.series_count(), 0u);
@@ -225,6 +223,195 @@ TEST(SampleStoreTest, AddAllStoresWhatAddWouldAndKeepsTheRestPastARefusal) {
   EXPECT_EQ(by_id(a[0].replicas), by_id(b[0].replicas));
   EXPECT_EQ(b[0].replicas.size(), 2u);  // a and b; c is past the limit with x counted
   EXPECT_TRUE(batched.AddAll({}).ok());
+}
+
+}  // namespace
+}  // namespace limiar::metrics
+
+namespace limiar::metrics {
+namespace {
+
+// The case: eight replicas, then only two of them; after max_age the six are gone.
+TEST(SampleStoreChurnTest, AReplicaWithoutASampleForMaxAgeIsForgotten) {
+  SampleStore store(Options());  // max age 60 s
+  for (int i = 0; i < 8; ++i) ASSERT_TRUE(store.Add(At("r" + std::to_string(i), 50, kT0)).ok());
+  std::vector<policy::MetricObservation> out;
+  for (int s = 15; s <= 75; s += 15) {
+    ASSERT_TRUE(store.Add(At("r0", 195, kT0 + absl::Seconds(s))).ok());
+    ASSERT_TRUE(store.Add(At("r1", 195, kT0 + absl::Seconds(s))).ok());
+    if (s == 60) {
+      ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Seconds(60), &out).ok());
+      EXPECT_EQ(out[0].replicas.size(), 8u);  // 60 s without a sample: missing, not yet gone
+      EXPECT_EQ(store.series_count(), 8u);
+    }
+  }
+  ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Seconds(75), &out).ok());
+  ASSERT_EQ(out[0].replicas.size(), 2u);
+  EXPECT_EQ(store.series_count(), 2u);
+}
+
+TEST(SampleStoreChurnTest, ForgottenOnIngestTooSoMemoryGoesWithoutReads) {
+  SampleStore store(Options());
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(store.Add(At("invented-" + std::to_string(i), 0, kT0)).ok());
+  }
+  EXPECT_EQ(store.series_count(), 1000u);
+  ASSERT_TRUE(store.Add(At("real", 10, kT0 + absl::Seconds(61))).ok());
+  EXPECT_EQ(store.series_count(), 1u);
+}
+
+TEST(SampleStoreChurnTest, CompactForgetsReplicasOfTargetsNobodyObserves) {
+  SampleStore store(Options());
+  Sample s = At("a", 1, kT0);
+  s.target = "removed-by-a-reload";
+  ASSERT_TRUE(store.Add(s).ok());
+  store.Compact(kT0 + absl::Seconds(59));
+  EXPECT_EQ(store.series_count(), 1u);
+  store.Compact(kT0 + absl::Seconds(61));
+  EXPECT_EQ(store.series_count(), 0u);
+}
+
+// 100,000 invented replica ids once pinned a target at its maximum for good.
+TEST(SampleStoreChurnTest, ReplicasPerTargetAreCapped) {
+  SampleStoreOptions o = Options();
+  o.max_replicas_per_target = 100;
+  SampleStore store(o);
+  int refused = 0;
+  absl::Status last;
+  for (int i = 0; i < 100'000; ++i) {
+    last = store.Add(At("invented-" + std::to_string(i), 0, kT0));
+    if (!last.ok()) ++refused;
+  }
+  EXPECT_EQ(refused, 100'000 - 100);
+  EXPECT_EQ(last.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(last.message(),
+            "storefront already has 100 replicas reporting requests (the per-target limit); "
+            "a new replica is admitted when one stops reporting for 1m or is reported gone");
+  EXPECT_EQ(store.series_count(), 100u);
+  // The invented ones age out and real replicas are admitted again.
+  ASSERT_TRUE(store.Add(At("storefront-0", 130, kT0 + absl::Seconds(61))).ok());
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Seconds(61), &out).ok());
+  ASSERT_EQ(out[0].replicas.size(), 1u);
+}
+
+TEST(SampleStoreChurnTest, AReplicaReportedGoneIsForgottenAtOnceInEveryMetric) {
+  SampleStore store(Options());
+  ASSERT_TRUE(store.Add(At("a", 1, kT0)).ok());
+  ASSERT_TRUE(store.Add(At("a", 1, kT0, MetricType::kCpu)).ok());
+  ASSERT_TRUE(store.Add(At("b", 1, kT0)).ok());
+  Sample gone = At("a", 0, kT0 + absl::Seconds(1));
+  gone.gone = true;
+  ASSERT_TRUE(store.AddAll({gone}).ok());
+  EXPECT_EQ(store.series_count(), 1u);
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Seconds(1), &out).ok());
+  ASSERT_EQ(out[0].replicas.size(), 1u);
+  EXPECT_EQ(out[0].replicas[0].replica_id, "b");
+}
+
+TEST(SampleStoreChurnTest, ASampleWithoutAReplicaIsAValueOfTheWholeTarget) {
+  SampleStore store(Options());
+  ASSERT_TRUE(store.AddAll({At("", 900, kT0)}).ok());
+  EXPECT_EQ(store.series_count(), 0u);
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Seconds(5), &out).ok());
+  ASSERT_TRUE(out[0].error.ok()) << out[0].error;
+  EXPECT_EQ(out[0].whole_target_value, 900);
+}
+
+// Knative's collector (pkg/autoscaler/metrics/collector.go): per scrape, the average per
+// ready pod times the ready pod count; the window's value is the average of those totals.
+TEST(SampleStoreCollectorTest, TotalsKeepTheLoadOfReplicasRemovedInsideTheWindow) {
+  SampleStore store(Options());
+  policy::TargetPolicy t = Target();
+  t.kpa.stable_window = absl::Seconds(60);  // panic: 6 s
+  // 1,000 requests/s over 10 replicas for 30 s, then over the 5 left after a scale-down.
+  for (int s = 1; s <= 60; ++s) {
+    const int replicas = s <= 30 ? 10 : 5;
+    if (s == 31) {
+      for (int i = 5; i < 10; ++i) store.RemoveReplica("storefront", "r" + std::to_string(i));
+    }
+    std::vector<Sample> scrape;
+    for (int i = 0; i < replicas; ++i) {
+      scrape.push_back(At("r" + std::to_string(i), 1000.0 / replicas, kT0 + absl::Seconds(s)));
+    }
+    ASSERT_TRUE(store.AddAll(scrape).ok());
+  }
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(store.Observe(t, kT0 + absl::Seconds(60), &out).ok());
+  EXPECT_DOUBLE_EQ(*out[0].stable_total, 1000);
+  EXPECT_DOUBLE_EQ(*out[0].panic_total, 1000);
+}
+
+TEST(SampleStoreCollectorTest, ANewReplicaCountsFromItsFirstScrapeOnly) {
+  SampleStore store(Options());
+  policy::TargetPolicy t = Target();
+  t.kpa.stable_window = absl::Seconds(60);
+  // 400 requests/s over 2 replicas, then over 4 for the last 10 s.
+  for (int s = 1; s <= 60; ++s) {
+    const int replicas = s <= 50 ? 2 : 4;
+    std::vector<Sample> scrape;
+    for (int i = 0; i < replicas; ++i) {
+      scrape.push_back(At("r" + std::to_string(i), 400.0 / replicas, kT0 + absl::Seconds(s)));
+    }
+    ASSERT_TRUE(store.AddAll(scrape).ok());
+  }
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(store.Observe(t, kT0 + absl::Seconds(60), &out).ok());
+  EXPECT_DOUBLE_EQ(*out[0].stable_total, 400);
+  EXPECT_DOUBLE_EQ(*out[0].panic_total, 400);
+}
+
+TEST(SampleStoreCollectorTest, UnreadyReplicasAreNeitherAveragedNorCounted) {
+  SampleStore store(Options());
+  policy::TargetPolicy t = Target();
+  t.kpa.stable_window = absl::Seconds(10);
+  for (int s = 1; s <= 10; ++s) {
+    Sample starting = At("new", 0, kT0 + absl::Seconds(s));
+    starting.ready = false;
+    ASSERT_TRUE(store
+                    .AddAll({At("a", 90, kT0 + absl::Seconds(s)),
+                             At("b", 110, kT0 + absl::Seconds(s)), starting})
+                    .ok());
+  }
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(store.Observe(t, kT0 + absl::Seconds(10), &out).ok());
+  EXPECT_DOUBLE_EQ(*out[0].stable_total, 200);
+}
+
+TEST(SampleStoreCollectorTest, PushedReplicasReportingAtTheirOwnPhasesAddUp) {
+  // Three replicas push every 3 s, each in its own second: every bucket holds one sample,
+  // and one sample times the three ready replicas estimates the total.
+  SampleStore store(Options());
+  policy::TargetPolicy t = Target();
+  t.kpa.stable_window = absl::Seconds(30);
+  for (int s = 1; s <= 30; ++s) {
+    const int i = s % 3;
+    ASSERT_TRUE(store.Add(At("r" + std::to_string(i), 100, kT0 + absl::Seconds(s))).ok());
+  }
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(store.Observe(t, kT0 + absl::Seconds(30), &out).ok());
+  // The first two seconds saw one and two replicas: (100 + 200 + 28 x 300) / 30.
+  EXPECT_DOUBLE_EQ(*out[0].stable_total, (100 + 200 + 28 * 300) / 30.0);
+}
+
+}  // namespace
+}  // namespace limiar::metrics
+
+namespace limiar::metrics {
+namespace {
+
+TEST(SampleStoreChurnTest, CompactIfDueRunsAtMostOnceAMinute) {
+  SampleStore store(Options());  // max age 60 s
+  ASSERT_TRUE(store.Add(At("a", 1, kT0)).ok());
+  store.CompactIfDue(kT0 + absl::Seconds(61));
+  EXPECT_EQ(store.series_count(), 0u);
+  ASSERT_TRUE(store.Add(At("b", 1, kT0 + absl::Seconds(62))).ok());
+  store.CompactIfDue(kT0 + absl::Seconds(120));  // not due until 121 s
+  EXPECT_EQ(store.series_count(), 1u);
+  store.CompactIfDue(kT0 + absl::Seconds(123));
+  EXPECT_EQ(store.series_count(), 0u);
 }
 
 }  // namespace

@@ -44,6 +44,8 @@ constexpr char kFull[] = R"json({
   "path": "/custom/metrics",
   "interval_s": 30,
   "timeout_s": 2.5,
+  "max_body_bytes": 2097152,
+  "max_series": 500,
   "metrics": [
     {"metric": "requests", "series": "http_requests_total{code=~\"2..\"}"},
     {"metric": "cpu", "series": "container_cpu_usage_millicores", "kind": "gauge", "scale": 0.001},
@@ -66,6 +68,8 @@ TEST(ScrapeConfigTest, ReadsEveryKey) {
   EXPECT_EQ(c->path, "/custom/metrics");
   EXPECT_EQ(c->interval, absl::Seconds(30));
   EXPECT_EQ(c->timeout, absl::Milliseconds(2500));
+  EXPECT_EQ(c->max_body_bytes, 2097152u);
+  EXPECT_EQ(c->max_series, 500u);
   ASSERT_EQ(c->metrics.size(), 3u);
   EXPECT_EQ(c->metrics[0].metric, policy::MetricType::kRequests);
   EXPECT_EQ(c->metrics[0].series.ToString(), R"(http_requests_total{code=~"2.."})");
@@ -87,6 +91,8 @@ TEST(ScrapeConfigTest, Defaults) {
   EXPECT_EQ(c->interval, absl::Seconds(15));
   EXPECT_EQ(c->timeout, absl::Seconds(10));
   EXPECT_EQ(c->endpoints_file, "");
+  EXPECT_EQ(c->max_body_bytes, 16u << 20);
+  EXPECT_EQ(c->max_series, 10'000u);
 
   // Prometheus' rule: the default timeout never outlasts the interval.
   c = Parse(R"({"endpoints": ["a:1"], "interval_s": 4, "metrics": [{"metric": "cpu",
@@ -109,7 +115,11 @@ TEST(ScrapeConfigTest, UnknownKeysGetAHint) {
       {"targets", "did you mean endpoints?"},
       {"EndpointsFile", "did you mean endpoints_file?"},
       {"interval-s", "did you mean interval_s?"},
-      {"intreval_s", "known keys: endpoints, endpoints_file, path, interval_s, timeout_s, metrics"},
+      {"intreval_s",
+       "known keys: endpoints, endpoints_file, path, interval_s, timeout_s, max_body_bytes, "
+       "max_series, metrics"},
+      {"body_size_limit", "did you mean max_body_bytes? (an integer number of bytes)"},
+      {"sample_limit", "did you mean max_series?"},
       // A mapping's alias is no hint at the top level.
       {"type", "known keys: endpoints,"},
   };
@@ -160,6 +170,8 @@ TEST(ScrapeConfigTest, WrongTypesAreNamed) {
        ".metrics[0].metric: must be a string, not number"},
       {R"({"endpoints": ["a:1"], "endpoints_file": true, "metrics": []})",
        ".endpoints_file: must be a string, not boolean"},
+      {R"({"endpoints": ["a:1"], "max_series": "10", "metrics": []})",
+       ".max_series: must be a number, not string (write 10 without quotes)"},
   };
   for (const auto& [text, want] : cases) EXPECT_EQ(ErrorOf(text), absl::StrCat(kPath, want));
 }
@@ -193,6 +205,14 @@ TEST(ScrapeConfigTest, BadValues) {
        ".timeout_s: must be more than 0 and at most 300 seconds, not 0"},
       {absl::StrCat(R"({"endpoints": ["a:1"], "interval_s": 5, "timeout_s": 6, )", m, "}"),
        ".timeout_s: must not be longer than interval_s (5 s)"},
+      {absl::StrCat(R"({"endpoints": ["a:1"], "max_body_bytes": 100, )", m, "}"),
+       ".max_body_bytes: must be an integer from 1024 to 67108864, not 100"},
+      {absl::StrCat(R"({"endpoints": ["a:1"], "max_body_bytes": 1e12, )", m, "}"),
+       ".max_body_bytes: must be an integer from 1024 to 67108864, not 1000000000000.0"},
+      {absl::StrCat(R"({"endpoints": ["a:1"], "max_series": 0, )", m, "}"),
+       ".max_series: must be an integer from 1 to 1000000, not 0"},
+      {absl::StrCat(R"({"endpoints": ["a:1"], "max_series": 2.5, )", m, "}"),
+       ".max_series: must be an integer from 1 to 1000000, not 2.5"},
       {R"({"endpoints": ["a:1"], "metrics": [{"series": "x"}]})", ".metrics[0].metric: required"},
       {R"({"endpoints": ["a:1"], "metrics": [{"metric": "cpu"}]})", ".metrics[0].series: required"},
       {R"({"endpoints": ["a:1"], "metrics": [{"metric": "memory", "series": "x"}]})",

@@ -35,6 +35,8 @@
 #include "src/metrics/sample_store.h"
 #include "src/metrics/scrape_config.h"
 #include "src/policy/policy.h"
+#include "tests/support/local_http_server.h"
+#include "tests/support/peak_rss.h"
 
 namespace limiar::metrics {
 namespace {
@@ -296,6 +298,17 @@ class ScraperTest : public ::testing::Test {
     return absl::InfinitePast();
   }
 
+  // The error of one scrape of `path` with kMetrics and `keys` ("\"name\": value") added.
+  absl::Status ErrorOfOneScrape(absl::string_view keys, absl::string_view path) {
+    Scraper scraper({Target(absl::StrCat("{", keys, R"(, "endpoints": [")", server_.url(path),
+                                         R"("], "metrics": )", kMetrics, "}"))},
+                    &store_, &clock_);
+    EXPECT_EQ(scraper.PollDue(kT0), 1);
+    const std::vector<ScrapeEndpointStatus> status = scraper.Status();
+    EXPECT_EQ(status.size(), 1u);
+    return status.empty() ? absl::UnknownError("no endpoint") : status[0].last_error;
+  }
+
   static const ScrapeEndpointStatus* Find(const std::vector<ScrapeEndpointStatus>& all,
                                           const std::string& replica) {
     for (const ScrapeEndpointStatus& s : all) {
@@ -331,7 +344,8 @@ TEST_F(ScraperTest, CountersBecomeRatesGaugesAreTakenAsTheyAre) {
 
   // 15 s on: web-1 served 150 + 30 2xx requests (the 500s and the histogram do not count)
   // and used 3 cpu seconds; web-2 restarted, its counter down from 1000 to 30.
-  server_.Set("/web-1", Body(250, 80, 100, 13.0, 6, "", "this line is not valid\n"));
+  // A malformed line of a mapped family (lines of other families are skipped unread).
+  server_.Set("/web-1", Body(250, 80, 100, 13.0, 6, "", "http_connections_open{ 7\n"));
   server_.Set("/web-2", Body(30, 0, 0, 5.3, 3));
   const absl::Time t15 = kT0 + absl::Seconds(15);
   EXPECT_EQ(scraper.PollDue(t15), 2);
@@ -433,6 +447,68 @@ TEST_F(ScraperTest, FailingEndpointsAreMissingNeverZero) {
   EXPECT_EQ(Find(status, server_.url("/html"))->consecutive_failures, 2);
   EXPECT_EQ(scraper.totals().failures, 4 + 4);
   EXPECT_EQ(scraper.totals().scrapes, 10);
+}
+
+// `count` one-line series with distinct names of one to four characters ("a 1", "b 1", ...
+// "aB_: 1"), about 7 bytes each: 2.2 M of them make the 15 MB exposition that peaked at
+// hundreds of MB per endpoint when every series was kept. Then the lines of Body().
+std::string HugeExposition(int count) {
+  constexpr absl::string_view kFirst = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_";
+  constexpr absl::string_view kRest =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_:0123456789";
+  std::string out;
+  out.reserve(static_cast<size_t>(count) * 7 + 1024);
+  for (int i = 0; i < count; ++i) {
+    int n = i;
+    std::string name(1, kFirst[n % kFirst.size()]);
+    for (n /= kFirst.size(); n > 0; n /= kRest.size()) name.push_back(kRest[n % kRest.size()]);
+    absl::StrAppend(&out, name, " 1\n");
+  }
+  absl::StrAppend(&out, Body(10, 0, 0, 1, 7));
+  return out;
+}
+
+TEST_F(ScraperTest, AHugeExpositionCostsOnlyItsMappedSeries) {
+  const std::string body = HugeExposition(2'200'000);
+  ASSERT_LT(body.size(), 16u << 20);  // within the default body cap: the parser must cope
+  ::limiar::testing::LocalHttpServer server;
+  ::limiar::testing::ServeWithoutCopies(server.server(), "/metrics", body,
+                                        "text/plain; version=0.0.4");
+  server.Start();
+  Scraper scraper(
+      {Target(absl::StrCat(R"({"endpoints": [{"address": ")", server.base_url(),
+                           R"(/metrics", "replica": "big"}], "metrics": )", kMetrics, "}"))},
+      &store_, &clock_);
+
+  const ::limiar::testing::PeakRssGrowth growth;
+  EXPECT_EQ(scraper.PollDue(kT0), 1);
+  const int64_t grew = growth.Growth();
+  RecordProperty("body_bytes", std::to_string(body.size()));
+  RecordProperty("peak_rss_growth_bytes", std::to_string(grew));
+
+  EXPECT_THAT(Values(MetricType::kConnections, kT0), ElementsAre(Pair("big", 14)));
+  const std::vector<ScrapeEndpointStatus> status = scraper.Status();
+  ASSERT_EQ(status.size(), 1u);
+  EXPECT_TRUE(status[0].last_error.ok()) << status[0].last_error;
+  // The body itself (up to the 16 MiB cap) and what the mappings keep; not 2.2 M series.
+  EXPECT_LT(grew, 40 << 20) << "peak RSS rose by " << grew << " bytes";
+}
+
+TEST_F(ScraperTest, MoreMappedSeriesThanMaxSeriesFailTheScrape) {
+  // requests matches two series (codes 200 and 201), cpu and connections one each.
+  server_.Set("/app", Body(1, 1, 1, 1, 1));
+  const absl::Status error = ErrorOfOneScrape(R"("max_series": 3)", "/app");
+  EXPECT_EQ(error.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(error.message()),
+              HasSubstr("more than 3 series match the mappings (max_series)"));
+  EXPECT_THAT(Values(MetricType::kConnections, kT0), ElementsAre(Pair("<error>", std::nullopt)));
+}
+
+TEST_F(ScraperTest, TheConfiguredBodyCapApplies) {
+  server_.Set("/app", Body(1, 1, 1, 1, 1, "", std::string(2000, '#') + "\n"));
+  const absl::Status error = ErrorOfOneScrape(R"("max_body_bytes": 1024)", "/app");
+  EXPECT_EQ(error.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(error.message()), HasSubstr("larger than 1024 bytes"));
 }
 
 TEST_F(ScraperTest, MappingsThatMatchNothingOrMixKindsRecordNothingAndSaySo) {

@@ -125,6 +125,31 @@ TEST(ScrapeMatchTest, MixedKindsUnderAutoAreAnErrorAndAnExplicitKindWins) {
   EXPECT_EQ(m->kind, ScrapeKind::kCounter);
 }
 
+TEST(MappedSeriesFilterTest, KeepsWhatTheMappingsMatchAndTheyMatchAsBefore) {
+  ScrapeConfig config;
+  config.metrics = {Mapping(R"(http_requests_total{code=~"2.."})"),
+                    Mapping("http_request_duration_seconds_count"), Mapping("rpc_latency_seconds"),
+                    Mapping(R"({__name__=~"open_.*"})")};
+  const ParsedExposition full = Parsed();
+  const ParsedExposition kept =
+      ParsePrometheusTextLenient(kExposition, 10, MappedSeriesFilter(config));
+  // 2 request counters (not the 500), the histogram's count, the quantile, 3 gauges.
+  EXPECT_THAT(kept.samples, SizeIs(7));
+  EXPECT_EQ(kept.skipped_samples, 7);
+  for (const ScrapeMapping& mapping : config.metrics) {
+    SCOPED_TRACE(mapping.series.ToString());
+    absl::StatusOr<MatchedSeries> a = MatchScrapeMapping(full, mapping, At(0));
+    absl::StatusOr<MatchedSeries> b = MatchScrapeMapping(kept, mapping, At(0));
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->kind, b->kind);  // the histogram's TYPE line was kept for its _count
+    ASSERT_EQ(a->points.size(), b->points.size());
+    for (size_t i = 0; i < a->points.size(); ++i) EXPECT_EQ(a->points[i].value, b->points[i].value);
+  }
+  config.max_series = 6;
+  EXPECT_TRUE(
+      ParsePrometheusTextLenient(kExposition, 10, MappedSeriesFilter(config)).sample_limit_hit);
+}
+
 TEST(CounterRatesTest, FirstScrapeHasNoRateThenDeltaOverElapsedSeconds) {
   CounterRates r;
   EXPECT_EQ(r.Update(Points({{"a", 100}, {"b", 50}}, At(0)), At(0)), std::nullopt);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "src/policy/blueprint/blueprint_loader.h"
+#include "src/policy/blueprint/diagnostics.h"
 #include "src/policy/blueprint/policy_json.h"
 #include "src/policy/blueprint/policy_table.h"
 
@@ -54,9 +55,11 @@ int RunPolicyCommand(const std::string& blueprint_path, bool as_json, std::ostre
                      std::ostream& err) {
   absl::StatusOr<bp::LoadedBlueprint> loaded = bp::LoadBlueprintFile(blueprint_path);
   if (!loaded.ok()) {
-    const std::vector<std::string> lines = absl::StrSplit(loaded.status().message(), '\n');
-    for (const std::string& line : lines) err << "error: " << line << "\n";
-    err << blueprint_path << ": " << lines.size() << (lines.size() == 1 ? " problem" : " problems")
+    for (absl::string_view line : absl::StrSplit(loaded.status().message(), '\n')) {
+      err << "error: " << line << "\n";
+    }
+    const int64_t problems = bp::ProblemCount(loaded.status());
+    err << blueprint_path << ": " << problems << (problems == 1 ? " problem" : " problems")
         << "; nothing loaded\n";
     return 1;
   }

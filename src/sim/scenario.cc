@@ -1,13 +1,13 @@
 #include "src/sim/scenario.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/regular_file.h"
 #include "src/policy/blueprint/blueprint_loader.h"
 #include "src/policy/blueprint/compound_knobs.h"
 #include "src/policy/blueprint/diagnostics.h"
@@ -247,19 +247,20 @@ std::optional<json> LoadBlueprintJson(const json& v, const std::string& path,
     return std::nullopt;
   }
   std::filesystem::path p = v.get<std::string>();
-  if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
-  std::ifstream in(p);
-  if (!in) {
-    diag.Error(path, absl::StrCat("cannot read the blueprint ", p.string()),
-               "check the path; relative paths are relative to the scenario file's folder");
+  const bool relative = p.is_relative();
+  if (relative) p = std::filesystem::path(base_dir) / p;
+  absl::StatusOr<std::string> text =
+      ReadRegularFile(p.string(), policy::blueprint::kMaxBlueprintBytes, "blueprint");
+  if (!text.ok()) {
+    diag.Error(path, text.status().message(),
+               relative ? absl::StrCat("relative paths resolve against ", base_dir) : "");
     return std::nullopt;
   }
-  std::stringstream text;
-  text << in.rdbuf();
   *source = p.string();
   Diagnostics bp_diag(*source);
-  std::optional<json> parsed = policy::blueprint::ParseJson(text.str(), bp_diag);
-  for (const std::string& e : bp_diag.errors()) diag.RawError(e);
+  std::optional<json> parsed =
+      policy::blueprint::ParseJson(*text, policy::blueprint::kBlueprintTextLimits, bp_diag);
+  diag.AddErrorsOf(bp_diag);
   return parsed;
 }
 
@@ -324,7 +325,7 @@ void ParseMetrics(const json& v, const std::string& path, Diagnostics& diag, Met
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string& source,
                                        const std::string& base_dir) {
   Diagnostics diag(source);
-  std::optional<json> root = policy::blueprint::ParseJson(text, diag);
+  std::optional<json> root = policy::blueprint::ParseJson(text, kScenarioTextLimits, diag);
   if (!root) return diag.ToStatus();
   const json* o = policy::blueprint::ReadObject(*root, "", diag, "a scenario");
   if (!o) return diag.ToStatus();
@@ -397,6 +398,13 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string
   if (s.loop_interval_s < s.step_s) {
     diag.Error("loop_interval_s", "shorter than step_s", "make step_s at most the loop interval");
   }
+  if (const double steps = std::ceil(s.duration_s / s.step_s - 1e-9); steps > kMaxRunSteps) {
+    diag.Error(
+        "step_s",
+        absl::StrCat(FormatNumber(s.duration_s), " s in steps of ", FormatNumber(s.step_s),
+                     " s make ", FormatNumber(steps), " steps, over the limit of ", kMaxRunSteps),
+        "use a larger step_s or a shorter duration_s");
+  }
   if (!diag.has_errors() && !s.blueprint.is_null()) {
     // The blueprint, with the targets' `policy` knobs, must load as `limiar serve` would
     // load it, and name every target.
@@ -435,16 +443,10 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string
 }
 
 absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cannot read the scenario file; check the path"));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
-  return ParseScenario(text.str(), path, dir);
+  absl::StatusOr<std::string> text = ReadRegularFile(path, kMaxScenarioBytes, "scenario");
+  if (!text.ok()) return text.status();
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  return ParseScenario(*text, path, dir.empty() ? std::string(".") : dir);
 }
 
 const char* BuiltinFlashSaleJson() {

@@ -14,10 +14,24 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "src/policy/blueprint/json_text.h"
 #include "src/sim/sim_result.h"
 #include "src/sim/traffic.h"
 
 namespace limiar::sim {
+
+// The largest scenario read, from a file or as text; it may hold its blueprint, whose own
+// limit is the same.
+inline constexpr size_t kMaxScenarioBytes = 16 << 20;
+// Arrays and objects open at once: traffic sits 4 deep (targets.NAME.traffic) and a chain of
+// kMaxTrafficDepth sums takes 2 levels a node, 34 in all; an inline blueprint takes its own
+// limit (16) plus one.
+inline constexpr int kMaxScenarioDepth = 40;
+inline constexpr policy::blueprint::JsonTextLimits kScenarioTextLimits = {
+    {kMaxScenarioBytes, kMaxScenarioDepth}, "flatten it: traffic nests 16 nodes deep at most"};
+// The most steps a run may take (duration_s / step_s): 31 days of one-second steps are 2.7 M.
+// Each step costs a traffic rate per target and, with --out, a timeline row (~100 bytes).
+inline constexpr int64_t kMaxRunSteps = 5'000'000;
 
 // How long a new replica takes from "asked for" to "ready".
 struct StartupDelay {
@@ -94,11 +108,14 @@ struct Scenario {
   std::vector<std::string> warnings;  // from the blueprint as loaded
 };
 
-// Parses scenario JSON text; `source` names it in errors, `base_dir` resolves relative
-// paths (blueprint, traces). Checks the blueprint too (it must load, and every simulated
-// target must be one of its managed computes).
+// Parses scenario JSON text within kScenarioTextLimits; `source` names it in errors,
+// `base_dir` resolves relative paths (blueprint, traces). Checks the blueprint too (it must
+// load, and every simulated target must be one of its managed computes), and refuses runs of
+// more than kMaxRunSteps steps.
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string& source,
                                        const std::string& base_dir);
+// The path must name a regular file of at most kMaxScenarioBytes (a FIFO or a device is
+// refused unread).
 absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path);
 
 // The built-in flash sale: the e-commerce seed blueprint's storefront (`requests` at 65 %,

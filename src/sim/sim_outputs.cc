@@ -1,5 +1,7 @@
 #include "src/sim/sim_outputs.h"
 
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "src/common/csv.h"
 #include "src/sim/report_html.h"
 
 namespace limiar::sim {
@@ -47,6 +50,30 @@ json SummaryObject(const ResourceSummary& s) {
             {"capacity_reached", s.capacity_reached}};
   j["time_to_capacity_s"] = s.time_to_capacity_s ? json(R3(*s.time_to_capacity_s)) : json(nullptr);
   return j;
+}
+
+// The shortest decimal that reads back as `v`, in fixed notation: 0.1, 1000020.
+std::string ShortestFixed(double v) {
+  std::array<char, 1100> buf;  // the longest fixed form of a double
+  const auto [end, ec] =
+      std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed);
+  return ec == std::errc() ? std::string(buf.data(), end) : absl::StrCat(v);
+}
+
+// Digits after the point of ShortestFixed: 0.1 -> 1, 0.25 -> 2, 15 -> 0; -1 when not finite.
+int DecimalPlaces(double v) {
+  if (!std::isfinite(v)) return -1;
+  const std::string text = ShortestFixed(v);
+  const size_t dot = text.find('.');
+  return dot == std::string::npos ? 0 : static_cast<int>(text.size() - dot - 1);
+}
+
+// A time the run reached in steps with `places` decimal places, exactly as those steps add
+// up in decimal (3 x 0.1 s reads 0.3, not the 0.30000000000000004 a double holds) and never in
+// exponent notation (%g wrote 1000020 s as 1.00002e+06). Past 9 places, ShortestFixed.
+std::string StepTime(double t_s, int places) {
+  if (places >= 0 && places <= 9) return absl::StrFormat("%.*f", places, t_s);
+  return ShortestFixed(t_s);
 }
 
 absl::Status WriteFile(const std::filesystem::path& path, const std::string& text) {
@@ -91,15 +118,18 @@ std::string TimelineCsv(const Report& report) {
   std::string out =
       "policy,target,t_s,demand_rps,spec,ready,starting,desired,capacity_rps,utilization,"
       "p50_ms,p95_ms,p99_ms,dropped,backlog,slo_violated\n";
+  const int time_places = DecimalPlaces(report.step_s);
   for (const RunResult& run : report.runs) {
     for (const ResourceRun& res : run.resources) {
-      out.reserve(out.size() + res.timeline.size() * 96);
+      const std::string labels = absl::StrCat(CsvField(run.policy), ",", CsvField(res.target), ",");
+      out.reserve(out.size() + res.timeline.size() * (96 + labels.size()));
       for (const TimelineRow& row : res.timeline) {
+        absl::StrAppend(&out, labels, StepTime(row.t_s, time_places));
         absl::StrAppendFormat(
-            &out, "%s,%s,%g,%.3f,%d,%d,%d,%d,%.3f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%d\n", run.policy,
-            res.target, row.t_s, row.demand_rps, row.spec, row.ready, row.starting, row.desired,
-            row.capacity_rps, std::isfinite(row.utilization) ? row.utilization : -1, row.p50_ms,
-            row.p95_ms, row.p99_ms, row.dropped, row.backlog, row.slo_violated ? 1 : 0);
+            &out, ",%.3f,%d,%d,%d,%d,%.3f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%d\n", row.demand_rps,
+            row.spec, row.ready, row.starting, row.desired, row.capacity_rps,
+            std::isfinite(row.utilization) ? row.utilization : -1, row.p50_ms, row.p95_ms,
+            row.p99_ms, row.dropped, row.backlog, row.slo_violated ? 1 : 0);
       }
     }
   }

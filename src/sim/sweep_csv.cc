@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -14,6 +13,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "src/common/csv.h"
+#include "src/common/excerpt.h"
+#include "src/common/regular_file.h"
 
 namespace limiar::sim {
 namespace {
@@ -36,49 +38,11 @@ std::string Fixed(double v, int digits) { return absl::StrFormat("%.*f", digits,
 // `v` as the CSV will hold it, so that a run's figures and a merge's parsed ones are equal.
 double Quantize(double v, int digits) { return std::strtod(Fixed(v, digits).c_str(), nullptr); }
 
-std::string Cell(absl::string_view s) {
-  if (s.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-// Splits one CSV line (RFC 4180 quoting, no line breaks inside cells).
-std::optional<std::vector<std::string>> SplitCells(absl::string_view line) {
-  std::vector<std::string> cells(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cells.back().push_back('"');
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cells.back().push_back(c);
-      }
-    } else if (c == '"' && cells.back().empty()) {
-      quoted = true;
-    } else if (c == ',') {
-      cells.emplace_back();
-    } else {
-      cells.back().push_back(c);
-    }
-  }
-  if (quoted) return std::nullopt;
-  return cells;
-}
-
-std::string HeaderRow(const SweepHeader& h) {
-  std::vector<std::string> cols = {"point"};
-  for (const std::string& c : h.Columns()) cols.push_back(Cell(c));
-  for (const char* c : kFigureColumns) cols.push_back(c);
-  return absl::StrJoin(cols, ",");
+std::vector<std::string> HeaderFields(const SweepHeader& h) {
+  std::vector<std::string> fields = {"point"};
+  for (const std::string& c : h.Columns()) fields.push_back(c);
+  for (const char* c : kFigureColumns) fields.push_back(c);
+  return fields;
 }
 
 absl::Status LineError(const std::string& source, size_t line, absl::string_view what) {
@@ -87,12 +51,21 @@ absl::Status LineError(const std::string& source, size_t line, absl::string_view
 
 bool ParseDouble(const std::string& s, double* v) { return !s.empty() && absl::SimpleAtod(s, v); }
 
-absl::StatusOr<SweepRow> ParseRow(const std::vector<std::string>& cells, size_t axes,
+// One row's cells, checked against the header: their count, their numbers, the point's
+// shard.
+absl::StatusOr<SweepRow> ParseRow(const std::vector<std::string>& cells, const SweepHeader& h,
                                   const std::string& source, size_t line) {
+  const size_t axes = h.grid.size();
+  const size_t want = 1 + axes + std::size(kFigureColumns);
+  if (cells.size() != want) {
+    return LineError(source, line,
+                     absl::StrCat("expected ", want, " cells, found ", cells.size(),
+                                  "; the file was cut short or edited: rerun its shard"));
+  }
   SweepRow r;
   auto bad = [&](size_t col, absl::string_view name) {
     return LineError(source, line,
-                     absl::StrCat(name, " \"", cells[col],
+                     absl::StrCat(name, " \"", Excerpt(cells[col], 40),
                                   "\" is not a number; the file was edited or cut short: "
                                   "rerun its shard"));
   };
@@ -101,9 +74,9 @@ absl::StatusOr<SweepRow> ParseRow(const std::vector<std::string>& cells, size_t 
   size_t c = 1 + axes;
   r.target = cells[c++];
   if (cells[c] != "true" && cells[c] != "false") {
-    return LineError(
-        source, line,
-        absl::StrCat("meets_slo \"", cells[c], "\" is neither true nor false; rerun its shard"));
+    return LineError(source, line,
+                     absl::StrCat("meets_slo \"", Excerpt(cells[c], 40),
+                                  "\" is neither true nor false; rerun its shard"));
   }
   r.meets_slo = cells[c++] == "true";
   for (double* v : {&r.slo_violation_s, &r.p50_ms, &r.p95_ms, &r.p99_ms, &r.dropped, &r.drop_rate,
@@ -120,8 +93,66 @@ absl::StatusOr<SweepRow> ParseRow(const std::vector<std::string>& cells, size_t 
     if (!ParseDouble(cells[c], &t)) return bad(c, "time_to_capacity_s");
     r.time_to_capacity_s = t;
   }
+  if (r.point < 0 || r.point >= h.points || !h.shard.Contains(r.point)) {
+    return LineError(
+        source, line,
+        absl::StrCat("point ", r.point, " does not belong to shard ", h.shard.ToString(), " of a ",
+                     h.points, "-point grid; the file was edited: rerun its shard"));
+  }
   return r;
 }
+
+// The `# key: value` lines above the header row, into `header`.
+class CommentHeader {
+ public:
+  explicit CommentHeader(SweepHeader& header) : h_(header) {}
+
+  // One comment line, without its '#'. Lines that are no `key: value` are remarks.
+  absl::Status Read(absl::string_view line) {
+    absl::ConsumePrefix(&line, " ");
+    const size_t colon = line.find(": ");
+    if (colon == absl::string_view::npos) return absl::OkStatus();
+    const absl::string_view key = line.substr(0, colon);
+    const std::string value(line.substr(colon + 2));
+    if (key == "scenario") h_.scenario = value;
+    if (key == "source") h_.source = value;
+    if (key == "fingerprint") fingerprint_ = value;
+    if (key == "slo") h_.slo = value;
+    if (key == "policy") policy_ = value;
+    if (key == "grid") h_.grid.push_back(value);
+    if (key == "points") {
+      if (!absl::SimpleAtoi(value, &h_.points) || h_.points < 1) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("points \"", Excerpt(value, 40), "\" is not a count; rerun its shard"));
+      }
+      have_points_ = true;
+    }
+    if (key == "shard") {
+      absl::StatusOr<Shard> s = ParseShard(value);
+      if (!s.ok()) return s.status();
+      h_.shard = *s;
+      have_shard_ = true;
+    }
+    return absl::OkStatus();
+  }
+
+  // At the header row: everything a merge needs was there.
+  absl::Status Complete() {
+    if (!fingerprint_ || !policy_ || h_.grid.empty() || !have_points_ || !have_shard_) {
+      return absl::InvalidArgumentError(
+          "the comment header lacks fingerprint, policy, grid, points or shard; give a file "
+          "written by limiar sweep, unedited");
+    }
+    h_.fingerprint = *fingerprint_;
+    h_.policy = *policy_;
+    return absl::OkStatus();
+  }
+
+ private:
+  SweepHeader& h_;
+  std::optional<std::string> fingerprint_, policy_;
+  bool have_points_ = false, have_shard_ = false;
+};
 
 void SortByPoint(std::vector<SweepRow>& rows) {
   std::stable_sort(rows.begin(), rows.end(),
@@ -215,11 +246,11 @@ std::string FormatSweepCsv(const SweepTable& table) {
   absl::StrAppend(&out,
                   "# rows: one per point and simulated target; a point meets the SLO when "
                   "all its targets do\n");
-  absl::StrAppend(&out, HeaderRow(h), "\n");
+  absl::StrAppend(&out, CsvRecord(HeaderFields(h)), "\n");
   for (const SweepRow& r : table.rows) {
     std::vector<std::string> cells = {absl::StrCat(r.point)};
-    for (const std::string& s : r.settings) cells.push_back(Cell(s));
-    cells.push_back(Cell(r.target));
+    for (const std::string& s : r.settings) cells.push_back(s);
+    cells.push_back(r.target);
     cells.push_back(r.meets_slo ? "true" : "false");
     cells.push_back(Fixed(r.slo_violation_s, kSecondsDigits));
     cells.push_back(Fixed(r.p50_ms, kMsDigits));
@@ -233,87 +264,61 @@ std::string FormatSweepCsv(const SweepTable& table) {
     cells.push_back(absl::StrCat(r.scale_ups));
     cells.push_back(absl::StrCat(r.scale_downs));
     cells.push_back(r.time_to_capacity_s ? Fixed(*r.time_to_capacity_s, kSecondsDigits) : "");
-    absl::StrAppend(&out, absl::StrJoin(cells, ","), "\n");
+    absl::StrAppend(&out, CsvRecord(cells), "\n");
   }
   return out;
 }
 
 absl::StatusOr<SweepTable> ParseSweepCsv(absl::string_view text, const std::string& source) {
   SweepTable t;
-  SweepHeader& h = t.header;
-  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n');
-  if (!lines.empty() && lines.back().empty()) lines.pop_back();
-  if (lines.empty() || absl::StripSuffix(lines[0], "\r") != kMagic) {
+  const size_t first_end = std::min(text.find('\n'), text.size());
+  if (absl::StripSuffix(text.substr(0, first_end), "\r") != kMagic) {
     return absl::InvalidArgumentError(
         absl::StrCat(source, ": not a limiar sweep CSV (its first line is not \"", kMagic,
                      "\"); give the files that limiar sweep wrote"));
   }
-  bool have_points = false, have_shard = false, have_header_row = false;
-  std::optional<std::string> fingerprint, policy;
-  for (size_t i = 1; i < lines.size(); ++i) {
-    const size_t line_no = i + 1;
-    absl::string_view line = absl::StripSuffix(lines[i], "\r");
-    if (absl::ConsumePrefix(&line, "#")) {
-      if (have_header_row) continue;  // a remark among the rows
-      absl::ConsumePrefix(&line, " ");
-      const size_t colon = line.find(": ");
-      if (colon == absl::string_view::npos) continue;  // a remark
-      const absl::string_view key = line.substr(0, colon);
-      const std::string value(line.substr(colon + 2));
-      if (key == "scenario") h.scenario = value;
-      if (key == "source") h.source = value;
-      if (key == "fingerprint") fingerprint = value;
-      if (key == "slo") h.slo = value;
-      if (key == "policy") policy = value;
-      if (key == "grid") h.grid.push_back(value);
-      if (key == "points") {
-        if (!absl::SimpleAtoi(value, &h.points) || h.points < 1) {
-          return LineError(source, line_no,
-                           absl::StrCat("points \"", value, "\" is not a count; rerun its shard"));
-        }
-        have_points = true;
-      }
-      if (key == "shard") {
-        absl::StatusOr<Shard> s = ParseShard(value);
-        if (!s.ok()) return LineError(source, line_no, s.status().message());
-        h.shard = *s;
-        have_shard = true;
+  CommentHeader comments(t.header);
+  bool have_header_row = false;
+  std::vector<std::string> cells;
+  size_t line_no = 2;  // of the line at `pos`
+  for (size_t pos = first_end + 1; pos < text.size();) {
+    const size_t record_line = line_no;
+    if (text[pos] == '#') {  // the comment header, or a remark among the rows
+      const size_t end = std::min(text.find('\n', pos), text.size());
+      const absl::string_view line = absl::StripSuffix(text.substr(pos + 1, end - pos - 1), "\r");
+      pos = end + 1;
+      ++line_no;
+      if (have_header_row) continue;
+      if (absl::Status s = comments.Read(line); !s.ok()) {
+        return LineError(source, record_line, s.message());
       }
       continue;
     }
+    // A record: one line, or more when a quoted field holds line breaks.
+    const std::optional<size_t> next = ReadCsvRecord(text, pos, cells);
+    if (!next) {
+      return LineError(source, record_line,
+                       "a quoted field is left open or followed by more than a comma; the file "
+                       "was edited or cut short: rerun its shard");
+    }
+    line_no += std::count(text.begin() + pos, text.begin() + *next, '\n');
+    pos = *next;
     if (!have_header_row) {
-      if (!fingerprint || !policy || h.grid.empty() || !have_points || !have_shard) {
-        return LineError(source, line_no,
-                         "the comment header lacks fingerprint, policy, grid, points or shard; "
-                         "give a file written by limiar sweep, unedited");
+      if (absl::Status s = comments.Complete(); !s.ok()) {
+        return LineError(source, record_line, s.message());
       }
-      h.fingerprint = *fingerprint;
-      h.policy = *policy;
-      if (line != HeaderRow(h)) {
-        return LineError(source, line_no,
+      if (cells != HeaderFields(t.header)) {
+        return LineError(source, record_line,
                          absl::StrCat("the header row does not match the grid of the comments "
                                       "(expected \"",
-                                      HeaderRow(h), "\"); the file was edited: rerun its shard"));
+                                      Excerpt(CsvRecord(HeaderFields(t.header))),
+                                      "\"); the file was edited: rerun its shard"));
       }
       have_header_row = true;
       continue;
     }
-    std::optional<std::vector<std::string>> cells = SplitCells(line);
-    const size_t axes = h.grid.size();
-    const size_t want = 1 + axes + std::size(kFigureColumns);
-    if (!cells || cells->size() != want) {
-      return LineError(source, line_no,
-                       absl::StrCat("expected ", want, " cells, found ", cells ? cells->size() : 0,
-                                    "; the file was cut short or edited: rerun its shard"));
-    }
-    absl::StatusOr<SweepRow> row = ParseRow(*cells, axes, source, line_no);
+    absl::StatusOr<SweepRow> row = ParseRow(cells, t.header, source, record_line);
     if (!row.ok()) return row.status();
-    if (row->point < 0 || row->point >= h.points || !h.shard.Contains(row->point)) {
-      return LineError(
-          source, line_no,
-          absl::StrCat("point ", row->point, " does not belong to shard ", h.shard.ToString(),
-                       " of a ", h.points, "-point grid; the file was edited: rerun its shard"));
-    }
     t.rows.push_back(*std::move(row));
   }
   if (!have_header_row) {
@@ -325,13 +330,9 @@ absl::StatusOr<SweepTable> ParseSweepCsv(absl::string_view text, const std::stri
 }
 
 absl::StatusOr<SweepTable> ReadSweepCsvFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot read the sweep CSV; check the path"));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseSweepCsv(text.str(), path);
+  absl::StatusOr<std::string> text = ReadRegularFile(path, kMaxSweepCsvBytes, "sweep CSV");
+  if (!text.ok()) return text.status();
+  return ParseSweepCsv(*text, path);
 }
 
 absl::Status WriteSweepCsvFile(const std::string& path, const SweepTable& table) {

@@ -12,6 +12,7 @@
 #ifndef LIMIAR_SIM_SWEEP_CSV_H_
 #define LIMIAR_SIM_SWEEP_CSV_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -74,9 +75,14 @@ std::optional<SloSpec> ParseSloDescription(const std::string& text);
 SweepTable MakeSweepTable(const Scenario& scenario, const PreparedTraffic& traffic,
                           const SweepPlan& plan, const std::vector<PointResult>& results);
 
+// Fields as RFC 4180 quotes them (src/common/csv.h): a compute named `web, "eu"` or holding a
+// line break reads back as it was.
 std::string FormatSweepCsv(const SweepTable& table);
 // Parses what FormatSweepCsv wrote; `source` names the file in errors (`file:line: ...`).
 absl::StatusOr<SweepTable> ParseSweepCsv(absl::string_view text, const std::string& source);
+// The largest sweep CSV read: a million-point grid over a few targets.
+inline constexpr size_t kMaxSweepCsvBytes = size_t{1} << 30;
+// A regular file of at most kMaxSweepCsvBytes (a FIFO or a device is refused unread).
 absl::StatusOr<SweepTable> ReadSweepCsvFile(const std::string& path);
 // Writes through a temporary file and a rename, so a killed job leaves no half a CSV.
 absl::Status WriteSweepCsvFile(const std::string& path, const SweepTable& table);

@@ -1,22 +1,19 @@
 // Trace CSV reader. The 48 h per-second traces have 172,800 rows, read on every replay, so
 // the file is mapped whole and parsed in place with std::from_chars: no stream per line.
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "src/common/regular_file.h"
 #include "src/policy/blueprint/json_read.h"
 #include "src/sim/traffic.h"
 
@@ -30,17 +27,26 @@ constexpr absl::string_view kFormat =
     "a trace is `#` comment lines, the header t_seconds,value, then one row `t,arrivals` per "
     "step";
 
-// The file's bytes: mapped when it is a regular file (no copy, and its pages arrive in one
-// call instead of one fault each, which dominates the read on a virtual machine), else read.
+// The file's bytes, mapped (no copy, and its pages arrive in one call instead of one fault
+// each, which dominates the read on a virtual machine); read when it cannot be mapped.
 class FileBytes {
  public:
   static absl::StatusOr<std::unique_ptr<FileBytes>> Open(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return CannotRead(path, errno);
+    absl::StatusOr<RegularFile> file = RegularFile::Open(path, kMaxTraceBytes, "trace");
+    if (!file.ok()) return file.status();
     auto bytes = std::unique_ptr<FileBytes>(new FileBytes());
-    absl::Status status = bytes->Load(fd, path);
-    ::close(fd);
-    if (!status.ok()) return status;
+    if (file->size() > 0) {
+      void* map =
+          ::mmap(nullptr, file->size(), PROT_READ, MAP_PRIVATE | MAP_POPULATE, file->fd(), 0);
+      if (map != MAP_FAILED) {
+        bytes->map_ = map;
+        bytes->map_size_ = file->size();
+        return bytes;
+      }
+    }
+    absl::StatusOr<std::string> copy = file->ReadAll(path);
+    if (!copy.ok()) return copy.status();
+    bytes->copy_ = *std::move(copy);
     return bytes;
   }
   ~FileBytes() {
@@ -57,35 +63,9 @@ class FileBytes {
  private:
   FileBytes() = default;
 
-  static absl::Status CannotRead(const std::string& path, int err) {
-    std::string message =
-        absl::StrCat(path, ": cannot read the trace: ", std::strerror(err), "; check the path");
-    return err == ENOENT ? absl::NotFoundError(message) : absl::FailedPreconditionError(message);
-  }
-
-  absl::Status Load(int fd, const std::string& path) {
-    struct stat st;
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-      void* map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
-                         MAP_PRIVATE | MAP_POPULATE, fd, 0);
-      if (map != MAP_FAILED) {
-        map_ = map;
-        map_size_ = static_cast<size_t>(st.st_size);
-        return absl::OkStatus();
-      }
-    }
-    char chunk[1 << 16];
-    for (;;) {
-      const ssize_t n = ::read(fd, chunk, sizeof(chunk));
-      if (n == 0) return absl::OkStatus();
-      if (n < 0 && errno != EINTR) return CannotRead(path, errno);
-      if (n > 0) copy_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-
   void* map_ = nullptr;
   size_t map_size_ = 0;
-  std::string copy_;  // when the file cannot be mapped (a pipe, an empty file)
+  std::string copy_;  // when the file cannot be mapped (an empty file)
 };
 
 absl::string_view Trim(absl::string_view s) {
@@ -217,6 +197,13 @@ class Parser {
       }
       if (i == 1) {
         step_ = t - first_t_;
+        if (step_ < kMinTraceStepS) {
+          return Error(
+              absl::StrCat("rows ", FormatNumber(step_), " s apart, below the minimum step of ",
+                           FormatNumber(kMinTraceStepS), " s"),
+              absl::StrCat("sum the rows into steps of ", FormatNumber(kMinTraceStepS),
+                           " s or more"));
+        }
       } else if (std::abs(t - (first_t_ + static_cast<double>(i) * step_)) > 1e-6 * step_) {
         return Error(absl::StrCat("non-uniform time: t_seconds ", FormatNumber(t), " after ",
                                   FormatNumber(last_t_), ", but the rows step by ",
@@ -244,7 +231,11 @@ class Parser {
 absl::StatusOr<Trace> ReadTraceCsv(const std::string& path) {
   absl::StatusOr<std::unique_ptr<FileBytes>> bytes = FileBytes::Open(path);
   if (!bytes.ok()) return bytes.status();
-  return Parser(path, (*bytes)->view()).Run();
+  return ParseTraceCsv((*bytes)->view(), path);
+}
+
+absl::StatusOr<Trace> ParseTraceCsv(absl::string_view text, const std::string& path) {
+  return Parser(path, text).Run();
 }
 
 }  // namespace limiar::sim

@@ -194,6 +194,14 @@ absl::Status RenderTrace(const TrafficSpec& s, double step_s, int64_t steps,
   }
   // In units of trace rows: run step i covers rows [x0, x1) of the (possibly wrapped) trace.
   const double rows_per_step = step_s * s.speedup / trace->step_s;
+  // Each step sums its rows one by one: a looped trace at a high speedup would read rows
+  // without end.
+  if (const double rows = static_cast<double>(steps) * rows_per_step; rows > kMaxTraceRowsRead) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(s.path, ": the run would read ", FormatNumber(rows), " trace rows (", steps,
+                     " steps of ", FormatNumber(rows_per_step), " rows), over the limit of ",
+                     FormatNumber(kMaxTraceRowsRead), "; lower speedup, or shorten the run"));
+  }
   double x_offset = s.offset_s / trace->step_s;
   if (s.loop) x_offset = std::fmod(x_offset, static_cast<double>(n));
   const double to_rate = s.scale / trace->step_s;
@@ -217,9 +225,14 @@ absl::Status RenderTrace(const TrafficSpec& s, double step_s, int64_t steps,
 
 // Writes the node's rate in each step into `out` (of `steps` values). Overwriting rather
 // than adding lets a Poisson node draw in place and a sum reuse one scratch vector: fresh
-// pages cost more than the arithmetic here.
-absl::Status Render(const TrafficSpec& s, double step_s, int64_t steps, uint64_t stream,
+// pages cost more than the arithmetic here. `depth` is the node's (the root is 1): a spec
+// built in code is not checked by the parser, and each level costs a frame.
+absl::Status Render(const TrafficSpec& s, double step_s, int64_t steps, uint64_t stream, int depth,
                     std::vector<double>& out) {
+  if (depth > kMaxTrafficDepth) {
+    return absl::InvalidArgumentError(absl::StrCat("traffic nested more than ", kMaxTrafficDepth,
+                                                   " nodes deep; ", kFlattenTraffic));
+  }
   switch (s.kind) {
     case Kind::kConstant:
       std::fill(out.begin(), out.end(), s.rate);
@@ -260,7 +273,8 @@ absl::Status Render(const TrafficSpec& s, double step_s, int64_t steps, uint64_t
         return absl::InvalidArgumentError(absl::StrCat(
             "a poisson traffic node needs exactly one node in `of`, not ", s.of.size()));
       }
-      if (absl::Status st = Render(s.of[0], step_s, steps, ChildStream(stream, 0), out); !st.ok()) {
+      if (absl::Status st = Render(s.of[0], step_s, steps, ChildStream(stream, 0), depth + 1, out);
+          !st.ok()) {
         return st;
       }
       PoissonSampler sampler(stream);
@@ -273,7 +287,8 @@ absl::Status Render(const TrafficSpec& s, double step_s, int64_t steps, uint64_t
       for (size_t c = 0; c < s.of.size(); ++c) {
         if (c == 1) scratch.resize(out.size());
         std::vector<double>& into = c == 0 ? out : scratch;
-        if (absl::Status st = Render(s.of[c], step_s, steps, ChildStream(stream, c), into);
+        if (absl::Status st =
+                Render(s.of[c], step_s, steps, ChildStream(stream, c), depth + 1, into);
             !st.ok()) {
           return st;
         }
@@ -296,31 +311,19 @@ std::string Period(double s) {
   return Seconds(s);
 }
 
-}  // namespace
-
-absl::StatusOr<std::vector<double>> RenderTraffic(const TrafficSpec& spec, double step_s,
-                                                  int64_t steps, uint64_t seed) {
-  if (!(step_s > 0) || !std::isfinite(step_s)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("traffic step of ", FormatNumber(step_s), " s; it must be > 0"));
-  }
-  if (steps < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(steps, " traffic steps; it must be >= 0"));
-  }
-  std::vector<double> rates(static_cast<size_t>(steps), 0.0);
-  if (absl::Status s = Render(spec, step_s, steps, Mix(seed), rates); !s.ok()) return s;
-  return rates;
-}
-
-const TrafficSpec* FirstFlashSale(const TrafficSpec& spec) {
+// The first flash sale of `spec`, `depth` deep, depth first; none past kMaxTrafficDepth.
+const TrafficSpec* FlashSaleWithin(const TrafficSpec& spec, int depth) {
+  if (depth > kMaxTrafficDepth) return nullptr;
   if (spec.kind == Kind::kFlashSale) return &spec;
   for (const TrafficSpec& child : spec.of) {
-    if (const TrafficSpec* f = FirstFlashSale(child)) return f;
+    if (const TrafficSpec* f = FlashSaleWithin(child, depth + 1)) return f;
   }
   return nullptr;
 }
 
-std::string DescribeTraffic(const TrafficSpec& s) {
+// One line for `s`, `depth` deep (the root is 1); past kMaxTrafficDepth, "...".
+std::string Describe(const TrafficSpec& s, int depth) {
+  if (depth > kMaxTrafficDepth) return "...";
   switch (s.kind) {
     case Kind::kConstant:
       return absl::StrCat("constant: ", FormatNumber(s.rate), " req/s");
@@ -337,12 +340,12 @@ std::string DescribeTraffic(const TrafficSpec& s) {
                           Seconds(s.ramp_s), ", hold ", Seconds(s.hold_s), ", decay ",
                           Seconds(s.decay_s), ")");
     case Kind::kPoisson:
-      return absl::StrCat(s.of.empty() ? std::string("nothing") : DescribeTraffic(s.of[0]),
+      return absl::StrCat(s.of.empty() ? std::string("nothing") : Describe(s.of[0], depth + 1),
                           ", with Poisson noise");
     case Kind::kSum: {
       std::string line = "sum of ";
       for (size_t i = 0; i < s.of.size(); ++i) {
-        absl::StrAppend(&line, i == 0 ? "(" : " + (", DescribeTraffic(s.of[i]), ")");
+        absl::StrAppend(&line, i == 0 ? "(" : " + (", Describe(s.of[i], depth + 1), ")");
       }
       return line;
     }
@@ -357,5 +360,25 @@ std::string DescribeTraffic(const TrafficSpec& s) {
   }
   return "unknown traffic";
 }
+
+}  // namespace
+
+absl::StatusOr<std::vector<double>> RenderTraffic(const TrafficSpec& spec, double step_s,
+                                                  int64_t steps, uint64_t seed) {
+  if (!(step_s > 0) || !std::isfinite(step_s)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("traffic step of ", FormatNumber(step_s), " s; it must be > 0"));
+  }
+  if (steps < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(steps, " traffic steps; it must be >= 0"));
+  }
+  std::vector<double> rates(static_cast<size_t>(steps), 0.0);
+  if (absl::Status s = Render(spec, step_s, steps, Mix(seed), 1, rates); !s.ok()) return s;
+  return rates;
+}
+
+const TrafficSpec* FirstFlashSale(const TrafficSpec& spec) { return FlashSaleWithin(spec, 1); }
+
+std::string DescribeTraffic(const TrafficSpec& spec) { return Describe(spec, 1); }
 
 }  // namespace limiar::sim

@@ -5,6 +5,7 @@
 #ifndef LIMIAR_SIM_TRAFFIC_H_
 #define LIMIAR_SIM_TRAFFIC_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -13,9 +14,25 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "src/policy/blueprint/diagnostics.h"
 
 namespace limiar::sim {
+
+// How deep traffic nodes nest (a node with no `of` is 1 deep). Real demand needs 3 or so
+// (poisson of a sum of diurnal and flash_sale); the limit keeps the parse and the render,
+// which recurse once per level, shallow whatever a scenario holds.
+inline constexpr int kMaxTrafficDepth = 16;
+// What to do about a spec nested deeper, in the parser's and the render's errors.
+inline constexpr char kFlattenTraffic[] = "flatten it: a sum adds any number of nodes in one list";
+// The finest trace rows: a trace of 1e-300 s rows with "loop" made a replay read 10^300 rows
+// per second of run.
+inline constexpr double kMinTraceStepS = 0.001;
+// The largest trace file read: a month of per-second rows is about 30 MB.
+inline constexpr size_t kMaxTraceBytes = 128 << 20;
+// The most trace rows one render reads (run steps x rows per step, with speedup): 9.7e8 rows
+// took 1.5 s on the 2-core CI machine.
+inline constexpr double kMaxTraceRowsRead = 1e9;
 
 // One node of a traffic spec. `kind` selects which fields apply.
 struct TrafficSpec {
@@ -42,9 +59,10 @@ struct TrafficSpec {
   bool loop = false;    // wraps around at the trace's end instead of failing
 };
 
-// Parses a traffic spec at JSON path `path` (e.g. "targets.storefront.traffic"). Relative
-// trace paths resolve against `base_dir`; the trace must exist and be readable, but is read
-// only by RenderTraffic. Every problem goes to `diag`; nullopt when this spec has any.
+// Parses a traffic spec at JSON path `path` (e.g. "targets.storefront.traffic"), at most
+// kMaxTrafficDepth nodes deep. Relative trace paths resolve against `base_dir`; the trace
+// must be a readable regular file within kMaxTraceBytes, but is read only by RenderTraffic.
+// Every problem goes to `diag`; nullopt when this spec has any.
 std::optional<TrafficSpec> ParseTraffic(const nlohmann::json& v, const std::string& path,
                                         const std::string& base_dir,
                                         policy::blueprint::Diagnostics& diag);
@@ -55,8 +73,12 @@ struct Trace {
   double step_s = 1;           // the rows' spacing (must be uniform)
   std::vector<double> values;  // arrivals per row (per step_s)
 };
-// Reads a trace CSV. Errors name `path:line` and say what to fix.
+// Reads a trace CSV: a regular file of at most kMaxTraceBytes (a FIFO or a device is refused
+// unread), rows at least kMinTraceStepS apart. Errors name `path:line` and say what to fix.
 absl::StatusOr<Trace> ReadTraceCsv(const std::string& path);
+// The same parse of a trace's bytes, `path` naming them in errors (for a fuzzer, or text that
+// is not in a file).
+absl::StatusOr<Trace> ParseTraceCsv(absl::string_view text, const std::string& path);
 
 // The arrival rate (requests/s) in each of `steps` steps of `step_s` seconds: step i is the
 // mean rate over [i step_s, (i+1) step_s), so a coarser step is the average of finer ones.
@@ -66,8 +88,9 @@ absl::StatusOr<Trace> ReadTraceCsv(const std::string& path);
 // node's position in the tree (child indices), so adding a node elsewhere does not reshuffle
 // it. The same seed gives the same rates run after run; the sampler is our own, so no
 // standard library's choice of Poisson algorithm changes them either.
-// Errors: a trace that cannot be read or is shorter than the run (unless `loop`), and
-// step_s <= 0 or steps < 0.
+// Errors: a spec nested deeper than kMaxTrafficDepth, a trace that cannot be read, is
+// shorter than the run (unless `loop`) or would be read for more than kMaxTraceRowsRead
+// rows, and step_s <= 0 or steps < 0.
 absl::StatusOr<std::vector<double>> RenderTraffic(const TrafficSpec& spec, double step_s,
                                                   int64_t steps, uint64_t seed);
 

@@ -1,16 +1,13 @@
 // ParseTraffic: the traffic part of a scenario, checked like a blueprint (every problem,
 // each with its JSON path and what to write instead).
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/regular_file.h"
 #include "src/policy/blueprint/json_read.h"
 #include "src/policy/blueprint/suggest.h"
 #include "src/sim/traffic.h"
@@ -202,8 +199,8 @@ class NodeReader {
   Diagnostics& diag_;
 };
 
-// The path as the run will open it, and a readable file there (the trace itself is read
-// only when rendering, but a typo should fail with the scenario's other errors).
+// The path as the run will open it, and a readable regular file there (the trace itself is
+// read only when rendering, but a typo should fail with the scenario's other errors).
 void ParseTracePath(const std::string& path, const std::string& base_dir, NodeReader& r,
                     Diagnostics& diag, TrafficSpec& spec) {
   const json* v = r.Find("path", true, "the trace CSV, e.g. \"traces/x.csv\"");
@@ -218,27 +215,18 @@ void ParseTracePath(const std::string& path, const std::string& base_dir, NodeRe
   const std::filesystem::path given(*s);
   const bool relative = given.is_relative() && !base_dir.empty();
   spec.path = relative ? (std::filesystem::path(base_dir) / given).string() : *s;
-  const std::string todo =
-      relative ? absl::StrCat("fix the path (relative paths resolve against ", base_dir, ")")
-               : std::string("fix the path");
-  std::error_code ec;
-  if (std::filesystem::is_directory(spec.path, ec)) {
-    diag.Error(p, absl::StrCat("\"", spec.path, "\" is a folder, not a trace CSV"), todo);
-    return;
+  if (absl::StatusOr<RegularFile> file = RegularFile::Open(spec.path, kMaxTraceBytes, "trace");
+      !file.ok()) {
+    diag.Error(p, file.status().message(),
+               relative ? absl::StrCat("relative paths resolve against ", base_dir) : "");
   }
-  std::FILE* f = std::fopen(spec.path.c_str(), "rb");
-  if (f == nullptr) {
-    const int err = errno;
-    diag.Error(p, absl::StrCat("cannot read \"", spec.path, "\": ", std::strerror(err)), todo);
-    return;
-  }
-  std::fclose(f);
 }
 
 std::optional<TrafficSpec> ParseNode(const json& v, const std::string& path,
-                                     const std::string& base_dir, Diagnostics& diag);
+                                     const std::string& base_dir, int depth, Diagnostics& diag);
 
-void ParseFields(const json& o, const std::string& path, const std::string& base_dir,
+// `depth` is the node's own: its children are one deeper.
+void ParseFields(const json& o, const std::string& path, const std::string& base_dir, int depth,
                  Diagnostics& diag, TrafficSpec& spec) {
   NodeReader r(o, path, diag);
   switch (spec.kind) {
@@ -284,7 +272,7 @@ void ParseFields(const json& o, const std::string& path, const std::string& base
       break;
     case Kind::kPoisson:
       if (const json* of = r.Find("of", true, R"({"kind": "constant", "rate": 100})")) {
-        if (auto child = ParseNode(*of, Child(path, "of"), base_dir, diag)) {
+        if (auto child = ParseNode(*of, Child(path, "of"), base_dir, depth + 1, diag)) {
           spec.of.push_back(std::move(*child));
         }
       }
@@ -301,7 +289,7 @@ void ParseFields(const json& o, const std::string& path, const std::string& base
           break;
         }
         for (size_t i = 0; i < of->size(); ++i) {
-          if (auto child = ParseNode((*of)[i], Index(p, i), base_dir, diag)) {
+          if (auto child = ParseNode((*of)[i], Index(p, i), base_dir, depth + 1, diag)) {
             spec.of.push_back(std::move(*child));
           }
         }
@@ -319,8 +307,13 @@ void ParseFields(const json& o, const std::string& path, const std::string& base
 }
 
 std::optional<TrafficSpec> ParseNode(const json& v, const std::string& path,
-                                     const std::string& base_dir, Diagnostics& diag) {
-  const size_t errors_before = diag.errors().size();
+                                     const std::string& base_dir, int depth, Diagnostics& diag) {
+  if (depth > kMaxTrafficDepth) {
+    diag.Error(path, absl::StrCat("nested more than ", kMaxTrafficDepth, " traffic nodes deep"),
+               kFlattenTraffic);
+    return std::nullopt;
+  }
+  const size_t errors_before = diag.error_count();
   const json* o =
       policy::blueprint::ReadObject(v, path, diag, R"("kind": "flash_sale", "baseline": 70, ...)");
   if (o == nullptr) return std::nullopt;
@@ -341,8 +334,8 @@ std::optional<TrafficSpec> ParseNode(const json& v, const std::string& path,
   RejectUnknownKeys(*o, path, *info, diag);
   TrafficSpec spec;
   spec.kind = info->kind;
-  ParseFields(*o, path, base_dir, diag, spec);
-  if (diag.errors().size() > errors_before) return std::nullopt;
+  ParseFields(*o, path, base_dir, depth, diag, spec);
+  if (diag.error_count() > errors_before) return std::nullopt;
   return spec;
 }
 
@@ -350,7 +343,7 @@ std::optional<TrafficSpec> ParseNode(const json& v, const std::string& path,
 
 std::optional<TrafficSpec> ParseTraffic(const json& v, const std::string& path,
                                         const std::string& base_dir, Diagnostics& diag) {
-  return ParseNode(v, path, base_dir, diag);
+  return ParseNode(v, path, base_dir, 1, diag);
 }
 
 }  // namespace limiar::sim

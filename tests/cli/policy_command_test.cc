@@ -4,7 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -116,13 +118,29 @@ TEST(PolicyCommand, InvalidBlueprintPrintsEveryErrorAndExitsOne) {
   }
 }
 
+// A flood of problems prints the first hundred, one line counting the rest, and the total.
+TEST(PolicyCommand, AFloodOfProblemsIsListedUpToAHundred) {
+  const std::string path = ::testing::TempDir() + "limiar_policy_flood.json";
+  std::string text = R"({"nome": "flood", "recursos": [], "x": {)";
+  for (int i = 0; i < 5000; ++i) text += i == 0 ? R"("k": 1)" : R"(, "k": 1)";
+  std::ofstream(path) << text << "}}";
+  const CommandResult r = RunOn(path, false);
+  std::filesystem::remove(path);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 102);
+  EXPECT_THAT(r.err, HasSubstr("error: " + path +
+                               ": and 4899 more problems, not listed; fix the "
+                               "ones above first\n" +
+                               path + ": 4999 problems; nothing loaded\n"));
+}
+
 TEST(PolicyCommand, SyntaxErrorAndMissingFileExitOne) {
   CommandResult r = RunOn(TestData("syntax_error.json"), false);
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr("syntax_error.json:4:"));
   r = RunOn("/nonexistent/bp.json", false);
   EXPECT_EQ(r.code, 1);
-  EXPECT_THAT(r.err, StartsWith("error: /nonexistent/bp.json: cannot open"));
+  EXPECT_THAT(r.err, StartsWith("error: /nonexistent/bp.json: cannot read the blueprint"));
 }
 
 }  // namespace

@@ -133,4 +133,22 @@ TEST_F(SimulateCliTest, BadInputSaysWhereAndWhat) {
   EXPECT_EQ(Limiar("simulate /no/such/scenario.json").exit_code, 2);
 }
 
+// 5,000 nested poisson nodes crashed `simulate` with a stack overflow.
+TEST_F(SimulateCliTest, DeeplyNestedTrafficIsAnErrorNotACrash) {
+  std::filesystem::create_directories(dir_);
+  std::string traffic;
+  for (int i = 0; i < 5000; ++i) traffic += R"({"kind": "poisson", "of": )";
+  traffic += R"({"kind": "constant", "rate": 10})" + std::string(5000, '}');
+  std::ofstream(dir_ / "deep.json") << R"({"blueprint": {"nome": "t", "recursos": [
+    {"tipo": "compute", "nome": "web", "config": {"replicas_min": 1, "replicas_max": 4}},
+    {"tipo": "autoscale", "nome": "s", "config": {"alvo_recurso_id": "web",
+     "metrica": "requests", "limiar": 60, "capacidade_por_replica": 100}}]},
+  "duration_s": 60, "targets": {"web": {"traffic": )"
+                                    << traffic << "}}}";
+  const CliRun r = Limiar("simulate " + (dir_ / "deep.json").string());
+  EXPECT_EQ(r.exit_code, 1) << r.output.substr(0, 2000);
+  EXPECT_NE(r.output.find(": nested more than 40 levels deep; "), std::string::npos) << r.output;
+  EXPECT_LT(r.output.size(), 2000u);
+}
+
 }  // namespace

@@ -188,7 +188,7 @@ TEST_F(SweepCommandTest, RuntimeFailuresExitOne) {
   o.scenario_path = (dir_ / "absent.json").string();
   const Result absent = Sweep(o);
   EXPECT_EQ(absent.code, 1);
-  EXPECT_THAT(absent.err, HasSubstr("cannot read the scenario file"));
+  EXPECT_THAT(absent.err, HasSubstr("cannot read the scenario: No such file"));
 
   SweepOptions combo = Options();
   combo.grid = {"replicas_min=1,8", "replicas_max=5,10"};

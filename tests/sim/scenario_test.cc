@@ -1,17 +1,24 @@
 #include "src/sim/scenario.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
+#include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/sim/sim_test_support.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::sim {
 namespace {
 
 using testing::FlashSaleBody;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 using testing::WebScenario;
 
 TEST(ScenarioTest, BuiltinFlashSaleIsTheECommerceStorefront) {
@@ -116,7 +123,9 @@ TEST(ScenarioTest, BlueprintPathIsRelativeToTheScenario) {
     "targets": {"api": {"traffic": {"kind": "constant", "rate": 50}}}})";
   absl::StatusOr<Scenario> m = LoadScenarioFile((dir / "missing.json").string());
   ASSERT_FALSE(m.ok());
-  EXPECT_THAT(m.status().message(), HasSubstr("blueprint: cannot read the blueprint"));
+  EXPECT_THAT(m.status().message(),
+              HasSubstr("missing.json: blueprint: " + (dir / "nope.json").string() +
+                        ": cannot read the blueprint: No such file or directory"));
   std::filesystem::remove_all(dir);
 }
 
@@ -124,6 +133,103 @@ TEST(ScenarioTest, SyntaxErrorsNameLineAndColumn) {
   absl::StatusOr<Scenario> s = ParseScenario("{\n  \"seed\": 1,\n  oops\n}", "x.json", ".");
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.status().message(), HasSubstr("x.json:3:"));
+}
+
+// ---- Hostile input -------------------------------------------------------------------
+
+// `web`'s traffic: `wrappers` nodes of `kind` around a constant.
+std::string NestedTraffic(int wrappers, const std::string& kind = "poisson") {
+  const bool sum = kind == "sum";
+  std::string traffic;
+  for (int i = 0; i < wrappers; ++i) {
+    traffic += absl::StrCat(R"({"kind": ")", kind, R"(", "of": )", sum ? "[" : "");
+  }
+  traffic += R"({"kind": "constant", "rate": 10})";
+  for (int i = 0; i < wrappers; ++i) traffic += sum ? "]}" : "}";
+  return WebScenario(absl::StrCat(R"("targets": {"web": {"traffic": )", traffic, "}}"));
+}
+
+// The issue's case: 5,000 nested poisson nodes crashed `simulate` (stack overflow).
+TEST(ScenarioTest, FiveThousandNestedNodesAreRefusedNamingThePathAndTheLimit) {
+  absl::StatusOr<Scenario> s = ParseScenario(NestedTraffic(5000), "deep.json", ".");
+  ASSERT_FALSE(s.ok());
+  const std::string m(s.status().message());
+  EXPECT_LT(m.size(), 1000u);
+  std::string path = "targets.web.traffic";
+  for (int i = 0; i < 37; ++i) path += ".of";  // the 41st level: traffic is at the 4th
+  EXPECT_EQ(m, absl::StrCat("deep.json: ", path,
+                            ": nested more than 40 levels deep; flatten it: traffic nests 16 "
+                            "nodes deep at most"));
+}
+
+// The deepest traffic the parser takes, a chain of 16 sums (2 levels each), fits the
+// scenario's depth limit.
+TEST(ScenarioTest, TheDeepestTrafficAllowedFitsTheDepthLimit) {
+  absl::StatusOr<Scenario> s = ParseScenario(NestedTraffic(15, "sum"), "sums.json", ".");
+  EXPECT_TRUE(s.ok()) << s.status();
+  s = ParseScenario(NestedTraffic(16, "sum"), "sums.json", ".");
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("nested more than 16 traffic nodes deep"));
+}
+
+// A step of a microsecond over an hour asked for 3.6 billion steps (6 GB at 60 s).
+TEST(ScenarioTest, RunsOfMoreThanFiveMillionStepsAreRefused) {
+  absl::StatusOr<Scenario> s =
+      ParseScenario(WebScenario(R"("duration_s": 3600, "step_s": 1e-6, "loop_interval_s": 15,
+        "targets": {"web": {"traffic": {"kind": "constant", "rate": 5}}})"),
+                    "x.json", ".");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(),
+            "x.json: step_s: 3600 s in steps of 1e-06 s make 3600000000 steps, over the limit of "
+            "5000000; use a larger step_s or a shorter duration_s");
+  // 31 days of one-second steps, the longest run, fit.
+  EXPECT_TRUE(ParseScenario(WebScenario(R"("duration_s": 2678400,
+        "targets": {"web": {"traffic": {"kind": "constant", "rate": 5}}})"),
+                            "x.json", ".")
+                  .ok());
+}
+
+class ScenarioFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_EQ(mkfifo(fifo_.c_str(), 0600), 0); }
+  limiar::testing::TestDir dir_;
+  std::string fifo_ = dir_ / "x.fifo";
+};
+
+// /dev/zero never ends and a FIFO's open waits for a writer: `simulate` hung or grew without
+// bound.
+TEST_F(ScenarioFileTest, FifoDevZeroAndOversizeAreRefusedUnread) {
+  EXPECT_EQ(LoadScenarioFile(fifo_).status().message(),
+            fifo_ +
+                ": cannot read the scenario: not a regular file (a FIFO); give the path of a "
+                "scenario file");
+  EXPECT_THAT(LoadScenarioFile("/dev/zero").status().message(),
+              HasSubstr("/dev/zero: cannot read the scenario: not a regular file"));
+  const std::string big = dir_ / "big.json";
+  std::ofstream(big).put('{');
+  std::filesystem::resize_file(big, (16 << 20) + 1);  // sparse: costs no disk
+  EXPECT_EQ(LoadScenarioFile(big).status().message(),
+            big +
+                ": 16777217 bytes, over the limit of 16777216 bytes for a scenario; check the "
+                "path");
+}
+
+TEST_F(ScenarioFileTest, BlueprintAndTracePathsToAFifoAreRefusedUnread) {
+  absl::StatusOr<Scenario> bp = ParseScenario(
+      absl::StrCat(R"({"blueprint": ")", fifo_,
+                   R"(", "targets": {"web": {"traffic": {"kind": "constant", "rate": 5}}}})"),
+      "s.json", dir_.path().string());
+  ASSERT_FALSE(bp.ok());
+  EXPECT_THAT(std::string(bp.status().message()),
+              StartsWith("s.json: blueprint: " + fifo_ +
+                         ": cannot read the blueprint: not a regular file (a FIFO)"));
+  absl::StatusOr<Scenario> trace = ParseScenario(
+      WebScenario(R"("targets": {"web": {"traffic": {"kind": "trace", "path": "x.fifo"}}})"),
+      "s.json", dir_.path().string());
+  ASSERT_FALSE(trace.ok());
+  EXPECT_THAT(std::string(trace.status().message()),
+              StartsWith("s.json: targets.web.traffic.path: " + fifo_ +
+                         ": cannot read the trace: not a regular file (a FIFO)"));
 }
 
 }  // namespace

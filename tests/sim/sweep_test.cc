@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "src/sim/sweep_csv.h"
 #include "src/sim/sweep_front.h"
 #include "src/sim/sweep_grid.h"
@@ -343,6 +344,34 @@ TEST(SweepCsvTest, RoundTripsThroughText) {
                         "scale_ups,scale_downs,time_to_capacity_s\n"));
   absl::StatusOr<SweepTable> back = ParseSweepCsv(csv, "x.csv");
   ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(FormatSweepCsv(*back), csv);
+}
+
+// Compute names are the blueprint's own text: a comma, quotes or a line break in one must
+// come back from the CSV as they went in, in the rows and in the grid's column names.
+TEST(SweepCsvTest, NamesWithCommasQuotesAndLineBreaksRoundTrip) {
+  const std::string web = R"(web, \"eu\")";  // as JSON spells it
+  const std::string api = R"(api\nv2)";
+  std::string scenario =
+      absl::StrReplaceAll(TinyScenario("{\"latency_ms\": 250}", kApiTarget),
+                          {{"\"web\"", "\"" + web + "\""}, {"\"api\"", "\"" + api + "\""}});
+  const SweepTable t =
+      RunGrid(Parse(scenario), Plan({"web, \"eu\".limiar=50,60", "algoritmo=hpa,\"kpa\""}), 2);
+  ASSERT_EQ(t.rows.size(), 8u);
+  EXPECT_EQ(t.rows[0].target, "api\nv2");  // targets in name order
+  EXPECT_EQ(t.rows[1].target, "web, \"eu\"");
+  EXPECT_EQ(t.rows[2].settings, (std::vector<std::string>{"50", "\"kpa\""}));
+  const std::string csv = FormatSweepCsv(t);
+  EXPECT_THAT(csv, HasSubstr("\npoint,\"web, \"\"eu\"\".limiar\",algoritmo,target,"));
+  EXPECT_THAT(csv, HasSubstr("\n1,50,\"\"\"kpa\"\"\",\"web, \"\"eu\"\"\","));
+  EXPECT_THAT(csv, HasSubstr("\n0,50,hpa,\"api\nv2\","));
+  absl::StatusOr<SweepTable> back = ParseSweepCsv(csv, "x.csv");
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->rows.size(), t.rows.size());
+  for (size_t i = 0; i < t.rows.size(); ++i) {
+    EXPECT_EQ(back->rows[i].target, t.rows[i].target);
+    EXPECT_EQ(back->rows[i].settings, t.rows[i].settings);
+  }
   EXPECT_EQ(FormatSweepCsv(*back), csv);
 }
 

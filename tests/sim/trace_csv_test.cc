@@ -1,3 +1,6 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -30,6 +33,53 @@ std::string ErrorOf(const std::string& content) {
   absl::StatusOr<Trace> t = ReadTraceCsv(path);
   EXPECT_FALSE(t.ok()) << content;
   return t.ok() ? "" : std::string(t.status().message());
+}
+
+// A step of 1e-300 s with "loop" made a replay read 10^300 rows per second of run.
+TEST(TraceCsvTest, StepsBelowAMillisecondAreRefusedAtTheirRow) {
+  EXPECT_THAT(ErrorOf("t_seconds,value\n0,1\n1e-300,2\n2e-300,3\n"),
+              HasSubstr(".csv:3: rows 1e-300 s apart, below the minimum step of 0.001 s; sum the "
+                        "rows into steps of 0.001 s or more"));
+  absl::StatusOr<Trace> ms = ReadTraceCsv(WriteTemp("t_seconds,value\n0,1\n0.001,2\n"));
+  ASSERT_TRUE(ms.ok()) << ms.status();
+  EXPECT_EQ(ms->step_s, 0.001);
+}
+
+// Opening a FIFO waits for a writer, and /dev/zero never ends: both are refused unread.
+TEST(TraceCsvTest, FifoAndDevZeroAreRefusedUnread) {
+  const std::string fifo =
+      ::testing::TempDir() + "limiar_trace_csv_" + std::to_string(getpid()) + ".fifo";
+  std::filesystem::remove(fifo);
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  absl::StatusOr<Trace> t = ReadTraceCsv(fifo);
+  std::filesystem::remove(fifo);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(), fifo +
+                                      ": cannot read the trace: not a regular file (a FIFO); give "
+                                      "the path of a trace file");
+  EXPECT_THAT(ReadTraceCsv("/dev/zero").status().message(),
+              HasSubstr("/dev/zero: cannot read the trace: not a regular file"));
+}
+
+TEST(TraceCsvTest, FileOverTheSizeLimitIsRefusedUnread) {
+  const std::string path = WriteTemp("t_seconds,value\n");
+  std::filesystem::resize_file(path, (128 << 20) + 1);  // sparse: costs no disk
+  absl::StatusOr<Trace> t = ReadTraceCsv(path);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(),
+            path +
+                ": 134217729 bytes, over the limit of 134217728 bytes for a trace; check the "
+                "path");
+}
+
+TEST(TraceCsvTest, ParsesTextThatIsNotInAFile) {
+  absl::StatusOr<Trace> t = ParseTraceCsv("t_seconds,value\n0,3\n60,4\n", "inline");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->step_s, 60);
+  EXPECT_THAT(t->values, ElementsAre(3, 4));
+  EXPECT_THAT(ParseTraceCsv("t_seconds,value\n0,x\n", "inline").status().message(),
+              HasSubstr("inline:2: value \"x\" is not a number"));
 }
 
 TEST(TraceCsvTest, ReadsCommentsHeaderAndRows) {
@@ -130,7 +180,7 @@ TEST(TraceCsvTest, MissingFile) {
   const std::string folder = ::testing::TempDir() + "limiar_trace_folder";
   std::filesystem::create_directories(folder);
   EXPECT_THAT(ReadTraceCsv(folder).status().message(),
-              HasSubstr(folder + ": cannot read the trace: Is a directory"));
+              HasSubstr(folder + ": cannot read the trace: not a regular file (a folder)"));
 }
 
 TEST(TraceCsvTest, ReadsTheSharedTraces) {

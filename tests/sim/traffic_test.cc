@@ -227,8 +227,8 @@ TEST(ParseTrafficTest, NestedErrorsAllReported) {
   EXPECT_THAT(e, Contains(HasSubstr("traffic.of[3].speedup: must be > 0")));
   EXPECT_THAT(e, Contains(HasSubstr("traffic.of[3].scale: must be >= 0")));
   EXPECT_THAT(e, Contains(HasSubstr("traffic.of[3].loop: expected true or false, got the string")));
-  EXPECT_THAT(e, Contains(AllOf(HasSubstr("traffic.of[3].path: cannot read "
-                                          "\"/nonexistent-folder/t.csv\": No such file"),
+  EXPECT_THAT(e, Contains(AllOf(HasSubstr("traffic.of[3].path: /nonexistent-folder/t.csv: cannot "
+                                          "read the trace: No such file"),
                                 HasSubstr("relative paths resolve against /nonexistent-folder"))));
   EXPECT_EQ(e.size(), 7u);
 }
@@ -257,7 +257,8 @@ TEST(ParseTrafficTest, AFlashSaleNeedsALength) {
 TEST(ParseTrafficTest, TracePathProblems) {
   const std::string dir = TempFolder();
   EXPECT_THAT(Errors(R"({"kind": "trace", "path": "."})", dir),
-              ElementsAre(HasSubstr("traffic.path: \"" + dir + "/.\" is a folder")));
+              ElementsAre(HasSubstr("traffic.path: " + dir +
+                                    "/.: cannot read the trace: not a regular file (a folder)")));
   EXPECT_THAT(Errors(R"({"kind": "trace", "path": ""})", dir),
               ElementsAre(HasSubstr("traffic.path: empty path")));
   EXPECT_THAT(Errors(R"({"kind": "trace"})", dir), ElementsAre(HasSubstr("traffic: no \"path\"")));
@@ -529,6 +530,64 @@ TEST(RenderTraceTest, ReplaysTheWorldCupTrace) {
   EXPECT_NEAR(Mean(*minutes), Mean(*r), 1e-6);
   EXPECT_THAT(RenderTraffic(spec, 1, 172801, 1).status().message(),
               HasSubstr("the trace covers 172800 s"));
+}
+
+TEST(RenderTraceTest, ARunThatWouldReadTooManyRowsIsRefused) {
+  // Millisecond rows replayed 10^12 times faster: every step would read 10^15 rows.
+  const std::string dir = TempFolder();
+  const std::string path = WriteTrace(dir, "ms.csv", 0.001, {1, 2, 3});
+  const TrafficSpec spec =
+      Parse(R"({"kind": "trace", "path": "ms.csv", "speedup": 1e12, "loop": true})", dir);
+  absl::StatusOr<std::vector<double>> r = RenderTraffic(spec, 1, 10, 1);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            path +
+                ": the run would read 1e+16 trace rows (10 steps of 1e+15 rows), over the limit "
+                "of 1000000000; lower speedup, or shorten the run");
+}
+
+// --- hostile nesting ---
+
+// `poissons` poisson nodes around a constant: that many + 1 nodes deep.
+std::string NestedPoisson(int poissons) {
+  std::string text;
+  for (int i = 0; i < poissons; ++i) text += R"({"kind": "poisson", "of": )";
+  text += R"({"kind": "constant", "rate": 10})";
+  text.append(poissons, '}');
+  return text;
+}
+
+TEST(ParseTrafficTest, NodesNestedPastTheLimitNameThePath) {
+  Parse(NestedPoisson(15));  // 16 nodes: fine
+  std::string path = kPath;
+  for (int i = 0; i < 16; ++i) path += ".of";
+  EXPECT_THAT(Errors(NestedPoisson(16)),
+              ElementsAre(absl::StrCat("scenario.json: ", path,
+                                       ": nested more than 16 traffic nodes deep; flatten it: a "
+                                       "sum adds any number of nodes in one list")));
+  // The issue's 5,000 levels: one error, and no recursion through them.
+  EXPECT_THAT(Errors(NestedPoisson(5000)), ElementsAre(HasSubstr(path + ": nested more than 16")));
+}
+
+// A spec built in code is not checked by the parser: rendering it must not recurse 5,000
+// frames deep (each poisson node's frame holds a 2.5 KB generator: 12 MB of stack).
+TEST(RenderTrafficTest, NodesNestedPastTheLimitAreRefusedNotRecursed) {
+  TrafficSpec spec;
+  spec.kind = TrafficSpec::Kind::kConstant;
+  spec.rate = 10;
+  for (int i = 0; i < 5000; ++i) {
+    TrafficSpec parent;
+    parent.kind = i % 2 == 0 ? TrafficSpec::Kind::kPoisson : TrafficSpec::Kind::kSum;
+    parent.of.push_back(std::move(spec));
+    spec = std::move(parent);
+  }
+  absl::StatusOr<std::vector<double>> r = RenderTraffic(spec, 1, 60, 1);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "traffic nested more than 16 nodes deep; flatten it: a sum adds any number of nodes "
+            "in one list");
+  EXPECT_EQ(FirstFlashSale(spec), nullptr);
+  EXPECT_LT(DescribeTraffic(spec).size(), 1000u);
 }
 
 // --- spike start and description ---

@@ -1,15 +1,12 @@
 #include "src/policy/blueprint/blueprint_loader.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/regular_file.h"
 #include "src/policy/blueprint/autoscale_config.h"
 #include "src/policy/blueprint/compute_config.h"
 #include "src/policy/blueprint/diagnostics.h"
@@ -195,7 +192,7 @@ void ReadAndGroup(const json& list, const std::vector<Resource>& rs, Diagnostics
 absl::StatusOr<LoadedBlueprint> LoadBlueprintText(absl::string_view text,
                                                   absl::string_view source_name) {
   Diagnostics diag{std::string(source_name)};
-  std::optional<json> doc = ParseJson(text, diag);
+  std::optional<json> doc = ParseJson(text, kBlueprintTextLimits, diag);
   if (!doc) return diag.ToStatus();
   if (!doc->is_object()) {
     diag.Error("", absl::StrCat("expected a blueprint object, got ", Describe(*doc)),
@@ -234,17 +231,9 @@ absl::StatusOr<LoadedBlueprint> LoadBlueprintText(absl::string_view text,
 }
 
 absl::StatusOr<LoadedBlueprint> LoadBlueprintFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cannot open: ", std::strerror(errno), "; check the path"));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
-  }
-  return LoadBlueprintText(text.str(), path);
+  absl::StatusOr<std::string> text = ReadRegularFile(path, kMaxBlueprintBytes, "blueprint");
+  if (!text.ok()) return text.status();
+  return LoadBlueprintText(*text, path);
 }
 
 }  // namespace limiar::policy::blueprint

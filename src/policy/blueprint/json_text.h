@@ -1,6 +1,7 @@
-// JSON text -> nlohmann::json for blueprints: syntax errors become `SOURCE:LINE:COLUMN: ...`
+// JSON text -> nlohmann::json for blueprints and scenarios: size and nesting depth checked
+// before parsing (src/common/bounded_json.h), syntax errors as `SOURCE:LINE:COLUMN: ...`
 // (nlohmann reports a byte offset), and duplicate keys, which JSON parsers silently collapse
-// to the last one, are reported by JSON path.
+// to the last one, reported by JSON path.
 #ifndef LIMIAR_POLICY_BLUEPRINT_JSON_TEXT_H_
 #define LIMIAR_POLICY_BLUEPRINT_JSON_TEXT_H_
 
@@ -10,6 +11,7 @@
 #include <utility>
 
 #include "absl/strings/string_view.h"
+#include "src/common/bounded_json.h"
 #include "src/policy/blueprint/diagnostics.h"
 
 namespace limiar::policy::blueprint {
@@ -17,9 +19,18 @@ namespace limiar::policy::blueprint {
 // 1-based line and column (in bytes) of the 1-based byte offset `byte` in `text`.
 std::pair<int, int> LineColumn(absl::string_view text, size_t byte);
 
-// nullopt on a syntax error (reported to `diag`); duplicate keys are reported but do not
-// stop parsing, so the rest of the blueprint is still checked.
-std::optional<nlohmann::json> ParseJson(absl::string_view text, Diagnostics& diag);
+// What a text may be, and what to do when it is nested too deep (e.g. "flatten it: a
+// blueprint's values nest 6 levels deep at most").
+struct JsonTextLimits {
+  JsonLimits limits;
+  absl::string_view too_deep_todo;
+};
+
+// nullopt on a text over the limits (the error names the JSON path where the nesting goes
+// past the limit) or a syntax error, reported to `diag`; duplicate keys are reported but do
+// not stop parsing, so the rest of the text is still checked.
+std::optional<nlohmann::json> ParseJson(absl::string_view text, const JsonTextLimits& limits,
+                                        Diagnostics& diag);
 
 }  // namespace limiar::policy::blueprint
 

@@ -50,6 +50,10 @@ std::optional<std::string> SuggestNearMiss(absl::string_view word,
   std::optional<std::string> best;
   int best_distance = std::numeric_limits<int>::max();
   for (const std::string& c : candidates) {
+    // The distance is at least the difference in length: a key as long as the file is no
+    // near miss of any, and its distance would cost its length times the candidate's.
+    const size_t shorter = std::min(word.size(), c.size());
+    if (std::max(word.size(), c.size()) - shorter > static_cast<size_t>(max_distance)) continue;
     const int dist = EditDistance(word, c);
     if (dist < best_distance) {
       best_distance = dist;

@@ -369,7 +369,7 @@ TEST(BadBlueprint, UnreadableFileIsNotFound) {
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(b.status().message()),
-              StartsWith("/nonexistent/blueprint.json: cannot open"));
+              StartsWith("/nonexistent/blueprint.json: cannot read the blueprint: No such file"));
 }
 
 TEST(BadBlueprint, TesserraKeysLimiarDoesNotReadAreAccepted) {

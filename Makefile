@@ -4,7 +4,7 @@ SHARED ?= ../shared
 PRESET ?= release
 LIMIAR := build/$(PRESET)/src/cli/limiar
 
-.PHONY: deps build demo test bench format conformance clean
+.PHONY: deps build demo test fuzz bench format conformance clean
 
 deps:
 	./scripts/install-deps.sh
@@ -17,6 +17,11 @@ demo:
 
 test:
 	PRESET=$(PRESET) ./scripts/test.sh
+
+# The libFuzzer targets for FUZZ_SECONDS each (scripts/fuzz.sh --help for more).
+FUZZ_SECONDS ?= 600
+fuzz:
+	./scripts/fuzz.sh --seconds $(FUZZ_SECONDS)
 
 conformance: build
 	$(LIMIAR) conformance $(SHARED)/conformance/*.json

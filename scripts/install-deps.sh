@@ -11,6 +11,7 @@ packages=(
   prometheus prometheus-node-exporter
   libcpp-httplib-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  clang libclang-rt-14-dev lld llvm
   chromium
 )
 

@@ -1,6 +1,75 @@
 #!/usr/bin/env bash
-# The README's second command (and all CI runs): set up, build, and run every test.
+# The README's test command and CI's (.ci/run): sets up, builds and runs every test, then
+# the sanitizer jobs, each stage timed:
+#   1. release: build (scripts/build.sh) and the whole suite;
+#   2. asan: a clang build with ASan+UBSan (and libFuzzer coverage), the whole suite again,
+#      the fuzz targets' seeds and regression inputs included;
+#   3. fuzz: every libFuzzer target for LIMIAR_FUZZ_SECONDS (default 20) on its seeds;
+#   4. tsan: a clang ThreadSanitizer build of the tests that use threads, and those tests.
+# LIMIAR_SANITIZERS=0 stops after the release suite (a quick local run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+jobs=$(nproc)
+fuzz_seconds=${LIMIAR_FUZZ_SECONDS:-20}
+
+# The test binaries whose code runs threads (servers, pollers, the runner, the periodic
+# worker, the sweep's workers), and the limiar binary the serve tests start.
+tsan_targets=(common_test controller_test admin_service_test metrics_test push_service_test
+              promql_test scrape_test actuator_http_test actuator_grpc_test actuator_exec_test
+              actuator_retry_test sim_sweep_test serve_e2e_test cli_test limiar)
+# The tsan test preset leaves out ScraperTest.AHugeExpositionCostsOnlyItsMappedSeries: it
+# bounds peak RSS, which ThreadSanitizer's shadow memory inflates (52 MB against its 40 MB
+# bound); the release and asan suites run it.
+
+stage_start=$SECONDS
+stage_done() {
+  local took=$((SECONDS - stage_start))
+  printf 'test.sh: %s took %dm%02ds\n' "$1" $((took / 60)) $((took % 60))
+  stage_start=$SECONDS
+}
+
+# Sanitizer reports of every process (the serve tests' `limiar serve` children too) go to
+# files here; any file is a failure, listed in full.
+reports=$PWD/build/sanitizer-reports
+check_reports() {
+  local found
+  found=$(find "$reports" -type f 2>/dev/null | sort)
+  [[ -z "$found" ]] && return 0
+  echo "test.sh: sanitizer reports:" >&2
+  for f in $found; do
+    echo "==== $f" >&2
+    cat "$f" >&2
+  done
+  return 1
+}
+
 ./scripts/build.sh
-ctest --preset "${PRESET:-release}" -j "$(nproc)"
+ctest --preset "${PRESET:-release}" -j "$jobs"
+stage_done "release (build and suite)"
+[[ ${LIMIAR_SANITIZERS:-1} == 0 ]] && exit 0
+
+# From here on a failing stage does not stop the next one (only a failed build does), so
+# that one run shows every sanitizer's verdict; the exit status is the worst of them.
+status=0
+rm -rf "$reports"
+mkdir -p "$reports"
+cmake --preset asan
+cmake --build --preset asan -j "$jobs"
+stage_done "asan build"
+ASAN_OPTIONS="log_path=$reports/asan" UBSAN_OPTIONS="log_path=$reports/asan" \
+  ctest --preset asan -j "$jobs" || status=1
+check_reports || status=1
+stage_done "asan suite"
+
+./scripts/fuzz.sh --seconds "$fuzz_seconds" || status=1
+stage_done "fuzz ($fuzz_seconds s per target)"
+
+rm -rf "$reports"
+mkdir -p "$reports"
+cmake --preset tsan
+cmake --build --preset tsan -j "$jobs" --target "${tsan_targets[@]}"
+stage_done "tsan build"
+TSAN_OPTIONS="log_path=$reports/tsan" ctest --preset tsan -j "$jobs" || status=1
+check_reports || status=1
+stage_done "tsan suite"
+exit "$status"

@@ -209,6 +209,23 @@ absl::Status KubernetesActuator::Explain(const HttpResponse& response, const std
   return HttpStatusToStatus(response.status, absl::StrCat("kubernetes actuator: ", message));
 }
 
+absl::StatusOr<ScaleState> ParseKubernetesScaleAnswers(const std::string& scale_body,
+                                                       const std::string& deployment_body,
+                                                       const std::string& url) {
+  absl::StatusOr<json> scale_doc = ParseApiObject(scale_body, url + "/scale");
+  if (!scale_doc.ok()) return scale_doc.status();
+  absl::StatusOr<json> deployment_doc = ParseApiObject(deployment_body, url);
+  if (!deployment_doc.ok()) return deployment_doc.status();
+  ScaleState state;
+  absl::StatusOr<int32_t> spec = CountAt(*scale_doc, "/spec/replicas", url + "/scale");
+  if (!spec.ok()) return spec.status();
+  absl::StatusOr<int32_t> ready = CountAt(*deployment_doc, "/status/readyReplicas", url);
+  if (!ready.ok()) return ready.status();
+  state.spec_replicas = *spec;
+  state.ready_replicas = *ready;
+  return state;
+}
+
 absl::StatusOr<ScaleState> KubernetesActuator::Observe(const std::string& target) {
   absl::StatusOr<std::string> name = DeploymentName(target);
   if (!name.ok()) return name.status();
@@ -226,18 +243,7 @@ absl::StatusOr<ScaleState> KubernetesActuator::Observe(const std::string& target
   if (!deployment.ok()) return deployment.status();
   if (deployment->status != 200) return Explain(*deployment, "get", *name);
 
-  absl::StatusOr<json> scale_doc = ParseApiObject(scale->body, url + "/scale");
-  if (!scale_doc.ok()) return scale_doc.status();
-  absl::StatusOr<json> deployment_doc = ParseApiObject(deployment->body, url);
-  if (!deployment_doc.ok()) return deployment_doc.status();
-  ScaleState state;
-  absl::StatusOr<int32_t> spec = CountAt(*scale_doc, "/spec/replicas", url + "/scale");
-  if (!spec.ok()) return spec.status();
-  absl::StatusOr<int32_t> ready = CountAt(*deployment_doc, "/status/readyReplicas", url);
-  if (!ready.ok()) return ready.status();
-  state.spec_replicas = *spec;
-  state.ready_replicas = *ready;
-  return state;
+  return ParseKubernetesScaleAnswers(scale->body, deployment->body, url);
 }
 
 absl::Status KubernetesActuator::SetReplicas(const ScaleRequest& request) {

@@ -51,6 +51,13 @@ absl::StatusOr<std::string> InClusterApiServer(const char* host, const char* por
 // namespace name (DNS-1123 label).
 bool IsDns1123Name(const std::string& name, bool label);
 
+// Observe's reading of the API server's two answers: `scale_body` (GET .../scale,
+// spec.replicas) and `deployment_body` (GET the Deployment, status.readyReplicas); `url`
+// is the Deployment's, for errors. Pure, so that the fuzzer reaches it without a server.
+absl::StatusOr<ScaleState> ParseKubernetesScaleAnswers(const std::string& scale_body,
+                                                       const std::string& deployment_body,
+                                                       const std::string& url);
+
 class KubernetesActuator final : public Actuator {
  public:
   // Resolves the API server and the namespace and checks that the token file can be read

@@ -7,11 +7,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/bounded_json.h"
+#include "src/common/regular_file.h"
+#include "src/common/status_macros.h"
 #include "src/metrics/promql_config.h"
 #include "src/policy/blueprint/suggest.h"
 
 namespace limiar::cli {
 namespace {
+
+// A serve config is a page of keys; its deepest value (a scrape mapping) sits 5 levels in.
+constexpr JsonLimits kServeConfigLimits{.max_bytes = 1 << 20, .max_depth = 16};
 
 using json = nlohmann::json;
 
@@ -236,12 +242,11 @@ void ParseSources(const json& j, ServeConfig& c, Problems& p) {
 }  // namespace
 
 absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std::string& source) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ": not valid JSON: ", e.what()));
-  }
+  // Out-of-range numbers (4e308) throw too, not only syntax errors: ParseBoundedJson catches
+  // every parse exception, and bounds size and nesting.
+  absl::StatusOr<json> parsed = ParseBoundedJson(text, kServeConfigLimits, source);
+  if (!parsed.ok()) return parsed.status();
+  const json& doc = *parsed;
   ServeConfig c;
   Problems p;
   if (!doc.is_object()) {
@@ -282,11 +287,9 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
 }
 
 absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the config file"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseServeConfig(text.str(), path);
+  ASSIGN_OR_RETURN(const std::string text,
+                   ReadRegularFile(path, kServeConfigLimits.max_bytes, "serve config"));
+  return ParseServeConfig(text, path);
 }
 
 }  // namespace limiar::cli

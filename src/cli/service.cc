@@ -213,8 +213,9 @@ absl::Status Service::StartPollers(const Targets& targets) {
   std::vector<metrics::PromQlSource> promql;
   std::vector<metrics::ScrapeTarget> scrape;
   for (const auto& [target, sources] : config_.sources) {
-    auto t = std::find_if(targets.begin(), targets.end(),
-                          [&](const policy::TargetPolicy& p) { return p.target == target; });
+    auto t =
+        std::find_if(targets.begin(), targets.end(),
+                     [&name = target](const policy::TargetPolicy& p) { return p.target == name; });
     if (t == targets.end()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "sources.", target, ": no managed target of that name in ", blueprint_path_));
@@ -227,9 +228,11 @@ absl::Status Service::StartPollers(const Targets& targets) {
                          " scales on several metrics; key the queries by metric name"));
       }
       if (!metric_name.empty()) {
-        auto m = std::find_if(t->metrics.begin(), t->metrics.end(), [&](const auto& mt) {
-          return metric_name == policy::MetricTypeName(mt.metric);
-        });
+        // Named captures: clang 14 cannot capture a structured binding.
+        auto m = std::find_if(t->metrics.begin(), t->metrics.end(),
+                              [&name = metric_name](const auto& mt) {
+                                return name == policy::MetricTypeName(mt.metric);
+                              });
         if (m == t->metrics.end()) {
           return absl::InvalidArgumentError(absl::StrCat("sources.", target, ".promql.",
                                                          metric_name, ": ", target,

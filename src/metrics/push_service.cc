@@ -12,6 +12,19 @@ absl::Time FromProto(const google::protobuf::Timestamp& ts) {
 
 }  // namespace
 
+void DecodePushedSample(const limiar::v1::Sample& s, absl::Time now, PushedSample& in) {
+  in.resource = s.resource();
+  in.metric = s.metric();
+  in.has_replica = s.has_replica();
+  in.replica_id = s.replica().id();
+  in.gone = s.replica().gone();
+  in.ready = !s.replica().has_ready() || s.replica().ready();
+  in.start_time =
+      s.replica().has_start_time() ? FromProto(s.replica().start_time()) : absl::InfinitePast();
+  in.value = s.value();
+  in.time = s.has_timestamp() ? FromProto(s.timestamp()) : now;
+}
+
 PushService::PushService(SampleStore* store, std::shared_ptr<const ResourceIndex> index,
                          Clock* clock, IngestLimits limits, std::string bearer_token,
                          StoredCallback on_stored)
@@ -66,16 +79,7 @@ grpc::Status PushService::Push(grpc::ServerContext* context,
     const absl::Time now = clock_->Now();
     stored.clear();
     for (const limiar::v1::Sample& s : batch.samples()) {
-      in.resource = s.resource();
-      in.metric = s.metric();
-      in.has_replica = s.has_replica();
-      in.replica_id = s.replica().id();
-      in.gone = s.replica().gone();
-      in.ready = !s.replica().has_ready() || s.replica().ready();
-      in.start_time =
-          s.replica().has_start_time() ? FromProto(s.replica().start_time()) : absl::InfinitePast();
-      in.value = s.value();
-      in.time = s.has_timestamp() ? FromProto(s.timestamp()) : now;
+      DecodePushedSample(s, now, in);
       absl::StatusOr<Sample> valid = ValidatePushedSample(in, *resources, limits_, now);
       absl::Status added = valid.ok() ? store_->Add(*valid) : valid.status();
       if (added.ok()) {

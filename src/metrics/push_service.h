@@ -19,6 +19,10 @@
 
 namespace limiar::metrics {
 
+// The fields of one wire sample, as Push validates them; an absent timestamp is `now`.
+// Fills `in` (reused across a batch, so its strings keep their capacity).
+void DecodePushedSample(const limiar::v1::Sample& s, absl::Time now, PushedSample& in);
+
 class PushService final : public limiar::v1::Ingest::Service {
  public:
   // Called after each batch with the replicas' samples it stored (not totals of a whole

@@ -4,6 +4,9 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
+
 #include "src/metrics/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
 
@@ -72,8 +75,9 @@ class AdminServiceTest : public ::testing::Test {
   std::unique_ptr<AdminService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<limiar::v1::Admin::Stub> stub_;
-  int reloads_ = 0;
-  bool blueprint_valid_ = false;
+  // Read on a gRPC server thread: atomics, since TSan cannot see gRPC's own hand-offs.
+  std::atomic<int> reloads_{0};
+  std::atomic<bool> blueprint_valid_{false};
   int port_ = 0;
 };
 

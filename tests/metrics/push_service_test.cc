@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <limits>
+#include <mutex>
 
 namespace limiar::metrics {
 namespace {
@@ -33,9 +34,14 @@ class PushServiceTest : public ::testing::Test {
     IngestLimits limits;
     limits.max_batch_samples = 100;
     limits.max_rejections_listed = 20;
-    service_ = std::make_unique<PushService>(
-        &store_, std::make_shared<ResourceIndex>(Targets()), &clock_, limits, token_,
-        [this](const std::vector<Sample>& s) { stored_batches_.push_back(s.size()); });
+    service_ =
+        std::make_unique<PushService>(&store_, std::make_shared<ResourceIndex>(Targets()), &clock_,
+                                      limits, token_, [this](const std::vector<Sample>& s) {
+                                        // Called on a gRPC server thread (the callback must be
+                                        // thread-safe).
+                                        std::lock_guard<std::mutex> lock(stored_mu_);
+                                        stored_batches_.push_back(s.size());
+                                      });
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(service_.get());
@@ -72,7 +78,13 @@ class PushServiceTest : public ::testing::Test {
   std::string token_;  // set before SetUp to require one
   ManualClock clock_{kNow};
   SampleStore store_;
-  std::vector<size_t> stored_batches_;
+  std::mutex stored_mu_;
+  std::vector<size_t> stored_batches_;  // guarded by stored_mu_
+
+  std::vector<size_t> StoredBatches() {
+    std::lock_guard<std::mutex> lock(stored_mu_);
+    return stored_batches_;
+  }
   std::unique_ptr<PushService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<limiar::v1::Ingest::Stub> stub_;
@@ -129,7 +141,7 @@ TEST_F(PushServiceTest, ValidSamplesApplyAndBadOnesAreRejectedByStreamIndex) {
   std::vector<policy::MetricObservation> out;
   ASSERT_TRUE(store_.Observe(Targets()[0], kNow, &out).ok());
   ASSERT_EQ(out[0].replicas.size(), 2u);
-  EXPECT_EQ(stored_batches_, (std::vector<size_t>{1, 1}));
+  EXPECT_EQ(StoredBatches(), (std::vector<size_t>{1, 1}));
   EXPECT_EQ(service_->accepted_total(), 2u);
   EXPECT_EQ(service_->rejected_total(), 7u);
 }
@@ -166,7 +178,7 @@ TEST_F(PushServiceTest, ASampleWithoutAReplicaIsAValueOfTheWholeResource) {
   EXPECT_EQ(out[0].whole_target_value, 900);
   EXPECT_TRUE(out[0].replicas.empty());
   // A total is not a replica's value: it never reaches the per-replica fast path.
-  EXPECT_TRUE(stored_batches_.empty());
+  EXPECT_TRUE(StoredBatches().empty());
 }
 
 TEST_F(PushServiceTest, AReplicaReportedGoneIsForgottenAtOnce) {

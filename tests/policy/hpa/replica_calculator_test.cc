@@ -145,7 +145,7 @@ TEST(UtilizationTest, ErrorsInUpstreamOrder) {
                 .find("missing request for"),
             absl::string_view::npos);
   // Only samples of unknown pods: they have no request to divide by.
-  EXPECT_NE(ResourceUtilizationReplicas(1, 50, "cpu", {Ready(1000, std::nullopt)}, {{500}}, {})
+  EXPECT_NE(ResourceUtilizationReplicas(1, 50, "cpu", {Ready(1000, std::nullopt)}, {500}, {})
                 .status()
                 .message()
                 .find("no metrics returned matched known pods"),
@@ -155,7 +155,7 @@ TEST(UtilizationTest, ErrorsInUpstreamOrder) {
 TEST(UtilizationTest, UnmatchedSamplesCountAsEntriesButNotUsage) {
   // 200% of 100% on 2 ready pods -> 4; the unmatched sample adds no usage or request.
   absl::StatusOr<UtilizationResult> r = ResourceUtilizationReplicas(
-      2, 100, "cpu", {Ready(1000, 2000), Ready(1000, 2000)}, {{7000}}, {});
+      2, 100, "cpu", {Ready(1000, 2000), Ready(1000, 2000)}, {7000}, {});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->replicas, 4);
   EXPECT_EQ(r->utilization_percent, 200);

@@ -182,7 +182,7 @@ struct Tally {
     std::lock_guard<std::mutex> lock(mu);
     sent += s;
     accepted += reply.accepted();
-    rejected += static_cast<uint64_t>(reply.rejected_size());
+    rejected += static_cast<uint64_t>(reply.rejected_size()) + reply.rejected_not_listed();
     if (!status.ok()) ++refused[CodeName(status.error_code())];
   }
   static std::string CodeName(grpc::StatusCode code) {

@@ -11,9 +11,9 @@
 namespace limiar::testing {
 namespace {
 
-// `key` ("VmHWM:") of /proc/self/status, which the kernel gives in kB.
-int64_t StatusBytes(absl::string_view key) {
-  std::ifstream in("/proc/self/status");
+// `key` ("VmHWM:") of /proc/<process>/status, which the kernel gives in kB.
+int64_t StatusBytes(absl::string_view key, const std::string& process = "self") {
+  std::ifstream in("/proc/" + process + "/status");
   std::string line;
   while (std::getline(in, line)) {
     absl::string_view rest = line;
@@ -37,6 +37,7 @@ bool ResetPeak() {
 
 int64_t PeakRssBytes() { return StatusBytes("VmHWM:"); }
 int64_t CurrentRssBytes() { return StatusBytes("VmRSS:"); }
+int64_t PeakRssBytes(pid_t pid) { return StatusBytes("VmHWM:", std::to_string(pid)); }
 
 PeakRssGrowth::PeakRssGrowth() : base_(ResetPeak() ? CurrentRssBytes() : PeakRssBytes()) {}
 

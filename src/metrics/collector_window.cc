@@ -6,9 +6,8 @@
 namespace limiar::metrics {
 namespace {
 
-int64_t SecondOf(absl::Time t) {
-  return absl::ToInt64Seconds(absl::Floor(t - absl::UnixEpoch(), absl::Seconds(1)));
-}
+// The whole second `t` falls in (ToUnixSeconds rounds toward the infinite past).
+int64_t SecondOf(absl::Time t) { return absl::ToUnixSeconds(t); }
 
 }  // namespace
 

@@ -91,8 +91,16 @@ std::vector<std::string> ExplainSteps(const Decision& d, const policy::TargetPol
       steps.push_back(absl::StrCat(policy::MetricTypeName(m.metric), " unusable: ", m.error));
     }
   }
-  steps.push_back(absl::StrFormat("%s proposed %d%s", policy::AlgorithmName(t.algorithm),
-                                  r.proposed_replicas, r.panic_mode ? " (in panic mode)" : ""));
+  // The proposal is what the metrics asked; the bounds apply after it.
+  std::string clamped;
+  if (r.proposed_replicas < t.min_replicas) {
+    clamped = absl::StrCat(", clamped to replicas_min ", t.min_replicas);
+  } else if (r.proposed_replicas > t.max_replicas) {
+    clamped = absl::StrCat(", clamped to replicas_max ", t.max_replicas);
+  }
+  steps.push_back(absl::StrFormat("%s proposed %d%s%s", policy::AlgorithmName(t.algorithm),
+                                  r.proposed_replicas, clamped,
+                                  r.panic_mode ? " (in panic mode)" : ""));
   steps.push_back(absl::StrFormat("decided %d: %s (%s)", d.desired_replicas, r.message, r.reason));
   if (d.desired_replicas == d.current_replicas) {
     steps.push_back("no change to actuate");

@@ -89,7 +89,8 @@ TEST_F(RestartTest, ScaleDownStaysHeldAcrossKillNine) {
     ASSERT_TRUE(platform_.WaitForPost(0, [](const json& b) { return b.value("replicas", 0) == 8; }))
         << serve->Log();
     size_t held_at = 0;
-    std::optional<std::string> held = PushUntil(*serve, kLow, "asks 1)", &held_at);
+    std::optional<std::string> held =
+        PushUntil(*serve, kLow, "asks 1, clamped to minReplicas 2)", &held_at);
     ASSERT_TRUE(held.has_value()) << serve->Log();
     EXPECT_THAT(*held, HasSubstr("web: 8 -> 8 (8 ready) ScaleDownStabilized:"));
     // Each pass writes the state file after its decision: once the next decision is

@@ -167,6 +167,13 @@ absl::StatusOr<policy::blueprint::LoadedBlueprint> Service::LoadConfiguredBluepr
   return policy::blueprint::LoadBlueprintFile(blueprint_path_);
 }
 
+void Service::LogBlueprintWarnings(const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings) {
+    service::LogEvent(*log_, log_format_, "blueprint", absl::StrCat(blueprint_path_, ": ", w),
+                      spdlog::level::warn);
+  }
+}
+
 absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload() {
   std::lock_guard<std::mutex> lock(reload_mu_);
   ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadConfiguredBlueprint());
@@ -179,7 +186,8 @@ absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload() {
   InstallTargets(loaded.targets);
   controller::AdminService::ReloadOutcome out;
   for (const policy::TargetPolicy& t : loaded.targets) out.targets.push_back(t.target);
-  out.warnings = loaded.warnings;
+  out.warnings = blueprint_warnings_.Unsaid(loaded.warnings);
+  LogBlueprintWarnings(out.warnings);
   service::LogEvent(
       *log_, log_format_, "reload",
       absl::StrCat("blueprint ", blueprint_path_, " loaded: ", out.targets.size(), " targets"));
@@ -273,10 +281,7 @@ absl::Status Service::StartPollers(const Targets& targets) {
 absl::Status Service::Start() {
   log_ = service::MakeLogger(log_format_);
   ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadConfiguredBlueprint());
-  for (const std::string& w : loaded.warnings) {
-    service::LogEvent(*log_, log_format_, "blueprint", absl::StrCat(blueprint_path_, ": ", w),
-                      spdlog::level::warn);
-  }
+  LogBlueprintWarnings(blueprint_warnings_.Unsaid(loaded.warnings));
   if (loaded.targets.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat(blueprint_path_, ": no autoscale resources; nothing for Limiar to manage"));

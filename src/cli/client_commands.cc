@@ -13,6 +13,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "limiar/v1/admin.grpc.pb.h"
 #include "limiar/v1/samples.grpc.pb.h"
+#include "src/common/plural.h"
 
 namespace limiar::cli {
 namespace {
@@ -286,7 +287,7 @@ int RunReloadCommand(const ClientOptions& client, const std::string& blueprint, 
     const grpc::Status s = stub.Reload(&ctx, req, &resp);
     if (!s.ok()) return Fail(s, client, err);
     for (const std::string& w : resp.warnings()) err << "warning: " << w << "\n";
-    out << "reloaded: " << resp.targets_size() << " targets\n";
+    out << "reloaded: " << Counted(resp.targets_size(), "target") << "\n";
     return 0;
   });
 }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_format.h"
+#include "src/common/plural.h"
 #include "src/policy/blueprint/policy_json.h"
 #include "src/sim/policy_variant.h"
 #include "src/sim/scenario.h"
@@ -143,9 +144,9 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
 
   out << absl::StrFormat("limiar %s: %s (%s)\n%s\n", command, report.scenario, scenario->source,
                          report.description);
-  out << absl::StrFormat("loop every %g s; %d steps x %d %s simulated in %.0f ms\n",
-                         report.loop_interval_s, traffic->steps, variants.size(),
-                         variants.size() == 1 ? "policy" : "policies", elapsed_ms);
+  out << absl::StrFormat("loop every %g s; %s x %s simulated in %.0f ms\n", report.loop_interval_s,
+                         Counted(traffic->steps, "step"),
+                         Counted(variants.size(), "policy", "policies"), elapsed_ms);
   for (const sim::RunResult& run : report.runs) {
     if (run.description != run.policy) {
       out << absl::StrFormat("  policy %-12s %s\n", run.policy, run.description);

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "src/common/plural.h"
 
 namespace limiar::controller {
 
@@ -77,16 +78,16 @@ void SummaryToProto(const policy::TargetPolicy& t, policy::Mode mode,
 std::vector<std::string> ExplainSteps(const Decision& d, const policy::TargetPolicy& t) {
   std::vector<std::string> steps;
   const policy::Recommendation& r = d.recommendation;
-  steps.push_back(absl::StrFormat("observed %d replicas (%d ready), bounds %d..%d, mode %s",
-                                  d.current_replicas, d.ready_replicas, t.min_replicas,
-                                  t.max_replicas, policy::ModeName(d.mode)));
+  steps.push_back(absl::StrFormat("observed %s (%d ready), bounds %d..%d, mode %s",
+                                  Counted(d.current_replicas, "replica"), d.ready_replicas,
+                                  t.min_replicas, t.max_replicas, policy::ModeName(d.mode)));
   for (size_t i = 0; i < r.metrics.size(); ++i) {
     const policy::MetricProposal& m = r.metrics[i];
     const double target = i < t.metrics.size() ? t.metrics[i].target_percent : 0;
     if (m.valid) {
-      steps.push_back(absl::StrFormat("%s at %.1f%% of capacity against a %g%% target: %d replicas",
+      steps.push_back(absl::StrFormat("%s at %.1f%% of capacity against a %g%% target: %s",
                                       policy::MetricTypeName(m.metric), m.utilization_percent,
-                                      target, m.replicas));
+                                      target, Counted(m.replicas, "replica")));
     } else {
       steps.push_back(absl::StrCat(policy::MetricTypeName(m.metric), " unusable: ", m.error));
     }

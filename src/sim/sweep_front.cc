@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "src/common/plural.h"
 #include "src/policy/blueprint/knob_names.h"
 #include "src/sim/policy_variant.h"
 #include "src/sim/sweep_grid.h"
@@ -245,7 +246,7 @@ std::string FormatSweepReport(const SweepTable& table) {
   std::string out = absl::StrCat(
       "Pareto front, fewest replica-hours against least time in SLO violation (p95 breaks "
       "ties): ",
-      front.size(), " of ", outcomes.size(), " points\n");
+      front.size(), " of ", Counted(outcomes.size(), "point"), "\n");
   if (targets > 1) {
     absl::StrAppend(&out, "  (", targets,
                     " targets per point: replica-hours and violation summed, latency and drop "

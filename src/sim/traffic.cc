@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "src/common/plural.h"
 #include "src/policy/blueprint/json_read.h"
 
 namespace limiar::sim {
@@ -196,13 +197,14 @@ absl::Status RenderTrace(const TrafficSpec& s, double step_s, int64_t steps,
   const double length_s = static_cast<double>(n) * trace->step_s;
   const double needed_s = s.offset_s + static_cast<double>(steps) * step_s * s.speedup;
   if (!s.loop && needed_s > length_s * (1 + 1e-12)) {
-    return At(path, "",
-              absl::InvalidArgumentError(absl::StrCat(
-                  s.path, ": the trace covers ", FormatNumber(length_s), " s (", n, " rows of ",
-                  FormatNumber(trace->step_s), " s), but the run needs ", FormatNumber(needed_s),
-                  " s (offset ", FormatNumber(s.offset_s), " s + ", steps, " steps x ",
-                  FormatNumber(step_s), " s x speedup ", FormatNumber(s.speedup),
-                  "); shorten the run, lower offset_s or speedup, or set \"loop\": true")));
+    return At(
+        path, "",
+        absl::InvalidArgumentError(absl::StrCat(
+            s.path, ": the trace covers ", FormatNumber(length_s), " s (", Counted(n, "row"),
+            " of ", FormatNumber(trace->step_s), " s), but the run needs ", FormatNumber(needed_s),
+            " s (offset ", FormatNumber(s.offset_s), " s + ", Counted(steps, "step"), " x ",
+            FormatNumber(step_s), " s x speedup ", FormatNumber(s.speedup),
+            "); shorten the run, lower offset_s or speedup, or set \"loop\": true")));
   }
   // In units of trace rows: run step i covers rows [x0, x1) of the (possibly wrapped) trace.
   const double rows_per_step = step_s * s.speedup / trace->step_s;

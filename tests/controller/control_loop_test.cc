@@ -192,6 +192,17 @@ TEST_F(ControlLoopTest, MissingSamplesAreNamedAsWhatArrivedAndWhen) {
             "metric window; the newest pushed sample is 40s old): holding 4");
 }
 
+TEST_F(ControlLoopTest, PausedWithOneReplicaSaysOneReplica) {
+  actuator_.state["storefront"] = {1, 1};
+  policy::TargetPolicy t = Storefront();
+  t.min_replicas = 1;
+  t.mode = policy::Mode::kPaused;
+  auto loop = Make({t});
+  ASSERT_TRUE(loop->Tick(kT0).ok());
+  EXPECT_EQ(loop->LastDecision("storefront")->recommendation.message,
+            "mode paused: holding 1 replica, not evaluating");
+}
+
 TEST_F(ControlLoopTest, OneUnobservableTargetDoesNotStopTheOthers) {
   policy::TargetPolicy checkout = Storefront();
   checkout.target = "checkout";

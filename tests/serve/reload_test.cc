@@ -120,6 +120,11 @@ TEST(ReloadTest, AWarningIsSaidOncePerProcessAndNeverWithAnError) {
   const RunResult unchanged = reload();
   EXPECT_EQ(unchanged.exit_code, 0) << unchanged.output;
   EXPECT_THAT(unchanged.output, AllOf(HasSubstr("reloaded:"), Not(HasSubstr("warning"))));
+  EXPECT_THAT(unchanged.output, HasSubstr("reloaded: 1 target\n"));
+  EXPECT_TRUE(serve->WaitForLine(absl::StrCat("blueprint ", blueprint, " loaded: 1 target"), 0))
+      << serve->Log();
+  EXPECT_TRUE(serve->WaitForLine(absl::StrCat("serving: blueprint ", blueprint, ": 1 target;"), 0))
+      << serve->Log();
 
   json bad = doc;
   bad["recursos"][1]["config"]["limiar"] = 170;

@@ -110,7 +110,7 @@ TEST_F(RestartTest, ScaleDownStaysHeldAcrossKillNine) {
   {
     auto serve = Start(/*with_state_file=*/true);
     ASSERT_NE(serve, nullptr);
-    EXPECT_TRUE(serve->WaitForLine("restored 1 targets from " + state_file_, 0)) << serve->Log();
+    EXPECT_TRUE(serve->WaitForLine("restored 1 target from " + state_file_, 0)) << serve->Log();
     std::optional<std::string> held = WaitForDecision(*serve, PushLoad(*serve, kLow));
     ASSERT_TRUE(held.has_value()) << serve->Log();
     EXPECT_THAT(*held, HasSubstr("web: 8 -> 8 (8 ready) ScaleDownStabilized:")) << serve->Log();
@@ -165,7 +165,7 @@ TEST_F(RestartTest, ScaleDownCooldownSurvivesKillNineAndIsLostWithoutTheStateFil
   {
     auto serve = StartServe(dir_, blueprint, config);
     ASSERT_NE(serve, nullptr);
-    EXPECT_TRUE(serve->WaitForLine("restored 1 targets from " + state_file_, 0)) << serve->Log();
+    EXPECT_TRUE(serve->WaitForLine("restored 1 target from " + state_file_, 0)) << serve->Log();
     std::optional<std::string> first = WaitForDecision(*serve, PushLoad(*serve, kLow));
     ASSERT_TRUE(first.has_value()) << serve->Log();
     EXPECT_THAT(*first, HasSubstr(held)) << serve->Log();

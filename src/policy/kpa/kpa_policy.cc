@@ -168,7 +168,7 @@ absl::StatusOr<Recommendation> KpaPolicy::Recommend(const PolicyInput& in) {
     rec.desired_replicas = current;
     rec.reason = "MetricsUnavailable";
     AppendErrors(&rec.message);
-    absl::StrAppend(&rec.message, "; keeping ", current, " replicas");
+    absl::StrAppend(&rec.message, "; keeping ", Counted(current, "replica"));
   } else if (any_invalid && winner->result.desired_pods < current) {
     // HPA's rule on partial data: scale up on what is known, never down.
     rec.scaling_active = false;
@@ -176,8 +176,8 @@ absl::StatusOr<Recommendation> KpaPolicy::Recommend(const PolicyInput& in) {
     rec.desired_replicas = current;
     rec.reason = "MetricsPartiallyUnavailable";
     AppendErrors(&rec.message);
-    absl::StrAppend(&rec.message, "; keeping ", current,
-                    " replicas: a missing metric never scales down (the others propose ",
+    absl::StrAppend(&rec.message, "; keeping ", Counted(current, "replica"),
+                    ": a missing metric never scales down (the others propose ",
                     rec.proposed_replicas, ")");
   } else {
     rec.proposed_replicas = winner->result.desired_pods;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "src/cli/print_error.h"
 #include "src/common/plural.h"
 #include "src/policy/blueprint/blueprint_loader.h"
 #include "src/policy/blueprint/diagnostics.h"
@@ -56,9 +57,7 @@ int RunPolicyCommand(const std::string& blueprint_path, bool as_json, std::ostre
                      std::ostream& err) {
   absl::StatusOr<bp::LoadedBlueprint> loaded = bp::LoadBlueprintFile(blueprint_path);
   if (!loaded.ok()) {
-    for (absl::string_view line : absl::StrSplit(loaded.status().message(), '\n')) {
-      err << "error: " << line << "\n";
-    }
+    PrintError(err, loaded.status().message());
     const int64_t problems = bp::ProblemCount(loaded.status());
     err << blueprint_path << ": " << Counted(problems, "problem") << "; nothing loaded\n";
     return 1;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_format.h"
+#include "src/cli/print_error.h"
 #include "src/common/plural.h"
 #include "src/policy/blueprint/policy_json.h"
 #include "src/sim/policy_variant.h"
@@ -91,7 +92,7 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
         const char* command, std::ostream& out, std::ostream& err) {
   if (options.print_scenario) {
     if (!options.scenario_path.empty()) {
-      err << "error: --print-scenario prints the built-in scenario; drop the SCENARIO argument\n";
+      PrintError(err, "--print-scenario prints the built-in scenario; drop the SCENARIO argument");
       return kUsage;
     }
     out << sim::BuiltinFlashSaleJson();
@@ -101,13 +102,13 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
   for (const std::string& spec : options.policies.empty() ? default_policies : options.policies) {
     absl::StatusOr<sim::PolicyVariant> v = sim::ParsePolicyVariant(spec);
     if (!v.ok()) {
-      err << "error: " << v.status().message() << "\n";
+      PrintError(err, v.status().message());
       return kUsage;
     }
     for (const sim::PolicyVariant& other : variants) {
       if (other.name == v->name) {
-        err << "error: two policies named " << v->name
-            << "; give each a label, e.g. --policy fast:limiar=50\n";
+        PrintError(err, absl::StrCat("two policies named ", v->name,
+                                     "; give each a label, e.g. --policy fast:limiar=50"));
         return kUsage;
       }
     }
@@ -115,7 +116,7 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
   }
   absl::StatusOr<sim::Scenario> scenario = LoadScenario(options);
   if (!scenario.ok()) {
-    err << "error: " << scenario.status().message() << "\n";
+    PrintError(err, scenario.status().message());
     return kFailure;
   }
   for (const std::string& w : scenario->warnings) {
@@ -126,14 +127,14 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
   const auto started = std::chrono::steady_clock::now();
   absl::StatusOr<sim::PreparedTraffic> traffic = sim::PrepareTraffic(*scenario);
   if (!traffic.ok()) {
-    err << "error: " << traffic.status().message() << "\n";
+    PrintError(err, traffic.status().message());
     return kFailure;
   }
   std::vector<sim::RunResult> runs;
   for (const sim::PolicyVariant& v : variants) {
     absl::StatusOr<sim::RunResult> run = sim::RunSimulation(*scenario, *traffic, v, {});
     if (!run.ok()) {
-      err << "error: policy " << v.name << ": " << run.status().message() << "\n";
+      PrintError(err, absl::StrCat("policy ", v.name, ": ", run.status().message()));
       return kFailure;
     }
     runs.push_back(*std::move(run));
@@ -161,7 +162,7 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
   if (options.decisions) PrintDecisions(report, out);
   if (!options.out_dir.empty()) {
     if (absl::Status s = sim::WriteOutputs(options.out_dir, report); !s.ok()) {
-      err << "error: " << s.message() << "\n";
+      PrintError(err, s.message());
       return kFailure;
     }
     out << absl::StrFormat(
@@ -179,7 +180,7 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
 
 int RunSimulateCommand(const SimulateOptions& options, std::ostream& out, std::ostream& err) {
   if (options.policies.size() > 1) {
-    err << "error: simulate runs one policy; use `limiar compare` for several\n";
+    PrintError(err, "simulate runs one policy; use `limiar compare` for several");
     return kUsage;
   }
   return Run(options, {"blueprint"}, "simulate", out, err);

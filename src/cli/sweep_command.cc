@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "src/cli/print_error.h"
 #include "src/common/plural.h"
 #include "src/sim/scenario.h"
 #include "src/sim/simulation.h"
@@ -30,9 +31,7 @@ constexpr int kBarWidth = 30;
 
 // One `error: ` line per line of the message (loader errors list one problem a line).
 int Fail(std::ostream& err, const absl::Status& status, int code) {
-  for (absl::string_view line : absl::StrSplit(status.message(), '\n')) {
-    err << "error: " << line << "\n";
-  }
+  PrintError(err, status.message());
   return code;
 }
 
@@ -90,8 +89,8 @@ int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream
       sim::MakeSweepPlan(options.policy, options.grid, options.shard);
   if (!plan.ok()) return Fail(err, plan.status(), kUsage);
   if (options.jobs < 0) {
-    err << "error: --jobs " << options.jobs
-        << ": must be 0 (one per core) or a number of threads\n";
+    PrintError(err, absl::StrCat("--jobs ", options.jobs,
+                                 ": must be 0 (one per core) or a number of threads"));
     return kUsage;
   }
   absl::StatusOr<sim::Scenario> scenario = options.scenario_path.empty()
@@ -164,8 +163,8 @@ int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream
 
 int RunSweepMergeCommand(const SweepMergeOptions& options, std::ostream& out, std::ostream& err) {
   if (options.inputs.empty()) {
-    err << "error: no CSVs to merge; give the shards' files: limiar sweep-merge "
-           "sweep-shard-*.csv\n";
+    PrintError(err,
+               "no CSVs to merge; give the shards' files: limiar sweep-merge sweep-shard-*.csv");
     return kUsage;
   }
   std::vector<std::pair<std::string, sim::SweepTable>> shards;

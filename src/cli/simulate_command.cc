@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "src/cli/print_error.h"
 #include "src/common/plural.h"
+#include "src/common/text_table.h"
 #include "src/policy/blueprint/policy_json.h"
 #include "src/sim/policy_variant.h"
 #include "src/sim/scenario.h"
@@ -148,11 +149,13 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
   out << absl::StrFormat("loop every %g s; %s x %s simulated in %.0f ms\n", report.loop_interval_s,
                          Counted(traffic->steps, "step"),
                          Counted(variants.size(), "policy", "policies"), elapsed_ms);
+  std::vector<std::vector<std::string>> described;
   for (const sim::RunResult& run : report.runs) {
     if (run.description != run.policy) {
-      out << absl::StrFormat("  policy %-12s %s\n", run.policy, run.description);
+      described.push_back({"policy", run.policy, run.description});
     }
   }
+  out << AlignedTable(described, /*left=*/3, "  ");
   for (const std::string& note : notes) out << "  " << note << "\n";
   for (const sim::EventRecord& e : report.runs.front().events) {
     out << absl::StrFormat("  event at %gs: %s\n", e.t_s, e.description);

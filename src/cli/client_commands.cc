@@ -13,6 +13,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "limiar/v1/admin.grpc.pb.h"
 #include "limiar/v1/samples.grpc.pb.h"
+#include "src/cli/print_error.h"
+#include "src/common/plural.h"
 
 namespace limiar::cli {
 namespace {
@@ -20,7 +22,7 @@ namespace {
 bool ReadFile(const std::string& path, std::string* out, std::ostream& err) {
   std::ifstream in(path);
   if (!in) {
-    err << "error: cannot read " << path << "\n";
+    PrintError(err, absl::StrCat("cannot read ", path));
     return false;
   }
   std::stringstream s;
@@ -58,11 +60,11 @@ bool Prepare(const ClientOptions& c, grpc::ClientContext& ctx, bool with_deadlin
 }
 
 int Fail(const grpc::Status& s, const ClientOptions& c, std::ostream& err) {
-  err << "error: " << c.server << ": " << s.error_message();
+  std::string message = absl::StrCat(c.server, ": ", s.error_message());
   if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    err << " (is `limiar serve` running there? --server sets the address)";
+    message.append(" (is `limiar serve` running there? --server sets the address)");
   }
-  err << "\n";
+  PrintError(err, message);
   return 1;
 }
 
@@ -115,11 +117,11 @@ int RunPushCommand(const ClientOptions& client, const PushOptions& push, std::os
   } else if (push.metric == "connections") {
     wire = limiar::v1::METRIC_CONNECTIONS;
   } else {
-    err << "error: --metric must be cpu, requests or connections\n";
+    PrintError(err, "--metric must be cpu, requests or connections");
     return 2;
   }
   if (push.replicas.empty() && !push.total && push.gone.empty()) {
-    err << "error: nothing to push: give --replica ID=VALUE, --total VALUE or --gone ID\n";
+    PrintError(err, "nothing to push: give --replica ID=VALUE, --total VALUE or --gone ID");
     return 2;
   }
   limiar::v1::SampleBatch batch;
@@ -135,7 +137,8 @@ int RunPushCommand(const ClientOptions& client, const PushOptions& push, std::os
     const size_t eq = r.find('=');
     double value = 0;
     if (eq == std::string::npos || eq == 0 || !absl::SimpleAtod(r.substr(eq + 1), &value)) {
-      err << "error: --replica \"" << r << "\": expected ID=VALUE, e.g. storefront-0=130\n";
+      PrintError(err,
+                 absl::StrCat("--replica \"", r, "\": expected ID=VALUE, e.g. storefront-0=130"));
       return 2;
     }
     limiar::v1::Sample* s = add(r);
@@ -265,7 +268,7 @@ int RunModeCommand(const ClientOptions& client, const std::string& target, const
   } else if (mode == "paused") {
     req.set_mode(limiar::v1::MODE_PAUSED);
   } else {
-    err << "error: mode must be enforce, dry-run or paused\n";
+    PrintError(err, "mode must be enforce, dry-run or paused");
     return 2;
   }
   return CallAdmin(client, err, [&](limiar::v1::Admin::Stub& stub, grpc::ClientContext& ctx) {
@@ -286,7 +289,7 @@ int RunReloadCommand(const ClientOptions& client, const std::string& blueprint, 
     const grpc::Status s = stub.Reload(&ctx, req, &resp);
     if (!s.ok()) return Fail(s, client, err);
     for (const std::string& w : resp.warnings()) err << "warning: " << w << "\n";
-    out << "reloaded: " << resp.targets_size() << " targets\n";
+    out << "reloaded: " << Counted(resp.targets_size(), "target") << "\n";
     return 0;
   });
 }

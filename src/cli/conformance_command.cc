@@ -1,5 +1,6 @@
 #include "src/cli/conformance_command.h"
 
+#include "src/cli/print_error.h"
 #include "src/conformance/conformance.h"
 
 namespace limiar::cli {
@@ -17,7 +18,7 @@ int RunConformanceCommand(const std::vector<std::string>& files, bool verbose, s
       continue;
     }
     if (!outcomes.ok()) {
-      err << "error: " << outcomes.status().message() << "\n";
+      PrintError(err, outcomes.status().message());
       unreadable = true;
       continue;
     }

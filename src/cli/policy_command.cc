@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "src/cli/print_error.h"
+#include "src/common/plural.h"
 #include "src/policy/blueprint/blueprint_loader.h"
 #include "src/policy/blueprint/diagnostics.h"
 #include "src/policy/blueprint/policy_json.h"
@@ -28,8 +30,8 @@ void PrintText(const bp::LoadedBlueprint& b, std::ostream& out) {
     out << NothingToManage(b) << "\n";
     return;
   }
-  out << "blueprint \"" << b.name << "\" (" << b.source << "): " << b.targets.size()
-      << (b.targets.size() == 1 ? " target" : " targets") << " managed by Limiar\n";
+  out << "blueprint \"" << b.name << "\" (" << b.source
+      << "): " << Counted(b.targets.size(), "target") << " managed by Limiar\n";
   if (!b.unmanaged_computes.empty()) {
     out << "computes without autoscale, left alone: " << absl::StrJoin(b.unmanaged_computes, ", ")
         << "\n";
@@ -55,12 +57,9 @@ int RunPolicyCommand(const std::string& blueprint_path, bool as_json, std::ostre
                      std::ostream& err) {
   absl::StatusOr<bp::LoadedBlueprint> loaded = bp::LoadBlueprintFile(blueprint_path);
   if (!loaded.ok()) {
-    for (absl::string_view line : absl::StrSplit(loaded.status().message(), '\n')) {
-      err << "error: " << line << "\n";
-    }
+    PrintError(err, loaded.status().message());
     const int64_t problems = bp::ProblemCount(loaded.status());
-    err << blueprint_path << ": " << problems << (problems == 1 ? " problem" : " problems")
-        << "; nothing loaded\n";
+    err << blueprint_path << ": " << Counted(problems, "problem") << "; nothing loaded\n";
     return 1;
   }
   for (const std::string& w : loaded->warnings) {

@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include "src/cli/print_error.h"
 #include "src/cli/service.h"
 
 namespace limiar::cli {
@@ -13,7 +14,7 @@ int RunServeCommand(const ServeOptions& options, std::ostream& err) {
   if (!options.config_path.empty()) {
     absl::StatusOr<ServeConfig> loaded = LoadServeConfig(options.config_path);
     if (!loaded.ok()) {
-      err << "error: " << loaded.status().message() << "\n";
+      PrintError(err, loaded.status().message());
       return 1;
     }
     config = *std::move(loaded);
@@ -36,7 +37,7 @@ int RunServeCommand(const ServeOptions& options, std::ostream& err) {
 
   Service service(options.blueprint_path, std::move(config), format);
   if (absl::Status s = service.Start(); !s.ok()) {
-    err << "error: " << s.message() << "\n";
+    PrintError(err, s.message());
     service.Stop();
     return 1;
   }

@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "src/actuator/actuator_factory.h"
 #include "src/common/loopback.h"
+#include "src/common/plural.h"
 #include "src/common/regular_file.h"
 #include "src/common/status_macros.h"
 #include "src/controller/state_file.h"
@@ -167,6 +168,13 @@ absl::StatusOr<policy::blueprint::LoadedBlueprint> Service::LoadConfiguredBluepr
   return policy::blueprint::LoadBlueprintFile(blueprint_path_);
 }
 
+void Service::LogBlueprintWarnings(const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings) {
+    service::LogEvent(*log_, log_format_, "blueprint", absl::StrCat(blueprint_path_, ": ", w),
+                      spdlog::level::warn);
+  }
+}
+
 absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload() {
   std::lock_guard<std::mutex> lock(reload_mu_);
   ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadConfiguredBlueprint());
@@ -179,10 +187,11 @@ absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload() {
   InstallTargets(loaded.targets);
   controller::AdminService::ReloadOutcome out;
   for (const policy::TargetPolicy& t : loaded.targets) out.targets.push_back(t.target);
-  out.warnings = loaded.warnings;
-  service::LogEvent(
-      *log_, log_format_, "reload",
-      absl::StrCat("blueprint ", blueprint_path_, " loaded: ", out.targets.size(), " targets"));
+  out.warnings = blueprint_warnings_.Unsaid(loaded.warnings);
+  LogBlueprintWarnings(out.warnings);
+  service::LogEvent(*log_, log_format_, "reload",
+                    absl::StrCat("blueprint ", blueprint_path_,
+                                 " loaded: ", Counted(out.targets.size(), "target")));
   return out;
 }
 
@@ -273,10 +282,7 @@ absl::Status Service::StartPollers(const Targets& targets) {
 absl::Status Service::Start() {
   log_ = service::MakeLogger(log_format_);
   ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadConfiguredBlueprint());
-  for (const std::string& w : loaded.warnings) {
-    service::LogEvent(*log_, log_format_, "blueprint", absl::StrCat(blueprint_path_, ": ", w),
-                      spdlog::level::warn);
-  }
+  LogBlueprintWarnings(blueprint_warnings_.Unsaid(loaded.warnings));
   if (loaded.targets.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat(blueprint_path_, ": no autoscale resources; nothing for Limiar to manage"));
@@ -328,7 +334,8 @@ absl::Status Service::Start() {
     const std::vector<std::string> restored = loop->RestoreState(saved->targets);
     service::LogEvent(
         *log_, log_format_, "state",
-        absl::StrCat("restored ", restored.size(), " targets from ", config_.state_file, " (saved ",
+        absl::StrCat("restored ", Counted(restored.size(), "target"), " from ", config_.state_file,
+                     " (saved ",
                      absl::FormatTime(absl::RFC3339_sec, saved->saved_at, absl::UTCTimeZone()),
                      ")"));
   }
@@ -408,11 +415,12 @@ absl::Status Service::Start() {
   runner_->Start();
   started_ = true;
   const size_t colon = config_.grpc_listen.rfind(':');
-  service::LogEvent(*log_, log_format_, "serving",
-                    absl::StrCat("blueprint ", blueprint_path_, ": ", loaded.targets.size(),
-                                 " targets; grpc on ", config_.grpc_listen.substr(0, colon), ":",
-                                 grpc_port_, ", http on ", http_address.first, ":", http_port_,
-                                 "; actuator ", actuator::ActuatorKindName(config_.actuator.kind)));
+  service::LogEvent(
+      *log_, log_format_, "serving",
+      absl::StrCat("blueprint ", blueprint_path_, ": ", Counted(loaded.targets.size(), "target"),
+                   "; grpc on ", config_.grpc_listen.substr(0, colon), ":", grpc_port_,
+                   ", http on ", http_address.first, ":", http_port_, "; actuator ",
+                   actuator::ActuatorKindName(config_.actuator.kind)));
   return absl::OkStatus();
 }
 

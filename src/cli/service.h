@@ -18,6 +18,7 @@
 #include "src/actuator/actuator_stats.h"
 #include "src/cli/serve_config.h"
 #include "src/common/clock.h"
+#include "src/common/said_once.h"
 #include "src/controller/admin_service.h"
 #include "src/controller/decision_broadcaster.h"
 #include "src/controller/runner.h"
@@ -53,6 +54,7 @@ class Service {
   // The configured blueprint file (a regular file of at most kMaxBlueprintBytes).
   absl::StatusOr<policy::blueprint::LoadedBlueprint> LoadConfiguredBlueprint() const;
   absl::StatusOr<controller::AdminService::ReloadOutcome> Reload();
+  void LogBlueprintWarnings(const std::vector<std::string>& warnings);
   void InstallTargets(const Targets& targets);
   void OnStored(const std::vector<metrics::Sample>& samples);
   void SaveState(controller::ControlLoop& loop, absl::Time now);
@@ -88,6 +90,9 @@ class Service {
   std::mutex fast_mu_;
   FastThresholds fast_thresholds_;
   std::mutex reload_mu_;  // one reload at a time
+  // The blueprint warnings said so far (at start, then under reload_mu_): a reload says only
+  // those its edit brought.
+  SaidOnce blueprint_warnings_;
   // The state file as read at start: a target a reload adds starts at the count saved for
   // it, as it would have at start. Written only before the threads start.
   std::map<std::string, controller::TargetState> saved_at_start_;

@@ -5,6 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_format.h"
+#include "src/cli/print_error.h"
+#include "src/common/plural.h"
+#include "src/common/text_table.h"
 #include "src/policy/blueprint/policy_json.h"
 #include "src/sim/policy_variant.h"
 #include "src/sim/scenario.h"
@@ -90,7 +93,7 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
         const char* command, std::ostream& out, std::ostream& err) {
   if (options.print_scenario) {
     if (!options.scenario_path.empty()) {
-      err << "error: --print-scenario prints the built-in scenario; drop the SCENARIO argument\n";
+      PrintError(err, "--print-scenario prints the built-in scenario; drop the SCENARIO argument");
       return kUsage;
     }
     out << sim::BuiltinFlashSaleJson();
@@ -100,13 +103,13 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
   for (const std::string& spec : options.policies.empty() ? default_policies : options.policies) {
     absl::StatusOr<sim::PolicyVariant> v = sim::ParsePolicyVariant(spec);
     if (!v.ok()) {
-      err << "error: " << v.status().message() << "\n";
+      PrintError(err, v.status().message());
       return kUsage;
     }
     for (const sim::PolicyVariant& other : variants) {
       if (other.name == v->name) {
-        err << "error: two policies named " << v->name
-            << "; give each a label, e.g. --policy fast:limiar=50\n";
+        PrintError(err, absl::StrCat("two policies named ", v->name,
+                                     "; give each a label, e.g. --policy fast:limiar=50"));
         return kUsage;
       }
     }
@@ -114,7 +117,7 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
   }
   absl::StatusOr<sim::Scenario> scenario = LoadScenario(options);
   if (!scenario.ok()) {
-    err << "error: " << scenario.status().message() << "\n";
+    PrintError(err, scenario.status().message());
     return kFailure;
   }
   for (const std::string& w : scenario->warnings) {
@@ -125,14 +128,14 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
   const auto started = std::chrono::steady_clock::now();
   absl::StatusOr<sim::PreparedTraffic> traffic = sim::PrepareTraffic(*scenario);
   if (!traffic.ok()) {
-    err << "error: " << traffic.status().message() << "\n";
+    PrintError(err, traffic.status().message());
     return kFailure;
   }
   std::vector<sim::RunResult> runs;
   for (const sim::PolicyVariant& v : variants) {
     absl::StatusOr<sim::RunResult> run = sim::RunSimulation(*scenario, *traffic, v, {});
     if (!run.ok()) {
-      err << "error: policy " << v.name << ": " << run.status().message() << "\n";
+      PrintError(err, absl::StrCat("policy ", v.name, ": ", run.status().message()));
       return kFailure;
     }
     runs.push_back(*std::move(run));
@@ -143,14 +146,16 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
 
   out << absl::StrFormat("limiar %s: %s (%s)\n%s\n", command, report.scenario, scenario->source,
                          report.description);
-  out << absl::StrFormat("loop every %g s; %d steps x %d %s simulated in %.0f ms\n",
-                         report.loop_interval_s, traffic->steps, variants.size(),
-                         variants.size() == 1 ? "policy" : "policies", elapsed_ms);
+  out << absl::StrFormat("loop every %g s; %s x %s simulated in %.0f ms\n", report.loop_interval_s,
+                         Counted(traffic->steps, "step"),
+                         Counted(variants.size(), "policy", "policies"), elapsed_ms);
+  std::vector<std::vector<std::string>> described;
   for (const sim::RunResult& run : report.runs) {
     if (run.description != run.policy) {
-      out << absl::StrFormat("  policy %-12s %s\n", run.policy, run.description);
+      described.push_back({"policy", run.policy, run.description});
     }
   }
+  out << AlignedTable(described, /*left=*/3, "  ");
   for (const std::string& note : notes) out << "  " << note << "\n";
   for (const sim::EventRecord& e : report.runs.front().events) {
     out << absl::StrFormat("  event at %gs: %s\n", e.t_s, e.description);
@@ -160,7 +165,7 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
   if (options.decisions) PrintDecisions(report, out);
   if (!options.out_dir.empty()) {
     if (absl::Status s = sim::WriteOutputs(options.out_dir, report); !s.ok()) {
-      err << "error: " << s.message() << "\n";
+      PrintError(err, s.message());
       return kFailure;
     }
     out << absl::StrFormat(
@@ -178,7 +183,7 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
 
 int RunSimulateCommand(const SimulateOptions& options, std::ostream& out, std::ostream& err) {
   if (options.policies.size() > 1) {
-    err << "error: simulate runs one policy; use `limiar compare` for several\n";
+    PrintError(err, "simulate runs one policy; use `limiar compare` for several");
     return kUsage;
   }
   return Run(options, {"blueprint"}, "simulate", out, err);

@@ -12,6 +12,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "src/cli/print_error.h"
+#include "src/common/plural.h"
 #include "src/sim/scenario.h"
 #include "src/sim/simulation.h"
 #include "src/sim/sweep.h"
@@ -29,9 +31,7 @@ constexpr int kBarWidth = 30;
 
 // One `error: ` line per line of the message (loader errors list one problem a line).
 int Fail(std::ostream& err, const absl::Status& status, int code) {
-  for (absl::string_view line : absl::StrSplit(status.message(), '\n')) {
-    err << "error: " << line << "\n";
-  }
+  PrintError(err, status.message());
   return code;
 }
 
@@ -42,9 +42,9 @@ double Since(std::chrono::steady_clock::time_point start) {
 // "[#####.....] 412/1000 points, 3.1 s, ETA 4.2 s", redrawn in place.
 void DrawBar(std::ostream& err, const sim::SweepProgress& p) {
   const int filled = p.total > 0 ? static_cast<int>(kBarWidth * p.done / p.total) : kBarWidth;
-  std::string line =
-      absl::StrCat("\r[", std::string(filled, '#'), std::string(kBarWidth - filled, '.'), "] ",
-                   p.done, "/", p.total, " points, ", absl::StrFormat("%.1f s", p.elapsed_s));
+  std::string line = absl::StrCat(
+      "\r[", std::string(filled, '#'), std::string(kBarWidth - filled, '.'), "] ", p.done, "/",
+      Counted(p.total, "point"), ", ", absl::StrFormat("%.1f s", p.elapsed_s));
   if (p.done > 0 && p.done < p.total) {
     absl::StrAppend(&line,
                     absl::StrFormat(", ETA %.1f s", p.elapsed_s / p.done * (p.total - p.done)));
@@ -89,8 +89,8 @@ int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream
       sim::MakeSweepPlan(options.policy, options.grid, options.shard);
   if (!plan.ok()) return Fail(err, plan.status(), kUsage);
   if (options.jobs < 0) {
-    err << "error: --jobs " << options.jobs
-        << ": must be 0 (one per core) or a number of threads\n";
+    PrintError(err, absl::StrCat("--jobs ", options.jobs,
+                                 ": must be 0 (one per core) or a number of threads"));
     return kUsage;
   }
   absl::StatusOr<sim::Scenario> scenario = options.scenario_path.empty()
@@ -118,9 +118,9 @@ int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream
   std::vector<std::string> axes;
   for (const sim::GridAxis& a : plan->grid.axes) axes.push_back(a.ToString());
   out << "sweep: " << scenario->name << ", policy " << plan->policy_spec << ", grid "
-      << absl::StrJoin(axes, " x ") << ": " << plan->grid.size() << " points";
+      << absl::StrJoin(axes, " x ") << ": " << Counted(plan->grid.size(), "point");
   if (!plan->shard.all()) out << ", shard " << plan->shard.ToString() << " runs " << shard_points;
-  out << ", " << jobs << (jobs == 1 ? " job" : " jobs") << "\n" << std::flush;
+  out << ", " << Counted(jobs, "job") << "\n" << std::flush;
 
   const bool bar = options.progress == SweepOptions::Progress::kOn ||
                    (options.progress == SweepOptions::Progress::kAuto && isatty(STDERR_FILENO));
@@ -144,13 +144,13 @@ int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream
   if (absl::Status st = sim::WriteSweepCsvFile(csv_path, table); !st.ok()) {
     return Fail(err, st, kFailure);
   }
-  out << absl::StrFormat(
-      "%d points in %.2f s (%.1f points/s on %d %s; traffic rendered in "
-      "%.2f s)\n",
-      shard_points, run_s, run_s > 0 ? shard_points / run_s : 0.0,
-      std::min<int64_t>(jobs, std::max<int64_t>(shard_points, 1)), jobs == 1 ? "thread" : "threads",
-      prepare_s);
-  out << "wrote " << csv_path << " (" << table.rows.size() << " rows)\n\n";
+  // As many threads as points at most: the sweep starts no idle ones.
+  const int64_t threads = std::min<int64_t>(jobs, std::max<int64_t>(shard_points, 1));
+  out << absl::StrFormat("%s in %.2f s (%.1f points/s on %s; traffic rendered in %.2f s)\n",
+                         Counted(shard_points, "point"), run_s,
+                         run_s > 0 ? shard_points / run_s : 0.0, Counted(threads, "thread"),
+                         prepare_s);
+  out << "wrote " << csv_path << " (" << Counted(table.rows.size(), "row") << ")\n\n";
   if (!plan->shard.all()) {
     out << "shard " << plan->shard.ToString()
         << " holds part of the grid: merge every shard's CSV with `limiar sweep-merge` for "
@@ -163,8 +163,8 @@ int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream
 
 int RunSweepMergeCommand(const SweepMergeOptions& options, std::ostream& out, std::ostream& err) {
   if (options.inputs.empty()) {
-    err << "error: no CSVs to merge; give the shards' files: limiar sweep-merge "
-           "sweep-shard-*.csv\n";
+    PrintError(err,
+               "no CSVs to merge; give the shards' files: limiar sweep-merge sweep-shard-*.csv");
     return kUsage;
   }
   std::vector<std::pair<std::string, sim::SweepTable>> shards;
@@ -178,10 +178,10 @@ int RunSweepMergeCommand(const SweepMergeOptions& options, std::ostream& out, st
   if (absl::Status st = sim::WriteSweepCsvFile(options.csv_path, *merged); !st.ok()) {
     return Fail(err, st, kFailure);
   }
-  out << "merged " << shards.size() << (shards.size() == 1 ? " file: " : " files: ")
-      << merged->header.points << " points of " << merged->header.scenario << ", policy "
+  out << "merged " << Counted(shards.size(), "file") << ": "
+      << Counted(merged->header.points, "point") << " of " << merged->header.scenario << ", policy "
       << merged->header.policy << "\n";
-  out << "wrote " << options.csv_path << " (" << merged->rows.size() << " rows)\n\n";
+  out << "wrote " << options.csv_path << " (" << Counted(merged->rows.size(), "row") << ")\n\n";
   out << sim::FormatSweepReport(*merged);
   return kOk;
 }

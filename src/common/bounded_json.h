@@ -27,9 +27,23 @@ struct JsonLimits {
 absl::Status CheckJsonLimits(absl::string_view text, const JsonLimits& limits);
 
 // CheckJsonLimits, then the parse. Errors are InvalidArgument and start with `what` (e.g.
-// "webhook observe answer").
+// "webhook observe answer"); a syntax error then names its line and column.
 absl::StatusOr<nlohmann::json> ParseBoundedJson(absl::string_view text, const JsonLimits& limits,
                                                 absl::string_view what);
+
+// nlohmann's message without its "[json.exception.NAME.N] " prefix, and for a syntax error
+// without its "parse error at line L, column C: " either.
+std::string JsonErrorText(const nlohmann::json::exception& e);
+
+// A syntax error of nlohmann's, for a human. nlohmann's own position is the byte where it
+// stopped reading (the "o" of a bare `nome`, the "e" of an unexpected `true`); this is the
+// first byte of the token it is about, or the offending byte inside a string or number.
+struct JsonSyntaxError {
+  int line = 1;         // 1-based
+  int column = 1;       // 1-based, in bytes
+  std::string message;  // JsonErrorText
+};
+JsonSyntaxError LocateJsonSyntaxError(absl::string_view text, const nlohmann::json::parse_error& e);
 
 // A parsed value from a peer, described for an error message without dumping it (a
 // dump recurses as deep as the value nests, and may be as long as the whole answer):

@@ -1,6 +1,7 @@
 #include "src/controller/control_loop.h"
 
 #include "absl/strings/str_cat.h"
+#include "src/common/plural.h"
 #include "src/common/status_macros.h"
 #include "src/policy/policy_factory.h"
 
@@ -39,7 +40,7 @@ absl::Status ControlLoop::Tick(absl::Time now) {
   for (size_t i = 0; i < targets_.size(); ++i) observed += Evaluate(now, i) ? 1 : 0;
   if (observed == 0 && !targets_.empty()) {
     return absl::UnavailableError(
-        absl::StrCat("tick: none of ", targets_.size(), " targets could be observed"));
+        absl::StrCat("tick: none of ", Counted(targets_.size(), "target"), " could be observed"));
   }
   return absl::OkStatus();
 }
@@ -143,8 +144,8 @@ bool ControlLoop::Evaluate(absl::Time now, size_t index) {
     d.recommendation = policy::Recommendation{};
     d.recommendation.desired_replicas = d.current_replicas;
     d.recommendation.reason = "Paused";
-    d.recommendation.message =
-        absl::StrCat("mode paused: holding ", d.current_replicas, " replicas, not evaluating");
+    d.recommendation.message = absl::StrCat(
+        "mode paused: holding ", Counted(d.current_replicas, "replica"), ", not evaluating");
     d.desired_replicas = d.current_replicas;
     if (sink_ != nullptr) sink_->OnDecision(d);
     return true;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "src/common/plural.h"
 
 namespace limiar::controller {
 
@@ -77,22 +78,30 @@ void SummaryToProto(const policy::TargetPolicy& t, policy::Mode mode,
 std::vector<std::string> ExplainSteps(const Decision& d, const policy::TargetPolicy& t) {
   std::vector<std::string> steps;
   const policy::Recommendation& r = d.recommendation;
-  steps.push_back(absl::StrFormat("observed %d replicas (%d ready), bounds %d..%d, mode %s",
-                                  d.current_replicas, d.ready_replicas, t.min_replicas,
-                                  t.max_replicas, policy::ModeName(d.mode)));
+  steps.push_back(absl::StrFormat("observed %s (%d ready), bounds %d..%d, mode %s",
+                                  Counted(d.current_replicas, "replica"), d.ready_replicas,
+                                  t.min_replicas, t.max_replicas, policy::ModeName(d.mode)));
   for (size_t i = 0; i < r.metrics.size(); ++i) {
     const policy::MetricProposal& m = r.metrics[i];
     const double target = i < t.metrics.size() ? t.metrics[i].target_percent : 0;
     if (m.valid) {
-      steps.push_back(absl::StrFormat("%s at %.1f%% of capacity against a %g%% target: %d replicas",
+      steps.push_back(absl::StrFormat("%s at %.1f%% of capacity against a %g%% target: %s",
                                       policy::MetricTypeName(m.metric), m.utilization_percent,
-                                      target, m.replicas));
+                                      target, Counted(m.replicas, "replica")));
     } else {
       steps.push_back(absl::StrCat(policy::MetricTypeName(m.metric), " unusable: ", m.error));
     }
   }
-  steps.push_back(absl::StrFormat("%s proposed %d%s", policy::AlgorithmName(t.algorithm),
-                                  r.proposed_replicas, r.panic_mode ? " (in panic mode)" : ""));
+  // The proposal is what the metrics asked; the bounds apply after it.
+  std::string clamped;
+  if (r.proposed_replicas < t.min_replicas) {
+    clamped = absl::StrCat(", clamped to replicas_min ", t.min_replicas);
+  } else if (r.proposed_replicas > t.max_replicas) {
+    clamped = absl::StrCat(", clamped to replicas_max ", t.max_replicas);
+  }
+  steps.push_back(absl::StrFormat("%s proposed %d%s%s", policy::AlgorithmName(t.algorithm),
+                                  r.proposed_replicas, clamped,
+                                  r.panic_mode ? " (in panic mode)" : ""));
   steps.push_back(absl::StrFormat("decided %d: %s (%s)", d.desired_replicas, r.message, r.reason));
   if (d.desired_replicas == d.current_replicas) {
     steps.push_back("no change to actuate");

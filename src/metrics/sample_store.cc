@@ -17,6 +17,49 @@ absl::Duration PanicWindow(const policy::KpaConfig& kpa) {
   return std::max(w, absl::Seconds(1));
 }
 
+// A replica's newest point, as a message names it.
+const char* NewestName(Ingest ingest) {
+  switch (ingest) {
+    case Ingest::kPush:
+      return "pushed sample";
+    case Ingest::kScrape:
+      return "scraped sample";
+    case Ingest::kPromQl:  // only whole-target values come from PromQL
+      break;
+  }
+  return "sample";
+}
+
+// "is 95s old", in whole seconds ("1m35.25s" reads worse); a point from a sender whose
+// clock runs ahead "is 5s in the future".
+std::string IsAged(absl::Time then, absl::Time now) {
+  const auto whole = [](absl::Duration d) {
+    return absl::FormatDuration(absl::Trunc(d, absl::Seconds(1)));
+  };
+  if (then > now) return absl::StrCat("is ", whole(then - now), " in the future");
+  return absl::StrCat("is ", whole(now - then), " old");
+}
+
+// "no requests samples for web in the last 2m: nothing pushed or scraped, and no PromQL
+// value" (or the newest PromQL value's age, when it is too old to use).
+std::string NothingRecent(const std::string& target, policy::MetricType metric,
+                          absl::Duration max_age, std::optional<absl::Time> whole_time,
+                          Ingest whole_ingest, absl::Time now) {
+  std::string text =
+      absl::StrCat("no ", policy::MetricTypeName(metric), " samples for ", target, " in the last ",
+                   absl::FormatDuration(max_age), ": nothing pushed or scraped, and ");
+  if (whole_time) {
+    // A whole-target value comes from PromQL, or is pushed without a replica.
+    absl::StrAppend(
+        &text, "the newest ",
+        whole_ingest == Ingest::kPromQl ? "PromQL value" : "value pushed for the whole target", " ",
+        IsAged(*whole_time, now));
+  } else {
+    text.append("no PromQL value");
+  }
+  return text;
+}
+
 }  // namespace
 
 SampleStore::SampleStore(SampleStoreOptions options) : options_(options) {}
@@ -66,8 +109,12 @@ absl::Status SampleStore::AddTo(const std::string& target_name, TargetSeries& ta
     return absl::OkStatus();
   }
   if (sample.replica_id.empty()) {
-    std::optional<Point>& slot = target.whole_target[MetricIndex(sample.metric)];
-    if (!slot || slot->time <= sample.time) slot = Point{sample.time, sample.value};
+    const size_t m = MetricIndex(sample.metric);
+    std::optional<Point>& slot = target.whole_target[m];
+    if (!slot || slot->time <= sample.time) {
+      slot = Point{sample.time, sample.value};
+      target.whole_target_ingest[m] = sample.ingest;
+    }
     return absl::OkStatus();
   }
   return AddPoint(target_name, target.by_metric[MetricIndex(sample.metric)], sample);
@@ -113,6 +160,7 @@ absl::Status SampleStore::AddPoint(const std::string& target_name, MetricSeries&
   // Points nearly always arrive in order; a late one is placed where it belongs.
   if (s.points.empty() || s.points.back().time <= sample.time) {
     s.points.push_back({sample.time, sample.value});
+    s.ingest = sample.ingest;
   } else {
     auto pos = std::upper_bound(s.points.begin(), s.points.end(), sample.time,
                                 [](absl::Time t, const Point& p) { return t < p.time; });
@@ -133,6 +181,7 @@ absl::Status SampleStore::AddWholeTarget(const std::string& target, policy::Metr
   whole.metric = metric;
   whole.value = value;
   whole.time = time;
+  whole.ingest = Ingest::kPromQl;
   return Add(whole);
 }
 
@@ -228,21 +277,26 @@ absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time
     obs.stable_total.reset();
     obs.panic_total.reset();
     obs.whole_target_value.reset();
+    obs.none_in_window.clear();
+    const size_t m = MetricIndex(obs.metric);
+    std::optional<absl::Time> whole_time;
     if (t != shard.targets.end()) {
-      const std::optional<Point>& whole = t->second.whole_target[MetricIndex(obs.metric)];
+      const std::optional<Point>& whole = t->second.whole_target[m];
+      if (whole) whole_time = whole->time;
       if (whole && whole->time <= now && now - whole->time <= options_.max_age) {
         obs.whole_target_value = whole->value;
       }
     }
-    const MetricSeries* metric =
-        t == shard.targets.end() ? nullptr : &t->second.by_metric[MetricIndex(obs.metric)];
+    const MetricSeries* metric = t == shard.targets.end() ? nullptr : &t->second.by_metric[m];
     if (metric == nullptr || metric->replicas.empty()) {
       if (obs.whole_target_value) continue;  // observed as a whole: no replicas needed
-      obs.error = absl::UnavailableError(
-          absl::StrCat("no ", policy::MetricTypeName(obs.metric), " samples for ", target.target,
-                       " in the last ", absl::FormatDuration(options_.max_age)));
+      obs.error = absl::UnavailableError(NothingRecent(
+          target.target, obs.metric, options_.max_age, whole_time,
+          t == shard.targets.end() ? Ingest::kPromQl : t->second.whole_target_ingest[m], now));
       continue;
     }
+    bool any_value = false;
+    const Series* newest = nullptr;
     for (const auto& [id, series] : metric->replicas) {
       policy::ReplicaSample& r = obs.replicas.emplace_back();
       r.replica_id = id;
@@ -252,6 +306,14 @@ absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time
       r.sample_window = options_.metric_window;
       r.sample_time = series.points.back().time;
       r.value = MeanOver(series, metric_from, now);
+      any_value = any_value || r.value.has_value();
+      if (newest == nullptr || newest->points.back().time < r.sample_time) newest = &series;
+    }
+    if (!any_value) {
+      obs.none_in_window = absl::StrCat(
+          "no ", policy::MetricTypeName(obs.metric), " samples for ", target.target, " within the ",
+          absl::FormatDuration(options_.metric_window), " metric window; the newest ",
+          NewestName(newest->ingest), " ", IsAged(newest->points.back().time, now));
     }
     obs.stable_total = metric->totals.Average(stable_from, now);
     obs.panic_total = metric->totals.Average(panic_from, now);

@@ -23,6 +23,7 @@
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -47,6 +48,10 @@ struct SampleStoreOptions {
   size_t max_series = 1'000'000;
 };
 
+// How a sample reached the store, so that a message about missing samples names what
+// Limiar really looked at.
+enum class Ingest : uint8_t { kPush, kScrape, kPromQl };
+
 // One observation of one replica. Validation of values and timestamps belongs to the
 // ingest path (it knows the sample's index in its batch); the store takes what it is given.
 struct Sample {
@@ -64,6 +69,7 @@ struct Sample {
   // When known: replica start and last readiness change (HPA's cpu-initialization rules).
   absl::Time start_time = absl::InfinitePast();
   absl::Time ready_transition = absl::InfinitePast();
+  Ingest ingest = Ingest::kPush;
 };
 
 class SampleStore final : public MetricSource {
@@ -105,6 +111,7 @@ class SampleStore final : public MetricSource {
     bool ready = true;
     absl::Time start_time = absl::InfinitePast();
     absl::Time ready_transition = absl::InfinitePast();
+    Ingest ingest = Ingest::kPush;  // of the newest point
   };
   // One metric of one target: its replicas, how many of them are ready, and the
   // collector's per-scrape totals.
@@ -118,6 +125,7 @@ class SampleStore final : public MetricSource {
   struct TargetSeries {
     std::array<MetricSeries, 3> by_metric;
     std::array<std::optional<Point>, 3> whole_target;  // newest whole-target value
+    std::array<Ingest, 3> whole_target_ingest{};
   };
   static constexpr size_t kShards = 16;
   struct Shard {

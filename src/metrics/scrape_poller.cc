@@ -229,6 +229,7 @@ void Scraper::ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, abs
       sample.value = value->value * mapping.scale;
       sample.time = value->time;
       sample.ready = true;
+      sample.ingest = Ingest::kScrape;
       if (const absl::Status added = store_->Add(sample); !added.ok()) {
         warnings.push_back(absl::StrCat(metric, ": ", added.message()));
         continue;

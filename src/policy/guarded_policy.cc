@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "src/common/plural.h"
 #include "src/common/status_macros.h"
 #include "src/policy/schedule_bounds.h"
 
@@ -15,7 +16,7 @@ std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToInt64Seconds
 // "schedule \"black-friday\" holds at least 20 replicas until 2026-11-27T14:00:00Z".
 std::string ScheduleMessage(const Schedule& s, const char* what, int32_t replicas) {
   return absl::StrFormat(
-      "schedule \"%s\" %s %d replicas until %s", s.name, what, replicas,
+      "schedule \"%s\" %s %s until %s", s.name, what, Counted(replicas, "replica"),
       absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", s.start + s.duration, absl::UTCTimeZone()));
 }
 
@@ -46,8 +47,8 @@ absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
   if (!rec.scaling_active && rec.desired_replicas < hold) {
     rec.desired_replicas = hold;
     rec.reason = "MetricsUnavailable";
-    rec.message = absl::StrCat("no usable metric; holding ", hold,
-                               " replicas (missing metrics never scale down)");
+    rec.message = absl::StrCat("no usable metric; holding ", Counted(hold, "replica"),
+                               " (missing metrics never scale down)");
   }
 
   HoldForCooldown(bounded_, bounds.min_replicas, bounds.max_replicas, rec);
@@ -87,10 +88,10 @@ void GuardedPolicy::ApplyFallback(const PolicyInput& in, Recommendation& rec) co
   target = std::clamp(target, in.min_replicas, in.max_replicas);
   rec.desired_replicas = target;
   rec.reason = "Fallback";
-  rec.message = absl::StrFormat(
-      "%d consecutive evaluations without a usable metric (threshold %d); fallback %s -> %d "
-      "replicas",
-      consecutive_failures_, f.failure_threshold, FallbackBehaviorName(f.behavior), target);
+  rec.message =
+      absl::StrFormat("%s without a usable metric (threshold %d); fallback %s -> %s",
+                      Counted(consecutive_failures_, "consecutive evaluation"), f.failure_threshold,
+                      FallbackBehaviorName(f.behavior), Counted(target, "replica"));
 }
 
 void GuardedPolicy::HoldForCooldown(const PolicyInput& in, int32_t min, int32_t max,

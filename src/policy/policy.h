@@ -46,6 +46,12 @@ struct MetricObservation {
   // how it is observed: HPA reads it as an External AverageValue metric
   // (desired = ceil(total / per-replica target)), KPA as its stable and panic totals.
   std::optional<double> whole_target_value;
+  // Set when replicas are known but none has a sample within the metric window: the
+  // source's account of what it holds ("no requests samples for web within the 60s metric
+  // window; the newest pushed sample is 95s old"). HPA then has no usable metric (upstream
+  // says "no metrics returned from custom metrics API", an API Limiar does not use); KPA
+  // reads the totals instead. Empty otherwise.
+  std::string none_in_window;
 };
 
 struct PolicyInput {

@@ -149,6 +149,7 @@ void SimCluster::Scrape(size_t index, double t, std::vector<metrics::Sample>* ou
         sample.ready = true;
         sample.start_time = r.start_time;
         sample.ready_transition = r.ready_time;
+        sample.ingest = metrics::Ingest::kScrape;
       }
     }
   }

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "src/common/csv.h"
+#include "src/common/text_table.h"
 #include "src/sim/report_html.h"
 
 namespace limiar::sim {
@@ -219,9 +220,9 @@ absl::Status WriteOutputs(const std::string& dir, const Report& report) {
 
 void PrintSummaryTable(const Report& report, std::ostream& out) {
   out << absl::StrFormat("SLO: %s\n\n", SloText(report.slo));
-  out << absl::StrFormat("%-14s %-14s %8s %8s %8s %8s %14s %9s %5s %9s %11s %s\n", "policy",
-                         "target", "SLO-viol", "p50 ms", "p95 ms", "p99 ms", "dropped", "replica-h",
-                         "max", "ups/downs", "to capacity", "SLO");
+  std::vector<std::vector<std::string>> rows = {{"policy", "target", "SLO-viol", "p50 ms", "p95 ms",
+                                                 "p99 ms", "dropped", "drop rate", "replica-h",
+                                                 "max", "ups/downs", "to capacity", "SLO"}};
   for (const RunResult& run : report.runs) {
     for (const ResourceRun& res : run.resources) {
       const ResourceSummary& s = res.summary;
@@ -229,13 +230,16 @@ void PrintSummaryTable(const Report& report, std::ostream& out) {
       if (s.time_to_capacity_s) {
         capacity = s.capacity_reached ? Seconds(*s.time_to_capacity_s) : "not reached";
       }
-      out << absl::StrFormat(
-          "%-14s %-14s %8s %8.1f %8.1f %8.1f %7.0f %5.2f%% %9.2f %5d %4d/%-4d %11s %s\n",
-          run.policy, res.target, Seconds(s.slo_violation_s), s.p50_ms, s.p95_ms, s.p99_ms,
-          s.dropped, s.drop_rate * 100, s.replica_hours, s.max_replicas, s.scale_ups, s.scale_downs,
-          capacity, s.meets_slo ? "met" : "MISSED");
+      rows.push_back({run.policy, res.target, Seconds(s.slo_violation_s),
+                      absl::StrFormat("%.1f", s.p50_ms), absl::StrFormat("%.1f", s.p95_ms),
+                      absl::StrFormat("%.1f", s.p99_ms), absl::StrFormat("%.0f", s.dropped),
+                      absl::StrFormat("%.2f%%", s.drop_rate * 100),
+                      absl::StrFormat("%.2f", s.replica_hours), absl::StrCat(s.max_replicas),
+                      absl::StrCat(s.scale_ups, "/", s.scale_downs), capacity,
+                      s.meets_slo ? "met" : "MISSED"});
     }
   }
+  out << AlignedTable(rows, /*left=*/2);
   bool priced = false;
   for (const RunResult& run : report.runs) {
     for (const ResourceRun& res : run.resources) priced |= res.summary.cost > 0;

@@ -142,11 +142,11 @@ absl::StatusOr<PreparedTraffic> PrepareTraffic(const Scenario& scenario) {
   p.steps = static_cast<int64_t>(std::ceil(scenario.duration_s / scenario.step_s - kEps));
   for (size_t i = 0; i < scenario.targets.size(); ++i) {
     absl::StatusOr<std::vector<double>> rate = RenderTraffic(
-        scenario.targets[i].traffic, scenario.step_s, p.steps, scenario.seed + 7919 * i);
+        scenario.targets[i].traffic, scenario.step_s, p.steps, scenario.seed + 7919 * i,
+        absl::StrCat("targets.", scenario.targets[i].target, ".traffic"));
     if (!rate.ok()) {
       return absl::Status(rate.status().code(),
-                          absl::StrCat(scenario.source, ": targets.", scenario.targets[i].target,
-                                       ".traffic: ", rate.status().message()));
+                          absl::StrCat(scenario.source, ": ", rate.status().message()));
     }
     p.rate.push_back(*std::move(rate));
   }

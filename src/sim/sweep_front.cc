@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "src/common/plural.h"
+#include "src/common/text_table.h"
 #include "src/policy/blueprint/knob_names.h"
 #include "src/sim/policy_variant.h"
 #include "src/sim/sweep_grid.h"
@@ -21,26 +23,6 @@ namespace bp = ::limiar::policy::blueprint;
 
 auto CostKey(const PointOutcome& o) {
   return std::make_tuple(o.replica_hours, o.slo_violation_s, o.p95_ms, o.point);
-}
-
-// Columns padded to their widest cell; the first `left` columns align left, numbers right.
-std::string AlignedTable(const std::vector<std::vector<std::string>>& rows, size_t left) {
-  std::vector<size_t> width;
-  for (const auto& row : rows) {
-    width.resize(std::max(width.size(), row.size()));
-    for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t c = 0; c < row.size(); ++c) {
-      const std::string pad(width[c] - row[c].size(), ' ');
-      absl::StrAppend(&line, c == 0 ? "  " : "  ", c < left ? row[c] + pad : pad + row[c]);
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    absl::StrAppend(&out, line, "\n");
-  }
-  return out;
 }
 
 std::string ShellQuote(absl::string_view s) {
@@ -245,7 +227,7 @@ std::string FormatSweepReport(const SweepTable& table) {
   std::string out = absl::StrCat(
       "Pareto front, fewest replica-hours against least time in SLO violation (p95 breaks "
       "ties): ",
-      front.size(), " of ", outcomes.size(), " points\n");
+      front.size(), " of ", Counted(outcomes.size(), "point"), "\n");
   if (targets > 1) {
     absl::StrAppend(&out, "  (", targets,
                     " targets per point: replica-hours and violation summed, latency and drop "
@@ -290,7 +272,7 @@ std::string FormatSweepReport(const SweepTable& table) {
     rows.push_back(std::move(row));
     k = same;
   }
-  absl::StrAppend(&out, AlignedTable(rows, 1));
+  absl::StrAppend(&out, AlignedTable(rows, 1, "  "));
   if (alike_lines > 0) {
     absl::StrAppend(&out,
                     "  (+N): N more points with other settings and the same figures (in the "

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/plural.h"
 
 namespace limiar::sim {
 namespace {
@@ -76,7 +77,7 @@ absl::StatusOr<SweepTable> MergeSweepTables(
       if (!rows_per_point) rows_per_point = count;
       if (count != *rows_per_point) {
         return absl::FailedPreconditionError(absl::StrCat(
-            name, ": point ", point, " has ", count, " rows where other points have ",
+            name, ": point ", point, " has ", Counted(count, "row"), " where other points have ",
             *rows_per_point, " (one per target); the file was edited: rerun its shard"));
       }
     }

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "src/common/plural.h"
 #include "src/policy/blueprint/json_read.h"
 
 namespace limiar::sim {
@@ -168,39 +169,53 @@ class PoissonSampler {
   PtrsSetup ptrs_;
 };
 
-// Writes the trace's rate in each step into `out`.
+// `st`, about the node at JSON path `path` or its `field`, named there when the caller
+// gave the root's path (`path` is empty otherwise).
+absl::Status At(const std::string& path, absl::string_view field, const absl::Status& st) {
+  if (st.ok() || path.empty()) return st;
+  return absl::Status(st.code(),
+                      absl::StrCat(path, field.empty() ? "" : ".", field, ": ", st.message()));
+}
+
+// Writes the trace's rate in each step into `out`. A trace that cannot be read is wrong at
+// its `path`, as a missing file is when the scenario is parsed; one that does not cover the
+// run, at the node (offset_s, speedup, loop and the run's length decide it together).
 absl::Status RenderTrace(const TrafficSpec& s, double step_s, int64_t steps,
-                         std::vector<double>& out) {
+                         std::vector<double>& out, const std::string& path) {
   // ParseTraffic ensures these; a spec built in code might not, and rows would then be read
   // from before the trace's start.
   if (!(s.offset_s >= 0) || !(s.speedup > 0)) {
-    return absl::InvalidArgumentError(absl::StrCat(s.path, ": offset_s ", FormatNumber(s.offset_s),
-                                                   " and speedup ", FormatNumber(s.speedup),
-                                                   "; they must be >= 0 and > 0"));
+    return At(path, "",
+              absl::InvalidArgumentError(
+                  absl::StrCat(s.path, ": offset_s ", FormatNumber(s.offset_s), " and speedup ",
+                               FormatNumber(s.speedup), "; they must be >= 0 and > 0")));
   }
   absl::StatusOr<Trace> trace = ReadTraceCsv(s.path);
-  if (!trace.ok()) return trace.status();
+  if (!trace.ok()) return At(path, "path", trace.status());
   const std::vector<double>& v = trace->values;
   const int64_t n = static_cast<int64_t>(v.size());
   const double length_s = static_cast<double>(n) * trace->step_s;
   const double needed_s = s.offset_s + static_cast<double>(steps) * step_s * s.speedup;
   if (!s.loop && needed_s > length_s * (1 + 1e-12)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(s.path, ": the trace covers ", FormatNumber(length_s), " s (", n, " rows of ",
-                     FormatNumber(trace->step_s), " s), but the run needs ", FormatNumber(needed_s),
-                     " s (offset ", FormatNumber(s.offset_s), " s + ", steps, " steps x ",
-                     FormatNumber(step_s), " s x speedup ", FormatNumber(s.speedup),
-                     "); shorten the run, lower offset_s or speedup, or set \"loop\": true"));
+    return At(
+        path, "",
+        absl::InvalidArgumentError(absl::StrCat(
+            s.path, ": the trace covers ", FormatNumber(length_s), " s (", Counted(n, "row"),
+            " of ", FormatNumber(trace->step_s), " s), but the run needs ", FormatNumber(needed_s),
+            " s (offset ", FormatNumber(s.offset_s), " s + ", Counted(steps, "step"), " x ",
+            FormatNumber(step_s), " s x speedup ", FormatNumber(s.speedup),
+            "); shorten the run, lower offset_s or speedup, or set \"loop\": true")));
   }
   // In units of trace rows: run step i covers rows [x0, x1) of the (possibly wrapped) trace.
   const double rows_per_step = step_s * s.speedup / trace->step_s;
   // Each step sums its rows one by one: a looped trace at a high speedup would read rows
   // without end.
   if (const double rows = static_cast<double>(steps) * rows_per_step; rows > kMaxTraceRowsRead) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(s.path, ": the run would read ", FormatNumber(rows), " trace rows (", steps,
-                     " steps of ", FormatNumber(rows_per_step), " rows), over the limit of ",
-                     FormatNumber(kMaxTraceRowsRead), "; lower speedup, or shorten the run"));
+    return At(path, "",
+              absl::InvalidArgumentError(absl::StrCat(
+                  s.path, ": the run would read ", FormatNumber(rows), " trace rows (", steps,
+                  " steps of ", FormatNumber(rows_per_step), " rows), over the limit of ",
+                  FormatNumber(kMaxTraceRowsRead), "; lower speedup, or shorten the run")));
   }
   double x_offset = s.offset_s / trace->step_s;
   if (s.loop) x_offset = std::fmod(x_offset, static_cast<double>(n));
@@ -226,13 +241,18 @@ absl::Status RenderTrace(const TrafficSpec& s, double step_s, int64_t steps,
 // Writes the node's rate in each step into `out` (of `steps` values). Overwriting rather
 // than adding lets a Poisson node draw in place and a sum reuse one scratch vector: fresh
 // pages cost more than the arithmetic here. `depth` is the node's (the root is 1): a spec
-// built in code is not checked by the parser, and each level costs a frame.
+// built in code is not checked by the parser, and each level costs a frame. `path` is the
+// node's JSON path, for errors ("" when the caller gave none).
 absl::Status Render(const TrafficSpec& s, double step_s, int64_t steps, uint64_t stream, int depth,
-                    std::vector<double>& out) {
+                    std::vector<double>& out, const std::string& path) {
   if (depth > kMaxTrafficDepth) {
-    return absl::InvalidArgumentError(absl::StrCat("traffic nested more than ", kMaxTrafficDepth,
-                                                   " nodes deep; ", kFlattenTraffic));
+    return At(path, "",
+              absl::InvalidArgumentError(absl::StrCat("traffic nested more than ", kMaxTrafficDepth,
+                                                      " nodes deep; ", kFlattenTraffic)));
   }
+  const auto child_path = [&path](absl::string_view step) {
+    return path.empty() ? std::string() : absl::StrCat(path, step);
+  };
   switch (s.kind) {
     case Kind::kConstant:
       std::fill(out.begin(), out.end(), s.rate);
@@ -270,10 +290,12 @@ absl::Status Render(const TrafficSpec& s, double step_s, int64_t steps, uint64_t
     }
     case Kind::kPoisson: {
       if (s.of.size() != 1) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "a poisson traffic node needs exactly one node in `of`, not ", s.of.size()));
+        return At(path, "of",
+                  absl::InvalidArgumentError(absl::StrCat(
+                      "a poisson traffic node needs exactly one node in `of`, not ", s.of.size())));
       }
-      if (absl::Status st = Render(s.of[0], step_s, steps, ChildStream(stream, 0), depth + 1, out);
+      if (absl::Status st = Render(s.of[0], step_s, steps, ChildStream(stream, 0), depth + 1, out,
+                                   child_path(".of"));
           !st.ok()) {
         return st;
       }
@@ -287,8 +309,8 @@ absl::Status Render(const TrafficSpec& s, double step_s, int64_t steps, uint64_t
       for (size_t c = 0; c < s.of.size(); ++c) {
         if (c == 1) scratch.resize(out.size());
         std::vector<double>& into = c == 0 ? out : scratch;
-        if (absl::Status st =
-                Render(s.of[c], step_s, steps, ChildStream(stream, c), depth + 1, into);
+        if (absl::Status st = Render(s.of[c], step_s, steps, ChildStream(stream, c), depth + 1,
+                                     into, child_path(absl::StrCat(".of[", c, "]")));
             !st.ok()) {
           return st;
         }
@@ -299,7 +321,7 @@ absl::Status Render(const TrafficSpec& s, double step_s, int64_t steps, uint64_t
       return absl::OkStatus();
     }
     case Kind::kTrace:
-      return RenderTrace(s, step_s, steps, out);
+      return RenderTrace(s, step_s, steps, out, path);
   }
   return absl::InternalError("unknown traffic kind");
 }
@@ -364,7 +386,8 @@ std::string Describe(const TrafficSpec& s, int depth) {
 }  // namespace
 
 absl::StatusOr<std::vector<double>> RenderTraffic(const TrafficSpec& spec, double step_s,
-                                                  int64_t steps, uint64_t seed) {
+                                                  int64_t steps, uint64_t seed,
+                                                  const std::string& path) {
   if (!(step_s > 0) || !std::isfinite(step_s)) {
     return absl::InvalidArgumentError(
         absl::StrCat("traffic step of ", FormatNumber(step_s), " s; it must be > 0"));
@@ -373,7 +396,7 @@ absl::StatusOr<std::vector<double>> RenderTraffic(const TrafficSpec& spec, doubl
     return absl::InvalidArgumentError(absl::StrCat(steps, " traffic steps; it must be >= 0"));
   }
   std::vector<double> rates(static_cast<size_t>(steps), 0.0);
-  if (absl::Status s = Render(spec, step_s, steps, Mix(seed), 1, rates); !s.ok()) return s;
+  if (absl::Status s = Render(spec, step_s, steps, Mix(seed), 1, rates, path); !s.ok()) return s;
   return rates;
 }
 

@@ -90,9 +90,11 @@ absl::StatusOr<Trace> ParseTraceCsv(absl::string_view text, const std::string& p
 // standard library's choice of Poisson algorithm changes them either.
 // Errors: a spec nested deeper than kMaxTrafficDepth, a trace that cannot be read, is
 // shorter than the run (unless `loop`) or would be read for more than kMaxTraceRowsRead
-// rows, and step_s <= 0 or steps < 0.
+// rows, and step_s <= 0 or steps < 0. Given the spec's JSON `path`, an error about a node
+// starts with the path of what is wrong there ("targets.web.traffic.of[1].path: ...").
 absl::StatusOr<std::vector<double>> RenderTraffic(const TrafficSpec& spec, double step_s,
-                                                  int64_t steps, uint64_t seed);
+                                                  int64_t steps, uint64_t seed,
+                                                  const std::string& path = "");
 
 // The first flash-sale node of the spec, depth first: the spike that time to capacity is
 // measured from (its ramp start, peak and hold). Null when there is none.

@@ -133,6 +133,37 @@ TEST_F(SimulateCliTest, BadInputSaysWhereAndWhat) {
   EXPECT_EQ(Limiar("simulate /no/such/scenario.json").exit_code, 2);
 }
 
+// Every command prints a multi-line error the same way: each line says "error: ", so that
+// none reads as ordinary output and grep finds them all.
+TEST_F(SimulateCliTest, EveryLineOfAnErrorSaysErrorInEveryCommand) {
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / "bad.json") << R"({"blueprint": {"nome": "x", "recursos": []},
+    "duration_s": -5, "targets": {"web": {"trafic": {}}}})";
+  std::ofstream(dir_ / "bad_blueprint.json") << R"({"nome": "x", "recursos": [
+    {"tipo": "compute", "nome": "web", "config": {"replicas_min": 9, "replicas_max": 2}},
+    {"tipo": "autoscale", "nome": "s", "config": {"alvo_recurso_id": "web",
+     "metrica": "requests", "limiar": 160}}]})";
+  const std::string bad = (dir_ / "bad.json").string();
+  const std::string bad_blueprint = (dir_ / "bad_blueprint.json").string();
+  for (const std::string& args :
+       {"simulate " + bad, "compare " + bad, "sweep " + bad + " --grid limiar=50,60",
+        "policy --blueprint " + bad_blueprint,
+        "serve --blueprint " + bad_blueprint +
+            " --grpc-listen 127.0.0.1:0 --http-listen "
+            "127.0.0.1:0"}) {
+    const CliRun r = Limiar(args);
+    EXPECT_NE(r.exit_code, 0) << args;
+    std::istringstream lines(r.output);
+    int errors = 0;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find(": 2 problems; nothing loaded") != std::string::npos) continue;  // policy
+      EXPECT_EQ(line.rfind("error: ", 0), 0u) << args << "\n" << r.output;
+      ++errors;
+    }
+    EXPECT_GE(errors, 2) << args << "\n" << r.output;
+  }
+}
+
 // 5,000 nested poisson nodes crashed `simulate` with a stack overflow.
 TEST_F(SimulateCliTest, DeeplyNestedTrafficIsAnErrorNotACrash) {
   std::filesystem::create_directories(dir_);

@@ -15,6 +15,7 @@
 namespace limiar::cli {
 namespace {
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -99,6 +100,24 @@ TEST_F(SweepCommandTest, WritesTheCsvAndPrintsFrontAndRecommendation) {
   EXPECT_THAT(csv, HasSubstr("# limiar sweep results\n# scenario: tiny-flash\n"));
   EXPECT_THAT(csv, HasSubstr("\npoint,limiar,espera_descida_s,target,"));
   EXPECT_FALSE(std::filesystem::exists(dir_ / "sweep.csv.tmp"));
+}
+
+// Counts agree with their nouns: "1 point ... on 1 thread", not "1 points ... on 1 threads".
+TEST_F(SweepCommandTest, OnePointIsOnePointOnOneThread) {
+  SweepOptions o = Options();
+  o.grid = {"limiar=60"};
+  const Result r = Sweep(o);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("grid limiar=60: 1 point, 2 jobs\n"));
+  EXPECT_THAT(r.out, ContainsRegex("\n1 point in [0-9.]+ s \\([0-9.]+ points/s on 1 thread; "));
+  EXPECT_THAT(r.out, HasSubstr("(1 row)\n"));
+  EXPECT_THAT(r.out, HasSubstr("1 of 1 point\n"));
+  SweepMergeOptions merge;
+  merge.inputs = {(dir_ / "sweep.csv").string()};
+  merge.csv_path = (dir_ / "merged.csv").string();
+  const Result m = Merge(merge);
+  ASSERT_EQ(m.code, 0) << m.err;
+  EXPECT_THAT(m.out, HasSubstr("merged 1 file: 1 point of tiny-flash"));
 }
 
 TEST_F(SweepCommandTest, JobsDoNotChangeTheBytes) {

@@ -9,6 +9,8 @@ namespace limiar {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
 
 std::string Nested(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
@@ -47,6 +49,22 @@ TEST(BoundedJsonTest, SyntaxErrorsQuoteAShortEscapedExcerptOnly) {
   ASSERT_FALSE(v.ok());
   EXPECT_THAT(v.status().message(), HasSubstr("promql answer: not valid JSON"));
   EXPECT_LT(v.status().message().size(), 250u);
+}
+
+// Line and column of the token the parser choked on, without nlohmann's prefix (whose
+// column is the byte where it stopped reading: 4 for the "u" of `nul`).
+TEST(BoundedJsonTest, SyntaxErrorsNameTheLineAndColumnOfTheBadToken) {
+  absl::StatusOr<nlohmann::json> v = ParseBoundedJson("{\n  grpc_listen: 1\n}", {}, "c.json");
+  ASSERT_FALSE(v.ok());
+  EXPECT_THAT(std::string(v.status().message()),
+              StartsWith("c.json: not valid JSON at line 2, column 3: "));
+  EXPECT_THAT(std::string(v.status().message()), Not(HasSubstr("json.exception")));
+  v = ParseBoundedJson("[nul, 1]", {}, "answer");
+  EXPECT_THAT(std::string(v.status().message()),
+              StartsWith("answer: not valid JSON at line 1, column 2: "));
+  v = ParseBoundedJson("[1 true]", {}, "answer");
+  EXPECT_THAT(std::string(v.status().message()),
+              StartsWith("answer: not valid JSON at line 1, column 4: "));
 }
 
 TEST(DescribeJsonValueTest, NamesShapesAndQuotesOnlyShortEscapedText) {

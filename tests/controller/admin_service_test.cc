@@ -7,6 +7,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "src/controller/decision_proto.h"
 #include "src/metrics/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
 
@@ -197,6 +198,27 @@ TEST_F(AdminServiceTest, ReloadReadsOnlyTheConfiguredFile) {
   EXPECT_EQ(refused.error_message().find("\n"), std::string::npos);
   EXPECT_LT(refused.error_message().size(), 600u);
   EXPECT_EQ(reloads_, 1);
+}
+
+// The algorithm's proposal is what the metrics asked; outside the bounds the step says so,
+// so that "proposed 1" never reads as a count the policy could set.
+TEST(ExplainStepsTest, AProposalOutsideTheBoundsSaysSo) {
+  policy::TargetPolicy t;
+  t.target = "storefront";
+  t.min_replicas = 3;
+  t.max_replicas = 8;
+  Decision d;
+  d.current_replicas = 5;
+  d.ready_replicas = 5;
+  d.desired_replicas = 5;
+  d.recommendation.proposed_replicas = 1;
+  d.recommendation.reason = "ScaleDownStabilized";
+  std::vector<std::string> steps = ExplainSteps(d, t);
+  ASSERT_GE(steps.size(), 2u);
+  EXPECT_EQ(steps[1], "hpa proposed 1, clamped to replicas_min 3");
+  d.recommendation.proposed_replicas = 12;
+  steps = ExplainSteps(d, t);
+  EXPECT_EQ(steps[1], "hpa proposed 12, clamped to replicas_max 8");
 }
 
 }  // namespace

@@ -171,6 +171,38 @@ TEST_F(ControlLoopTest, StaleSamplesAreMissingNotZero) {
   EXPECT_EQ(loop->LastDecision("storefront")->desired_replicas, 4);
 }
 
+// What Limiar looked at, not HPA's "no metrics returned from custom metrics API": Limiar
+// does not use that API.
+TEST_F(ControlLoopTest, MissingSamplesAreNamedAsWhatArrivedAndWhen) {
+  actuator_.state["storefront"] = {4, 4};
+  auto loop = Make({Storefront()});
+  ASSERT_TRUE(loop->Tick(kT0).ok());
+  const Decision* d = loop->LastDecision("storefront");
+  EXPECT_EQ(d->recommendation.reason, "FailedGetPodsMetric");
+  EXPECT_EQ(d->recommendation.message,
+            "no usable metric (requests: no requests samples for storefront in the last 2m: "
+            "nothing pushed or scraped, and no PromQL value): holding 4");
+
+  Load("storefront", 2, 10, kT0);  // pushed, and 40 s old at the tick; the window is 15 s
+  ASSERT_TRUE(loop->Tick(kT0 + absl::Seconds(40)).ok());
+  d = loop->LastDecision("storefront");
+  EXPECT_EQ(d->recommendation.reason, "FailedGetPodsMetric");
+  EXPECT_EQ(d->recommendation.message,
+            "no usable metric (requests: no requests samples for storefront within the 15s "
+            "metric window; the newest pushed sample is 40s old): holding 4");
+}
+
+TEST_F(ControlLoopTest, PausedWithOneReplicaSaysOneReplica) {
+  actuator_.state["storefront"] = {1, 1};
+  policy::TargetPolicy t = Storefront();
+  t.min_replicas = 1;
+  t.mode = policy::Mode::kPaused;
+  auto loop = Make({t});
+  ASSERT_TRUE(loop->Tick(kT0).ok());
+  EXPECT_EQ(loop->LastDecision("storefront")->recommendation.message,
+            "mode paused: holding 1 replica, not evaluating");
+}
+
 TEST_F(ControlLoopTest, OneUnobservableTargetDoesNotStopTheOthers) {
   policy::TargetPolicy checkout = Storefront();
   checkout.target = "checkout";

@@ -195,6 +195,30 @@ TEST(SampleStoreWholeTargetTest, NewestFreshValueIsObservedWithoutReplicas) {
   EXPECT_FALSE(out[0].error.ok());
 }
 
+// Where the samples came from and how old the newest is, for the messages of a metric that
+// has none to use.
+TEST(SampleStoreTest, MissingSamplesAreNamedByHowTheyArrived) {
+  SampleStore store(Options());  // metric window 30 s, max age 60 s
+  Sample scraped = At("a", 50, kT0);
+  scraped.ingest = Ingest::kScrape;
+  ASSERT_TRUE(store.Add(scraped).ok());
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Seconds(45), &out).ok());
+  ASSERT_TRUE(out[0].error.ok());
+  EXPECT_EQ(out[0].none_in_window,
+            "no requests samples for storefront within the 30s metric window; the newest "
+            "scraped sample is 45s old");
+  ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Seconds(20), &out).ok());
+  EXPECT_EQ(out[0].none_in_window, "");  // in the window
+
+  SampleStore promql(Options());
+  ASSERT_TRUE(promql.AddWholeTarget("storefront", MetricType::kRequests, 900, kT0).ok());
+  ASSERT_TRUE(promql.Observe(Target(), kT0 + absl::Minutes(5), &out).ok());
+  EXPECT_EQ(out[0].error.message(),
+            "no requests samples for storefront in the last 1m: nothing pushed or scraped, and "
+            "the newest PromQL value is 5m old");
+}
+
 // AddAll is Add for a whole scrape: the same store afterwards, and a refused point (a series
 // beyond the limit) loses none of the others.
 TEST(SampleStoreTest, AddAllStoresWhatAddWouldAndKeepsTheRestPastARefusal) {

@@ -85,6 +85,32 @@ TEST_F(GuardedPolicyTest, MissingMetricsStillObeyTheCeiling) {
   EXPECT_EQ(r->desired_replicas, 10);
 }
 
+// Counts agree with their nouns: "holding 1 replica", not "1 replicas".
+TEST_F(GuardedPolicyTest, OneReplicaIsOneReplica) {
+  config_.min_replicas = 1;
+  config_.fallback = Fallback{2, 1, FallbackBehavior::kStatic};
+  config_.schedules.push_back({"night", kT0, absl::Hours(6), {}, 1});
+  GuardedPolicy p = Make();
+  Propose(0, /*active=*/false);
+  absl::StatusOr<Recommendation> r = p.Recommend(At(kT0, 1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->message, "no usable metric; holding 1 replica (missing metrics never scale down)");
+  Propose(1, /*active=*/false);
+  r = p.Recommend(At(kT0 + absl::Seconds(15), 1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->reason, "Fallback");
+  EXPECT_EQ(r->message,
+            "2 consecutive evaluations without a usable metric (threshold 2); fallback static -> "
+            "1 replica");
+  Propose(1);
+  script_.next.proposed_replicas = 4;
+  r = p.Recommend(At(kT0 + absl::Seconds(30), 1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->reason, "ScheduleCeiling");
+  EXPECT_EQ(r->message,
+            "schedule \"night\" caps the count at 1 replica until 2026-11-27T14:00:00Z");
+}
+
 TEST_F(GuardedPolicyTest, FallbackAfterThresholdThenRecovers) {
   config_.fallback = Fallback{3, 6, FallbackBehavior::kStatic};
   GuardedPolicy p = Make();

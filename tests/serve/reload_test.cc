@@ -103,5 +103,58 @@ TEST(ReloadTest, BadBlueprintIsRefusedGoodOneIsLoadedAndPausedDoesNotActuate) {
   EXPECT_GT(post->value("replicas", 0), 2) << post->dump();
 }
 
+// A blueprint's warning is said once per process: at start, not again on each reload of
+// the unchanged file, and never as part of a refused reload's error. A warning the edit
+// brings is said on the reload that brings it.
+TEST(ReloadTest, AWarningIsSaidOncePerProcessAndNeverWithAnError) {
+  testing::TempDir dir;
+  const std::string blueprint = dir.File("blueprint.json");
+  json doc = json::parse(testing::ReadFileOrDie(TestData("default_capacity.json")));
+  testing::WriteFile(blueprint, doc.dump());
+  auto serve = StartServe(dir, blueprint, nullptr);
+  ASSERT_NE(serve, nullptr);
+  EXPECT_TRUE(serve->WaitForLine("no capacidade_por_replica", 0)) << serve->Log();
+  const std::string server = serve->grpc_address();
+  auto reload = [&server] { return RunLimiar({"reload", "--server", server}); };
+
+  const RunResult unchanged = reload();
+  EXPECT_EQ(unchanged.exit_code, 0) << unchanged.output;
+  EXPECT_THAT(unchanged.output, AllOf(HasSubstr("reloaded:"), Not(HasSubstr("warning"))));
+  EXPECT_THAT(unchanged.output, HasSubstr("reloaded: 1 target\n"));
+  EXPECT_TRUE(serve->WaitForLine(absl::StrCat("blueprint ", blueprint, " loaded: 1 target"), 0))
+      << serve->Log();
+  EXPECT_TRUE(serve->WaitForLine(absl::StrCat("serving: blueprint ", blueprint, ": 1 target;"), 0))
+      << serve->Log();
+
+  json bad = doc;
+  bad["recursos"][1]["config"]["limiar"] = 170;
+  testing::WriteFile(blueprint, bad.dump());
+  const RunResult refused = reload();
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("recursos[1].config.limiar"));
+  EXPECT_THAT(refused.output, Not(HasSubstr("capacidade_por_replica"))) << refused.output;
+
+  json more = doc;
+  more["recursos"].push_back(
+      {{"tipo", "compute"}, {"nome", "checkout"}, {"config", {{"replicas_max", 4}}}});
+  more["recursos"].push_back(
+      {{"tipo", "autoscale"},
+       {"nome", "scale-checkout"},
+       {"config", {{"alvo_recurso_id", "checkout"}, {"metrica", "connections"}, {"limiar", 70}}}});
+  testing::WriteFile(blueprint, more.dump());
+  const RunResult added = reload();
+  EXPECT_EQ(added.exit_code, 0) << added.output;
+  EXPECT_THAT(added.output, HasSubstr("recursos[3].config: no capacidade_por_replica"));
+  EXPECT_THAT(added.output, Not(HasSubstr("recursos[1].config"))) << added.output;
+  EXPECT_THAT(added.output, HasSubstr("reloaded: 2 targets"));
+  const RunResult again = reload();
+  EXPECT_THAT(again.output, AllOf(HasSubstr("reloaded: 2 targets"), Not(HasSubstr("warning"))));
+  size_t said = 0;
+  for (const std::string& line : serve->Lines()) {
+    said += line.find("recursos[1].config: no capacidade_por_replica") != std::string::npos;
+  }
+  EXPECT_EQ(said, 1u) << serve->Log();
+}
+
 }  // namespace
 }  // namespace limiar::serve_test

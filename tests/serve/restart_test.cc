@@ -89,7 +89,8 @@ TEST_F(RestartTest, ScaleDownStaysHeldAcrossKillNine) {
     ASSERT_TRUE(platform_.WaitForPost(0, [](const json& b) { return b.value("replicas", 0) == 8; }))
         << serve->Log();
     size_t held_at = 0;
-    std::optional<std::string> held = PushUntil(*serve, kLow, "asks 1)", &held_at);
+    std::optional<std::string> held =
+        PushUntil(*serve, kLow, "asks 1, clamped to minReplicas 2)", &held_at);
     ASSERT_TRUE(held.has_value()) << serve->Log();
     EXPECT_THAT(*held, HasSubstr("web: 8 -> 8 (8 ready) ScaleDownStabilized:"));
     // Each pass writes the state file after its decision: once the next decision is
@@ -109,7 +110,7 @@ TEST_F(RestartTest, ScaleDownStaysHeldAcrossKillNine) {
   {
     auto serve = Start(/*with_state_file=*/true);
     ASSERT_NE(serve, nullptr);
-    EXPECT_TRUE(serve->WaitForLine("restored 1 targets from " + state_file_, 0)) << serve->Log();
+    EXPECT_TRUE(serve->WaitForLine("restored 1 target from " + state_file_, 0)) << serve->Log();
     std::optional<std::string> held = WaitForDecision(*serve, PushLoad(*serve, kLow));
     ASSERT_TRUE(held.has_value()) << serve->Log();
     EXPECT_THAT(*held, HasSubstr("web: 8 -> 8 (8 ready) ScaleDownStabilized:")) << serve->Log();
@@ -164,7 +165,7 @@ TEST_F(RestartTest, ScaleDownCooldownSurvivesKillNineAndIsLostWithoutTheStateFil
   {
     auto serve = StartServe(dir_, blueprint, config);
     ASSERT_NE(serve, nullptr);
-    EXPECT_TRUE(serve->WaitForLine("restored 1 targets from " + state_file_, 0)) << serve->Log();
+    EXPECT_TRUE(serve->WaitForLine("restored 1 target from " + state_file_, 0)) << serve->Log();
     std::optional<std::string> first = WaitForDecision(*serve, PushLoad(*serve, kLow));
     ASSERT_TRUE(first.has_value()) << serve->Log();
     EXPECT_THAT(*first, HasSubstr(held)) << serve->Log();

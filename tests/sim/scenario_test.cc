@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "src/sim/simulation.h"
 #include "tests/sim/sim_test_support.h"
 #include "tests/support/test_dir.h"
 
@@ -230,6 +231,33 @@ TEST_F(ScenarioFileTest, BlueprintAndTracePathsToAFifoAreRefusedUnread) {
   EXPECT_THAT(std::string(trace.status().message()),
               StartsWith("s.json: targets.web.traffic.path: " + fifo_ +
                          ": cannot read the trace: not a regular file (a FIFO)"));
+}
+
+// A trace inside another node is reported at its own path when it is read, as a missing
+// file is when the scenario is parsed: a broken CSV at its `path`, a trace shorter than the
+// run at the trace node.
+TEST_F(ScenarioFileTest, ANestedTraceIsReportedAtItsOwnPath) {
+  const std::string dir = dir_.path().string();
+  const std::string csv = dir_ / "t.csv";
+  std::ofstream(csv) << "t_seconds,value\n0,1\n1,1\n";
+  absl::StatusOr<Scenario> s =
+      ParseScenario(WebScenario(R"("duration_s": 4, "step_s": 1, "loop_interval_s": 1,
+        "targets": {"web": {"traffic": {"kind": "poisson",
+          "of": {"kind": "trace", "path": "t.csv", "loop": true}}}})"),
+                    "s.json", dir);
+  ASSERT_TRUE(s.ok()) << s.status();
+  std::ofstream(csv) << "t_seconds,value\n0,x\n";
+  EXPECT_THAT(std::string(PrepareTraffic(*s).status().message()),
+              StartsWith("s.json: targets.web.traffic.of.path: " + csv + ":2: value \"x\""));
+
+  std::ofstream(csv) << "t_seconds,value\n0,1\n1,1\n";
+  s = ParseScenario(WebScenario(R"("duration_s": 4, "step_s": 1, "loop_interval_s": 1,
+        "targets": {"web": {"traffic": {"kind": "sum", "of": [{"kind": "constant", "rate": 1},
+          {"kind": "trace", "path": "t.csv"}]}}})"),
+                    "s.json", dir);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_THAT(std::string(PrepareTraffic(*s).status().message()),
+              StartsWith("s.json: targets.web.traffic.of[1]: " + csv + ": the trace covers 2 s"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // and its quoting.
 #include "src/sim/sim_outputs.h"
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,35 @@ TEST(TimelineCsvTest, LabelsWithCommasQuotesAndLineBreaksAreQuoted) {
               ElementsAre(StartsWith("\"say \"\"hi\"\"\",\"api, eu\",0,12.500,")));
   EXPECT_EQ(TimelineCsv(OneRun("two\nlines", "web", {0}, 1)).find("\n\"two\nlines\",web,0,"),
             TimelineCsv(OneRun("x", "web", {0}, 1)).find("\nx,web,0,"));
+}
+
+// Column widths come from the content: a long policy label or target name shifts every
+// column of every row alike, instead of pushing its own row out of line.
+TEST(SummaryTableTest, LongLabelsKeepTheColumnsAligned) {
+  Report report;
+  for (const std::string& policy : {std::string("hpa"), std::string(40, 'p')}) {
+    RunResult run = OneRun(policy, "storefront-with-a-long-name", {}, 1).runs[0];
+    ResourceSummary& s = run.resources[0].summary;
+    s.p95_ms = policy == "hpa" ? 115.4 : 2066.8;
+    s.replica_hours = 4.75;
+    report.runs.push_back(run);
+  }
+  std::ostringstream out;
+  PrintSummaryTable(report, out);
+  std::vector<std::string> lines = absl::StrSplit(out.str(), '\n');
+  ASSERT_GE(lines.size(), 5u) << out.str();
+  const std::string& head = lines[2];
+  ASSERT_THAT(head, StartsWith("policy")) << out.str();
+  for (const std::string& row : {lines[3], lines[4]}) {
+    EXPECT_EQ(row.find("storefront"), head.find("target")) << out.str();
+    // Numbers align right under their headings.
+    const size_t p95_end = head.find("p95 ms") + 6;
+    EXPECT_TRUE(
+        row.substr(0, p95_end).ends_with(row.find(std::string(40, 'p')) == 0 ? "2066.8" : "115.4"))
+        << out.str();
+    const size_t hours_end = head.find("replica-h") + 9;
+    EXPECT_TRUE(row.substr(0, hours_end).ends_with("4.75")) << out.str();
+  }
 }
 
 }  // namespace

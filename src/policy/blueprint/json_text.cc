@@ -90,33 +90,7 @@ class PathTracker {
   std::string path_;
 };
 
-// nlohmann's message minus its "[json.exception...] parse error at line L, column C: "
-// prefix, which we replace with the compiler-style location.
-std::string StripPrefix(absl::string_view what) {
-  const size_t column = what.find("column ");
-  if (column != absl::string_view::npos) {
-    const size_t colon = what.find(": ", column);
-    if (colon != absl::string_view::npos) return std::string(what.substr(colon + 2));
-  }
-  const size_t bracket = what.find("] ");
-  return std::string(bracket == absl::string_view::npos ? what : what.substr(bracket + 2));
-}
-
 }  // namespace
-
-std::pair<int, int> LineColumn(absl::string_view text, size_t byte) {
-  int line = 1, column = 1;
-  const size_t end = std::min(text.size(), byte > 0 ? byte - 1 : 0);
-  for (size_t i = 0; i < end; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
 
 std::optional<json> ParseJson(absl::string_view text, const JsonTextLimits& limits,
                               Diagnostics& diag) {
@@ -139,15 +113,15 @@ std::optional<json> ParseJson(absl::string_view text, const JsonTextLimits& limi
                absl::StrCat("nested more than ", limits.limits.max_depth, " levels deep"),
                limits.too_deep_todo);
   } catch (const json::parse_error& e) {
-    const auto [line, column] = LineColumn(text, e.byte);
-    diag.RawError(absl::StrCat(
-        diag.source(), ":", line, ":", column, ": invalid JSON: ", StripPrefix(e.what()),
-        "; fix the syntax here (usually a missing comma, quote or bracket just before "
-        "this point)"));
+    const JsonSyntaxError at = LocateJsonSyntaxError(text, e);
+    diag.RawError(
+        absl::StrCat(diag.source(), ":", at.line, ":", at.column, ": invalid JSON: ", at.message,
+                     "; fix the syntax here (usually a missing comma, quote or bracket just before "
+                     "this point)"));
   } catch (const json::exception& e) {
     // Numbers too large for a double and the like: no byte offset is given.
     diag.RawError(
-        absl::StrCat(diag.source(), ": invalid JSON: ", StripPrefix(e.what()), "; fix the value"));
+        absl::StrCat(diag.source(), ": invalid JSON: ", JsonErrorText(e), "; fix the value"));
   }
   return std::nullopt;
 }

@@ -1,23 +1,18 @@
 // JSON text -> nlohmann::json for blueprints and scenarios: size and nesting depth checked
 // before parsing (src/common/bounded_json.h), syntax errors as `SOURCE:LINE:COLUMN: ...`
-// (nlohmann reports a byte offset), and duplicate keys, which JSON parsers silently collapse
+// (LocateJsonSyntaxError), and duplicate keys, which JSON parsers silently collapse
 // to the last one, reported by JSON path.
 #ifndef LIMIAR_POLICY_BLUEPRINT_JSON_TEXT_H_
 #define LIMIAR_POLICY_BLUEPRINT_JSON_TEXT_H_
 
-#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "src/common/bounded_json.h"
 #include "src/policy/blueprint/diagnostics.h"
 
 namespace limiar::policy::blueprint {
-
-// 1-based line and column (in bytes) of the 1-based byte offset `byte` in `text`.
-std::pair<int, int> LineColumn(absl::string_view text, size_t byte);
 
 // What a text may be, and what to do when it is nested too deep (e.g. "flatten it: a
 // blueprint's values nest 6 levels deep at most").

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/plural.h"
 #include "src/policy/blueprint/compound_knobs.h"
 #include "src/policy/blueprint/json_read.h"
 #include "src/policy/blueprint/knob_names.h"
@@ -79,7 +80,7 @@ std::string FallbackText(const std::optional<Fallback>& f) {
   std::string what;
   switch (f->behavior) {
     case FallbackBehavior::kStatic:
-      what = absl::StrCat(f->replicas, " replicas");
+      what = Counted(f->replicas, "replica");
       break;
     case FallbackBehavior::kCurrentReplicas:
       what = "the current count";

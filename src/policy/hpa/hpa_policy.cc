@@ -171,6 +171,11 @@ class HpaPolicy final : public Policy {
       const MetricObservation& obs = in.metrics[i];
       MetricInput& m = in_.metrics[i];
       m.error = obs.error;
+      // Not one replica's sample to use: the source says what it holds. (Upstream's words
+      // here name its custom metrics API, which Limiar does not use.)
+      if (m.error.ok() && !obs.none_in_window.empty()) {
+        m.error = absl::UnavailableError(obs.none_in_window);
+      }
       if (obs.error.ok() && obs.replicas.empty() && obs.whole_target_value) {
         // One number for the whole target (PromQL, as KEDA feeds HPA): an External metric
         // with an AverageValue target, desired = ceil(total / per-replica target).

@@ -1,5 +1,7 @@
 #include "src/policy/hpa/message.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "src/policy/hpa/behavior_defaults.h"
 #include "src/policy/policy_config.h"
@@ -43,61 +45,53 @@ absl::Duration WindowFor(const ReconcileInput& in, int32_t proposed) {
              : ScaleDownWindow(in.behavior->scale_down, in.downscale_stabilization);
 }
 
-// "desired 12" or, when the window and not this tick's metrics set it, "the 300s
-// stabilization window holds 17".
-void AppendDesired(const ReconcileInput& in, const ReconcileResult& out, std::string& msg) {
-  if (out.stabilized_replicas == out.prenormalized_replicas) {
-    absl::StrAppend(&msg, "desired ", out.stabilized_replicas);
-    return;
-  }
-  msg.append("the ");
-  AppendSeconds(WindowFor(in, out.prenormalized_replicas), msg);
-  absl::StrAppend(&msg, " stabilization window holds ", out.stabilized_replicas);
+// Upstream stabilizes the raw proposal and clamps afterwards; the sentences clamp first, so
+// that none names as a destination a count the bounds rule out. Both orders give the same
+// count: the windows take a max or a min over recommendations, and clamping is monotone.
+int32_t Clamp(const ReconcileInput& in, int32_t replicas) {
+  return std::clamp(replicas, in.min_replicas, in.max_replicas);
 }
 
+// Rate limits only: the bounds are part of the clamped proposal, not a limit here.
 void AppendLimit(const ReconcileInput& in, const ReconcileResult& out, std::string& msg) {
   const Limited& l = out.limited;
   const bool up = l.reason == LimitReason::kScaleUpLimit;
-  switch (l.reason) {
-    case LimitReason::kScaleUpLimit:
-    case LimitReason::kScaleDownLimit: {
-      const char* direction = up ? "scale-up" : "scale-down";
-      if (!in.behavior) {
-        absl::StrAppend(&msg, direction, " limited to ", l.replicas, " by the legacy limit max(",
-                        in.legacy_scale_up_limit_factor, " x ", in.spec_replicas, ", ",
-                        in.legacy_scale_up_limit_minimum, ")");
-      } else if (l.policy_index < 0) {
-        absl::StrAppend(&msg, direction, " disabled by selectPolicy Disabled: holding ",
-                        l.replicas);
-      } else {
-        absl::StrAppend(&msg, direction, " limited to ", l.replicas, " by ");
-        AppendPolicy(up ? in.behavior->scale_up : in.behavior->scale_down, l.policy_index, msg);
-      }
-      return;
-    }
-    case LimitReason::kTooManyReplicas:
-      AppendDesired(in, out, msg);
-      absl::StrAppend(&msg, ", above maxReplicas ", in.max_replicas);
-      return;
-    case LimitReason::kTooFewReplicas:
-      AppendDesired(in, out, msg);
-      absl::StrAppend(&msg, ", below minReplicas ", in.min_replicas);
-      return;
-    case LimitReason::kDesiredWithinRange:
-      return;
+  const char* direction = up ? "scale-up" : "scale-down";
+  if (!in.behavior) {
+    absl::StrAppend(&msg, direction, " limited to ", l.replicas, " by the legacy limit max(",
+                    in.legacy_scale_up_limit_factor, " x ", in.spec_replicas, ", ",
+                    in.legacy_scale_up_limit_minimum, ")");
+  } else if (l.policy_index < 0) {
+    absl::StrAppend(&msg, direction, " disabled by selectPolicy Disabled: holding ", l.replicas);
+  } else {
+    absl::StrAppend(&msg, direction, " limited to ", l.replicas, " by ");
+    AppendPolicy(up ? in.behavior->scale_up : in.behavior->scale_down, l.policy_index, msg);
   }
 }
 
-void AppendStabilization(const ReconcileInput& in, const ReconcileResult& out, std::string& msg) {
+// "scale-down to 3 held at 5 by the 300s stabilization window": `proposal` and `held` are
+// clamped to the bounds.
+void AppendStabilization(const ReconcileInput& in, const ReconcileResult& out, int32_t proposal,
+                         int32_t held, std::string& msg) {
   const bool up = out.prenormalized_replicas > in.spec_replicas;
   const absl::Duration window = WindowFor(in, out.prenormalized_replicas);
   // The legacy window keeps the highest recent recommendation, which can exceed a
   // scale-up's own proposal.
-  const bool raised = up && out.stabilized_replicas > out.prenormalized_replicas;
-  absl::StrAppend(&msg, up ? "scale-up to " : "scale-down to ", out.prenormalized_replicas,
-                  raised ? " raised to " : " held at ", out.stabilized_replicas, " by the ");
+  const bool raised = up && held > proposal;
+  absl::StrAppend(&msg, up ? "scale-up to " : "scale-down to ", proposal,
+                  raised ? " raised to " : " held at ", held, " by the ");
   AppendSeconds(window, msg);
   msg.append(" stabilization window");
+}
+
+// "cpu at 5% of 50% target asks 1, clamped to minReplicas 3".
+void AppendAsks(const ReconcileInput& in, const ReconcileResult& out, std::string& msg) {
+  const int d = out.driving_metric;
+  const int32_t asks = out.prenormalized_replicas;
+  AppendMetricState(in.metrics[d], out.metrics[d], msg);
+  absl::StrAppend(&msg, " asks ", asks);
+  if (asks < in.min_replicas) absl::StrAppend(&msg, ", clamped to minReplicas ", in.min_replicas);
+  if (asks > in.max_replicas) absl::StrAppend(&msg, ", clamped to maxReplicas ", in.max_replicas);
 }
 
 void AppendInvalid(const ReconcileInput& in, const ReconcileResult& out, int first_invalid,
@@ -158,19 +152,23 @@ void AppendMessage(const ReconcileInput& in, const ReconcileResult& out, int fir
       break;
   }
   const int d = out.driving_metric;
-  const bool limited = out.limited.replicas != out.stabilized_replicas;
-  const bool stabilized = out.stabilized_replicas != out.prenormalized_replicas;
-  if (limited || stabilized) {
-    if (limited) {
+  const int32_t proposal = Clamp(in, out.prenormalized_replicas);
+  const int32_t held = Clamp(in, out.stabilized_replicas);
+  if (out.limited.replicas != held || held != proposal) {
+    if (out.limited.replicas != held) {
       AppendLimit(in, out, msg);
     } else {
-      AppendStabilization(in, out, msg);
+      AppendStabilization(in, out, proposal, held, msg);
     }
     msg.append(" (");
-    AppendMetricState(in.metrics[d], out.metrics[d], msg);
-    absl::StrAppend(&msg, " asks ", out.prenormalized_replicas, ")");
+    AppendAsks(in, out, msg);
+    msg.append(")");
   } else {
-    AppendMetricState(in.metrics[d], out.metrics[d], msg);
+    if (proposal != out.prenormalized_replicas) {
+      AppendAsks(in, out, msg);
+    } else {
+      AppendMetricState(in.metrics[d], out.metrics[d], msg);
+    }
     if (out.desired_replicas == current) {
       absl::StrAppend(&msg, ": holding ", current);
       if (in.tolerances.IsWithin(out.metrics[d].ratio)) msg.append(" (within tolerance)");

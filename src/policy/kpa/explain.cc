@@ -22,6 +22,17 @@ std::string Secs(absl::Duration d) { return absl::StrCat(Num(absl::ToDoubleSecon
 
 const char* Replicas(double n) { return n == 1 ? " replica" : " replicas"; }
 
+int32_t Clamp(const ExplainContext& ctx, int32_t replicas) {
+  return std::clamp(replicas, ctx.min_replicas, ctx.max_replicas);
+}
+
+// "2", or "the minimum of 2" where the bounds, not the metrics, set the count.
+std::string Bounded(const ExplainContext& ctx, int32_t replicas) {
+  if (replicas < ctx.min_replicas) return absl::StrCat("the minimum of ", ctx.min_replicas);
+  if (replicas > ctx.max_replicas) return absl::StrCat("the maximum of ", ctx.max_replicas);
+  return absl::StrCat(replicas);
+}
+
 bool ActivationLifted(const DeciderSpec& spec, int32_t pods, double raw) {
   return spec.activation_scale > 1 && raw > 0 && pods == spec.activation_scale && raw < pods;
 }
@@ -34,10 +45,10 @@ void AppendStable(const ExplainContext& ctx, const ScaleResult& r, std::string* 
                   " each (", r.ready_pods, " ready)");
   if (ActivationLifted(ctx.spec, r.stable_pods, r.raw_stable_pods)) {
     absl::StrAppend(out, "; raised to the activation scale ", ctx.spec.activation_scale);
-  } else if (r.raw_stable_pods > r.max_scale_up) {
+  } else if (r.raw_stable_pods > r.max_scale_up && r.max_scale_up < ctx.max_replicas) {
     absl::StrAppend(out, "; scale-up limited to ", r.max_scale_up, " (rate ",
                     Num(ctx.spec.max_scale_up_rate), " x ", std::max(1, r.ready_pods), " ready)");
-  } else if (r.raw_stable_pods < r.max_scale_down) {
+  } else if (r.raw_stable_pods < r.max_scale_down && r.max_scale_down > ctx.min_replicas) {
     absl::StrAppend(out, "; scale-down limited to ", r.max_scale_down, " (",
                     std::max(1, r.ready_pods), " ready / rate ", Num(ctx.spec.max_scale_down_rate),
                     ")");
@@ -51,7 +62,7 @@ void AppendPanic(const ExplainContext& ctx, const ScaleResult& r, std::string* o
   const double threshold_pct = ctx.spec.panic_threshold * 100;
   if (r.over_panic_threshold) {
     absl::StrAppend(out, " (threshold ", Num(threshold_pct), "% of ", std::max(1, r.ready_pods),
-                    " ready); holding >= ", r.undelayed_pods, " until ",
+                    " ready); holding >= ", Clamp(ctx, r.undelayed_pods), " until ",
                     Secs(ctx.spec.stable_window), " without panic");
     return;
   }
@@ -60,8 +71,8 @@ void AppendPanic(const ExplainContext& ctx, const ScaleResult& r, std::string* o
   if (ctx.state.panic_time) {
     absl::StrAppend(out, " for ", Secs(ctx.now - *ctx.state.panic_time));
   }
-  absl::StrAppend(out, "; holding ", r.undelayed_pods, " until ", Secs(ctx.spec.stable_window),
-                  " without panic");
+  absl::StrAppend(out, "; holding ", Clamp(ctx, r.undelayed_pods), " until ",
+                  Secs(ctx.spec.stable_window), " without panic");
 }
 
 }  // namespace
@@ -91,10 +102,12 @@ const char* DecisionReason(const ScaleResult& r) {
 }
 
 void AppendExplanation(const ExplainContext& ctx, const ScaleResult& r, std::string* out) {
-  if (r.desired_pods > r.undelayed_pods) {
-    absl::StrAppend(out, "scale-down to ", r.undelayed_pods, " delayed: holding ", r.desired_pods,
-                    ", the highest decision in the last ", Secs(ctx.spec.scale_down_delay),
-                    " (scale-down delay); ");
+  // Where the bounds make both counts one, the delay changes nothing and goes unmentioned.
+  if (r.desired_pods > r.undelayed_pods &&
+      Clamp(ctx, r.desired_pods) != Clamp(ctx, r.undelayed_pods)) {
+    absl::StrAppend(out, "scale-down to ", Bounded(ctx, r.undelayed_pods), " delayed: holding ",
+                    Clamp(ctx, r.desired_pods), ", the highest decision in the last ",
+                    Secs(ctx.spec.scale_down_delay), " (scale-down delay); ");
   }
   if (r.panic_mode) {
     AppendPanic(ctx, r, out);

@@ -3,6 +3,7 @@
 #ifndef LIMIAR_POLICY_KPA_EXPLAIN_H_
 #define LIMIAR_POLICY_KPA_EXPLAIN_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/time/time.h"
@@ -19,6 +20,10 @@ struct ExplainContext {
   // The decider's state after the tick (for "below the threshold for 24s").
   PanicState state;
   absl::Time now;
+  // The bounds applied after the decider: a sentence clamps to them first, so that it never
+  // names a count they rule out as one the replicas go to or are held at.
+  int32_t min_replicas = 0;
+  int32_t max_replicas = INT32_MAX;
 };
 
 // Machine-readable reason of a valid result: "ScaleDownDelay" (the delay window holds a

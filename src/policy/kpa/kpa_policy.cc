@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "src/common/plural.h"
 #include "src/policy/kpa/explain.h"
 #include "src/policy/kpa/metric_window.h"
 
@@ -167,7 +168,7 @@ absl::StatusOr<Recommendation> KpaPolicy::Recommend(const PolicyInput& in) {
     rec.desired_replicas = current;
     rec.reason = "MetricsUnavailable";
     AppendErrors(&rec.message);
-    absl::StrAppend(&rec.message, "; keeping ", current, " replicas");
+    absl::StrAppend(&rec.message, "; keeping ", Counted(current, "replica"));
   } else if (any_invalid && winner->result.desired_pods < current) {
     // HPA's rule on partial data: scale up on what is known, never down.
     rec.scaling_active = false;
@@ -175,8 +176,8 @@ absl::StatusOr<Recommendation> KpaPolicy::Recommend(const PolicyInput& in) {
     rec.desired_replicas = current;
     rec.reason = "MetricsPartiallyUnavailable";
     AppendErrors(&rec.message);
-    absl::StrAppend(&rec.message, "; keeping ", current,
-                    " replicas: a missing metric never scales down (the others propose ",
+    absl::StrAppend(&rec.message, "; keeping ", Counted(current, "replica"),
+                    ": a missing metric never scales down (the others propose ",
                     rec.proposed_replicas, ")");
   } else {
     rec.proposed_replicas = winner->result.desired_pods;
@@ -184,8 +185,9 @@ absl::StatusOr<Recommendation> KpaPolicy::Recommend(const PolicyInput& in) {
     rec.reason = DecisionReason(winner->result);
     if (metrics_.size() > 1)
       absl::StrAppend(&rec.message, MetricTypeName(winner->target.metric), ": ");
-    ExplainContext ctx{winner->target.metric, winner->spec, panic_window_, winner->decider->state(),
-                       in.now};
+    ExplainContext ctx{winner->target.metric,    winner->spec, panic_window_,
+                       winner->decider->state(), in.now,       in.min_replicas,
+                       in.max_replicas};
     AppendExplanation(ctx, winner->result, &rec.message);
   }
   ApplyBounds(in, rec);
@@ -209,12 +211,14 @@ void KpaPolicy::ApplyBounds(const PolicyInput& in, Recommendation& rec) {
   if (rec.desired_replicas > in.max_replicas) {
     rec.desired_replicas = in.max_replicas;
     rec.reason = "TooManyReplicas";
-    absl::StrAppend(&rec.message, "; capped at the maximum of ", in.max_replicas, " replicas");
+    absl::StrAppend(&rec.message, "; capped at the maximum of ",
+                    Counted(in.max_replicas, "replica"));
   }
   if (rec.desired_replicas < in.min_replicas) {
     rec.desired_replicas = in.min_replicas;
     rec.reason = "TooFewReplicas";
-    absl::StrAppend(&rec.message, "; raised to the minimum of ", in.min_replicas, " replicas");
+    absl::StrAppend(&rec.message, "; raised to the minimum of ",
+                    Counted(in.min_replicas, "replica"));
   }
 }
 

@@ -345,6 +345,28 @@ TEST(BadBlueprint, SyntaxErrorPositions) {
   EXPECT_THAT(std::string(b.status().message()), StartsWith("empty.json:1:1: invalid JSON: "));
 }
 
+// The column is the first byte of the token the parser choked on, not the byte where it
+// noticed: `nome: Acme` is wrong from its "n" (nlohmann stops reading at the "o").
+TEST(BadBlueprint, SyntaxErrorColumnIsWhereTheBadTokenStarts) {
+  const struct {
+    std::string text;
+    std::string want;
+  } cases[] = {
+      {"nome: Acme", "t.json:1:1: "},
+      {"{\n  nome: Acme\n}", "t.json:2:3: "},
+      {"{\"nome\": tru}", "t.json:1:10: "},                          // a literal cut short
+      {"{\"nome\": \"x\", \"recursos\": [1 23]}", "t.json:1:30: "},  // an unexpected number
+      {"{\"nome\" true}", "t.json:1:9: "},                           // an unexpected literal
+      {"{\"nome\": \"a\tb\"}", "t.json:1:12: "},  // inside a string: the bad byte
+      {"{\"nome\": nul", "t.json:1:10: "},
+  };
+  for (const auto& c : cases) {
+    auto b = LoadBlueprintText(c.text, "t.json");
+    ASSERT_FALSE(b.ok()) << c.text;
+    EXPECT_THAT(std::string(b.status().message()), StartsWith(c.want + "invalid JSON: ")) << c.text;
+  }
+}
+
 TEST(BadBlueprint, ReportsEveryProblemNotOnlyTheFirst) {
   auto b =
       LoadBlueprintFile(testing::SourceDir() + "/tests/policy/blueprint/testdata/many_errors.json");

@@ -33,14 +33,6 @@ TEST(Suggest, NearestCandidateAliasOrNothing) {
   EXPECT_EQ(SuggestNearMiss("memoria_mb", ComputeKeys(), ComputeKeyAliases(), 2), std::nullopt);
 }
 
-TEST(LineColumn, FromOneBasedByteOffset) {
-  EXPECT_EQ(LineColumn("abc", 1), std::make_pair(1, 1));
-  EXPECT_EQ(LineColumn("abc", 3), std::make_pair(1, 3));
-  EXPECT_EQ(LineColumn("ab\ncd", 4), std::make_pair(2, 1));
-  EXPECT_EQ(LineColumn("ab\ncd", 5), std::make_pair(2, 2));
-  EXPECT_EQ(LineColumn("ab", 99), std::make_pair(1, 3));
-}
-
 TEST(ParseJson, DuplicateKeysByPathThroughArraysAndObjects) {
   Diagnostics d("t.json");
   auto j = ParseJson(R"({"a": 1, "l": [0, {"x": 1}, {"y": [1, 2], "y": 3}], "a": 2})",

@@ -113,7 +113,41 @@ TEST(ReconcileTest, MaxReplicasBinds) {
   const ReconcileResult out = ReconcileOnce(in, state);
   EXPECT_EQ(out.desired_replicas, 8);
   EXPECT_STREQ(out.reason, "TooManyReplicas");
-  EXPECT_THAT(out.message, HasSubstr("desired 12, above maxReplicas 8"));
+  EXPECT_EQ(out.message, "cpu at 100% of 50% target asks 12, clamped to maxReplicas 8: 6 -> 8");
+}
+
+// The bounds apply first in every sentence: no count outside [min, max] is named as where
+// the replicas go or are held, only as what the metric asks.
+TEST(ReconcileTest, SentencesClampTheProposalToTheBoundsFirst) {
+  ReconcileInput in = Input(5, 3, 10);
+  in.metrics.push_back(Cpu(5, 50, 50));  // 5% of 50%: asks ceil(0.1 * 5) = 1
+  HpaState state;
+  ReconcileResult out = ReconcileOnce(in, state);
+  EXPECT_EQ(out.desired_replicas, 5);
+  EXPECT_STREQ(out.reason, "ScaleDownStabilized");
+  EXPECT_EQ(out.message,
+            "scale-down to 3 held at 5 by the 300s stabilization window (cpu at 5% of 50% "
+            "target asks 1, clamped to minReplicas 3)");
+  // The seeded 5 has left the window; the 1 recorded above has not, and min binds.
+  in.now = kNow + absl::Seconds(300);
+  out = ReconcileOnce(in, state);
+  EXPECT_EQ(out.desired_replicas, 3);
+  EXPECT_STREQ(out.reason, "TooFewReplicas");
+  EXPECT_EQ(out.message, "cpu at 5% of 50% target asks 1, clamped to minReplicas 3: 5 -> 3");
+}
+
+TEST(ReconcileTest, ScaleUpWindowSentenceNamesNoCountAboveMax) {
+  ReconcileInput in = Input(4, 1, 10);
+  in.behavior = DefaultBehavior({});
+  in.behavior->scale_up.stabilization_window = absl::Seconds(60);
+  in.metrics.push_back(Cpu(4, 2500, 50));  // 250% of 50%: asks 20
+  HpaState state;
+  const ReconcileResult out = ReconcileOnce(in, state);
+  EXPECT_EQ(out.desired_replicas, 4);
+  EXPECT_STREQ(out.reason, "ScaleUpStabilized");
+  EXPECT_EQ(out.message,
+            "scale-up to 10 held at 4 by the 60s stabilization window (cpu at 250% of 50% "
+            "target asks 20, clamped to maxReplicas 10)");
 }
 
 TEST(ReconcileTest, SomeMetricInvalidBlocksScaleDownOnly) {

@@ -11,6 +11,7 @@ namespace limiar::policy::kpa {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
 
@@ -35,6 +36,14 @@ MetricObservation Requests(const std::vector<std::optional<double>>& values) {
     s.value = values[i];
     o.replicas.push_back(s);
   }
+  return o;
+}
+
+// One replica's sample of `load`, the source having windowed the totals already.
+MetricObservation Windowed(double load) {
+  MetricObservation o = Requests({load});
+  o.stable_total = load;
+  o.panic_total = load;
   return o;
 }
 
@@ -263,23 +272,63 @@ TEST(KpaPolicyTest, ScaleDownDelayIsReported) {
   config.kpa.scale_down_delay = absl::Seconds(30);
   config.kpa.max_scale_down_rate = 100;
   std::unique_ptr<Policy> p = MakeKpaPolicy(config);
-  auto with = [](double load) {
-    MetricObservation o = Requests({load});
-    o.stable_total = load;
-    o.panic_total = load;
-    return o;
-  };
-  EXPECT_EQ(Evaluate(*p, Input(0, 1, with(70))).desired_replicas, 1);
-  EXPECT_EQ(Evaluate(*p, Input(2, 1, with(100))).desired_replicas, 2);  // 2/1 = threshold: panic
+  EXPECT_EQ(Evaluate(*p, Input(0, 1, Windowed(70))).desired_replicas, 1);
+  EXPECT_EQ(Evaluate(*p, Input(2, 1, Windowed(100))).desired_replicas,
+            2);  // 2/1 = threshold: panic
   Recommendation r;
-  for (int t = 4; t <= 64; t += 2) r = Evaluate(*p, Input(t, 2, with(70)));
+  for (int t = 4; t <= 64; t += 2) r = Evaluate(*p, Input(t, 2, Windowed(70)));
   // Panic ended at 64 s (62 s + the 60 s window, strictly after); the delay still remembers the 2
   // from inside the panic.
   EXPECT_EQ(r.desired_replicas, 2);
   EXPECT_EQ(r.reason, "ScaleDownDelay");
   EXPECT_THAT(r.message, HasSubstr("scale-down to 1 delayed"));
-  for (int t = 66; t <= 96; t += 2) r = Evaluate(*p, Input(t, 2, with(70)));
+  for (int t = 66; t <= 96; t += 2) r = Evaluate(*p, Input(t, 2, Windowed(70)));
   EXPECT_EQ(r.desired_replicas, 1);
+}
+
+// The bounds apply first in every sentence: no count outside [min, max] is named as where
+// the replicas go or are held, only as what the metrics need.
+TEST(KpaPolicyTest, SentencesNameOnlyCountsWithinTheBounds) {
+  TargetPolicy config = Config(2, 1000);
+  config.kpa.scale_down_delay = absl::Seconds(30);
+  config.kpa.max_scale_down_rate = 100;
+  std::unique_ptr<Policy> p = MakeKpaPolicy(config);
+  EXPECT_EQ(Evaluate(*p, Input(0, 1, Windowed(70), 2, 1000)).desired_replicas, 2);
+  EXPECT_EQ(Evaluate(*p, Input(2, 2, Windowed(280), 2, 1000)).desired_replicas, 4);  // panic
+  Recommendation r;
+  for (int t = 4; t <= 64; t += 2) r = Evaluate(*p, Input(t, 4, Windowed(70), 2, 1000));
+  EXPECT_EQ(r.desired_replicas, 4);
+  EXPECT_EQ(r.reason, "ScaleDownDelay");
+  EXPECT_THAT(r.message, HasSubstr("scale-down to the minimum of 2 delayed: holding 4"));
+  EXPECT_THAT(r.message, Not(HasSubstr("scale-down to 1")));
+}
+
+TEST(KpaPolicyTest, RateLimitsThatTheBoundsOverrideAreNotNamed) {
+  {
+    TargetPolicy config = Config(1, 1);
+    config.kpa.max_scale_up_rate = 2;
+    std::unique_ptr<Policy> p = MakeKpaPolicy(config);
+    MetricObservation obs = Requests({700});
+    obs.stable_total = 700;
+    obs.panic_total = 0;
+    const Recommendation r = Evaluate(*p, Input(0, 1, obs, 1, 1));
+    EXPECT_EQ(r.desired_replicas, 1);
+    EXPECT_EQ(r.message,
+              "stable: 60s average 700 requests/s needs 10 replicas at 70 requests/s each (1 "
+              "ready); capped at the maximum of 1 replica");
+  }
+  {
+    TargetPolicy config = Config(3, 10);
+    config.kpa.max_scale_down_rate = 2;
+    std::unique_ptr<Policy> p = MakeKpaPolicy(config);
+    Evaluate(*p, Input(0, 1, Windowed(70), 3, 10));
+    const Recommendation r = Evaluate(*p, Input(2, 4, Windowed(70), 3, 10));
+    EXPECT_EQ(r.desired_replicas, 3);
+    EXPECT_EQ(r.reason, "TooFewReplicas");
+    EXPECT_EQ(r.message,
+              "stable: 60s average 70 requests/s needs 1 replica at 70 requests/s each (4 "
+              "ready); raised to the minimum of 3 replicas");
+  }
 }
 
 TEST(KpaPolicyTest, RejectsAMetricCountMismatch) {

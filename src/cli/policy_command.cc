@@ -5,8 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "src/common/config/diagnostics.h"
 #include "src/policy/blueprint/blueprint_loader.h"
-#include "src/policy/blueprint/diagnostics.h"
 #include "src/policy/blueprint/policy_json.h"
 #include "src/policy/blueprint/policy_table.h"
 
@@ -58,7 +58,7 @@ int RunPolicyCommand(const std::string& blueprint_path, bool as_json, std::ostre
     for (absl::string_view line : absl::StrSplit(loaded.status().message(), '\n')) {
       err << "error: " << line << "\n";
     }
-    const int64_t problems = bp::ProblemCount(loaded.status());
+    const int64_t problems = config::ProblemCount(loaded.status());
     err << blueprint_path << ": " << problems << (problems == 1 ? " problem" : " problems")
         << "; nothing loaded\n";
     return 1;

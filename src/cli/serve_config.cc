@@ -8,10 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/common/bounded_json.h"
+#include "src/common/config/did_you_mean.h"
 #include "src/common/regular_file.h"
 #include "src/common/status_macros.h"
 #include "src/metrics/promql_config.h"
-#include "src/policy/blueprint/suggest.h"
 
 namespace limiar::cli {
 namespace {
@@ -47,8 +47,8 @@ void CheckKeys(const json& obj, const std::string& path, const std::vector<std::
     problems.Add(
         path.empty() ? key : absl::StrCat(path, ".", key),
         absl::StrCat("unknown key; ",
-                     policy::blueprint::DidYouMean(
-                         key, known, {}, "the README section \"limiar serve\" lists the keys")));
+                     config::DidYouMean(key, known, {},
+                                        "the README section \"limiar serve\" lists the keys")));
   }
 }
 

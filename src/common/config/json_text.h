@@ -2,8 +2,8 @@
 // before parsing (src/common/bounded_json.h), syntax errors as `SOURCE:LINE:COLUMN: ...`
 // (nlohmann reports a byte offset), and duplicate keys, which JSON parsers silently collapse
 // to the last one, reported by JSON path.
-#ifndef LIMIAR_POLICY_BLUEPRINT_JSON_TEXT_H_
-#define LIMIAR_POLICY_BLUEPRINT_JSON_TEXT_H_
+#ifndef LIMIAR_COMMON_CONFIG_JSON_TEXT_H_
+#define LIMIAR_COMMON_CONFIG_JSON_TEXT_H_
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
@@ -12,9 +12,9 @@
 
 #include "absl/strings/string_view.h"
 #include "src/common/bounded_json.h"
-#include "src/policy/blueprint/diagnostics.h"
+#include "src/common/config/diagnostics.h"
 
-namespace limiar::policy::blueprint {
+namespace limiar::config {
 
 // 1-based line and column (in bytes) of the 1-based byte offset `byte` in `text`.
 std::pair<int, int> LineColumn(absl::string_view text, size_t byte);
@@ -32,6 +32,6 @@ struct JsonTextLimits {
 std::optional<nlohmann::json> ParseJson(absl::string_view text, const JsonTextLimits& limits,
                                         Diagnostics& diag);
 
-}  // namespace limiar::policy::blueprint
+}  // namespace limiar::config
 
-#endif  // LIMIAR_POLICY_BLUEPRINT_JSON_TEXT_H_
+#endif  // LIMIAR_COMMON_CONFIG_JSON_TEXT_H_

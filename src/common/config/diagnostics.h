@@ -10,10 +10,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace limiar::config {
@@ -68,6 +70,18 @@ class Diagnostics {
   std::vector<std::string> warnings_;
   size_t warning_count_ = 0;
 };
+
+// A reader that reports to Diagnostics (`std::optional<T> read(Diagnostics&)`, nullopt after
+// a problem) run on a part parsed on its own, such as an actuator section handed over as
+// JSON: its value, or InvalidArgument with one line per problem, each starting with the path.
+template <typename T, typename Read>
+absl::StatusOr<T> ReadAsStatus(Read read) {
+  Diagnostics diag("");
+  std::optional<T> value = read(diag);
+  if (value) return *std::move(value);
+  if (!diag.has_errors()) return absl::InternalError("a config reader failed without a reason");
+  return diag.ToStatus();
+}
 
 // The number of problems `status` reports: the total that Diagnostics::ToStatus recorded, or
 // else one per line of its message (0 for OK).

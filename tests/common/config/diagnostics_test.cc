@@ -56,6 +56,19 @@ TEST(Diagnostics, ListsAHundredAndCountsTheRestAcrossIncludedFiles) {
   EXPECT_EQ(ProblemCount(absl::InvalidArgumentError("a\nb")), 2);
 }
 
+TEST(ReadAsStatus, TheValueOrEveryProblem) {
+  absl::StatusOr<int> ok = ReadAsStatus<int>([](Diagnostics&) { return std::optional<int>(7); });
+  EXPECT_EQ(ok.value_or(0), 7);
+  absl::StatusOr<int> bad = ReadAsStatus<int>([](Diagnostics& d) {
+    d.Error("actuator.kind", "required", "");
+    d.Error("actuator.retry", "must be an object, got array", "");
+    return std::optional<int>();
+  });
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().message(),
+            "actuator.kind: required\nactuator.retry: must be an object, got array");
+}
+
 // A key holding a newline must not forge a second line, nor a long one flood the output.
 TEST(Diagnostics, QuotedPartsAreCutAndEscaped) {
   Diagnostics d("f.json");

@@ -23,6 +23,7 @@ using config::ReadNumberIn;
 using config::ReadSeconds;
 using config::ReadString;
 using config::RejectUnknownKeys;
+
 namespace {
 
 using json = nlohmann::json;

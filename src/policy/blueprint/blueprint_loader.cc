@@ -28,6 +28,7 @@ using config::ReadEnum;
 using config::ReadObject;
 using config::ReadString;
 using config::RejectNearMisses;
+
 namespace {
 
 using json = nlohmann::json;

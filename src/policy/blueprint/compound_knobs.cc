@@ -11,7 +11,6 @@
 namespace limiar::policy::blueprint {
 
 using config::Child;
-using config::Describe;
 using config::Diagnostics;
 using config::FormatNumber;
 using config::Index;
@@ -24,6 +23,7 @@ using config::ReadObject;
 using config::ReadSeconds;
 using config::ReadString;
 using config::RejectUnknownKeys;
+
 namespace {
 
 using json = nlohmann::json;

@@ -17,6 +17,7 @@ using config::Diagnostics;
 using config::ReadInteger;
 using config::RejectNearMisses;
 using config::SuggestNearMiss;
+
 namespace {
 
 // An unknown compute key is Tesserra's business unless it looks like a replica bound.

@@ -3,6 +3,7 @@
 namespace limiar::policy::blueprint {
 
 using config::AliasMap;
+
 namespace {
 
 // Enum <-> spelling through one table each, so the two directions cannot drift apart.

@@ -13,6 +13,7 @@
 namespace limiar::policy::blueprint {
 
 using config::FormatNumber;
+
 namespace {
 
 using json = nlohmann::json;

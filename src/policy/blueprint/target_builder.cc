@@ -16,6 +16,7 @@ using config::Child;
 using config::Diagnostics;
 using config::FormatNumber;
 using config::Index;
+
 namespace {
 
 using json = nlohmann::json;

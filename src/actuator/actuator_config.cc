@@ -219,7 +219,7 @@ std::vector<std::string> ActuatorSecurityWarnings(const ActuatorConfig& config,
 std::optional<ActuatorConfig> ReadActuatorConfig(const nlohmann::json& value,
                                                  const std::string& path,
                                                  config::Diagnostics& diag) {
-  const size_t errors_before = diag.error_count();
+  const config::ErrorsSince failed(diag);
   ActuatorConfig config;
   const FieldReader f(value, path, diag, config::kMustBeGot);
   std::vector<std::string> kind_names;
@@ -284,7 +284,7 @@ std::optional<ActuatorConfig> ReadActuatorConfig(const nlohmann::json& value,
       }
     }
   }
-  if (diag.error_count() > errors_before) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   return config;
 }
 

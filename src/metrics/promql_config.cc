@@ -144,13 +144,13 @@ void CheckCombinations(const FieldReader& r, const PromQlQuery& q) {
 std::optional<PromQlQuery> ReadPromQlConfig(const nlohmann::json& config,
                                             const std::string& json_path,
                                             config::Diagnostics& diag) {
-  const size_t errors_before = diag.error_count();
+  const config::ErrorsSince failed(diag);
   const FieldReader r(config, json_path, diag);
   if (!r.ok()) return std::nullopt;
   // Unknown keys first: a misspelt key explains a "required" error better than the error
   // does.
   r.RejectUnknownKeys(PromQlKeys());
-  if (diag.error_count() > errors_before) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   for (const char* required : {"server_address", "query"}) {
     if (!r.Has(required)) {
       r.Error(required, "required");
@@ -163,7 +163,7 @@ std::optional<PromQlQuery> ReadPromQlConfig(const nlohmann::json& config,
     if (!ReadKey(r, key, q)) return std::nullopt;
   }
   CheckCombinations(r, q);
-  if (diag.error_count() > errors_before) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   return q;
 }
 

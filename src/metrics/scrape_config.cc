@@ -114,17 +114,17 @@ bool IsHostPort(absl::string_view s) {
 std::optional<ScrapeEndpoint> ReadEndpoint(const json& v, const std::string& path,
                                            absl::string_view url_path, const FieldReader& list) {
   config::Diagnostics& diag = list.diag();
-  const size_t errors_before = diag.error_count();
+  const config::ErrorsSince failed(diag);
   std::string address;
   std::string replica;
   std::string address_path = path;
   if (v.is_object()) {
     const FieldReader e(v, path, diag);
     e.RejectUnknownKeys(EndpointKeys());
-    if (diag.error_count() > errors_before) return std::nullopt;
+    if (failed.any()) return std::nullopt;
     if (!e.NonEmptyString("address", &address, FieldReader::Need::kRequired)) return std::nullopt;
     e.NonEmptyString("replica", &replica);
-    if (diag.error_count() > errors_before) return std::nullopt;
+    if (failed.any()) return std::nullopt;
     address_path = e.PathOf("address");
   } else if (v.is_string()) {
     std::optional<std::string> s = list.NonEmptyStringAt(v, path);
@@ -144,12 +144,11 @@ std::optional<ScrapeEndpoint> ReadEndpoint(const json& v, const std::string& pat
 
 std::optional<ScrapeMapping> ReadMapping(const json& v, const std::string& path,
                                          config::Diagnostics& diag) {
-  const size_t errors_before = diag.error_count();
-  const auto failed = [&] { return diag.error_count() > errors_before; };
+  const config::ErrorsSince failed(diag);
   const FieldReader m(v, path, diag);
   if (!m.ok()) return std::nullopt;
   m.RejectUnknownKeys(MappingKeys());
-  if (failed()) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   for (const char* required : {"metric", "series"}) {
     if (!m.Has(required)) {
       m.Error(required, "required");
@@ -189,11 +188,11 @@ std::optional<ScrapeMapping> ReadMapping(const json& v, const std::string& path,
                                    k == "rate" ? " (a counter becomes a rate)" : ""));
     }
   }
-  if (failed()) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   double scale = 1;
   // A negative or zero scale would turn load into no load: never what was meant.
   m.Number("scale", {.min = 0, .min_exclusive = true}, &scale);
-  if (failed()) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   return ScrapeMapping{*type, *std::move(series), kind, scale};
 }
 
@@ -245,12 +244,11 @@ absl::StatusOr<ScrapeEndpoint> MakeScrapeEndpoint(absl::string_view address,
 std::optional<ScrapeConfig> ReadScrapeConfig(const nlohmann::json& config,
                                              const std::string& json_path,
                                              config::Diagnostics& diag) {
-  const size_t errors_before = diag.error_count();
-  const auto failed = [&] { return diag.error_count() > errors_before; };
+  const config::ErrorsSince failed(diag);
   const FieldReader r(config, json_path, diag);
   if (!r.ok()) return std::nullopt;
   r.RejectUnknownKeys(ScrapeKeys());
-  if (failed()) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   if (!r.Has("metrics")) {
     r.Error("metrics", "required");
     return std::nullopt;
@@ -267,10 +265,10 @@ std::optional<ScrapeConfig> ReadScrapeConfig(const nlohmann::json& config,
     r.Error("path",
             absl::StrCat("must start with / and hold no whitespace or #, not \"", c.path, "\""));
   }
-  if (failed()) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   // The scraper wakes once a second: a shorter interval would silently be 1 s.
   r.Seconds("interval_s", {.min = 1, .max = 86400}, &c.interval);
-  if (failed()) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   // Prometheus' default timeout, and as there, never longer than the interval.
   c.timeout = std::min(absl::Seconds(10), c.interval);
   if (r.Seconds("timeout_s", {.min = 0, .min_exclusive = true, .max = 300}, &c.timeout) &&
@@ -279,13 +277,13 @@ std::optional<ScrapeConfig> ReadScrapeConfig(const nlohmann::json& config,
             absl::StrCat("must not be longer than interval_s (", absl::ToDoubleSeconds(c.interval),
                          " s): a scrape would still run when the next is due"));
   }
-  if (failed()) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   r.Integer("max_body_bytes", {.min = kMinBodyBytes, .max = kMaxBodyBytes}, &c.max_body_bytes);
-  if (failed()) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   r.Integer("max_series", {.min = 1, .max = kMaxSeries}, &c.max_series);
-  if (failed()) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   r.NonEmptyString("endpoints_file", &c.endpoints_file);
-  if (failed()) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   if (r.Has("endpoints")) {
     const json* list = r.Array("endpoints");
     if (list == nullptr) return std::nullopt;

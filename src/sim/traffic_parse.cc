@@ -306,7 +306,7 @@ std::optional<TrafficSpec> ParseNode(const json& v, const std::string& path,
                kFlattenTraffic);
     return std::nullopt;
   }
-  const size_t errors_before = diag.error_count();
+  const config::ErrorsSince failed(diag);
   const json* o = config::ReadObject(v, path, diag, R"("kind": "flash_sale", "baseline": 70, ...)");
   if (o == nullptr) return std::nullopt;
   const std::vector<std::string> names = KindNames();
@@ -327,7 +327,7 @@ std::optional<TrafficSpec> ParseNode(const json& v, const std::string& path,
   TrafficSpec spec;
   spec.kind = info->kind;
   ParseFields(*o, path, base_dir, depth, diag, spec);
-  if (diag.error_count() > errors_before) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   return spec;
 }
 

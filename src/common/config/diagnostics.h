@@ -71,6 +71,19 @@ class Diagnostics {
   size_t warning_count_ = 0;
 };
 
+// Whether errors were reported since it was made: a reader that shares its file's
+// Diagnostics asks it to know whether its own part failed (or, to stop at its first
+// problem, after each step).
+class ErrorsSince {
+ public:
+  explicit ErrorsSince(const Diagnostics& diag) : diag_(diag), before_(diag.error_count()) {}
+  bool any() const { return diag_.error_count() > before_; }
+
+ private:
+  const Diagnostics& diag_;
+  const size_t before_;
+};
+
 // A reader that reports to Diagnostics (`std::optional<T> read(Diagnostics&)`, nullopt after
 // a problem) run on a part parsed on its own, such as an actuator section handed over as
 // JSON: its value, or InvalidArgument with one line per problem, each starting with the path.

@@ -56,6 +56,17 @@ TEST(Diagnostics, ListsAHundredAndCountsTheRestAcrossIncludedFiles) {
   EXPECT_EQ(ProblemCount(absl::InvalidArgumentError("a\nb")), 2);
 }
 
+TEST(ErrorsSince, OnlyTheErrorsReportedAfterIt) {
+  Diagnostics d("f.json");
+  d.Error("elsewhere", "broken", "");
+  const ErrorsSince mine(d);
+  EXPECT_FALSE(mine.any());
+  d.Warning("w", "odd", "");
+  EXPECT_FALSE(mine.any());
+  d.Error("mine", "broken", "");
+  EXPECT_TRUE(mine.any());
+}
+
 TEST(ReadAsStatus, TheValueOrEveryProblem) {
   absl::StatusOr<int> ok = ReadAsStatus<int>([](Diagnostics&) { return std::optional<int>(7); });
   EXPECT_EQ(ok.value_or(0), 7);

@@ -7,11 +7,26 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/actuator/command_template.h"
-#include "src/actuator/json_fields.h"
+#include "src/common/config/field_reader.h"
 #include "src/common/loopback.h"
 
 namespace limiar::actuator {
 namespace {
+
+using config::FieldReader;
+using Need = config::FieldReader::Need;
+
+// Every duration of the section: seconds, more than 0 and at most a day.
+constexpr config::Bounds kSeconds = {.min = 0,
+                                     .min_exclusive = true,
+                                     .max = 86400,
+                                     .must_be = "a number of seconds, > 0 and <= 86400"};
+
+// An unknown key of a section gets the nearest key, else the list of them.
+config::KnownKeys Keys(std::vector<std::string> keys) {
+  std::string otherwise = absl::StrCat("expected one of ", absl::StrJoin(keys, ", "));
+  return {.keys = std::move(keys), .otherwise = std::move(otherwise)};
+}
 
 constexpr ActuatorKind kKinds[] = {ActuatorKind::kLog, ActuatorKind::kExec, ActuatorKind::kWebhook,
                                    ActuatorKind::kGrpc, ActuatorKind::kKubernetes};
@@ -38,47 +53,54 @@ bool IsHeaderName(const std::string& name) {
   return true;
 }
 
-void ReadUrl(JsonFields& f, const std::string& key, std::string* out, bool required) {
-  if (f.String(key, out, required) && !IsHttpUrl(*out)) {
+void ReadUrl(const FieldReader& f, const std::string& key, std::string* out, Need need) {
+  if (f.String(key, out, need) && !IsHttpUrl(*out)) {
     f.Error(key, "must be an http:// or https:// URL");
   }
 }
 
-void ReadTemplate(JsonFields& f, const std::string& key, const std::vector<std::string>& names,
-                  std::string* out, bool required) {
-  if (!f.String(key, out, required)) return;
+void ReadTemplate(const FieldReader& f, const std::string& key,
+                  const std::vector<std::string>& names, std::string* out, Need need) {
+  if (!f.String(key, out, need)) return;
   absl::StatusOr<CommandTemplate> parsed = CommandTemplate::Parse(*out, names);
   if (!parsed.ok()) f.Error(key, std::string(parsed.status().message()));
 }
 
 void ReadRetry(const nlohmann::json& v, const std::string& path, RetryPolicy* retry,
-               std::vector<std::string>* errors) {
-  JsonFields f(v, path, errors);
-  f.AllowOnly({"max_attempts", "initial_backoff_seconds", "max_backoff_seconds"});
-  f.Int("max_attempts", 1, 100, &retry->max_attempts);
-  f.Seconds("initial_backoff_seconds", &retry->initial_backoff);
-  f.Seconds("max_backoff_seconds", &retry->max_backoff);
+               config::Diagnostics& diag) {
+  const FieldReader f(v, path, diag, config::kMustBeGot);
+  static const auto* known = new config::KnownKeys(
+      Keys({"max_attempts", "initial_backoff_seconds", "max_backoff_seconds"}));
+  f.RejectUnknownKeys(*known);
+  f.Integer("max_attempts", {.min = 1, .max = 100}, &retry->max_attempts);
+  f.Seconds("initial_backoff_seconds", kSeconds, &retry->initial_backoff);
+  f.Seconds("max_backoff_seconds", kSeconds, &retry->max_backoff);
   if (retry->max_backoff < retry->initial_backoff) {
     f.Error("max_backoff_seconds", "must be >= initial_backoff_seconds");
   }
 }
 
 void ReadExec(const nlohmann::json& v, const std::string& path, ExecOptions* exec,
-              std::vector<std::string>* errors) {
-  JsonFields f(v, path, errors);
-  f.AllowOnly({"command", "observe_command", "timeout_seconds"});
-  ReadTemplate(f, "command", ExecScalePlaceholders(), &exec->command, /*required=*/true);
-  ReadTemplate(f, "observe_command", ExecObservePlaceholders(), &exec->observe_command, false);
-  f.Seconds("timeout_seconds", &exec->timeout);
+              config::Diagnostics& diag) {
+  const FieldReader f(v, path, diag, config::kMustBeGot);
+  static const auto* known =
+      new config::KnownKeys(Keys({"command", "observe_command", "timeout_seconds"}));
+  f.RejectUnknownKeys(*known);
+  ReadTemplate(f, "command", ExecScalePlaceholders(), &exec->command, Need::kRequired);
+  ReadTemplate(f, "observe_command", ExecObservePlaceholders(), &exec->observe_command,
+               Need::kOptional);
+  f.Seconds("timeout_seconds", kSeconds, &exec->timeout);
 }
 
 void ReadWebhook(const nlohmann::json& v, const std::string& path, WebhookOptions* webhook,
-                 std::vector<std::string>* errors) {
-  JsonFields f(v, path, errors);
-  f.AllowOnly({"url", "observe_url", "bearer_token", "bearer_token_file", "headers", "ca_file",
-               "timeout_seconds"});
-  ReadUrl(f, "url", &webhook->url, /*required=*/true);
-  ReadUrl(f, "observe_url", &webhook->observe_url, false);
+                 config::Diagnostics& diag) {
+  const FieldReader f(v, path, diag, config::kMustBeGot);
+  static const auto* known =
+      new config::KnownKeys(Keys({"url", "observe_url", "bearer_token", "bearer_token_file",
+                                  "headers", "ca_file", "timeout_seconds"}));
+  f.RejectUnknownKeys(*known);
+  ReadUrl(f, "url", &webhook->url, Need::kRequired);
+  ReadUrl(f, "observe_url", &webhook->observe_url, Need::kOptional);
   f.String("bearer_token", &webhook->bearer_token);
   f.String("bearer_token_file", &webhook->bearer_token_file);
   if (f.Has("bearer_token") && f.Has("bearer_token_file")) {
@@ -100,16 +122,16 @@ void ReadWebhook(const nlohmann::json& v, const std::string& path, WebhookOption
     }
   }
   f.String("ca_file", &webhook->ca_file);
-  f.Seconds("timeout_seconds", &webhook->timeout);
+  f.Seconds("timeout_seconds", kSeconds, &webhook->timeout);
 }
 
 void ReadGrpc(const nlohmann::json& v, const std::string& path, GrpcOptions* grpc,
-              std::vector<std::string>* errors) {
-  JsonFields f(v, path, errors);
-  f.AllowOnly({"address", "tls", "root_certs_file", "tls_server_name", "timeout_seconds"});
-  if (f.String("address", &grpc->address, /*required=*/true) && grpc->address.empty()) {
-    f.Error("address", "must not be empty");
-  }
+              config::Diagnostics& diag) {
+  const FieldReader f(v, path, diag, config::kMustBeGot);
+  static const auto* known = new config::KnownKeys(
+      Keys({"address", "tls", "root_certs_file", "tls_server_name", "timeout_seconds"}));
+  f.RejectUnknownKeys(*known);
+  f.NonEmptyString("address", &grpc->address, Need::kRequired);
   f.Bool("tls", &grpc->tls);
   if (f.String("root_certs_file", &grpc->root_certs_file) && !grpc->tls) {
     f.Error("root_certs_file", "is for TLS, which \"tls\": false turns off");
@@ -117,15 +139,17 @@ void ReadGrpc(const nlohmann::json& v, const std::string& path, GrpcOptions* grp
   if (f.String("tls_server_name", &grpc->tls_server_name) && !grpc->tls) {
     f.Error("tls_server_name", "is for TLS, which \"tls\": false turns off");
   }
-  f.Seconds("timeout_seconds", &grpc->timeout);
+  f.Seconds("timeout_seconds", kSeconds, &grpc->timeout);
 }
 
 void ReadKubernetes(const nlohmann::json& v, const std::string& path, KubernetesOptions* k8s,
-                    std::vector<std::string>* errors) {
-  JsonFields f(v, path, errors);
-  f.AllowOnly({"api_server", "namespace", "token_file", "ca_file", "namespace_file", "deployments",
-               "timeout_seconds"});
-  ReadUrl(f, "api_server", &k8s->api_server, false);
+                    config::Diagnostics& diag) {
+  const FieldReader f(v, path, diag, config::kMustBeGot);
+  static const auto* known =
+      new config::KnownKeys(Keys({"api_server", "namespace", "token_file", "ca_file",
+                                  "namespace_file", "deployments", "timeout_seconds"}));
+  f.RejectUnknownKeys(*known);
+  ReadUrl(f, "api_server", &k8s->api_server, Need::kOptional);
   if (f.String("namespace", &k8s->namespace_name) &&
       !IsDns1123Name(k8s->namespace_name, /*label=*/true)) {
     f.Error("namespace", "must be a Kubernetes namespace name (lowercase letters, digits, '-')");
@@ -142,7 +166,7 @@ void ReadKubernetes(const nlohmann::json& v, const std::string& path, Kubernetes
                            "'-', '.')"));
     }
   }
-  f.Seconds("timeout_seconds", &k8s->timeout);
+  f.Seconds("timeout_seconds", kSeconds, &k8s->timeout);
 }
 
 }  // namespace
@@ -192,22 +216,26 @@ std::vector<std::string> ActuatorSecurityWarnings(const ActuatorConfig& config,
   return warnings;
 }
 
-absl::StatusOr<ActuatorConfig> ParseActuatorConfig(const nlohmann::json& value,
-                                                   const std::string& path) {
-  std::vector<std::string> errors;
+std::optional<ActuatorConfig> ReadActuatorConfig(const nlohmann::json& value,
+                                                 const std::string& path,
+                                                 config::Diagnostics& diag) {
+  const config::ErrorsSince failed(diag);
   ActuatorConfig config;
-  JsonFields f(value, path, &errors);
+  const FieldReader f(value, path, diag, config::kMustBeGot);
   std::vector<std::string> kind_names;
   for (ActuatorKind kind : kKinds) kind_names.push_back(ActuatorKindName(kind));
-  std::vector<std::string> allowed = {"kind", "retry"};
-  for (ActuatorKind kind : kKinds) {
-    if (kind != ActuatorKind::kLog) allowed.push_back(ActuatorKindName(kind));
-  }
-  f.AllowOnly(allowed);
+  static const auto* known = new config::KnownKeys([] {
+    std::vector<std::string> allowed = {"kind", "retry"};
+    for (ActuatorKind kind : kKinds) {
+      if (kind != ActuatorKind::kLog) allowed.push_back(ActuatorKindName(kind));
+    }
+    return Keys(std::move(allowed));
+  }());
+  f.RejectUnknownKeys(*known);
 
   std::string kind_name;
   bool kind_known = false;
-  if (f.String("kind", &kind_name, /*required=*/true)) {
+  if (f.String("kind", &kind_name, Need::kRequired)) {
     for (ActuatorKind kind : kKinds) {
       if (kind_name == ActuatorKindName(kind)) {
         config.kind = kind;
@@ -219,8 +247,8 @@ absl::StatusOr<ActuatorConfig> ParseActuatorConfig(const nlohmann::json& value,
                                    absl::StrJoin(kind_names, ", ")));
     }
   }
-  if (const nlohmann::json* retry = f.Value("retry")) {
-    ReadRetry(*retry, f.PathOf("retry"), &config.retry, &errors);
+  if (const nlohmann::json* retry = f.Find("retry")) {
+    ReadRetry(*retry, f.PathOf("retry"), &config.retry, diag);
   }
   // A section for another kind is a mistake (a kind switched without its settings).
   for (ActuatorKind kind : kKinds) {
@@ -231,7 +259,7 @@ absl::StatusOr<ActuatorConfig> ParseActuatorConfig(const nlohmann::json& value,
   }
   if (kind_known) {
     const std::string name = ActuatorKindName(config.kind);
-    const nlohmann::json* section = f.Value(name);
+    const nlohmann::json* section = f.Find(name);
     const bool optional = config.kind == ActuatorKind::kKubernetes;
     if (section == nullptr && config.kind != ActuatorKind::kLog && !optional) {
       f.Error(name, absl::StrCat("required when kind is \"", name, "\""));
@@ -242,22 +270,28 @@ absl::StatusOr<ActuatorConfig> ParseActuatorConfig(const nlohmann::json& value,
         case ActuatorKind::kLog:
           break;
         case ActuatorKind::kExec:
-          ReadExec(*section, at, &config.exec, &errors);
+          ReadExec(*section, at, &config.exec, diag);
           break;
         case ActuatorKind::kWebhook:
-          ReadWebhook(*section, at, &config.webhook, &errors);
+          ReadWebhook(*section, at, &config.webhook, diag);
           break;
         case ActuatorKind::kGrpc:
-          ReadGrpc(*section, at, &config.grpc, &errors);
+          ReadGrpc(*section, at, &config.grpc, diag);
           break;
         case ActuatorKind::kKubernetes:
-          ReadKubernetes(*section, at, &config.kubernetes, &errors);
+          ReadKubernetes(*section, at, &config.kubernetes, diag);
           break;
       }
     }
   }
-  if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
+  if (failed.any()) return std::nullopt;
   return config;
+}
+
+absl::StatusOr<ActuatorConfig> ParseActuatorConfig(const nlohmann::json& value,
+                                                   const std::string& path) {
+  return config::ReadAsStatus<ActuatorConfig>(
+      [&](config::Diagnostics& diag) { return ReadActuatorConfig(value, path, diag); });
 }
 
 }  // namespace limiar::actuator

@@ -2,8 +2,8 @@
 // platform, its settings, and the retry policy. Parsed once, at the edge, into typed
 // structs with defaults resolved; every error names its JSON path.
 //
-// JSON keys (durations are seconds, as numbers; unknown keys are errors; only the section
-// of the chosen kind may appear):
+// JSON keys (durations are seconds, as numbers; unknown keys are errors that name the
+// nearest key; only the section of the chosen kind may appear):
 //
 //   "actuator": {
 //     "kind": "log" | "exec" | "webhook" | "grpc" | "kubernetes",        (required)
@@ -49,6 +49,7 @@
 #define LIMIAR_ACTUATOR_ACTUATOR_CONFIG_H_
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,7 @@
 #include "src/actuator/kubernetes_actuator.h"
 #include "src/actuator/retrying_actuator.h"
 #include "src/actuator/webhook_actuator.h"
+#include "src/common/config/diagnostics.h"
 
 namespace limiar::actuator {
 
@@ -80,6 +82,11 @@ struct ActuatorConfig {
 // reported at once, one per line, in one InvalidArgument.
 absl::StatusOr<ActuatorConfig> ParseActuatorConfig(const nlohmann::json& value,
                                                    const std::string& path = "actuator");
+// The same, reporting to the diagnostics of the file the section is in (nullopt after a
+// problem).
+std::optional<ActuatorConfig> ReadActuatorConfig(const nlohmann::json& value,
+                                                 const std::string& path,
+                                                 config::Diagnostics& diag);
 
 // What a valid config sends in clear text over a network: a webhook bearer token over
 // http:// to a host that is not loopback, a grpc actuator with "tls": false to a target

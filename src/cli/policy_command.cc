@@ -6,9 +6,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "src/cli/print_error.h"
+#include "src/common/config/diagnostics.h"
 #include "src/common/plural.h"
 #include "src/policy/blueprint/blueprint_loader.h"
-#include "src/policy/blueprint/diagnostics.h"
 #include "src/policy/blueprint/policy_json.h"
 #include "src/policy/blueprint/policy_table.h"
 
@@ -58,7 +58,7 @@ int RunPolicyCommand(const std::string& blueprint_path, bool as_json, std::ostre
   absl::StatusOr<bp::LoadedBlueprint> loaded = bp::LoadBlueprintFile(blueprint_path);
   if (!loaded.ok()) {
     PrintError(err, loaded.status().message());
-    const int64_t problems = bp::ProblemCount(loaded.status());
+    const int64_t problems = config::ProblemCount(loaded.status());
     err << blueprint_path << ": " << Counted(problems, "problem") << "; nothing loaded\n";
     return 1;
   }

@@ -1,17 +1,16 @@
 #include "src/cli/serve_config.h"
 
-#include <fstream>
-#include <set>
-#include <sstream>
+#include <algorithm>
+#include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "src/common/bounded_json.h"
+#include "src/common/config/did_you_mean.h"
+#include "src/common/config/field_reader.h"
+#include "src/common/config/json_path.h"
 #include "src/common/regular_file.h"
 #include "src/common/status_macros.h"
 #include "src/metrics/promql_config.h"
-#include "src/policy/blueprint/suggest.h"
 
 namespace limiar::cli {
 namespace {
@@ -19,222 +18,147 @@ namespace {
 // A serve config is a page of keys; its deepest value (a scrape mapping) sits 5 levels in.
 constexpr JsonLimits kServeConfigLimits{.max_bytes = 1 << 20, .max_depth = 16};
 
+using config::Bounds;
+using config::Diagnostics;
+using config::FieldReader;
 using json = nlohmann::json;
 
-// Collects problems; each names its JSON path.
-class Problems {
- public:
-  void Add(const std::string& path, const std::string& what) {
-    lines_.push_back(absl::StrCat(path, ": ", what));
-  }
-  void Add(const absl::Status& s) { lines_.push_back(std::string(s.message())); }
-  bool empty() const { return lines_.empty(); }
-  absl::Status ToStatus(const std::string& source) const {
-    std::vector<std::string> prefixed;
-    for (const std::string& l : lines_) prefixed.push_back(absl::StrCat(source, ": ", l));
-    return absl::InvalidArgumentError(absl::StrJoin(prefixed, "\n"));
-  }
-
- private:
-  std::vector<std::string> lines_;
-};
-
 // Unknown keys are errors: a typo must not silently fall back to a default.
-void CheckKeys(const json& obj, const std::string& path, const std::vector<std::string>& known,
-               Problems& problems) {
-  for (const auto& [key, value] : obj.items()) {
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    problems.Add(
-        path.empty() ? key : absl::StrCat(path, ".", key),
-        absl::StrCat("unknown key; ",
-                     policy::blueprint::DidYouMean(
-                         key, known, {}, "the README section \"limiar serve\" lists the keys")));
-  }
+config::KnownKeys Keys(std::vector<std::string> keys) {
+  return {.keys = std::move(keys),
+          .otherwise = "the README section \"limiar serve\" lists the keys"};
 }
 
-bool ReadNumber(const json& obj, const std::string& key, const std::string& path, double min,
-                double max, double* out, Problems& problems) {
-  if (!obj.contains(key)) return false;
-  const json& v = obj.at(key);
-  const std::string where = path.empty() ? key : absl::StrCat(path, ".", key);
-  if (!v.is_number()) {
-    problems.Add(where, absl::StrCat("must be a number, not ", v.type_name()));
-    return false;
-  }
-  const double d = v.get<double>();
-  if (d < min || d > max) {
-    problems.Add(where, absl::StrCat("must be between ", min, " and ", max, " (got ", d, ")"));
-    return false;
-  }
-  *out = d;
-  return true;
-}
-
-bool ReadString(const json& obj, const std::string& key, const std::string& path, std::string* out,
-                Problems& problems) {
-  if (!obj.contains(key)) return false;
-  const json& v = obj.at(key);
-  if (!v.is_string()) {
-    problems.Add(path.empty() ? key : absl::StrCat(path, ".", key),
-                 absl::StrCat("must be a string, not ", v.type_name()));
-    return false;
-  }
-  *out = v.get<std::string>();
-  return true;
-}
-
-bool RequireObject(const json& v, const std::string& path, Problems& problems) {
-  if (v.is_object()) return true;
-  problems.Add(path, absl::StrCat("must be an object, not ", v.type_name()));
-  return false;
-}
-
-void ParseIngest(const json& j, ServeConfig& c, Problems& p) {
-  if (!RequireObject(j, "ingest", p)) return;
-  CheckKeys(j, "ingest",
-            {"max_batch_samples", "max_message_mb", "max_future_s", "max_past_s",
-             "max_rejections_listed"},
-            p);
+// A number in [min, max], as its key's type.
+template <typename T>
+void ReadNumber(const FieldReader& r, absl::string_view key, double min, double max, T* out) {
   double d;
-  if (ReadNumber(j, "max_batch_samples", "ingest", 1, 1e6, &d, p)) {
-    c.ingest.max_batch_samples = static_cast<size_t>(d);
-  }
-  if (ReadNumber(j, "max_rejections_listed", "ingest", 0, 1e5, &d, p)) {
-    c.ingest.max_rejections_listed = static_cast<size_t>(d);
-  }
-  if (ReadNumber(j, "max_message_mb", "ingest", 1, 1024, &d, p)) {
-    c.max_message_bytes = static_cast<int>(d * (1 << 20));
-  }
-  if (ReadNumber(j, "max_future_s", "ingest", 0, 3600, &d, p)) {
-    c.ingest.max_future = absl::Seconds(d);
-  }
-  if (ReadNumber(j, "max_past_s", "ingest", 1, 86400, &d, p)) c.ingest.max_past = absl::Seconds(d);
+  if (r.Number(key, Bounds{.min = min, .max = max}, &d)) *out = static_cast<T>(d);
 }
 
-void ParseStore(const json& j, ServeConfig& c, Problems& p) {
-  if (!RequireObject(j, "store", p)) return;
-  CheckKeys(j, "store",
-            {"metric_window_s", "max_age_s", "retention_s", "max_series", "max_points_per_series",
-             "max_replicas_per_target"},
-            p);
+void ReadSeconds(const FieldReader& r, absl::string_view key, double min, double max,
+                 absl::Duration* out) {
   double d;
-  if (ReadNumber(j, "metric_window_s", "store", 1, 3600, &d, p)) {
-    c.store.metric_window = absl::Seconds(d);
-  }
-  if (ReadNumber(j, "max_age_s", "store", 1, 86400, &d, p)) c.store.max_age = absl::Seconds(d);
-  if (ReadNumber(j, "retention_s", "store", 1, 7 * 86400, &d, p)) {
-    c.store.retention = absl::Seconds(d);
-  }
-  if (ReadNumber(j, "max_series", "store", 1, 1e8, &d, p)) c.store.max_series = size_t(d);
-  if (ReadNumber(j, "max_points_per_series", "store", 1, 1e6, &d, p)) {
-    c.store.max_points_per_series = static_cast<size_t>(d);
-  }
-  if (ReadNumber(j, "max_replicas_per_target", "store", 1, 1e6, &d, p)) {
-    c.store.max_replicas_per_target = static_cast<size_t>(d);
-  }
+  if (r.Number(key, Bounds{.min = min, .max = max}, &d)) *out = absl::Seconds(d);
 }
 
-void ParseGrpc(const json& j, ServeConfig& c, Problems& p) {
-  if (!RequireObject(j, "grpc", p)) return;
-  CheckKeys(j, "grpc",
-            {"max_threads", "max_watch_streams", "max_memory_mb", "keepalive_time_s",
-             "keepalive_timeout_s", "max_connection_idle_s", "max_connection_age_s",
-             "max_connection_age_grace_s"},
-            p);
+void ParseIngest(const json& j, ServeConfig& c, Diagnostics& diag) {
+  const FieldReader r(j, "ingest", diag);
+  static const auto* known =
+      new config::KnownKeys(Keys({"max_batch_samples", "max_message_mb", "max_future_s",
+                                  "max_past_s", "max_rejections_listed"}));
+  r.RejectUnknownKeys(*known);
+  ReadNumber(r, "max_batch_samples", 1, 1e6, &c.ingest.max_batch_samples);
+  ReadNumber(r, "max_rejections_listed", 0, 1e5, &c.ingest.max_rejections_listed);
+  double mb;
+  if (r.Number("max_message_mb", {.min = 1, .max = 1024}, &mb)) {
+    c.max_message_bytes = static_cast<int>(mb * (1 << 20));
+  }
+  ReadSeconds(r, "max_future_s", 0, 3600, &c.ingest.max_future);
+  ReadSeconds(r, "max_past_s", 1, 86400, &c.ingest.max_past);
+}
+
+void ParseStore(const json& j, ServeConfig& c, Diagnostics& diag) {
+  const FieldReader r(j, "store", diag);
+  static const auto* known =
+      new config::KnownKeys(Keys({"metric_window_s", "max_age_s", "retention_s", "max_series",
+                                  "max_points_per_series", "max_replicas_per_target"}));
+  r.RejectUnknownKeys(*known);
+  ReadSeconds(r, "metric_window_s", 1, 3600, &c.store.metric_window);
+  ReadSeconds(r, "max_age_s", 1, 86400, &c.store.max_age);
+  ReadSeconds(r, "retention_s", 1, 7 * 86400, &c.store.retention);
+  ReadNumber(r, "max_series", 1, 1e8, &c.store.max_series);
+  ReadNumber(r, "max_points_per_series", 1, 1e6, &c.store.max_points_per_series);
+  ReadNumber(r, "max_replicas_per_target", 1, 1e6, &c.store.max_replicas_per_target);
+}
+
+void ParseGrpc(const json& j, ServeConfig& c, Diagnostics& diag) {
+  const FieldReader r(j, "grpc", diag);
+  static const auto* known = new config::KnownKeys(
+      Keys({"max_threads", "max_watch_streams", "max_memory_mb", "keepalive_time_s",
+            "keepalive_timeout_s", "max_connection_idle_s", "max_connection_age_s",
+            "max_connection_age_grace_s"}));
+  r.RejectUnknownKeys(*known);
   GrpcLimits& g = c.grpc;
-  double d;
   // Below 4 threads the server's own pollers leave nothing for calls.
-  if (ReadNumber(j, "max_threads", "grpc", 4, 10000, &d, p)) g.max_threads = static_cast<int>(d);
-  if (ReadNumber(j, "max_watch_streams", "grpc", 0, 10000, &d, p)) {
-    g.max_watch_streams = static_cast<int>(d);
-  }
-  if (ReadNumber(j, "max_memory_mb", "grpc", 16, 65536, &d, p)) {
-    g.max_memory_mb = static_cast<int>(d);
-  }
+  ReadNumber(r, "max_threads", 4, 10000, &g.max_threads);
+  ReadNumber(r, "max_watch_streams", 0, 10000, &g.max_watch_streams);
+  ReadNumber(r, "max_memory_mb", 16, 65536, &g.max_memory_mb);
   const std::pair<const char*, absl::Duration*> durations[] = {
       {"keepalive_time_s", &g.keepalive_time},
       {"keepalive_timeout_s", &g.keepalive_timeout},
       {"max_connection_idle_s", &g.max_connection_idle},
       {"max_connection_age_s", &g.max_connection_age},
       {"max_connection_age_grace_s", &g.max_connection_age_grace}};
-  for (const auto& [key, out] : durations) {
-    if (ReadNumber(j, key, "grpc", 0.1, 30 * 86400, &d, p)) *out = absl::Seconds(d);
-  }
+  for (const auto& [key, out] : durations) ReadSeconds(r, key, 0.1, 30 * 86400, out);
 }
 
-void ParseHttp(const json& j, ServeConfig& c, Problems& p) {
-  if (!RequireObject(j, "http", p)) return;
-  CheckKeys(j, "http",
-            {"header_timeout_s", "workers", "max_queued_requests", "max_pending_connections"}, p);
+void ParseHttp(const json& j, ServeConfig& c, Diagnostics& diag) {
+  const FieldReader r(j, "http", diag);
+  static const auto* known = new config::KnownKeys(
+      Keys({"header_timeout_s", "workers", "max_queued_requests", "max_pending_connections"}));
+  r.RejectUnknownKeys(*known);
   service::HttpLimits& h = c.http;
-  double d;
-  if (ReadNumber(j, "header_timeout_s", "http", 0.1, 300, &d, p)) {
-    h.header_timeout = absl::Seconds(d);
-  }
-  if (ReadNumber(j, "workers", "http", 1, 256, &d, p)) h.workers = static_cast<int>(d);
-  if (ReadNumber(j, "max_queued_requests", "http", 1, 100000, &d, p)) {
-    h.max_queued = static_cast<int>(d);
-  }
-  if (ReadNumber(j, "max_pending_connections", "http", 1, 100000, &d, p)) {
-    h.max_pending = static_cast<int>(d);
-  }
+  ReadSeconds(r, "header_timeout_s", 0.1, 300, &h.header_timeout);
+  ReadNumber(r, "workers", 1, 256, &h.workers);
+  ReadNumber(r, "max_queued_requests", 1, 100000, &h.max_queued);
+  ReadNumber(r, "max_pending_connections", 1, 100000, &h.max_pending);
 }
 
-void ParseTls(const json& j, ServeConfig& c, Problems& p) {
-  if (!RequireObject(j, "tls", p)) return;
-  CheckKeys(j, "tls", {"cert_file", "key_file", "client_ca_file"}, p);
+void ParseTls(const json& j, ServeConfig& c, Diagnostics& diag) {
+  const FieldReader r(j, "tls", diag);
+  if (!r.ok()) return;
+  static const auto* known =
+      new config::KnownKeys(Keys({"cert_file", "key_file", "client_ca_file"}));
+  r.RejectUnknownKeys(*known);
   TlsFiles tls;
-  ReadString(j, "cert_file", "tls", &tls.cert_file, p);
-  ReadString(j, "key_file", "tls", &tls.key_file, p);
-  ReadString(j, "client_ca_file", "tls", &tls.client_ca_file, p);
+  r.String("cert_file", &tls.cert_file);
+  r.String("key_file", &tls.key_file);
+  r.String("client_ca_file", &tls.client_ca_file);
   if (tls.cert_file.empty() || tls.key_file.empty()) {
-    p.Add("tls", "needs both cert_file and key_file");
+    diag.Error("tls", "needs both cert_file and key_file", "");
   }
   c.tls = tls;
 }
 
-void ParseSources(const json& j, ServeConfig& c, Problems& p) {
-  if (!RequireObject(j, "sources", p)) return;
-  for (const auto& [target, spec] : j.items()) {
-    const std::string path = absl::StrCat("sources.", target);
-    if (!RequireObject(spec, path, p)) continue;
-    CheckKeys(spec, path, {"promql", "scrape"}, p);
-    TargetSources& s = c.sources[target];
-    if (spec.contains("promql")) {
-      const json& promql = spec.at("promql");
-      const std::string ppath = absl::StrCat(path, ".promql");
-      std::vector<std::pair<std::string, const json*>> queries;
-      if (promql.is_object() && !promql.contains("query")) {
-        for (const auto& [metric, q] : promql.items()) {
-          if (metric != "cpu" && metric != "requests" && metric != "connections") {
-            p.Add(absl::StrCat(ppath, ".", metric),
-                  "expected a query object, or per-metric queries keyed cpu, requests or "
-                  "connections");
-            continue;
-          }
-          queries.push_back({metric, &q});
-        }
-      } else {
-        queries.push_back({"", &promql});
+// `promql` holds one query, or one per metric name.
+void ParsePromQl(const json& promql, const std::string& path, TargetSources& s, Diagnostics& diag) {
+  std::vector<std::pair<std::string, const json*>> queries;
+  if (promql.is_object() && !promql.contains("query")) {
+    const std::vector<std::string> metrics = {"cpu", "requests", "connections"};
+    for (const auto& [metric, q] : promql.items()) {
+      if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end()) {
+        diag.Error(config::Child(path, metric),
+                   "expected a query object, or per-metric queries keyed cpu, requests or "
+                   "connections",
+                   config::DidYouMean(metric, metrics, {}, ""));
+        continue;
       }
-      for (const auto& [metric, q] : queries) {
-        absl::StatusOr<metrics::PromQlQuery> parsed = metrics::ParsePromQlConfig(
-            *q, metric.empty() ? ppath : absl::StrCat(ppath, ".", metric));
-        if (parsed.ok()) {
-          s.promql[metric] = *parsed;
-        } else {
-          p.Add(parsed.status());
-        }
-      }
+      queries.push_back({metric, &q});
     }
-    if (spec.contains("scrape")) {
-      absl::StatusOr<metrics::ScrapeConfig> scrape =
-          metrics::ParseScrapeConfig(spec.at("scrape"), absl::StrCat(path, ".scrape"));
-      if (scrape.ok()) {
-        s.scrape = *std::move(scrape);
-      } else {
-        p.Add(scrape.status());
-      }
+  } else {
+    queries.push_back({"", &promql});
+  }
+  for (const auto& [metric, q] : queries) {
+    if (std::optional<metrics::PromQlQuery> parsed = metrics::ReadPromQlConfig(
+            *q, metric.empty() ? path : config::Child(path, metric), diag)) {
+      s.promql[metric] = *std::move(parsed);
+    }
+  }
+}
+
+void ParseSources(const json& j, ServeConfig& c, Diagnostics& diag) {
+  const FieldReader sources(j, "sources", diag);
+  if (!sources.ok()) return;
+  static const auto* known = new config::KnownKeys(Keys({"promql", "scrape"}));
+  for (const auto& [target, spec] : j.items()) {
+    const FieldReader r(spec, sources.PathOf(target), diag);
+    if (!r.ok()) continue;
+    r.RejectUnknownKeys(*known);
+    TargetSources& s = c.sources[target];
+    if (const json* promql = r.Find("promql")) ParsePromQl(*promql, r.PathOf("promql"), s, diag);
+    if (const json* scrape = r.Find("scrape")) {
+      s.scrape = metrics::ReadScrapeConfig(*scrape, r.PathOf("scrape"), diag);
     }
   }
 }
@@ -248,41 +172,36 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
   if (!parsed.ok()) return parsed.status();
   const json& doc = *parsed;
   ServeConfig c;
-  Problems p;
+  Diagnostics diag(source);
   if (!doc.is_object()) {
-    p.Add("(top level)", "must be a JSON object");
-    return p.ToStatus(source);
+    diag.Error("(top level)", "must be a JSON object", "");
+    return diag.ToStatus();
   }
-  CheckKeys(doc, "",
-            {"grpc_listen", "http_listen", "tick_interval_s", "fast_path_threshold_pct",
-             "state_file", "admin_token_file", "ingest_token_file", "tls", "grpc", "http",
-             "actuator", "ingest", "store", "sources"},
-            p);
-  ReadString(doc, "grpc_listen", "", &c.grpc_listen, p);
-  ReadString(doc, "http_listen", "", &c.http_listen, p);
-  double d;
-  if (ReadNumber(doc, "tick_interval_s", "", 0.1, 3600, &d, p)) {
-    c.tick_interval = absl::Seconds(d);
-  }
-  ReadNumber(doc, "fast_path_threshold_pct", "", 0, 10000, &c.fast_path_threshold_pct, p);
-  ReadString(doc, "state_file", "", &c.state_file, p);
-  ReadString(doc, "admin_token_file", "", &c.admin_token_file, p);
-  ReadString(doc, "ingest_token_file", "", &c.ingest_token_file, p);
-  if (doc.contains("tls")) ParseTls(doc.at("tls"), c, p);
-  if (doc.contains("grpc")) ParseGrpc(doc.at("grpc"), c, p);
-  if (doc.contains("http")) ParseHttp(doc.at("http"), c, p);
-  if (doc.contains("actuator")) {
-    absl::StatusOr<actuator::ActuatorConfig> a = actuator::ParseActuatorConfig(doc.at("actuator"));
-    if (a.ok()) {
-      c.actuator = *a;
-    } else {
-      p.Add(a.status());
+  const FieldReader r(doc, "", diag);
+  static const auto* known = new config::KnownKeys(
+      Keys({"grpc_listen", "http_listen", "tick_interval_s", "fast_path_threshold_pct",
+            "state_file", "admin_token_file", "ingest_token_file", "tls", "grpc", "http",
+            "actuator", "ingest", "store", "sources"}));
+  r.RejectUnknownKeys(*known);
+  r.String("grpc_listen", &c.grpc_listen);
+  r.String("http_listen", &c.http_listen);
+  ReadSeconds(r, "tick_interval_s", 0.1, 3600, &c.tick_interval);
+  ReadNumber(r, "fast_path_threshold_pct", 0, 10000, &c.fast_path_threshold_pct);
+  r.String("state_file", &c.state_file);
+  r.String("admin_token_file", &c.admin_token_file);
+  r.String("ingest_token_file", &c.ingest_token_file);
+  if (const json* tls = r.Find("tls")) ParseTls(*tls, c, diag);
+  if (const json* grpc = r.Find("grpc")) ParseGrpc(*grpc, c, diag);
+  if (const json* http = r.Find("http")) ParseHttp(*http, c, diag);
+  if (const json* actuator = r.Find("actuator")) {
+    if (auto a = actuator::ReadActuatorConfig(*actuator, r.PathOf("actuator"), diag)) {
+      c.actuator = *std::move(a);
     }
   }
-  if (doc.contains("ingest")) ParseIngest(doc.at("ingest"), c, p);
-  if (doc.contains("store")) ParseStore(doc.at("store"), c, p);
-  if (doc.contains("sources")) ParseSources(doc.at("sources"), c, p);
-  if (!p.empty()) return p.ToStatus(source);
+  if (const json* ingest = r.Find("ingest")) ParseIngest(*ingest, c, diag);
+  if (const json* store = r.Find("store")) ParseStore(*store, c, diag);
+  if (const json* sources = r.Find("sources")) ParseSources(*sources, c, diag);
+  if (diag.has_errors()) return diag.ToStatus();
   return c;
 }
 

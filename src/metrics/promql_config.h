@@ -17,14 +17,17 @@
 //   }
 //
 // Unknown keys are errors with a "did you mean" hint that also knows KEDA's camelCase
-// names (serverAddress, ignoreNullValues, customHeaders, ...); wrong types are named.
+// names (serverAddress, ignoreNullValues, customHeaders, ...); wrong types are named. Every
+// unknown key is reported, then the first other problem only.
 #ifndef LIMIAR_METRICS_PROMQL_CONFIG_H_
 #define LIMIAR_METRICS_PROMQL_CONFIG_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
+#include "src/common/config/diagnostics.h"
 #include "src/metrics/promql_client.h"
 
 namespace limiar::metrics {
@@ -35,6 +38,10 @@ namespace limiar::metrics {
 // config only: files named in it are read at query time (they may rotate or appear later).
 absl::StatusOr<PromQlQuery> ParsePromQlConfig(const nlohmann::json& config,
                                               const std::string& json_path);
+// The same, reporting to the file's diagnostics (nullopt after a problem).
+std::optional<PromQlQuery> ReadPromQlConfig(const nlohmann::json& config,
+                                            const std::string& json_path,
+                                            config::Diagnostics& diag);
 
 }  // namespace limiar::metrics
 

@@ -11,137 +11,83 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "src/common/status_macros.h"
+#include "src/common/config/field_reader.h"
+#include "src/common/config/json_path.h"
 
 namespace limiar::metrics {
 namespace {
 
+using config::FieldReader;
 using json = nlohmann::json;
-
-constexpr absl::string_view kKeys[] = {"endpoints", "endpoints_file", "path",       "interval_s",
-                                       "timeout_s", "max_body_bytes", "max_series", "metrics"};
 
 // What a config may set the per-scrape caps to.
 constexpr size_t kMinBodyBytes = 1024;
 constexpr size_t kMaxBodyBytes = 64 << 20;
 constexpr size_t kMaxSeries = 1'000'000;
-constexpr absl::string_view kMappingKeys[] = {"metric", "series", "kind", "scale"};
-constexpr absl::string_view kEndpointKeys[] = {"address", "replica"};
 
-// Names that other systems (Prometheus' scrape_config above all) use for our keys, in
-// Normalize()d form. Typos beyond case and separators get the list of known keys: the
-// lists are short, and the one edit-distance helper in this folder is private to PromQL's
-// config.
-struct Alias {
-  absl::string_view from;
-  absl::string_view key;   // ours
-  absl::string_view note;  // appended to "did you mean <key>?"
-};
-constexpr Alias kAliases[] = {
-    {"targets", "endpoints", ""},
-    {"staticconfigs", "endpoints", ""},
-    {"filesdconfigs", "endpoints_file", ""},
-    {"file", "endpoints_file", ""},
-    {"metricspath", "path", ""},
-    {"scrapeinterval", "interval_s", " (in seconds)"},
-    {"interval", "interval_s", " (in seconds)"},
-    {"scrapetimeout", "timeout_s", " (in seconds)"},
-    {"bodysizelimit", "max_body_bytes", " (an integer number of bytes)"},
-    {"samplelimit", "max_series", ""},
-    {"timeout", "timeout_s", " (in seconds)"},
-    {"mappings", "metrics", ""},
-    {"selector", "series", ""},
-    {"query", "series", " (a series selector, not a PromQL query)"},
-    {"match", "series", ""},
-    {"type", "kind", ""},
-    {"multiplier", "scale", ""},
-    {"factor", "scale", ""},
-    {"url", "address", ""},
-    {"target", "address", ""},
-    {"replicaid", "replica", ""},
-    {"id", "replica", ""},
-};
-
-// Lowercase without '_' and '-': metricsPath, metrics-path and metrics_path are one name.
-std::string Normalize(absl::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    if (c != '_' && c != '-') out.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
+// Names that other systems (Prometheus' scrape_config above all) use for our keys; each
+// object takes those that lead to one of its own keys ("type" means kind in a mapping only).
+const config::AliasMap& Aliases() {
+  static const auto* aliases = new config::AliasMap{
+      {"targets", "endpoints"},
+      {"static_configs", "endpoints"},
+      {"file_sd_configs", "endpoints_file"},
+      {"file", "endpoints_file"},
+      {"metrics_path", "path"},
+      {"scrape_interval", "interval_s"},
+      {"interval", "interval_s"},
+      {"scrape_timeout", "timeout_s"},
+      {"body_size_limit", "max_body_bytes"},
+      {"sample_limit", "max_series"},
+      {"timeout", "timeout_s"},
+      {"mappings", "metrics"},
+      {"selector", "series"},
+      {"query", "series"},
+      {"match", "series"},
+      {"type", "kind"},
+      {"multiplier", "scale"},
+      {"factor", "scale"},
+      {"url", "address"},
+      {"target", "address"},
+      {"replica_id", "replica"},
+      {"id", "replica"},
+  };
+  return *aliases;
 }
 
-template <size_t N>
-std::string UnknownKeyHint(absl::string_view key, const absl::string_view (&known)[N]) {
-  const std::string normalized = Normalize(key);
-  for (const absl::string_view k : known) {
-    if (Normalize(k) == normalized) return absl::StrCat("did you mean ", k, "?");
-  }
-  for (const Alias& alias : kAliases) {
-    // Only towards a key of this object: "type" means kind in a mapping only.
-    if (alias.from == normalized &&
-        std::find(std::begin(known), std::end(known), alias.key) != std::end(known)) {
-      return absl::StrCat("did you mean ", alias.key, "?", alias.note);
-    }
-  }
-  return absl::StrCat("known keys: ", absl::StrJoin(known, ", "));
+// Said after "did you mean KEY?" when the key came from these aliases.
+const std::map<std::string, std::string>& AliasNotes() {
+  static const auto* notes = new std::map<std::string, std::string>{
+      {"scrape_interval", " (in seconds)"},
+      {"interval", " (in seconds)"},
+      {"scrape_timeout", " (in seconds)"},
+      {"timeout", " (in seconds)"},
+      {"body_size_limit", " (an integer number of bytes)"},
+      {"query", " (a series selector, not a PromQL query)"},
+  };
+  return *notes;
 }
 
-absl::Status Error(absl::string_view path, absl::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", message));
+const config::KnownKeys& ScrapeKeys() {
+  static const auto* known =
+      new config::KnownKeys{.keys = {"endpoints", "endpoints_file", "path", "interval_s",
+                                     "timeout_s", "max_body_bytes", "max_series", "metrics"},
+                            .aliases = Aliases(),
+                            .alias_notes = AliasNotes()};
+  return *known;
 }
 
-absl::Status WrongType(absl::string_view path, absl::string_view want, const json& got) {
-  std::string message = absl::StrCat("must be ", want, ", not ", got.type_name());
-  double unused;
-  if (got.is_string() && want == "a number" &&
-      absl::SimpleAtod(got.get_ref<const std::string&>(), &unused)) {
-    absl::StrAppend(&message, " (write ", got.get_ref<const std::string&>(), " without quotes)");
-  }
-  return Error(path, message);
+const config::KnownKeys& MappingKeys() {
+  static const auto* known = new config::KnownKeys{.keys = {"metric", "series", "kind", "scale"},
+                                                   .aliases = Aliases(),
+                                                   .alias_notes = AliasNotes()};
+  return *known;
 }
 
-template <size_t N>
-absl::Status CheckKeys(const json& object, const std::string& path,
-                       const absl::string_view (&known)[N]) {
-  // nlohmann's objects are sorted maps, so the first mistake reported is stable.
-  for (const auto& [key, value] : object.items()) {
-    if (std::find(std::begin(known), std::end(known), key) == std::end(known)) {
-      return Error(absl::StrCat(path, ".", key),
-                   absl::StrCat("unknown key; ", UnknownKeyHint(key, known)));
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> NonEmptyString(const json& v, absl::string_view path) {
-  if (!v.is_string()) return WrongType(path, "a string", v);
-  std::string s = v.get<std::string>();
-  if (absl::StripAsciiWhitespace(s).empty()) return Error(path, "must not be empty");
-  return s;
-}
-
-absl::StatusOr<absl::Duration> Seconds(const json& v, absl::string_view path, double min,
-                                       bool min_inclusive, double max) {
-  if (!v.is_number()) return WrongType(path, "a number", v);
-  const double s = v.get<double>();
-  if (!std::isfinite(s) || (min_inclusive ? s < min : s <= min) || s > max) {
-    return Error(path, absl::StrCat("must be ", min_inclusive ? "at least " : "more than ", min,
-                                    " and at most ", max, " seconds, not ", v.dump()));
-  }
-  return absl::Seconds(s);
-}
-
-// An integer in [min, max]; a fraction or a number out of range is named with the range.
-absl::StatusOr<size_t> IntegerIn(const json& v, absl::string_view path, size_t min, size_t max) {
-  if (!v.is_number()) return WrongType(path, "a number", v);
-  const double d = v.get<double>();
-  if (!v.is_number_integer() || d < static_cast<double>(min) || d > static_cast<double>(max)) {
-    return Error(path,
-                 absl::StrCat("must be an integer from ", min, " to ", max, ", not ", v.dump()));
-  }
-  return v.get<size_t>();
+const config::KnownKeys& EndpointKeys() {
+  static const auto* known = new config::KnownKeys{
+      .keys = {"address", "replica"}, .aliases = Aliases(), .alias_notes = AliasNotes()};
+  return *known;
 }
 
 bool IsPort(absl::string_view s) {
@@ -163,77 +109,85 @@ bool IsHostPort(absl::string_view s) {
          IsPort(s.substr(colon + 1));
 }
 
-absl::StatusOr<ScrapeEndpoint> ParseEndpoint(const json& v, const std::string& path,
-                                             absl::string_view url_path) {
+// One element of `endpoints`: "host:port", a URL, or {address, replica}. `list` reads the
+// list the element is in.
+std::optional<ScrapeEndpoint> ReadEndpoint(const json& v, const std::string& path,
+                                           absl::string_view url_path, const FieldReader& list) {
+  config::Diagnostics& diag = list.diag();
+  const config::ErrorsSince failed(diag);
   std::string address;
   std::string replica;
+  std::string address_path = path;
   if (v.is_object()) {
-    RETURN_IF_ERROR(CheckKeys(v, path, kEndpointKeys));
-    if (!v.contains("address")) return Error(absl::StrCat(path, ".address"), "required");
-    ASSIGN_OR_RETURN(address, NonEmptyString(v["address"], absl::StrCat(path, ".address")));
-    if (v.contains("replica")) {
-      ASSIGN_OR_RETURN(replica, NonEmptyString(v["replica"], absl::StrCat(path, ".replica")));
-    }
+    const FieldReader e(v, path, diag);
+    e.RejectUnknownKeys(EndpointKeys());
+    if (failed.any()) return std::nullopt;
+    if (!e.NonEmptyString("address", &address, FieldReader::Need::kRequired)) return std::nullopt;
+    e.NonEmptyString("replica", &replica);
+    if (failed.any()) return std::nullopt;
+    address_path = e.PathOf("address");
   } else if (v.is_string()) {
-    ASSIGN_OR_RETURN(address, NonEmptyString(v, path));
+    std::optional<std::string> s = list.NonEmptyStringAt(v, path);
+    if (!s) return std::nullopt;
+    address = *std::move(s);
   } else {
-    return WrongType(path, "a string or an object with address and replica", v);
+    list.WrongType(v, path, "a string or an object with address and replica");
+    return std::nullopt;
   }
   absl::StatusOr<ScrapeEndpoint> endpoint = MakeScrapeEndpoint(address, replica, url_path);
   if (!endpoint.ok()) {
-    return Error(v.is_object() ? absl::StrCat(path, ".address") : path,
-                 endpoint.status().message());
+    diag.Error(address_path, endpoint.status().message(), "");
+    return std::nullopt;
   }
-  return endpoint;
+  return *std::move(endpoint);
 }
 
-absl::StatusOr<ScrapeMapping> ParseMapping(const json& v, const std::string& path) {
-  if (!v.is_object()) return WrongType(path, "an object", v);
-  RETURN_IF_ERROR(CheckKeys(v, path, kMappingKeys));
-  for (const absl::string_view required : {"metric", "series"}) {
-    if (!v.contains(required)) return Error(absl::StrCat(path, ".", required), "required");
-  }
-  const std::string metric_path = absl::StrCat(path, ".metric");
-  ASSIGN_OR_RETURN(const std::string metric, NonEmptyString(v["metric"], metric_path));
+std::optional<ScrapeMapping> ReadMapping(const json& v, const std::string& path,
+                                         config::Diagnostics& diag) {
+  const config::ErrorsSince failed(diag);
+  const FieldReader m(v, path, diag);
+  if (!m.ok()) return std::nullopt;
+  m.RejectUnknownKeys(MappingKeys());
+  if (failed.any()) return std::nullopt;
+  if (!m.HasAll({"metric", "series"})) return std::nullopt;
+  std::string metric;
+  if (!m.NonEmptyString("metric", &metric)) return std::nullopt;
   std::optional<policy::MetricType> type;
-  for (const policy::MetricType m : {policy::MetricType::kCpu, policy::MetricType::kRequests,
+  for (const policy::MetricType t : {policy::MetricType::kCpu, policy::MetricType::kRequests,
                                      policy::MetricType::kConnections}) {
-    if (metric == policy::MetricTypeName(m)) type = m;
+    if (metric == policy::MetricTypeName(t)) type = t;
   }
   if (!type) {
-    return Error(metric_path,
-                 absl::StrCat("must be one of cpu, requests, connections, not \"", metric, "\""));
+    m.Error("metric",
+            absl::StrCat("must be one of cpu, requests, connections, not \"", metric, "\""));
+    return std::nullopt;
   }
 
-  const std::string series_path = absl::StrCat(path, ".series");
-  ASSIGN_OR_RETURN(const std::string text, NonEmptyString(v["series"], series_path));
+  std::string text;
+  if (!m.NonEmptyString("series", &text)) return std::nullopt;
   absl::StatusOr<SeriesSelector> series = SeriesSelector::Parse(text);
-  if (!series.ok()) return Error(series_path, series.status().message());
+  if (!series.ok()) {
+    m.Error("series", series.status().message());
+    return std::nullopt;
+  }
 
   ScrapeKind kind = ScrapeKind::kAuto;
-  if (v.contains("kind")) {
-    const std::string kind_path = absl::StrCat(path, ".kind");
-    ASSIGN_OR_RETURN(const std::string k, NonEmptyString(v["kind"], kind_path));
+  std::string k;
+  if (m.NonEmptyString("kind", &k)) {
     if (k == "counter") {
       kind = ScrapeKind::kCounter;
     } else if (k == "gauge") {
       kind = ScrapeKind::kGauge;
     } else if (k != "auto") {
-      return Error(kind_path, absl::StrCat("must be one of auto, counter, gauge, not \"", k, "\"",
-                                           k == "rate" ? " (a counter becomes a rate)" : ""));
+      m.Error("kind", absl::StrCat("must be one of auto, counter, gauge, not \"", k, "\"",
+                                   k == "rate" ? " (a counter becomes a rate)" : ""));
     }
   }
+  if (failed.any()) return std::nullopt;
   double scale = 1;
-  if (v.contains("scale")) {
-    const std::string scale_path = absl::StrCat(path, ".scale");
-    const json& s = v["scale"];
-    if (!s.is_number()) return WrongType(scale_path, "a number", s);
-    scale = s.get<double>();
-    // A negative or zero scale would turn load into no load: never what was meant.
-    if (!std::isfinite(scale) || scale <= 0) {
-      return Error(scale_path, absl::StrCat("must be more than 0, not ", s.dump()));
-    }
-  }
+  // A negative or zero scale would turn load into no load: never what was meant.
+  m.Number("scale", {.min = 0, .min_exclusive = true}, &scale);
+  if (failed.any()) return std::nullopt;
   return ScrapeMapping{*type, *std::move(series), kind, scale};
 }
 
@@ -282,93 +236,99 @@ absl::StatusOr<ScrapeEndpoint> MakeScrapeEndpoint(absl::string_view address,
   return e;
 }
 
-absl::StatusOr<ScrapeConfig> ParseScrapeConfig(const nlohmann::json& config,
-                                               const std::string& json_path) {
-  if (!config.is_object()) return WrongType(json_path, "an object", config);
-  RETURN_IF_ERROR(CheckKeys(config, json_path, kKeys));
-  const auto child = [&json_path](absl::string_view key) {
-    return absl::StrCat(json_path, ".", key);
-  };
-  if (!config.contains("metrics")) return Error(child("metrics"), "required");
-  if (!config.contains("endpoints") && !config.contains("endpoints_file")) {
-    return Error(child("endpoints"), "required (or endpoints_file)");
+std::optional<ScrapeConfig> ReadScrapeConfig(const nlohmann::json& config,
+                                             const std::string& json_path,
+                                             config::Diagnostics& diag) {
+  const config::ErrorsSince failed(diag);
+  const FieldReader r(config, json_path, diag);
+  if (!r.ok()) return std::nullopt;
+  r.RejectUnknownKeys(ScrapeKeys());
+  if (failed.any()) return std::nullopt;
+  if (!r.HasAll({"metrics"})) return std::nullopt;
+  if (!r.Has("endpoints") && !r.Has("endpoints_file")) {
+    r.Error("endpoints", "required (or endpoints_file)");
+    return std::nullopt;
   }
 
   ScrapeConfig c;
   // The path first: endpoints are resolved with it.
-  if (config.contains("path")) {
-    ASSIGN_OR_RETURN(c.path, NonEmptyString(config["path"], child("path")));
-    if (!absl::StartsWith(c.path, "/") || c.path.find_first_of(" \t\r\n#") != std::string::npos) {
-      return Error(
-          child("path"),
-          absl::StrCat("must start with / and hold no whitespace or #, not \"", c.path, "\""));
-    }
+  if (r.NonEmptyString("path", &c.path) &&
+      (!absl::StartsWith(c.path, "/") || c.path.find_first_of(" \t\r\n#") != std::string::npos)) {
+    r.Error("path",
+            absl::StrCat("must start with / and hold no whitespace or #, not \"", c.path, "\""));
   }
-  if (config.contains("interval_s")) {
-    // The scraper wakes once a second: a shorter interval would silently be 1 s.
-    ASSIGN_OR_RETURN(c.interval, Seconds(config["interval_s"], child("interval_s"), 1,
-                                         /*min_inclusive=*/true, 86400));
-  }
+  if (failed.any()) return std::nullopt;
+  // The scraper wakes once a second: a shorter interval would silently be 1 s.
+  r.Seconds("interval_s", {.min = 1, .max = 86400}, &c.interval);
+  if (failed.any()) return std::nullopt;
   // Prometheus' default timeout, and as there, never longer than the interval.
   c.timeout = std::min(absl::Seconds(10), c.interval);
-  if (config.contains("timeout_s")) {
-    ASSIGN_OR_RETURN(c.timeout, Seconds(config["timeout_s"], child("timeout_s"), 0,
-                                        /*min_inclusive=*/false, 300));
-    if (c.timeout > c.interval) {
-      return Error(
-          child("timeout_s"),
-          absl::StrCat("must not be longer than interval_s (", absl::ToDoubleSeconds(c.interval),
-                       " s): a scrape would still run when the next is due"));
-    }
+  if (r.Seconds("timeout_s", {.min = 0, .min_exclusive = true, .max = 300}, &c.timeout) &&
+      c.timeout > c.interval) {
+    r.Error("timeout_s",
+            absl::StrCat("must not be longer than interval_s (", absl::ToDoubleSeconds(c.interval),
+                         " s): a scrape would still run when the next is due"));
   }
-  if (config.contains("max_body_bytes")) {
-    ASSIGN_OR_RETURN(c.max_body_bytes, IntegerIn(config["max_body_bytes"], child("max_body_bytes"),
-                                                 kMinBodyBytes, kMaxBodyBytes));
-  }
-  if (config.contains("max_series")) {
-    ASSIGN_OR_RETURN(c.max_series,
-                     IntegerIn(config["max_series"], child("max_series"), 1, kMaxSeries));
-  }
-  if (config.contains("endpoints_file")) {
-    ASSIGN_OR_RETURN(c.endpoints_file,
-                     NonEmptyString(config["endpoints_file"], child("endpoints_file")));
-  }
-  if (config.contains("endpoints")) {
-    const json& list = config["endpoints"];
-    if (!list.is_array()) return WrongType(child("endpoints"), "an array", list);
-    if (list.empty() && c.endpoints_file.empty()) {
-      return Error(child("endpoints"), "must not be empty (or set endpoints_file)");
+  if (failed.any()) return std::nullopt;
+  r.Integer("max_body_bytes", {.min = kMinBodyBytes, .max = kMaxBodyBytes}, &c.max_body_bytes);
+  if (failed.any()) return std::nullopt;
+  r.Integer("max_series", {.min = 1, .max = kMaxSeries}, &c.max_series);
+  if (failed.any()) return std::nullopt;
+  r.NonEmptyString("endpoints_file", &c.endpoints_file);
+  if (failed.any()) return std::nullopt;
+  if (r.Has("endpoints")) {
+    const json* list = r.Array("endpoints");
+    if (list == nullptr) return std::nullopt;
+    if (list->empty() && c.endpoints_file.empty()) {
+      r.Error("endpoints", "must not be empty (or set endpoints_file)");
+      return std::nullopt;
     }
     absl::flat_hash_map<std::string, size_t> seen;  // replica -> index
-    for (size_t i = 0; i < list.size(); ++i) {
-      const std::string path = absl::StrCat(child("endpoints"), "[", i, "]");
-      ASSIGN_OR_RETURN(ScrapeEndpoint e, ParseEndpoint(list[i], path, c.path));
-      const auto [it, inserted] = seen.emplace(e.replica, i);
+    for (size_t i = 0; i < list->size(); ++i) {
+      const std::string path = config::Index(r.PathOf("endpoints"), i);
+      std::optional<ScrapeEndpoint> e = ReadEndpoint((*list)[i], path, c.path, r);
+      if (!e) return std::nullopt;
+      const auto [it, inserted] = seen.emplace(e->replica, i);
       if (!inserted) {
-        return Error(path, absl::StrCat("replica \"", e.replica, "\" is already endpoints[",
-                                        it->second, "]; give each endpoint its own replica"));
+        diag.Error(path,
+                   absl::StrCat("replica \"", e->replica, "\" is already endpoints[", it->second,
+                                "]; give each endpoint its own replica"),
+                   "");
+        return std::nullopt;
       }
-      c.endpoints.push_back(std::move(e));
+      c.endpoints.push_back(*std::move(e));
     }
   }
 
-  const json& metrics = config["metrics"];
-  if (!metrics.is_array()) return WrongType(child("metrics"), "an array", metrics);
-  if (metrics.empty()) return Error(child("metrics"), "must list at least one mapping");
-  for (size_t i = 0; i < metrics.size(); ++i) {
-    const std::string path = absl::StrCat(child("metrics"), "[", i, "]");
-    ASSIGN_OR_RETURN(ScrapeMapping m, ParseMapping(metrics[i], path));
+  const json* metrics = r.Array("metrics");
+  if (metrics == nullptr) return std::nullopt;
+  if (metrics->empty()) {
+    r.Error("metrics", "must list at least one mapping");
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < metrics->size(); ++i) {
+    const std::string path = config::Index(r.PathOf("metrics"), i);
+    std::optional<ScrapeMapping> m = ReadMapping((*metrics)[i], path, diag);
+    if (!m) return std::nullopt;
     for (size_t j = 0; j < c.metrics.size(); ++j) {
-      if (c.metrics[j].metric != m.metric) continue;
-      return Error(
-          absl::StrCat(path, ".metric"),
-          absl::StrCat(policy::MetricTypeName(m.metric), " is already mapped by metrics[", j,
+      if (c.metrics[j].metric != m->metric) continue;
+      diag.Error(
+          config::Child(path, "metric"),
+          absl::StrCat(policy::MetricTypeName(m->metric), " is already mapped by metrics[", j,
                        "]; one selector can match several series (they are summed), "
-                       "e.g. {__name__=~\"a_total|b_total\"}"));
+                       "e.g. {__name__=~\"a_total|b_total\"}"),
+          "");
+      return std::nullopt;
     }
-    c.metrics.push_back(std::move(m));
+    c.metrics.push_back(*std::move(m));
   }
   return c;
+}
+
+absl::StatusOr<ScrapeConfig> ParseScrapeConfig(const nlohmann::json& config,
+                                               const std::string& json_path) {
+  return config::ReadAsStatus<ScrapeConfig>(
+      [&](config::Diagnostics& diag) { return ReadScrapeConfig(config, json_path, diag); });
 }
 
 }  // namespace limiar::metrics

@@ -32,11 +32,13 @@
 // max_series): the rest of an exposition, however large, costs its bytes and no more.
 //
 // A replica's id in the sample store is its `replica`, or else the endpoint as written.
-// Unknown keys are errors with a hint (Prometheus' own names, such as metrics_path and
-// scrape_interval, are recognised); wrong types are named.
+// Unknown keys are errors with a hint (the nearest key; Prometheus' own names, such as
+// metrics_path and scrape_interval, are recognised); wrong types are named. Every unknown
+// key of an object is reported, then the first other problem only.
 #ifndef LIMIAR_METRICS_SCRAPE_CONFIG_H_
 #define LIMIAR_METRICS_SCRAPE_CONFIG_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
+#include "src/common/config/diagnostics.h"
 #include "src/metrics/prometheus_selector.h"
 #include "src/policy/policy_config.h"
 
@@ -89,6 +92,10 @@ struct ScrapeConfig {
 // \"rate\""). Needs at least one mapping, and endpoints or an endpoints_file (or both).
 absl::StatusOr<ScrapeConfig> ParseScrapeConfig(const nlohmann::json& config,
                                                const std::string& json_path);
+// The same, reporting to the file's diagnostics (nullopt after a problem).
+std::optional<ScrapeConfig> ReadScrapeConfig(const nlohmann::json& config,
+                                             const std::string& json_path,
+                                             config::Diagnostics& diag);
 
 // An endpoint from its address: "host:port" (IPv6 as "[::1]:9100") becomes
 // "http://host:port" + `path`; an http:// or https:// URL is kept as it is, `path`

@@ -7,73 +7,61 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/config/diagnostics.h"
+#include "src/common/config/did_you_mean.h"
+#include "src/common/config/json_read.h"
+#include "src/common/config/json_text.h"
+#include "src/common/config/known_keys.h"
 #include "src/common/regular_file.h"
 #include "src/policy/blueprint/blueprint_loader.h"
-#include "src/policy/blueprint/compound_knobs.h"
-#include "src/policy/blueprint/diagnostics.h"
-#include "src/policy/blueprint/json_read.h"
-#include "src/policy/blueprint/json_text.h"
-#include "src/policy/blueprint/suggest.h"
 #include "src/sim/policy_variant.h"
 
 namespace limiar::sim {
 namespace {
 
+using config::Child;
+using config::Diagnostics;
+using config::FormatNumber;
+using config::Index;
+using config::KnownKeys;
 using nlohmann::json;
-using policy::blueprint::Child;
-using policy::blueprint::Diagnostics;
-using policy::blueprint::FormatNumber;
-using policy::blueprint::Index;
 
 constexpr double kYear = 365.0 * 86400;
 
-// Reads obj[key] as a number in [min, max] (exclusive bounds where asked), reporting a
-// problem with its path. nullopt when absent or bad.
+// Reads obj[key] as a number in [min, max] (or (min, max]), reporting a problem with its
+// path. nullopt when absent or bad.
 std::optional<double> Number(const json& obj, const char* key, const std::string& path,
                              Diagnostics& diag, double min, double max, bool min_exclusive,
                              const char* meaning) {
   auto it = obj.find(key);
   if (it == obj.end()) return std::nullopt;
-  const std::string p = Child(path, key);
-  std::optional<double> v = policy::blueprint::ReadNumber(*it, p, diag);
-  if (!v) return std::nullopt;
-  if ((min_exclusive ? *v <= min : *v < min) || *v > max) {
-    diag.Error(p,
-               absl::StrCat(FormatNumber(*v), " is out of range ", min_exclusive ? "(" : "[",
-                            FormatNumber(min), ", ", FormatNumber(max), "]"),
-               absl::StrCat("write ", meaning));
-    return std::nullopt;
-  }
-  return v;
+  return config::ReadNumberIn(*it, Child(path, key), diag, {min, !min_exclusive, max, true},
+                              absl::StrCat("write ", meaning));
 }
 
 std::optional<double> Seconds(const json& obj, const char* key, const std::string& path,
                               Diagnostics& diag, double max_s = kYear) {
   auto it = obj.find(key);
   if (it == obj.end()) return std::nullopt;
-  return policy::blueprint::ReadSeconds(*it, Child(path, key), diag, max_s);
-}
-
-void RejectUnknown(const json& obj, const std::string& path, const std::vector<std::string>& keys,
-                   Diagnostics& diag, const policy::blueprint::AliasMap& aliases = {}) {
-  policy::blueprint::RejectUnknownKeys(obj, path, keys, aliases, diag);
+  return config::ReadSeconds(*it, Child(path, key), diag, max_s);
 }
 
 std::optional<StartupDelay> ParseStartup(const json& v, const std::string& path,
                                          Diagnostics& diag) {
   StartupDelay d;
   if (v.is_number()) {  // shorthand: a fixed delay
-    std::optional<double> s = policy::blueprint::ReadSeconds(v, path, diag, 86400);
+    std::optional<double> s = config::ReadSeconds(v, path, diag, 86400);
     if (!s) return std::nullopt;
     d.fixed_s = *s;
     return d;
   }
-  const json* o = policy::blueprint::ReadObject(
-      v, path, diag,
-      "a number of seconds, or {\"fixed_s\": 30} / {\"uniform_s\": [20, 40]} / "
-      "{\"lognormal\": {\"median_s\": 30, \"sigma\": 0.3}}");
+  const json* o =
+      config::ReadObject(v, path, diag,
+                         "a number of seconds, or {\"fixed_s\": 30} / {\"uniform_s\": [20, 40]} / "
+                         "{\"lognormal\": {\"median_s\": 30, \"sigma\": 0.3}}");
   if (!o) return std::nullopt;
-  RejectUnknown(*o, path, {"fixed_s", "uniform_s", "lognormal"}, diag);
+  static const auto* known = new KnownKeys{.keys = {"fixed_s", "uniform_s", "lognormal"}};
+  config::RejectUnknownKeys(*o, path, *known, diag);
   const int kinds = o->contains("fixed_s") + o->contains("uniform_s") + o->contains("lognormal");
   if (kinds != 1) {
     diag.Error(path, kinds == 0 ? "no delay given" : "more than one kind of delay",
@@ -87,8 +75,8 @@ std::optional<StartupDelay> ParseStartup(const json& v, const std::string& path,
       diag.Error(p, "expected [min, max] in seconds", "write e.g. [20, 40]");
       return std::nullopt;
     }
-    auto lo = policy::blueprint::ReadSeconds((*it)[0], Index(p, 0), diag, 86400);
-    auto hi = policy::blueprint::ReadSeconds((*it)[1], Index(p, 1), diag, 86400);
+    auto lo = config::ReadSeconds((*it)[0], Index(p, 0), diag, 86400);
+    auto hi = config::ReadSeconds((*it)[1], Index(p, 1), diag, 86400);
     if (!lo || !hi) return std::nullopt;
     if (*lo > *hi) {
       diag.Error(p, "min exceeds max", "write the smaller number first");
@@ -100,10 +88,10 @@ std::optional<StartupDelay> ParseStartup(const json& v, const std::string& path,
   }
   if (auto it = o->find("lognormal"); it != o->end()) {
     const std::string p = Child(path, "lognormal");
-    const json* ln =
-        policy::blueprint::ReadObject(*it, p, diag, "{\"median_s\": 30, \"sigma\": 0.3}");
+    const json* ln = config::ReadObject(*it, p, diag, "{\"median_s\": 30, \"sigma\": 0.3}");
     if (!ln) return std::nullopt;
-    RejectUnknown(*ln, p, {"median_s", "sigma"}, diag);
+    static const auto* known_ln = new KnownKeys{.keys = {"median_s", "sigma"}};
+    config::RejectUnknownKeys(*ln, p, *known_ln, diag);
     auto median = Number(*ln, "median_s", p, diag, 0, 86400, true, "a median > 0 seconds");
     auto sigma = Number(*ln, "sigma", p, diag, 0, 3, false, "a sigma in [0, 3]");
     if (!ln->contains("median_s") || !ln->contains("sigma")) {
@@ -119,21 +107,24 @@ std::optional<StartupDelay> ParseStartup(const json& v, const std::string& path,
   return d;
 }
 
-const std::vector<std::string> kTargetKeys = {
-    "traffic",    "capacity_rps",          "service_time_ms",  "queue_per_replica", "timeout_s",
-    "burstiness", "connection_lifetime_s", "initial_replicas", "startup_delay_s",   "drain_s",
-    "policy"};
+const KnownKeys& TargetKeys() {
+  static const auto* known =
+      new KnownKeys{.keys = {"traffic", "capacity_rps", "service_time_ms", "queue_per_replica",
+                             "timeout_s", "burstiness", "connection_lifetime_s", "initial_replicas",
+                             "startup_delay_s", "drain_s", "policy"},
+                    .aliases = {{"capacity", "capacity_rps"},
+                                {"startup", "startup_delay_s"},
+                                {"replicas", "initial_replicas"},
+                                {"overrides", "policy"}}};
+  return *known;
+}
 
 void ParseTarget(const json& v, const std::string& path, const std::string& name,
                  const std::string& base_dir, Diagnostics& diag, Scenario& out) {
-  const json* o = policy::blueprint::ReadObject(
+  const json* o = config::ReadObject(
       v, path, diag, "the target's traffic and cluster model, e.g. {\"traffic\": {...}}");
   if (!o) return;
-  RejectUnknown(*o, path, kTargetKeys, diag,
-                {{"capacity", "capacity_rps"},
-                 {"startup", "startup_delay_s"},
-                 {"replicas", "initial_replicas"},
-                 {"overrides", "policy"}});
+  config::RejectUnknownKeys(*o, path, TargetKeys(), diag);
   TargetModel m;
   m.target = name;
   if (auto it = o->find("traffic"); it == o->end()) {
@@ -155,15 +146,14 @@ void ParseTarget(const json& v, const std::string& path, const std::string& name
     m.connection_lifetime_s = *s;
   }
   if (auto it = o->find("initial_replicas"); it != o->end()) {
-    m.initial_replicas =
-        policy::blueprint::ReadInteger(*it, Child(path, "initial_replicas"), diag, 0, 100000);
+    m.initial_replicas = config::ReadInteger(*it, Child(path, "initial_replicas"), diag, 0, 100000);
   }
   if (auto it = o->find("startup_delay_s"); it != o->end()) {
     if (auto d = ParseStartup(*it, Child(path, "startup_delay_s"), diag)) m.startup = *d;
   }
   if (auto s = Seconds(*o, "drain_s", path, diag, 86400)) m.drain_s = *s;
   if (auto it = o->find("policy"); it != o->end()) {
-    if (const json* p = policy::blueprint::ReadObject(
+    if (const json* p = config::ReadObject(
             *it, Child(path, "policy"), diag,
             "policy knobs as the blueprint spells them, e.g. {\"limiar\": 50}")) {
       for (const auto& [k, val] : p->items()) m.policy[k] = val;
@@ -173,18 +163,20 @@ void ParseTarget(const json& v, const std::string& path, const std::string& name
 }
 
 void ParseEvent(const json& v, const std::string& path, Diagnostics& diag, Scenario& out) {
-  const json* o = policy::blueprint::ReadObject(
+  const json* o = config::ReadObject(
       v, path, diag,
       "an event, e.g. {\"kind\": \"zone_outage\", \"at_s\": 1800, \"fraction\": 0.33}");
   if (!o) return;
-  RejectUnknown(*o, path, {"kind", "at_s", "duration_s", "fraction", "replace", "target"}, diag);
+  static const auto* known =
+      new KnownKeys{.keys = {"kind", "at_s", "duration_s", "fraction", "replace", "target"}};
+  config::RejectUnknownKeys(*o, path, *known, diag);
   SimEvent e;
   auto kind_it = o->find("kind");
   if (kind_it == o->end()) {
     diag.Error(path, "no kind", "add \"kind\": one of zone_outage, metric_outage, actuator_outage");
     return;
   }
-  std::optional<std::string> kind = policy::blueprint::ReadEnum(
+  std::optional<std::string> kind = config::ReadEnum(
       *kind_it, Child(path, "kind"), diag, {"zone_outage", "metric_outage", "actuator_outage"},
       {{"zone_failure", "zone_outage"}, {"metrics_outage", "metric_outage"}});
   if (!kind) return;
@@ -207,11 +199,9 @@ void ParseEvent(const json& v, const std::string& path, Diagnostics& diag, Scena
     }
     if (f) e.fraction = *f;
     if (auto it = o->find("replace"); it != o->end()) {
-      if (!it->is_boolean()) {
-        diag.Error(Child(path, "replace"), "expected true or false",
-                   "write true (the platform recreates lost replicas) or false");
-      } else {
-        e.replace = it->get<bool>();
+      if (auto r = config::ReadBool(*it, Child(path, "replace"), diag,
+                                    "write true (the platform recreates lost replicas) or false")) {
+        e.replace = *r;
       }
     }
   } else {
@@ -227,7 +217,7 @@ void ParseEvent(const json& v, const std::string& path, Diagnostics& diag, Scena
     if (d) e.duration_s = *d;
   }
   if (auto it = o->find("target"); it != o->end()) {
-    if (auto t = policy::blueprint::ReadString(*it, Child(path, "target"), diag)) e.target = *t;
+    if (auto t = config::ReadString(*it, Child(path, "target"), diag)) e.target = *t;
   }
   out.events.push_back(std::move(e));
 }
@@ -240,10 +230,10 @@ std::optional<json> LoadBlueprintJson(const json& v, const std::string& path,
     return v;
   }
   if (!v.is_string()) {
-    diag.Error(path,
-               absl::StrCat("expected a path or an inline blueprint object, got ",
-                            policy::blueprint::Describe(v)),
-               "write the blueprint's path (relative to the scenario) or the blueprint itself");
+    diag.Error(
+        path,
+        absl::StrCat("expected a path or an inline blueprint object, got ", config::Describe(v)),
+        "write the blueprint's path (relative to the scenario) or the blueprint itself");
     return std::nullopt;
   }
   std::filesystem::path p = v.get<std::string>();
@@ -259,33 +249,33 @@ std::optional<json> LoadBlueprintJson(const json& v, const std::string& path,
   *source = p.string();
   Diagnostics bp_diag(*source);
   std::optional<json> parsed =
-      policy::blueprint::ParseJson(*text, policy::blueprint::kBlueprintTextLimits, bp_diag);
+      config::ParseJson(*text, policy::blueprint::kBlueprintTextLimits, bp_diag);
   diag.AddErrorsOf(bp_diag);
   return parsed;
 }
 
-const std::vector<std::string> kTopKeys = {"name",
-                                           "description",
-                                           "blueprint",
-                                           "start",
-                                           "duration_s",
-                                           "step_s",
-                                           "seed",
-                                           "loop_interval_s",
-                                           "metrics",
-                                           "slo",
-                                           "price_per_replica_hour",
-                                           "targets",
-                                           "events"};
+const KnownKeys& TopKeys() {
+  static const auto* known = new KnownKeys{
+      .keys = {"name", "description", "blueprint", "start", "duration_s", "step_s", "seed",
+               "loop_interval_s", "metrics", "slo", "price_per_replica_hour", "targets", "events"},
+      .aliases = {{"duration", "duration_s"},
+                  {"step", "step_s"},
+                  {"policies", "targets"},
+                  {"loop_s", "loop_interval_s"},
+                  {"tick_s", "loop_interval_s"}}};
+  return *known;
+}
 
 void ParseSlo(const json& v, const std::string& path, Diagnostics& diag, SloSpec& slo) {
-  const json* o = policy::blueprint::ReadObject(
+  const json* o = config::ReadObject(
       v, path, diag, "{\"latency_percentile\": 95, \"latency_ms\": 250, \"max_drop_rate\": 0.001}");
   if (!o) return;
-  RejectUnknown(*o, path, {"latency_percentile", "latency_ms", "max_drop_rate", "max_violation_s"},
-                diag, {{"percentile", "latency_percentile"}, {"p", "latency_percentile"}});
+  static const auto* known = new KnownKeys{
+      .keys = {"latency_percentile", "latency_ms", "max_drop_rate", "max_violation_s"},
+      .aliases = {{"percentile", "latency_percentile"}, {"p", "latency_percentile"}}};
+  config::RejectUnknownKeys(*o, path, *known, diag);
   if (auto it = o->find("latency_percentile"); it != o->end()) {
-    if (auto p = policy::blueprint::ReadNumber(*it, Child(path, "latency_percentile"), diag)) {
+    if (auto p = config::ReadNumber(*it, Child(path, "latency_percentile"), diag)) {
       if (*p != 50 && *p != 95 && *p != 99) {
         diag.Error(Child(path, "latency_percentile"),
                    absl::StrCat(FormatNumber(*p), " is not offered"),
@@ -306,11 +296,13 @@ void ParseSlo(const json& v, const std::string& path, Diagnostics& diag, SloSpec
 }
 
 void ParseMetrics(const json& v, const std::string& path, Diagnostics& diag, MetricsModel& m) {
-  const json* o = policy::blueprint::ReadObject(
+  const json* o = config::ReadObject(
       v, path, diag, "{\"scrape_interval_s\": 15, \"delay_s\": 5, \"window_s\": 60}");
   if (!o) return;
-  RejectUnknown(*o, path, {"scrape_interval_s", "delay_s", "window_s", "max_age_s"}, diag,
-                {{"interval_s", "scrape_interval_s"}, {"scrape_s", "scrape_interval_s"}});
+  static const auto* known = new KnownKeys{
+      .keys = {"scrape_interval_s", "delay_s", "window_s", "max_age_s"},
+      .aliases = {{"interval_s", "scrape_interval_s"}, {"scrape_s", "scrape_interval_s"}}};
+  config::RejectUnknownKeys(*o, path, *known, diag);
   m.scrape_interval_s =
       Number(*o, "scrape_interval_s", path, diag, 0, 3600, true, "seconds > 0, e.g. 15");
   if (auto d = Seconds(*o, "delay_s", path, diag, 3600)) m.delay_s = *d;
@@ -325,25 +317,20 @@ void ParseMetrics(const json& v, const std::string& path, Diagnostics& diag, Met
 absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string& source,
                                        const std::string& base_dir) {
   Diagnostics diag(source);
-  std::optional<json> root = policy::blueprint::ParseJson(text, kScenarioTextLimits, diag);
+  std::optional<json> root = config::ParseJson(text, kScenarioTextLimits, diag);
   if (!root) return diag.ToStatus();
-  const json* o = policy::blueprint::ReadObject(*root, "", diag, "a scenario");
+  const json* o = config::ReadObject(*root, "", diag, "a scenario");
   if (!o) return diag.ToStatus();
-  RejectUnknown(*o, "", kTopKeys, diag,
-                {{"duration", "duration_s"},
-                 {"step", "step_s"},
-                 {"policies", "targets"},
-                 {"loop_s", "loop_interval_s"},
-                 {"tick_s", "loop_interval_s"}});
+  config::RejectUnknownKeys(*o, "", TopKeys(), diag);
   Scenario s;
   s.source = source;
   s.base_dir = base_dir;
   s.name = std::filesystem::path(source).stem().string();
   if (auto it = o->find("name"); it != o->end()) {
-    if (auto n = policy::blueprint::ReadString(*it, "name", diag)) s.name = *n;
+    if (auto n = config::ReadString(*it, "name", diag)) s.name = *n;
   }
   if (auto it = o->find("description"); it != o->end()) {
-    if (auto d = policy::blueprint::ReadString(*it, "description", diag)) s.description = *d;
+    if (auto d = config::ReadString(*it, "description", diag)) s.description = *d;
   }
   if (auto it = o->find("blueprint"); it == o->end()) {
     diag.Error("", "no blueprint", "add \"blueprint\": a path or the blueprint object itself");
@@ -351,9 +338,9 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string
     s.blueprint = std::move(*bp);
   }
   if (auto it = o->find("start"); it != o->end()) {
-    std::optional<std::string> str = policy::blueprint::ReadString(*it, "start", diag);
+    std::optional<std::string> str = config::ReadString(*it, "start", diag);
     std::optional<absl::Time> t;
-    if (str) t = policy::blueprint::ParseScheduleTime(*str);
+    if (str) t = config::ParseZonedTime(*str);
     if (str && !t) {
       diag.Error("start", absl::StrCat("\"", *str, "\" is not an RFC 3339 time with a zone"),
                  "write e.g. \"2026-11-27T08:00:00Z\"");
@@ -367,7 +354,7 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string
     s.step_s = *d;
   }
   if (auto it = o->find("seed"); it != o->end()) {
-    if (auto v = policy::blueprint::ReadInteger(*it, "seed", diag, 0, INT32_MAX)) s.seed = *v;
+    if (auto v = config::ReadInteger(*it, "seed", diag, 0, INT32_MAX)) s.seed = *v;
   }
   if (auto d = Number(*o, "loop_interval_s", "", diag, 0, 3600, true, "seconds > 0, e.g. 15")) {
     s.loop_interval_s = *d;
@@ -380,18 +367,19 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string
   if (auto it = o->find("targets"); it == o->end()) {
     diag.Error("", "no targets",
                "add \"targets\": {\"COMPUTE\": {\"traffic\": {...}}} for each compute to simulate");
-  } else if (const json* t = policy::blueprint::ReadObject(
-                 *it, "targets", diag, "one entry per simulated compute, by its nome")) {
+  } else if (const json* t = config::ReadObject(*it, "targets", diag,
+                                                "one entry per simulated compute, by its nome")) {
     if (t->empty()) diag.Error("targets", "empty", "add at least one compute to simulate");
     for (const auto& [name, v] : t->items()) {
       ParseTarget(v, Child("targets", name), name, base_dir, diag, s);
     }
   }
   if (auto it = o->find("events"); it != o->end()) {
-    if (!it->is_array()) {
-      diag.Error("events", "expected a list", "write [{\"kind\": \"zone_outage\", ...}]");
-    } else {
-      for (size_t i = 0; i < it->size(); ++i) ParseEvent((*it)[i], Index("events", i), diag, s);
+    if (const json* events =
+            config::ReadList(*it, "events", diag, "write [{\"kind\": \"zone_outage\", ...}]")) {
+      for (size_t i = 0; i < events->size(); ++i) {
+        ParseEvent((*events)[i], Index("events", i), diag, s);
+      }
     }
   }
   // Steps must tile the loop and the scrape: the loop ticks on step boundaries.
@@ -416,10 +404,10 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string
     for (const policy::TargetPolicy& t : loaded->targets) managed.push_back(t.target);
     for (const TargetModel& m : s.targets) {
       if (std::find(managed.begin(), managed.end(), m.target) == managed.end()) {
-        diag.Error(Child("targets", m.target), "not a compute that the blueprint autoscales",
-                   policy::blueprint::DidYouMean(
-                       m.target, managed, {},
-                       absl::StrCat("simulate one of: ", absl::StrJoin(managed, ", "))));
+        diag.Error(
+            Child("targets", m.target), "not a compute that the blueprint autoscales",
+            config::DidYouMean(m.target, managed, {},
+                               absl::StrCat("simulate one of: ", absl::StrJoin(managed, ", "))));
       }
     }
     for (size_t i = 0; i < s.events.size(); ++i) {

@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "src/policy/blueprint/json_text.h"
+#include "src/common/config/json_text.h"
 #include "src/sim/sim_result.h"
 #include "src/sim/traffic.h"
 
@@ -27,7 +27,7 @@ inline constexpr size_t kMaxScenarioBytes = 16 << 20;
 // kMaxTrafficDepth sums takes 2 levels a node, 34 in all; an inline blueprint takes its own
 // limit (16) plus one.
 inline constexpr int kMaxScenarioDepth = 40;
-inline constexpr policy::blueprint::JsonTextLimits kScenarioTextLimits = {
+inline constexpr config::JsonTextLimits kScenarioTextLimits = {
     {kMaxScenarioBytes, kMaxScenarioDepth}, "flatten it: traffic nests 16 nodes deep at most"};
 // The most steps a run may take (duration_s / step_s): 31 days of one-second steps are 2.7 M.
 // Each step costs a traffic rate per target and, with --out, a timeline row (~100 bytes).

@@ -4,11 +4,11 @@
 #include <map>
 #include <optional>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "src/common/config/did_you_mean.h"
 #include "src/policy/blueprint/knob_names.h"
 
 namespace limiar::sim {
@@ -21,21 +21,15 @@ constexpr int64_t kMaxMantissa = 1'000'000'000'000'000;  // 1e15
 constexpr int kMaxFractionDigits = 9;
 
 // Lower case without '_' and '-': how the loader's alias maps compare names too.
-std::string Normalize(absl::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c != '_' && c != '-') out.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
+using config::NormalizeName;
 
 // Normalized spelling -> blueprint key, for every knob a sweep may vary.
 const std::map<std::string, std::string>& KnobSpellings() {
   static const auto* spellings = [] {
     auto* m = new std::map<std::string, std::string>;
     // Aliases first: an exact key below must win over an alias that normalizes alike.
-    for (const auto& [alias, key] : bp::AutoscaleKeyAliases()) (*m)[Normalize(alias)] = key;
-    for (const auto& [alias, key] : bp::ComputeKeyAliases()) (*m)[Normalize(alias)] = key;
+    for (const auto& [alias, key] : bp::AutoscaleKeyAliases()) (*m)[NormalizeName(alias)] = key;
+    for (const auto& [alias, key] : bp::ComputeKeyAliases()) (*m)[NormalizeName(alias)] = key;
     // Names users reach for in a sweep that the loader's maps do not hold.
     const std::pair<const char*, const char*> extra[] = {
         {"stabilization_down", bp::key::kEstabilizacaoDescida},
@@ -46,10 +40,10 @@ const std::map<std::string, std::string>& KnobSpellings() {
         {"cooldown_up_s", bp::key::kEsperaSubida},
         {"utilization", bp::key::kLimiar},
     };
-    for (const auto& [alias, key] : extra) (*m)[Normalize(alias)] = key;
-    for (const std::string& key : bp::AutoscaleKeys()) (*m)[Normalize(key)] = key;
-    (*m)[Normalize(bp::key::kReplicasMin)] = bp::key::kReplicasMin;
-    (*m)[Normalize(bp::key::kReplicasMax)] = bp::key::kReplicasMax;
+    for (const auto& [alias, key] : extra) (*m)[NormalizeName(alias)] = key;
+    for (const std::string& key : bp::AutoscaleKeys()) (*m)[NormalizeName(key)] = key;
+    (*m)[NormalizeName(bp::key::kReplicasMin)] = bp::key::kReplicasMin;
+    (*m)[NormalizeName(bp::key::kReplicasMax)] = bp::key::kReplicasMax;
     return m;
   }();
   return *spellings;
@@ -147,7 +141,7 @@ std::string Grid::DescribePoint(int64_t point) const {
 
 std::string CanonicalKnobKey(absl::string_view key) {
   const auto& spellings = KnobSpellings();
-  auto it = spellings.find(Normalize(key));
+  auto it = spellings.find(NormalizeName(key));
   return it != spellings.end() ? it->second : std::string(key);
 }
 

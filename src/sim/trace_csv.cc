@@ -13,14 +13,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "src/common/config/json_read.h"
 #include "src/common/regular_file.h"
-#include "src/policy/blueprint/json_read.h"
 #include "src/sim/traffic.h"
 
 namespace limiar::sim {
 namespace {
 
-using policy::blueprint::FormatNumber;
+using config::FormatNumber;
 
 constexpr absl::string_view kHeader = "t_seconds,value";
 constexpr absl::string_view kFormat =

@@ -11,13 +11,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "src/common/config/json_read.h"
 #include "src/common/plural.h"
-#include "src/policy/blueprint/json_read.h"
 
 namespace limiar::sim {
 namespace {
 
-using policy::blueprint::FormatNumber;
+using config::FormatNumber;
 using Kind = TrafficSpec::Kind;
 
 constexpr double kTwoPi = 2 * std::numbers::pi;

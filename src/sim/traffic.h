@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "src/policy/blueprint/diagnostics.h"
+#include "src/common/config/diagnostics.h"
 
 namespace limiar::sim {
 
@@ -64,8 +64,7 @@ struct TrafficSpec {
 // must be a readable regular file within kMaxTraceBytes, but is read only by RenderTraffic.
 // Every problem goes to `diag`; nullopt when this spec has any.
 std::optional<TrafficSpec> ParseTraffic(const nlohmann::json& v, const std::string& path,
-                                        const std::string& base_dir,
-                                        policy::blueprint::Diagnostics& diag);
+                                        const std::string& base_dir, config::Diagnostics& diag);
 
 // A trace as read from disk: one value per row, at the trace's own step.
 struct Trace {

@@ -7,20 +7,20 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/config/json_read.h"
+#include "src/common/config/known_keys.h"
 #include "src/common/regular_file.h"
-#include "src/policy/blueprint/json_read.h"
-#include "src/policy/blueprint/suggest.h"
 #include "src/sim/traffic.h"
 
 namespace limiar::sim {
 namespace {
 
+using config::AliasMap;
+using config::Child;
+using config::Diagnostics;
+using config::FormatNumber;
+using config::Index;
 using nlohmann::json;
-using policy::blueprint::AliasMap;
-using policy::blueprint::Child;
-using policy::blueprint::Diagnostics;
-using policy::blueprint::FormatNumber;
-using policy::blueprint::Index;
 using Kind = TrafficSpec::Kind;
 
 constexpr double kMaxSeconds = 10 * 365 * 86400.0;
@@ -87,27 +87,26 @@ const AliasMap& KeyAliases() {
 // Keys of this kind only; a key of another kind says which kind reads it.
 void RejectUnknownKeys(const json& o, const std::string& path, const KindInfo& info,
                        Diagnostics& diag) {
-  std::vector<std::string> known = info.keys;
-  known.push_back("kind");
+  config::KnownKeys known{
+      .keys = info.keys,
+      .aliases = KeyAliases(),
+      .otherwise = absl::StrCat("kind ", info.name, " reads ", absl::StrJoin(info.keys, ", "),
+                                "; remove it or fix its name")};
+  known.keys.push_back("kind");
   for (const auto& [key, unused] : o.items()) {
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    const std::optional<std::string> guess = policy::blueprint::Suggest(key, known, KeyAliases());
-    if (guess && std::find(known.begin(), known.end(), *guess) != known.end()) {
-      diag.Error(Child(path, key), "unknown key", absl::StrCat("did you mean ", *guess, "?"));
-      continue;
-    }
+    if (std::find(known.keys.begin(), known.keys.end(), key) != known.keys.end()) continue;
+    std::string guess;
+    const std::string hint = config::UnknownKeyHint(key, known, &guess);
     std::string owner;
     for (const KindInfo& other : Kinds()) {
       for (const std::string& k : other.keys) {
-        if (k == key && owner.empty()) owner = other.name;
+        if (k == key && owner.empty() && guess.empty()) owner = other.name;
       }
     }
-    const std::string reads =
-        absl::StrCat("kind ", info.name, " reads ", absl::StrJoin(info.keys, ", "));
     diag.Error(
         Child(path, key),
         owner.empty() ? "unknown key" : absl::StrCat("a key of kind ", owner, ", not ", info.name),
-        absl::StrCat(reads, "; remove it or fix its name"));
+        hint);
   }
 }
 
@@ -122,7 +121,7 @@ class NodeReader {
     const json* v = Find(key, required, "requests/s, e.g. 100");
     if (v == nullptr) return;
     const std::string p = Child(path_, key);
-    std::optional<double> d = policy::blueprint::ReadNumber(*v, p, diag_);
+    std::optional<double> d = config::ReadNumber(*v, p, diag_);
     if (!d) return;
     if (*d < 0) {
       diag_.Error(p, absl::StrCat("negative rate ", FormatNumber(*d)),
@@ -142,7 +141,7 @@ class NodeReader {
     const json* v = Find(key, required, "seconds, e.g. 600");
     if (v == nullptr) return;
     const std::string p = Child(path_, key);
-    std::optional<double> s = policy::blueprint::ReadSeconds(*v, p, diag_, kMaxSeconds);
+    std::optional<double> s = config::ReadSeconds(*v, p, diag_, kMaxSeconds);
     if (!s) return;
     if (positive && *s <= 0) {
       diag_.Error(p, "must be > 0", "write a length in seconds, e.g. 86400 for a day");
@@ -156,7 +155,7 @@ class NodeReader {
     const json* v = Find(key, false, todo);
     if (v == nullptr) return;
     const std::string p = Child(path_, key);
-    std::optional<double> d = policy::blueprint::ReadNumber(*v, p, diag_);
+    std::optional<double> d = config::ReadNumber(*v, p, diag_);
     if (!d) return;
     if (min_exclusive ? *d <= min : *d < min) {
       diag_.Error(p, absl::StrCat("must be ", min_exclusive ? "> " : ">= ", FormatNumber(min)),
@@ -173,13 +172,7 @@ class NodeReader {
   void Bool(const char* key, bool& out) {
     const json* v = Find(key, false, "");
     if (v == nullptr) return;
-    if (!v->is_boolean()) {
-      diag_.Error(Child(path_, key),
-                  absl::StrCat("expected true or false, got ", policy::blueprint::Describe(*v)),
-                  "write true or false, without quotes");
-      return;
-    }
-    out = v->get<bool>();
+    if (std::optional<bool> b = config::ReadBool(*v, Child(path_, key), diag_)) out = *b;
   }
 
   // The value of `key`; nullptr when absent (an error when `required`).
@@ -206,7 +199,7 @@ void ParseTracePath(const std::string& path, const std::string& base_dir, NodeRe
   const json* v = r.Find("path", true, "the trace CSV, e.g. \"traces/x.csv\"");
   if (v == nullptr) return;
   const std::string p = Child(path, "path");
-  std::optional<std::string> s = policy::blueprint::ReadString(*v, p, diag);
+  std::optional<std::string> s = config::ReadString(*v, p, diag);
   if (!s) return;
   if (s->empty()) {
     diag.Error(p, "empty path", "write the trace CSV's path, e.g. \"traces/x.csv\"");
@@ -284,7 +277,7 @@ void ParseFields(const json& o, const std::string& path, const std::string& base
           diag.Error(p,
                      of->is_array() ? "an empty list"
                                     : absl::StrCat("expected a list of traffic nodes, got ",
-                                                   policy::blueprint::Describe(*of)),
+                                                   config::Describe(*of)),
                      R"(write [{"kind": ...}, {"kind": ...}])");
           break;
         }
@@ -313,9 +306,8 @@ std::optional<TrafficSpec> ParseNode(const json& v, const std::string& path,
                kFlattenTraffic);
     return std::nullopt;
   }
-  const size_t errors_before = diag.error_count();
-  const json* o =
-      policy::blueprint::ReadObject(v, path, diag, R"("kind": "flash_sale", "baseline": 70, ...)");
+  const config::ErrorsSince failed(diag);
+  const json* o = config::ReadObject(v, path, diag, R"("kind": "flash_sale", "baseline": 70, ...)");
   if (o == nullptr) return std::nullopt;
   const std::vector<std::string> names = KindNames();
   auto kind_it = o->find("kind");
@@ -325,7 +317,7 @@ std::optional<TrafficSpec> ParseNode(const json& v, const std::string& path,
     return std::nullopt;
   }
   std::optional<std::string> kind =
-      policy::blueprint::ReadEnum(*kind_it, Child(path, "kind"), diag, names, KindAliases());
+      config::ReadEnum(*kind_it, Child(path, "kind"), diag, names, KindAliases());
   if (!kind) return std::nullopt;
   const KindInfo* info = nullptr;
   for (const KindInfo& k : Kinds()) {
@@ -335,7 +327,7 @@ std::optional<TrafficSpec> ParseNode(const json& v, const std::string& path,
   TrafficSpec spec;
   spec.kind = info->kind;
   ParseFields(*o, path, base_dir, depth, diag, spec);
-  if (diag.error_count() > errors_before) return std::nullopt;
+  if (failed.any()) return std::nullopt;
   return spec;
 }
 

@@ -40,6 +40,60 @@ TEST(ServeConfigTest, DeepNestingIsRefusedBeforeParsing) {
   EXPECT_THAT(c.status().message(), HasSubstr("nested more than 16 levels deep"));
 }
 
+// Every unknown key names the nearest known one, in every section and in the sections the
+// serve config hands to the actuator and metric-source readers.
+TEST(ServeConfigTest, UnknownKeysNameTheNearestKey) {
+  absl::StatusOr<ServeConfig> c = ParseServeConfig(R"({"tick_intervl_s": 1})", "c.json");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(),
+            "c.json: tick_intervl_s: unknown key; did you mean tick_interval_s?");
+
+  c = ParseServeConfig(R"({"grpc": {"max_thread": 8}, "store": {"retention": 60},
+                           "actuator": {"kind": "log", "retyr": {}},
+                           "sources": {"web": {"promq": {},
+                                               "scrape": {"endpoints": ["a:1"], "intervl_s": 5,
+                                                          "metrics": []}}}})",
+                       "c.json");
+  ASSERT_FALSE(c.status().ok());
+  const std::string m(c.status().message());
+  EXPECT_THAT(m, HasSubstr("c.json: grpc.max_thread: unknown key; did you mean max_threads?"));
+  EXPECT_THAT(m, HasSubstr("c.json: store.retention: unknown key; did you mean retention_s?"));
+  EXPECT_THAT(m, HasSubstr("c.json: actuator.retyr: unknown key; did you mean retry?"));
+  EXPECT_THAT(m, HasSubstr("c.json: sources.web.promq: unknown key; did you mean promql?"));
+  EXPECT_THAT(m, HasSubstr("c.json: sources.web.scrape.intervl_s: unknown key; did you mean "
+                           "interval_s?"));
+  // A key near none points at the documentation.
+  c = ParseServeConfig(R"({"colour": "red"})", "c.json");
+  EXPECT_EQ(c.status().message(),
+            "c.json: colour: unknown key; the README section \"limiar serve\" lists the keys");
+}
+
+TEST(ServeConfigTest, APerMetricQueryKeyedByATypoNamesTheMetric) {
+  absl::StatusOr<ServeConfig> c = ParseServeConfig(
+      R"({"sources": {"web": {"promql": {"requets": {"server_address": "http://p",
+                                                     "query": "up"}}}}})",
+      "c.json");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(),
+            "c.json: sources.web.promql.requets: expected a query object, or per-metric queries "
+            "keyed cpu, requests or connections; did you mean requests?");
+}
+
+// The actuator's and the sources' problems are lines of the serve config's own list: each
+// names the file.
+TEST(ServeConfigTest, EveryProblemNamesTheFile) {
+  absl::StatusOr<ServeConfig> c = ParseServeConfig(
+      R"({"tick_interval_s": 0, "actuator": {"kind": "exec", "retry": {"max_attempts": 0}},
+          "sources": {"web": {"promql": {"query": "up"}}}})",
+      "c.json");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(),
+            "c.json: tick_interval_s: must be between 0.1 and 3600, not 0\n"
+            "c.json: actuator.retry.max_attempts: must be an integer from 1 to 100, got 0\n"
+            "c.json: actuator.exec: required when kind is \"exec\"\n"
+            "c.json: sources.web.promql.server_address: required");
+}
+
 TEST(ServeConfigTest, AFifoOrAMissingFileIsRefusedUnread) {
   EXPECT_FALSE(LoadServeConfig("/dev/zero").ok());
   EXPECT_FALSE(LoadServeConfig("/nonexistent/limiar.json").ok());

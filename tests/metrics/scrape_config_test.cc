@@ -115,7 +115,10 @@ TEST(ScrapeConfigTest, UnknownKeysGetAHint) {
       {"targets", "did you mean endpoints?"},
       {"EndpointsFile", "did you mean endpoints_file?"},
       {"interval-s", "did you mean interval_s?"},
-      {"intreval_s",
+      // A typo gets the nearest key, as in every other config.
+      {"intreval_s", "did you mean interval_s?"},
+      {"max_seires", "did you mean max_series?"},
+      {"zzz",
        "known keys: endpoints, endpoints_file, path, interval_s, timeout_s, max_body_bytes, "
        "max_series, metrics"},
       {"body_size_limit", "did you mean max_body_bytes? (an integer number of bytes)"},
@@ -135,6 +138,8 @@ TEST(ScrapeConfigTest, UnknownKeysGetAHint) {
       {"type", "did you mean kind?"},
       {"multiplier", "did you mean scale?"},
       {"Metric", "did you mean metric?"},
+      {"seires", "did you mean series?"},
+      {"scael", "did you mean scale?"},
       {"zz", "known keys: metric, series, kind, scale"},
   };
   for (const auto& [key, hint] : mapping) {
@@ -147,6 +152,9 @@ TEST(ScrapeConfigTest, UnknownKeysGetAHint) {
   EXPECT_EQ(ErrorOf(R"({"endpoints": [{"url": "a:1"}], "metrics": [{"metric": "cpu",
                        "series": "x"}]})"),
             absl::StrCat(kPath, ".endpoints[0].url: unknown key; did you mean address?"));
+  EXPECT_EQ(ErrorOf(R"({"endpoints": [{"address": "a:1", "replca": "r"}], "metrics": [
+                       {"metric": "cpu", "series": "x"}]})"),
+            absl::StrCat(kPath, ".endpoints[0].replca: unknown key; did you mean replica?"));
 }
 
 TEST(ScrapeConfigTest, WrongTypesAreNamed) {

@@ -146,6 +146,25 @@ class WatchFlood {
   std::vector<grpc::Status> refused_;
 };
 
+// One WatchDecisions stream read until the server ends it (or kWait passes): how many
+// decisions it delivered and the status it ended with.
+struct WatchEnd {
+  int decisions = 0;
+  grpc::Status status;
+};
+WatchEnd WatchUntilTheServerEnds(const std::string& address) {
+  auto stub =
+      limiar::v1::Admin::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + absl::ToChronoSeconds(kWait));
+  auto reader = stub->WatchDecisions(&ctx, {});
+  WatchEnd end;
+  limiar::v1::Decision d;
+  while (reader->Read(&d)) ++end.decisions;
+  end.status = reader->Finish();
+  return end;
+}
+
 // Short ticks, so that an admitted watch stream gets its first decision at once.
 json FastTicks() { return {{"tick_interval_s", 0.1}}; }
 
@@ -171,16 +190,10 @@ TEST(GrpcLimitsTest, WatchStreamsBeyondTheCapAreRefusedAndThreadsStayBounded) {
     EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
   }
   // With the flood settled, the cap's own refusal says which limit to raise.
-  auto stub = limiar::v1::Admin::NewStub(
-      grpc::CreateChannel(serve->grpc_address(), grpc::InsecureChannelCredentials()));
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + absl::ToChronoSeconds(kWait));
-  auto reader = stub->WatchDecisions(&ctx, {});
-  limiar::v1::Decision d;
-  EXPECT_FALSE(reader->Read(&d));
-  const grpc::Status refused = reader->Finish();
-  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_THAT(refused.error_message(),
+  const WatchEnd refused = WatchUntilTheServerEnds(serve->grpc_address());
+  EXPECT_EQ(refused.decisions, 0);
+  EXPECT_EQ(refused.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused.status.error_message(),
               AllOf(HasSubstr(absl::StrCat(kDefaultMaxWatchStreams, " watch streams")),
                     HasSubstr("grpc.max_watch_streams")));
 }
@@ -228,17 +241,10 @@ TEST(GrpcLimitsTest, ConnectionsAreRecycledAfterTheirMaximumAgeAndWatchFollows) 
   ASSERT_NE(serve, nullptr);
 
   // One raw stream: it ends by the server's hand, not ours.
-  auto stub = limiar::v1::Admin::NewStub(
-      grpc::CreateChannel(serve->grpc_address(), grpc::InsecureChannelCredentials()));
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + absl::ToChronoSeconds(kWait));
-  auto reader = stub->WatchDecisions(&ctx, {});
-  limiar::v1::Decision d;
-  int read = 0;
-  while (reader->Read(&d)) ++read;
-  const grpc::Status ended = reader->Finish();
-  EXPECT_GT(read, 0);
-  EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAVAILABLE) << ended.error_message();
+  const WatchEnd ended = WatchUntilTheServerEnds(serve->grpc_address());
+  EXPECT_GT(ended.decisions, 0);
+  EXPECT_EQ(ended.status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << ended.status.error_message();
 
   // 30 decisions at 10 a second span several connection lifetimes of about a second.
   const RunResult watch = RunLimiar({"watch", "--count", "30", "--server", serve->grpc_address()});

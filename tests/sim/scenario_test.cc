@@ -78,6 +78,26 @@ TEST(ScenarioTest, ReportsEveryProblemWithItsPath) {
   EXPECT_THAT(m, HasSubstr("events[0]: no fraction"));
 }
 
+// Every object of a scenario answers an unknown key with the nearest one it reads, or with
+// the keys it reads (not the blueprint's documentation, which lists none of them).
+TEST(ScenarioTest, UnknownKeysNameTheNearestKey) {
+  absl::StatusOr<Scenario> s = ParseScenario(WebScenario(FlashSaleBody(R"(,
+    "metrics": {"scrape_intervl_s": 10},
+    "slo": {"latency_msec": 400},
+    "events": [{"kind": "metric_outage", "at_s": 700, "duraton_s": 60}],
+    "colour": "red")")),
+                                             "bad.json", ".");
+  ASSERT_FALSE(s.ok());
+  const std::string m(s.status().message());
+  EXPECT_THAT(m, HasSubstr("bad.json: metrics.scrape_intervl_s: unknown key; did you mean "
+                           "scrape_interval_s?"));
+  EXPECT_THAT(m, HasSubstr("bad.json: slo.latency_msec: unknown key; did you mean latency_ms?"));
+  EXPECT_THAT(m, HasSubstr("bad.json: events[0].duraton_s: unknown key; did you mean "
+                           "duration_s?"));
+  EXPECT_THAT(m, HasSubstr("bad.json: colour: unknown key; known keys: name, description, "
+                           "blueprint, start,"));
+}
+
 TEST(ScenarioTest, NamesTargetsTheBlueprintDoesNotScale) {
   absl::StatusOr<Scenario> s = ParseScenario(
       WebScenario(R"("targets": {"wbe": {"traffic": {"kind": "constant", "rate": 5}}})"), "x.json",

@@ -20,8 +20,8 @@
 namespace limiar::sim {
 namespace {
 
+using config::Diagnostics;
 using nlohmann::json;
-using policy::blueprint::Diagnostics;
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::DoubleNear;

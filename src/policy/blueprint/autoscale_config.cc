@@ -5,11 +5,25 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "src/common/config/json_read.h"
+#include "src/common/config/known_keys.h"
 #include "src/policy/blueprint/compound_knobs.h"
-#include "src/policy/blueprint/json_read.h"
 #include "src/policy/blueprint/knob_names.h"
 
 namespace limiar::policy::blueprint {
+
+using config::AliasMap;
+using config::Child;
+using config::Diagnostics;
+using config::FormatNumber;
+using config::ReadEnum;
+using config::ReadInteger;
+using config::ReadNumber;
+using config::ReadNumberIn;
+using config::ReadSeconds;
+using config::ReadString;
+using config::RejectUnknownKeys;
+
 namespace {
 
 using json = nlohmann::json;
@@ -25,17 +39,9 @@ constexpr double kYearS = 366 * 24 * 3600;
 // A number in a range whose ends are open or closed.
 Reader Range(double lo, bool lo_closed, double hi, bool hi_closed, std::string todo) {
   return [=](const json& v, const std::string& path, Diagnostics& diag) -> std::optional<json> {
-    std::optional<double> d = ReadNumber(v, path, diag);
+    std::optional<double> d = ReadNumberIn(v, path, diag, {lo, lo_closed, hi, hi_closed}, todo);
     if (!d) return std::nullopt;
-    const bool above = lo_closed ? *d >= lo : *d > lo;
-    const bool below = hi_closed ? *d <= hi : *d < hi;
-    if (above && below) return *d;
-    diag.Error(
-        path,
-        absl::StrCat(FormatNumber(*d), " is out of range ", lo_closed ? "[" : "(", FormatNumber(lo),
-                     ", ", hi == kInf ? "inf" : FormatNumber(hi), hi_closed ? "]" : ")"),
-        todo);
-    return std::nullopt;
+    return *d;
   };
 }
 
@@ -78,6 +84,12 @@ std::optional<json> ReadBurstCapacity(const json& v, const std::string& path, Di
   diag.Error(path, absl::StrCat("negative burst capacity ", FormatNumber(*d)),
              "use 0 or more, or -1 for unlimited (Knative's convention)");
   return std::nullopt;
+}
+
+const config::KnownKeys& AutoscaleKnownKeys() {
+  static const auto* known = new config::KnownKeys{
+      .keys = AutoscaleKeys(), .aliases = AutoscaleKeyAliases(), .otherwise = kUnknownKnobTodo};
+  return *known;
 }
 
 // The reader of every target-level key; the tolerance shorthand is handled by the caller.
@@ -181,7 +193,7 @@ AutoscaleSpec ReadAutoscaleConfig(const json& config, const std::string& path, D
   AutoscaleSpec spec;
   spec.config_path = path;
   const std::set<std::string> suggested =
-      RejectUnknownKeys(config, path, AutoscaleKeys(), AutoscaleKeyAliases(), diag);
+      RejectUnknownKeys(config, path, AutoscaleKnownKeys(), diag);
   ReadMetricKeys(config, path, suggested, diag, spec);
   for (const auto& [k, reader] : TargetKnobReaders()) {
     if (!config.contains(k)) continue;

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "src/policy/blueprint/diagnostics.h"
+#include "src/common/config/diagnostics.h"
 #include "src/policy/policy_config.h"
 
 namespace limiar::policy::blueprint {
@@ -33,7 +33,7 @@ struct AutoscaleSpec {
 
 // Reports every problem of `config` to `diag`; the spec holds what was valid.
 AutoscaleSpec ReadAutoscaleConfig(const nlohmann::json& config, const std::string& config_path,
-                                  Diagnostics& diag);
+                                  config::Diagnostics& diag);
 
 }  // namespace limiar::policy::blueprint
 

@@ -6,16 +6,29 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/config/diagnostics.h"
+#include "src/common/config/json_read.h"
+#include "src/common/config/json_text.h"
+#include "src/common/config/known_keys.h"
 #include "src/common/regular_file.h"
 #include "src/policy/blueprint/autoscale_config.h"
 #include "src/policy/blueprint/compute_config.h"
-#include "src/policy/blueprint/diagnostics.h"
-#include "src/policy/blueprint/json_read.h"
-#include "src/policy/blueprint/json_text.h"
 #include "src/policy/blueprint/knob_names.h"
 #include "src/policy/blueprint/target_builder.h"
 
 namespace limiar::policy::blueprint {
+
+using config::Child;
+using config::Describe;
+using config::Diagnostics;
+using config::DidYouMean;
+using config::Index;
+using config::ParseJson;
+using config::ReadEnum;
+using config::ReadObject;
+using config::ReadString;
+using config::RejectNearMisses;
+
 namespace {
 
 using json = nlohmann::json;
@@ -27,21 +40,9 @@ struct Resource {
   const json* config = nullptr;
 };
 
-// Keys of objects Tesserra owns (the blueprint, a resource): an unknown key is accepted as
-// Tesserra's own unless it is a near miss of one Limiar reads. Returns the keys suggested.
-std::set<std::string> RejectNearMisses(const json& obj, const std::string& path,
-                                       const std::vector<std::string>& known,
-                                       const AliasMap& aliases, Diagnostics& diag) {
-  std::set<std::string> suggested;
-  for (const auto& [k, unused] : obj.items()) {
-    if (std::find(known.begin(), known.end(), k) != known.end()) continue;
-    if (auto s = SuggestNearMiss(k, known, aliases, 2)) {
-      diag.Error(Child(path, k), "unknown key", absl::StrCat("did you mean ", *s, "?"));
-      suggested.insert(*s);
-    }
-  }
-  return suggested;
-}
+// Objects Tesserra owns (the blueprint, a resource): an unknown key is accepted as
+// Tesserra's own unless it is a near miss of one Limiar reads.
+constexpr int kNearMiss = 2;
 
 Resource ReadResource(const json& r, const std::string& path, Diagnostics& diag) {
   Resource res;
@@ -51,9 +52,10 @@ Resource ReadResource(const json& r, const std::string& path, Diagnostics& diag)
                "write {\"tipo\": ..., \"nome\": ..., \"config\": {...}}");
     return res;
   }
-  const std::set<std::string> suggested =
-      RejectNearMisses(r, path, {"tipo", "nome", "config"},
-                       {{"type", "tipo"}, {"name", "nome"}, {"configuracao", "config"}}, diag);
+  static const auto* known = new config::KnownKeys{
+      .keys = {"tipo", "nome", "config"},
+      .aliases = {{"type", "tipo"}, {"name", "nome"}, {"configuracao", "config"}}};
+  const std::set<std::string> suggested = RejectNearMisses(r, path, *known, kNearMiss, diag);
   if (!r.contains("tipo")) {
     if (!suggested.count("tipo")) {
       diag.Error(path, "missing tipo", "add tipo: compute, autoscale, datastore, ...");
@@ -201,9 +203,10 @@ absl::StatusOr<LoadedBlueprint> LoadBlueprintText(absl::string_view text,
   }
   LoadedBlueprint out;
   out.source = std::string(source_name);
-  const std::set<std::string> suggested =
-      RejectNearMisses(*doc, "", {"nome", "modo", "ambiente", "resiliencia", "recursos"},
-                       {{"name", "nome"}, {"resources", "recursos"}}, diag);
+  static const auto* known =
+      new config::KnownKeys{.keys = {"nome", "modo", "ambiente", "resiliencia", "recursos"},
+                            .aliases = {{"name", "nome"}, {"resources", "recursos"}}};
+  const std::set<std::string> suggested = RejectNearMisses(*doc, "", *known, kNearMiss, diag);
   if (doc->contains("nome")) {
     out.name = ReadString((*doc)["nome"], "nome", diag).value_or("");
   } else {
@@ -216,15 +219,13 @@ absl::StatusOr<LoadedBlueprint> LoadBlueprintText(absl::string_view text,
     }
     return diag.ToStatus();
   }
-  const json& list = (*doc)["recursos"];
-  if (!list.is_array()) {
-    diag.Error("recursos", absl::StrCat("expected a list, got ", Describe(list)),
-               "write recursos as a list: [{\"tipo\": ..., \"nome\": ..., \"config\": {...}}]");
-    return diag.ToStatus();
-  }
+  const json* list = config::ReadList(
+      (*doc)["recursos"], "recursos", diag,
+      "write recursos as a list: [{\"tipo\": ..., \"nome\": ..., \"config\": {...}}]");
+  if (list == nullptr) return diag.ToStatus();
 
-  const std::vector<Resource> rs = ReadResources(list, diag);
-  ReadAndGroup(list, rs, diag, out);
+  const std::vector<Resource> rs = ReadResources(*list, diag);
+  ReadAndGroup(*list, rs, diag, out);
   if (diag.has_errors()) return diag.ToStatus();
   out.warnings = diag.warnings();
   return out;

@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "src/policy/blueprint/json_text.h"
+#include "src/common/config/json_text.h"
 #include "src/policy/policy_config.h"
 
 namespace limiar::policy::blueprint {
@@ -22,7 +22,7 @@ inline constexpr size_t kMaxBlueprintBytes = 16 << 20;
 // Arrays and objects open at once. The loader reads nothing deeper than 6 levels (a list in
 // a config, recursos[i].config.taxas[j]); the shared blueprints are 4 deep.
 inline constexpr int kMaxBlueprintDepth = 16;
-inline constexpr JsonTextLimits kBlueprintTextLimits = {
+inline constexpr config::JsonTextLimits kBlueprintTextLimits = {
     {kMaxBlueprintBytes, kMaxBlueprintDepth},
     "flatten it: a blueprint's values nest 6 levels deep at most"};
 

@@ -4,10 +4,26 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "src/policy/blueprint/json_read.h"
+#include "src/common/config/json_read.h"
+#include "src/common/config/known_keys.h"
 #include "src/policy/blueprint/knob_names.h"
 
 namespace limiar::policy::blueprint {
+
+using config::Child;
+using config::Diagnostics;
+using config::FormatNumber;
+using config::Index;
+using config::ParseZonedTime;
+using config::ReadEnum;
+using config::ReadInteger;
+using config::ReadList;
+using config::ReadNumber;
+using config::ReadObject;
+using config::ReadSeconds;
+using config::ReadString;
+using config::RejectUnknownKeys;
+
 namespace {
 
 using json = nlohmann::json;
@@ -16,23 +32,17 @@ using json = nlohmann::json;
 constexpr double kMaxPolicyPeriodS = 1800;
 constexpr double kMaxScheduleS = 366 * 24 * 3600;
 
-const json* ReadList(const json& v, const std::string& path, Diagnostics& diag,
-                     absl::string_view example) {
-  if (v.is_array()) return &v;
-  diag.Error(path, absl::StrCat("expected a list, got ", Describe(v)),
-             absl::StrCat("write a list: [", example, "]"));
-  return nullptr;
-}
-
 std::optional<json> ReadRatePolicy(const json& v, const std::string& path, Diagnostics& diag) {
   const json* obj =
       ReadObject(v, path, diag, "\"tipo\": \"pods\", \"valor\": 4, \"periodo_s\": 15");
   if (!obj) return std::nullopt;
-  RejectUnknownKeys(*obj, path, {key::kTipo, key::kValor, key::kPeriodo},
-                    {{"type", key::kTipo},
-                     {"value", key::kValor},
-                     {"period_seconds", key::kPeriodo},
-                     {"periodo", key::kPeriodo}},
+  RejectUnknownKeys(*obj, path,
+                    {.keys = {key::kTipo, key::kValor, key::kPeriodo},
+                     .aliases = {{"type", key::kTipo},
+                                 {"value", key::kValor},
+                                 {"period_seconds", key::kPeriodo},
+                                 {"periodo", key::kPeriodo}},
+                     .otherwise = kUnknownKnobTodo},
                     diag);
   bool ok = true;
   auto require = [&](const char* k, absl::string_view what) -> const json* {
@@ -72,18 +82,19 @@ std::optional<json> ReadSchedule(const json& v, const std::string& path, size_t 
   const json* obj = ReadObject(
       v, path, diag, "\"inicio\": \"2026-11-27T08:00:00Z\", \"duracao_h\": 6, \"minimo\": 20");
   if (!obj) return std::nullopt;
-  RejectUnknownKeys(
-      *obj, path,
-      {key::kNome, key::kInicio, key::kDuracaoS, key::kDuracaoH, key::kMinimo, key::kMaximo},
-      {{"name", key::kNome},
-       {"start", key::kInicio},
-       {"duration", key::kDuracaoS},
-       {"duracao", key::kDuracaoS},
-       {"min", key::kMinimo},
-       {"min_replicas", key::kMinimo},
-       {"max", key::kMaximo},
-       {"max_replicas", key::kMaximo}},
-      diag);
+  RejectUnknownKeys(*obj, path,
+                    {.keys = {key::kNome, key::kInicio, key::kDuracaoS, key::kDuracaoH,
+                              key::kMinimo, key::kMaximo},
+                     .aliases = {{"name", key::kNome},
+                                 {"start", key::kInicio},
+                                 {"duration", key::kDuracaoS},
+                                 {"duracao", key::kDuracaoS},
+                                 {"min", key::kMinimo},
+                                 {"min_replicas", key::kMinimo},
+                                 {"max", key::kMaximo},
+                                 {"max_replicas", key::kMaximo}},
+                     .otherwise = kUnknownKnobTodo},
+                    diag);
   bool ok = true;
   json out;
   out[key::kNome] = Index(key::kAgendamentos, index);
@@ -102,7 +113,7 @@ std::optional<json> ReadSchedule(const json& v, const std::string& path, size_t 
                "add inicio: the start as an RFC 3339 time, e.g. \"2026-11-27T08:00:00Z\"");
     ok = false;
   } else if (auto s = ReadString(obj->at(key::kInicio), Child(path, key::kInicio), diag)) {
-    if (std::optional<absl::Time> t = ParseScheduleTime(*s)) {
+    if (std::optional<absl::Time> t = ParseZonedTime(*s)) {
       out[key::kInicio] = FormatScheduleTime(*t);
     } else {
       diag.Error(Child(path, key::kInicio), absl::StrCat("not an RFC 3339 time: \"", *s, "\""),
@@ -161,22 +172,13 @@ std::optional<json> ReadSchedule(const json& v, const std::string& path, size_t 
 
 }  // namespace
 
-std::optional<absl::Time> ParseScheduleTime(const std::string& s) {
-  absl::Time t;
-  std::string err;
-  if (absl::ParseTime(absl::RFC3339_full, s, &t, &err)) return t;
-  // RFC 3339 requires seconds; people often leave them out.
-  if (absl::ParseTime("%Y-%m-%d%ET%H:%M%Ez", s, &t, &err)) return t;
-  return std::nullopt;
-}
-
 std::string FormatScheduleTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", t, absl::UTCTimeZone());
 }
 
 std::optional<json> ReadRatePolicies(const json& v, const std::string& path, Diagnostics& diag) {
-  const json* list =
-      ReadList(v, path, diag, "{\"tipo\": \"pods\", \"valor\": 4, \"periodo_s\": 15}");
+  const json* list = ReadList(
+      v, path, diag, "write a list: [{\"tipo\": \"pods\", \"valor\": 4, \"periodo_s\": 15}]");
   if (!list) return std::nullopt;
   if (list->empty()) {
     diag.Error(path, "empty list of rate policies",
@@ -196,10 +198,10 @@ std::optional<json> ReadRatePolicies(const json& v, const std::string& path, Dia
 }
 
 std::optional<json> ReadSchedules(const json& v, const std::string& path, Diagnostics& diag) {
-  const json* list = ReadList(
-      v, path, diag,
-      "{\"nome\": \"black-friday\", \"inicio\": \"2026-11-27T08:00:00Z\", \"duracao_h\": 6, "
-      "\"minimo\": 20}");
+  const json* list =
+      ReadList(v, path, diag,
+               "write a list: [{\"nome\": \"black-friday\", \"inicio\": \"2026-11-27T08:00:00Z\", "
+               "\"duracao_h\": 6, \"minimo\": 20}]");
   if (!list) return std::nullopt;
   json out = json::array();
   bool ok = true;
@@ -224,11 +226,13 @@ std::optional<json> ReadFallback(const json& v, const std::string& path, Diagnos
   const json* obj =
       ReadObject(v, path, diag, "\"falhas\": 3, \"replicas\": 6, \"comportamento\": \"estatico\"");
   if (!obj) return std::nullopt;
-  RejectUnknownKeys(*obj, path, {key::kFalhas, key::kReplicas, key::kComportamento},
-                    {{"failure_threshold", key::kFalhas},
-                     {"failures", key::kFalhas},
-                     {"behavior", key::kComportamento},
-                     {"replica", key::kReplicas}},
+  RejectUnknownKeys(*obj, path,
+                    {.keys = {key::kFalhas, key::kReplicas, key::kComportamento},
+                     .aliases = {{"failure_threshold", key::kFalhas},
+                                 {"failures", key::kFalhas},
+                                 {"behavior", key::kComportamento},
+                                 {"replica", key::kReplicas}},
+                     .otherwise = kUnknownKnobTodo},
                     diag);
   bool ok = true;
   json out;

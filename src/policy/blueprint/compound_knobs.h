@@ -10,24 +10,24 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "src/policy/blueprint/diagnostics.h"
+#include "src/common/config/diagnostics.h"
 
 namespace limiar::policy::blueprint {
 
 // `politicas_subida` / `politicas_descida`: [{tipo: pods|percent, valor, periodo_s}, ...].
 std::optional<nlohmann::json> ReadRatePolicies(const nlohmann::json& v, const std::string& path,
-                                               Diagnostics& diag);
+                                               config::Diagnostics& diag);
 
 // `agendamentos`: [{nome?, inicio, duracao_s | duracao_h, minimo?, maximo?}, ...].
 std::optional<nlohmann::json> ReadSchedules(const nlohmann::json& v, const std::string& path,
-                                            Diagnostics& diag);
+                                            config::Diagnostics& diag);
 
 // `contingencia`: {falhas?, replicas, comportamento?}.
 std::optional<nlohmann::json> ReadFallback(const nlohmann::json& v, const std::string& path,
-                                           Diagnostics& diag);
+                                           config::Diagnostics& diag);
 
-// RFC 3339 with a zone ("2026-11-27T08:00:00Z", "...T08:00Z", "...T05:00:00-03:00").
-std::optional<absl::Time> ParseScheduleTime(const std::string& s);
+// A schedule's start as its canonical form writes it: UTC, "2026-11-27T08:00:00Z". (Read
+// with config::ParseZonedTime.)
 std::string FormatScheduleTime(absl::Time t);
 
 }  // namespace limiar::policy::blueprint

@@ -1,29 +1,40 @@
 #include "src/policy/blueprint/compute_config.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "src/policy/blueprint/json_read.h"
+#include "src/common/config/json_read.h"
+#include "src/common/config/known_keys.h"
 #include "src/policy/blueprint/knob_names.h"
 
 namespace limiar::policy::blueprint {
+
+using config::Child;
+using config::Diagnostics;
+using config::ReadInteger;
+using config::RejectNearMisses;
+using config::SuggestNearMiss;
+
 namespace {
 
 // An unknown compute key is Tesserra's business unless it looks like a replica bound.
 void RejectReplicaNearMisses(const nlohmann::json& config, const std::string& path,
                              Diagnostics& diag) {
+  static const auto* known =
+      new config::KnownKeys{.keys = ComputeKeys(), .aliases = ComputeKeyAliases()};
+  constexpr int kNearMiss = 2;
+  RejectNearMisses(config, path, *known, kNearMiss, diag);
   for (const auto& [k, unused] : config.items()) {
-    bool known = false;
-    for (const std::string& c : ComputeKeys()) known = known || k == c;
-    if (known) continue;
-    if (auto s = SuggestNearMiss(k, ComputeKeys(), ComputeKeyAliases(), 2)) {
-      diag.Error(Child(path, k), "unknown key", absl::StrCat("did you mean ", *s, "?"));
-    } else if (absl::StrContains(absl::AsciiStrToLower(k), "replica")) {
-      diag.Error(Child(path, k), "unknown replica key",
-                 "Limiar reads replicas_min and replicas_max; rename it to one of them");
+    if (!absl::StrContains(absl::AsciiStrToLower(k), "replica") ||
+        std::find(known->keys.begin(), known->keys.end(), k) != known->keys.end() ||
+        SuggestNearMiss(k, known->keys, known->aliases, kNearMiss)) {
+      continue;  // no replica key, or reported above
     }
+    diag.Error(Child(path, k), "unknown replica key",
+               "Limiar reads replicas_min and replicas_max; rename it to one of them");
   }
 }
 

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "src/policy/blueprint/diagnostics.h"
+#include "src/common/config/diagnostics.h"
 
 namespace limiar::policy::blueprint {
 
@@ -24,7 +24,7 @@ struct ComputeSpec {
 
 // `config` may be null (no config at all).
 ComputeSpec ReadComputeConfig(const nlohmann::json* config, const std::string& name,
-                              const std::string& config_path, Diagnostics& diag);
+                              const std::string& config_path, config::Diagnostics& diag);
 
 }  // namespace limiar::policy::blueprint
 

@@ -1,6 +1,9 @@
 #include "src/policy/blueprint/knob_names.h"
 
 namespace limiar::policy::blueprint {
+
+using config::AliasMap;
+
 namespace {
 
 // Enum <-> spelling through one table each, so the two directions cannot drift apart.

@@ -9,10 +9,14 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "src/policy/blueprint/suggest.h"
+#include "src/common/config/did_you_mean.h"
 #include "src/policy/policy_config.h"
 
 namespace limiar::policy::blueprint {
+
+// What to do about an unknown key of an autoscale config that is near no key Limiar reads.
+inline constexpr char kUnknownKnobTodo[] =
+    "Limiar reads only the keys listed in docs/policy-keys.md; remove it or fix its name";
 
 // Keys of an autoscale resource's `config`. Metric-level keys belong to the one metric the
 // resource adds; all the others are target-level and must agree across the autoscale
@@ -77,25 +81,25 @@ const std::vector<std::string>& BehaviorKeys();
 // Keys that only the hpa (resp. kpa) algorithm reads.
 const std::vector<std::string>& HpaOnlyKeys();
 const std::vector<std::string>& KpaOnlyKeys();
-const AliasMap& AutoscaleKeyAliases();
+const config::AliasMap& AutoscaleKeyAliases();
 
 const std::vector<std::string>& ResourceTypes();
 const std::vector<std::string>& ComputeKeys();
-const AliasMap& ComputeKeyAliases();
+const config::AliasMap& ComputeKeyAliases();
 
 // Enumerated values as a blueprint spells them, and the foreign names suggested for them.
 const std::vector<std::string>& MetricNames();
-const AliasMap& MetricAliases();
+const config::AliasMap& MetricAliases();
 const std::vector<std::string>& AlgorithmNames();
-const AliasMap& AlgorithmAliases();
+const config::AliasMap& AlgorithmAliases();
 const std::vector<std::string>& ModeNames();
-const AliasMap& ModeAliases();
+const config::AliasMap& ModeAliases();
 const std::vector<std::string>& SelectNames();
-const AliasMap& SelectAliases();
+const config::AliasMap& SelectAliases();
 const std::vector<std::string>& RateTypeNames();
-const AliasMap& RateTypeAliases();
+const config::AliasMap& RateTypeAliases();
 const std::vector<std::string>& FallbackNames();
-const AliasMap& FallbackAliases();
+const config::AliasMap& FallbackAliases();
 
 // Spelling <-> enum; the parse functions expect a name from the lists above.
 std::string Spelling(MetricType m);

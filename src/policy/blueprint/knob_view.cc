@@ -5,13 +5,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/config/json_read.h"
 #include "src/common/plural.h"
 #include "src/policy/blueprint/compound_knobs.h"
-#include "src/policy/blueprint/json_read.h"
 #include "src/policy/blueprint/knob_names.h"
 #include "src/policy/blueprint/target_builder.h"
 
 namespace limiar::policy::blueprint {
+
+using config::FormatNumber;
+
 namespace {
 
 using json = nlohmann::json;

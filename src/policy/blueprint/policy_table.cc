@@ -4,11 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "src/policy/blueprint/json_read.h"
+#include "src/common/config/json_read.h"
 #include "src/policy/blueprint/knob_names.h"
 #include "src/policy/blueprint/knob_view.h"
 
 namespace limiar::policy::blueprint {
+
+using config::FormatNumber;
 
 std::string FormatTable(const std::vector<std::vector<std::string>>& rows,
                         const std::string& indent) {

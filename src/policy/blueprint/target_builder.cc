@@ -6,11 +6,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/config/json_read.h"
 #include "src/policy/blueprint/compound_knobs.h"
-#include "src/policy/blueprint/json_read.h"
 #include "src/policy/blueprint/knob_names.h"
 
 namespace limiar::policy::blueprint {
+
+using config::Child;
+using config::Diagnostics;
+using config::FormatNumber;
+using config::Index;
+
 namespace {
 
 using json = nlohmann::json;
@@ -102,7 +108,7 @@ void ApplyKnobs(const Knobs& k, TargetPolicy& p) {
     for (const json& s : *v) {
       Schedule sched;
       sched.name = s[key::kNome].get<std::string>();
-      sched.start = *ParseScheduleTime(s[key::kInicio].get<std::string>());
+      sched.start = *config::ParseZonedTime(s[key::kInicio].get<std::string>());
       sched.duration = Secs(s[key::kDuracaoS]);
       if (s.contains(key::kMinimo)) sched.min_replicas = s[key::kMinimo].get<int32_t>();
       if (s.contains(key::kMaximo)) sched.max_replicas = s[key::kMaximo].get<int32_t>();

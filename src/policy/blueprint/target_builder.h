@@ -7,9 +7,9 @@
 #include <optional>
 #include <vector>
 
+#include "src/common/config/diagnostics.h"
 #include "src/policy/blueprint/autoscale_config.h"
 #include "src/policy/blueprint/compute_config.h"
-#include "src/policy/blueprint/diagnostics.h"
 #include "src/policy/policy_config.h"
 
 namespace limiar::policy::blueprint {
@@ -25,7 +25,7 @@ const std::vector<std::string>& TargetKnobKeys();
 // nullopt after reporting the problems to `diag`. `specs` is non-empty, in blueprint order.
 std::optional<TargetPolicy> BuildTargetPolicy(const ComputeSpec& compute,
                                               const std::vector<const AutoscaleSpec*>& specs,
-                                              Diagnostics& diag);
+                                              config::Diagnostics& diag);
 
 }  // namespace limiar::policy::blueprint
 

@@ -1,4 +1,4 @@
-#include "src/policy/blueprint/diagnostics.h"
+#include "src/common/config/diagnostics.h"
 
 #include <algorithm>
 
@@ -9,7 +9,7 @@
 #include "absl/types/optional.h"
 #include "src/common/excerpt.h"
 
-namespace limiar::policy::blueprint {
+namespace limiar::config {
 namespace {
 
 // Where ToStatus records the total, listed or not.
@@ -25,8 +25,12 @@ std::string Line(absl::string_view path, absl::string_view what, absl::string_vi
 
 }  // namespace
 
+std::string Diagnostics::Prefix() const {
+  return source_.empty() ? std::string() : absl::StrCat(source_, ": ");
+}
+
 void Diagnostics::Error(absl::string_view path, absl::string_view what, absl::string_view todo) {
-  if (lists_more_errors()) errors_.push_back(absl::StrCat(source_, ": ", Line(path, what, todo)));
+  if (lists_more_errors()) errors_.push_back(absl::StrCat(Prefix(), Line(path, what, todo)));
   ++error_count_;
 }
 
@@ -63,7 +67,7 @@ absl::Status Diagnostics::ToStatus() const {
   if (error_count_ == 0) return absl::OkStatus();
   std::string text = absl::StrJoin(errors_, "\n");
   if (error_count_ > errors_.size()) {
-    absl::StrAppend(&text, "\n", source_, ": and ", error_count_ - errors_.size(),
+    absl::StrAppend(&text, "\n", Prefix(), "and ", error_count_ - errors_.size(),
                     " more problems, not listed; fix the ones above first");
   }
   absl::Status status = absl::InvalidArgumentError(text);
@@ -82,4 +86,4 @@ int64_t ProblemCount(const absl::Status& status) {
          1;
 }
 
-}  // namespace limiar::policy::blueprint
+}  // namespace limiar::config

@@ -1,4 +1,4 @@
-#include "src/policy/blueprint/suggest.h"
+#include "src/common/config/did_you_mean.h"
 
 #include <algorithm>
 #include <limits>
@@ -6,20 +6,15 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
-namespace limiar::policy::blueprint {
-namespace {
+namespace limiar::config {
 
-// Lowercase without '_' and '-', so that one alias entry covers maxScaleUpRate,
-// max_scale_up_rate and max-scale-up-rate.
-std::string Normalize(absl::string_view s) {
+std::string NormalizeName(absl::string_view name) {
   std::string out;
-  for (char c : s) {
+  for (char c : name) {
     if (c != '_' && c != '-') out.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
   }
   return out;
 }
-
-}  // namespace
 
 int EditDistance(absl::string_view a_in, absl::string_view b_in) {
   const std::string a = absl::AsciiStrToLower(a_in);
@@ -43,9 +38,18 @@ int EditDistance(absl::string_view a_in, absl::string_view b_in) {
 std::optional<std::string> SuggestNearMiss(absl::string_view word,
                                            const std::vector<std::string>& candidates,
                                            const AliasMap& aliases, int max_distance) {
-  const std::string normalized = Normalize(word);
+  const auto is_candidate = [&candidates](const std::string& c) {
+    return std::find(candidates.begin(), candidates.end(), c) != candidates.end();
+  };
+  const std::string normalized = NormalizeName(word);
+  // The same name in another convention (serverAddress for server_address) is no typo to
+  // measure: it can be long enough to be many edits away.
+  for (const std::string& c : candidates) {
+    if (NormalizeName(c) == normalized) return c;
+  }
+  // An alias leading elsewhere (a key of another object) is no suggestion here.
   for (const auto& [alias, ours] : aliases) {
-    if (Normalize(alias) == normalized) return ours;
+    if (NormalizeName(alias) == normalized && is_candidate(ours)) return ours;
   }
   std::optional<std::string> best;
   int best_distance = std::numeric_limits<int>::max();
@@ -77,4 +81,4 @@ std::string DidYouMean(absl::string_view word, const std::vector<std::string>& c
   return std::string(otherwise);
 }
 
-}  // namespace limiar::policy::blueprint
+}  // namespace limiar::config

@@ -2,17 +2,17 @@
 // before parsing (src/common/bounded_json.h), syntax errors as `SOURCE:LINE:COLUMN: ...`
 // (LocateJsonSyntaxError), and duplicate keys, which JSON parsers silently collapse
 // to the last one, reported by JSON path.
-#ifndef LIMIAR_POLICY_BLUEPRINT_JSON_TEXT_H_
-#define LIMIAR_POLICY_BLUEPRINT_JSON_TEXT_H_
+#ifndef LIMIAR_COMMON_CONFIG_JSON_TEXT_H_
+#define LIMIAR_COMMON_CONFIG_JSON_TEXT_H_
 
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "absl/strings/string_view.h"
 #include "src/common/bounded_json.h"
-#include "src/policy/blueprint/diagnostics.h"
+#include "src/common/config/diagnostics.h"
 
-namespace limiar::policy::blueprint {
+namespace limiar::config {
 
 // What a text may be, and what to do when it is nested too deep (e.g. "flatten it: a
 // blueprint's values nest 6 levels deep at most").
@@ -27,6 +27,6 @@ struct JsonTextLimits {
 std::optional<nlohmann::json> ParseJson(absl::string_view text, const JsonTextLimits& limits,
                                         Diagnostics& diag);
 
-}  // namespace limiar::policy::blueprint
+}  // namespace limiar::config
 
-#endif  // LIMIAR_POLICY_BLUEPRINT_JSON_TEXT_H_
+#endif  // LIMIAR_COMMON_CONFIG_JSON_TEXT_H_

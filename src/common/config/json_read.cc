@@ -1,4 +1,4 @@
-#include "src/policy/blueprint/json_read.h"
+#include "src/common/config/json_read.h"
 
 #include <cmath>
 
@@ -6,9 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/time.h"
 
-namespace limiar::policy::blueprint {
+namespace limiar::config {
 namespace {
 
 using json = nlohmann::json;
@@ -16,12 +15,6 @@ using json = nlohmann::json;
 std::string Quoted(absl::string_view s) { return absl::StrCat("\"", s, "\""); }
 
 }  // namespace
-
-std::string Child(absl::string_view path, absl::string_view key) {
-  return path.empty() ? std::string(key) : absl::StrCat(path, ".", key);
-}
-
-std::string Index(absl::string_view path, size_t i) { return absl::StrCat(path, "[", i, "]"); }
 
 std::string Describe(const json& v) {
   switch (v.type()) {
@@ -42,6 +35,19 @@ std::string Describe(const json& v) {
 
 std::string FormatNumber(double v) { return absl::StrFormat("%.15g", v); }
 
+std::optional<std::string> UnquoteHint(const json& v, JsonKind want) {
+  if (!v.is_string()) return std::nullopt;
+  const std::string& s = v.get_ref<const std::string&>();
+  double parsed;
+  if (want == JsonKind::kNumber && absl::SimpleAtod(s, &parsed) && std::isfinite(parsed)) {
+    return absl::StrCat("write ", FormatNumber(parsed), " without quotes");
+  }
+  if (want == JsonKind::kBoolean && (s == "true" || s == "false")) {
+    return absl::StrCat("write ", s, " without quotes");
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> ReadString(const json& v, const std::string& path, Diagnostics& diag) {
   if (v.is_string()) return v.get<std::string>();
   diag.Error(path, absl::StrCat("expected a string, got ", Describe(v)),
@@ -51,14 +57,31 @@ std::optional<std::string> ReadString(const json& v, const std::string& path, Di
 
 std::optional<double> ReadNumber(const json& v, const std::string& path, Diagnostics& diag) {
   if (v.is_number()) return v.get<double>();
-  std::string todo = "write a plain number, without quotes";
-  if (v.is_string()) {
-    double parsed;
-    if (absl::SimpleAtod(v.get<std::string>(), &parsed)) {
-      todo = absl::StrCat("write ", FormatNumber(parsed), " without quotes");
-    }
-  }
-  diag.Error(path, absl::StrCat("expected a number, got ", Describe(v)), todo);
+  diag.Error(path, absl::StrCat("expected a number, got ", Describe(v)),
+             UnquoteHint(v, JsonKind::kNumber).value_or("write a plain number, without quotes"));
+  return std::nullopt;
+}
+
+std::optional<bool> ReadBool(const json& v, const std::string& path, Diagnostics& diag,
+                             absl::string_view todo) {
+  if (v.is_boolean()) return v.get<bool>();
+  diag.Error(path, absl::StrCat("expected true or false, got ", Describe(v)), todo);
+  return std::nullopt;
+}
+
+std::optional<double> ReadNumberIn(const json& v, const std::string& path, Diagnostics& diag,
+                                   const NumberRange& range, absl::string_view todo) {
+  std::optional<double> d = ReadNumber(v, path, diag);
+  if (!d) return std::nullopt;
+  const bool above = range.lo_closed ? *d >= range.lo : *d > range.lo;
+  const bool below = range.hi_closed ? *d <= range.hi : *d < range.hi;
+  if (above && below) return d;
+  diag.Error(path,
+             absl::StrCat(FormatNumber(*d), " is out of range ", range.lo_closed ? "[" : "(",
+                          FormatNumber(range.lo), ", ",
+                          std::isinf(range.hi) ? "inf" : FormatNumber(range.hi),
+                          range.hi_closed ? "]" : ")"),
+             todo);
   return std::nullopt;
 }
 
@@ -139,22 +162,19 @@ const json* ReadObject(const json& v, const std::string& path, Diagnostics& diag
   return nullptr;
 }
 
-std::set<std::string> RejectUnknownKeys(const json& object, const std::string& path,
-                                        const std::vector<std::string>& known,
-                                        const AliasMap& aliases, Diagnostics& diag) {
-  std::set<std::string> suggested;
-  for (const auto& [key, unused] : object.items()) {
-    bool ok = false;
-    for (const std::string& k : known) ok = ok || key == k;
-    if (ok) continue;
-    const std::optional<std::string> guess = Suggest(key, known, aliases);
-    diag.Error(Child(path, key), "unknown key",
-               guess ? absl::StrCat("did you mean ", *guess, "?")
-                     : "Limiar reads only the keys listed in docs/policy-keys.md; remove it or "
-                       "fix its name");
-    if (guess) suggested.insert(*guess);
-  }
-  return suggested;
+const json* ReadList(const json& v, const std::string& path, Diagnostics& diag,
+                     absl::string_view todo) {
+  if (v.is_array()) return &v;
+  diag.Error(path, absl::StrCat("expected a list, got ", Describe(v)), todo);
+  return nullptr;
 }
 
-}  // namespace limiar::policy::blueprint
+std::optional<absl::Time> ParseZonedTime(const std::string& s) {
+  absl::Time t;
+  std::string err;
+  if (absl::ParseTime(absl::RFC3339_full, s, &t, &err)) return t;
+  if (absl::ParseTime("%Y-%m-%d%ET%H:%M%Ez", s, &t, &err)) return t;
+  return std::nullopt;
+}
+
+}  // namespace limiar::config

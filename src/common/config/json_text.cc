@@ -1,13 +1,13 @@
-#include "src/policy/blueprint/json_text.h"
+#include "src/common/config/json_text.h"
 
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "src/policy/blueprint/json_read.h"
+#include "src/common/config/json_path.h"
 
-namespace limiar::policy::blueprint {
+namespace limiar::config {
 namespace {
 
 using json = nlohmann::json;
@@ -126,4 +126,4 @@ std::optional<json> ParseJson(absl::string_view text, const JsonTextLimits& limi
   return std::nullopt;
 }
 
-}  // namespace limiar::policy::blueprint
+}  // namespace limiar::config

@@ -297,6 +297,7 @@ absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time
     }
     bool any_value = false;
     const Series* newest = nullptr;
+    const std::string* newest_id = nullptr;
     for (const auto& [id, series] : metric->replicas) {
       policy::ReplicaSample& r = obs.replicas.emplace_back();
       r.replica_id = id;
@@ -307,8 +308,18 @@ absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time
       r.sample_time = series.points.back().time;
       r.value = MeanOver(series, metric_from, now);
       any_value = any_value || r.value.has_value();
-      if (newest == nullptr || newest->points.back().time < r.sample_time) newest = &series;
+      if (newest == nullptr || newest->points.back().time < r.sample_time ||
+          (newest->points.back().time == r.sample_time && id < *newest_id)) {
+        newest = &series;
+        newest_id = &id;
+      }
     }
+    // In the order of their ids, not the hash map's: the policies sum over replicas, and a
+    // floating-point sum depends on its order.
+    std::sort(obs.replicas.begin(), obs.replicas.end(),
+              [](const policy::ReplicaSample& a, const policy::ReplicaSample& b) {
+                return a.replica_id < b.replica_id;
+              });
     if (!any_value) {
       obs.none_in_window = absl::StrCat(
           "no ", policy::MetricTypeName(obs.metric), " samples for ", target.target, " within the ",

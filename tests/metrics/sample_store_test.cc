@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <string>
 #include <thread>
 
 namespace limiar::metrics {
@@ -65,6 +67,21 @@ TEST(SampleStoreTest, StaleReplicaIsMissingNotZero) {
       EXPECT_EQ(r.value, 50);
     }
   }
+}
+
+// Policies sum over the replicas, and a floating-point sum depends on its order: the
+// store hands them out by id, however they arrived or hash.
+TEST(SampleStoreTest, ReplicasAreObservedInTheOrderOfTheirIds) {
+  SampleStore store(Options());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 64; ++i) ids.push_back("pod-" + std::to_string((i * 37) % 64));
+  for (const std::string& id : ids) ASSERT_TRUE(store.Add(At(id, 1, kT0)).ok());
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(store.Observe(Target(), kT0, &out).ok());
+  std::vector<std::string> observed;
+  for (const policy::ReplicaSample& r : out[0].replicas) observed.push_back(r.replica_id);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(observed, ids);
 }
 
 TEST(SampleStoreTest, MetricWithoutSamplesIsAnErrorOfThatMetricOnly) {

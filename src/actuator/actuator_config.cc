@@ -42,17 +42,6 @@ bool IsHttpUrl(const std::string& url) {
   return false;
 }
 
-// RFC 7230 token characters: what a header name may consist of.
-bool IsHeaderName(const std::string& name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    if (!absl::ascii_isalnum(c) && std::string("!#$%&'*+-.^_`|~").find(c) == std::string::npos) {
-      return false;
-    }
-  }
-  return true;
-}
-
 void ReadUrl(const FieldReader& f, const std::string& key, std::string* out, Need need) {
   if (f.String(key, out, need) && !IsHttpUrl(*out)) {
     f.Error(key, "must be an http:// or https:// URL");
@@ -107,15 +96,11 @@ void ReadWebhook(const nlohmann::json& v, const std::string& path, WebhookOption
     f.Error("bearer_token_file", "give bearer_token or bearer_token_file, not both");
   }
   const bool has_token = f.Has("bearer_token") || f.Has("bearer_token_file");
-  f.StringMap("headers", &webhook->headers);
+  f.HttpHeaders("headers", &webhook->headers, "an object of strings");
   for (const auto& [name, value] : webhook->headers) {
     const std::string where = absl::StrCat("headers.", name);
     const std::string lower = absl::AsciiStrToLower(name);
-    if (!IsHeaderName(name)) {
-      f.Error(where, "not a valid HTTP header name");
-    } else if (value.find_first_of("\r\n") != std::string::npos) {
-      f.Error(where, "a header value may not contain line breaks");
-    } else if (lower == "content-type" || lower == "content-length") {
+    if (lower == "content-type" || lower == "content-length") {
       f.Error(where, "set by Limiar itself (the body is JSON)");
     } else if (lower == "authorization" && has_token) {
       f.Error(where, "conflicts with bearer_token / bearer_token_file");

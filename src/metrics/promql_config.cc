@@ -1,9 +1,7 @@
 #include "src/metrics/promql_config.h"
 
-#include <algorithm>
 #include <map>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -53,14 +51,6 @@ const config::KnownKeys& PromQlKeys() {
 // Below this, even a one-value answer with a few labels would not fit.
 constexpr size_t kMinBodyBytes = 1024;
 
-// RFC 9110 token characters.
-bool IsHeaderName(absl::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
-           absl::string_view("!#$%&'*+-.^_`|~").find(c) != absl::string_view::npos;
-  });
-}
-
 // One key's value; false after reporting its problem.
 bool ReadKey(const FieldReader& r, const std::string& key, PromQlQuery& q) {
   if (key == "server_address") {
@@ -96,19 +86,8 @@ bool ReadKey(const FieldReader& r, const std::string& key, PromQlQuery& q) {
   }
   if (key == "headers") {
     std::map<std::string, std::string> headers;
-    if (!r.StringMap(key, &headers, "an object of header names to values")) return false;
-    for (const auto& [name, v] : headers) {
-      const std::string where = absl::StrCat(key, ".", name);
-      if (!IsHeaderName(name)) {
-        r.Error(where, "is not a valid HTTP header name");
-        return false;
-      }
-      if (v.find_first_of("\r\n") != std::string::npos || v.find('\0') != std::string::npos) {
-        r.Error(where, "must not contain line breaks");
-        return false;
-      }
-      q.headers.emplace_back(name, v);
-    }
+    if (!r.HttpHeaders(key, &headers)) return false;
+    q.headers.assign(headers.begin(), headers.end());
   }
   return true;
 }

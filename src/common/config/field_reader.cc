@@ -1,6 +1,9 @@
 #include "src/common/config/field_reader.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string_view>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -9,6 +12,14 @@
 
 namespace limiar::config {
 namespace {
+
+// RFC 9110 token characters: what a header name may consist of.
+bool IsHttpToken(absl::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+           absl::string_view("!#$%&'*+-.^_`|~").find(c) != absl::string_view::npos;
+  });
+}
 
 using json = nlohmann::json;
 
@@ -190,6 +201,25 @@ bool FieldReader::StringMap(absl::string_view key, std::map<std::string, std::st
       continue;
     }
     (*out)[name] = value.get<std::string>();
+  }
+  return ok;
+}
+
+bool FieldReader::HttpHeaders(absl::string_view key, std::map<std::string, std::string>* out,
+                              absl::string_view must_be) const {
+  std::map<std::string, std::string> headers;
+  bool ok = StringMap(key, &headers, must_be);
+  for (auto& [name, value] : headers) {
+    const std::string where = absl::StrCat(key, ".", name);
+    if (!IsHttpToken(name)) {
+      Error(where, "not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)");
+      ok = false;
+    } else if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+      Error(where, "a header value may not contain line breaks");
+      ok = false;
+    } else {
+      (*out)[name] = std::move(value);
+    }
   }
   return ok;
 }

@@ -92,6 +92,11 @@ class FieldReader {
   // An object of strings; `must_be` names it in the error when it is not an object.
   bool StringMap(absl::string_view key, std::map<std::string, std::string>* out,
                  absl::string_view must_be = "an object of strings") const;
+  // HTTP headers to send: an object of strings whose names are RFC 9110 tokens and whose
+  // values hold no line break or NUL (a value could otherwise smuggle a header in). False
+  // after reporting every bad one; the good ones are in `out` either way.
+  bool HttpHeaders(absl::string_view key, std::map<std::string, std::string>* out,
+                   absl::string_view must_be = "an object of header names to values") const;
   // The list at `key`, or null (an error when it is there but no list).
   const nlohmann::json* Array(absl::string_view key, Need need = Need::kOptional) const;
 

@@ -50,6 +50,25 @@ TEST(FieldReader, HasAllReportsEveryMissingKey) {
               ElementsAre("c.json: m[0].series: required", "c.json: m[0].query: required"));
 }
 
+TEST(FieldReader, HttpHeadersReportEveryBadOneAndKeepTheGood) {
+  const json o = json::parse(R"({"headers": {"X-Scope-OrgID": "a", "Bad Name": "b",
+                                              "X-Evil": "c\r\nHost: d", "X-Nul": "e\u0000",
+                                              "X-Num": 1}})");
+  Diagnostics d("c.json");
+  FieldReader r(o, "source", d);
+  std::map<std::string, std::string> headers;
+  EXPECT_FALSE(r.HttpHeaders("headers", &headers));
+  EXPECT_THAT(headers,
+              ElementsAre(std::pair<const std::string, std::string>("X-Scope-OrgID", "a")));
+  EXPECT_THAT(
+      d.errors(),
+      ElementsAre("c.json: source.headers.X-Num: must be a string, not number",
+                  "c.json: source.headers.Bad Name: not a valid HTTP header name "
+                  "(letters, digits and !#$%&'*+-.^_`|~ only)",
+                  "c.json: source.headers.X-Evil: a header value may not contain line breaks",
+                  "c.json: source.headers.X-Nul: a header value may not contain line breaks"));
+}
+
 TEST(FieldReader, WrongTypesNameTheTypeAndUnquoteWhatWasMeant) {
   const json o =
       json::parse(R"({"s": 5, "b": "false", "n": "30", "i": "x", "m": [], "l": {}, "e": "  "})");

@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "src/actuator/read_file.h"
 #include "src/common/excerpt.h"
+#include "src/common/regular_file.h"
 
 namespace limiar::actuator {
 namespace {
@@ -35,7 +35,8 @@ absl::StatusOr<std::unique_ptr<GrpcActuator>> GrpcActuator::Create(
   if (options.tls) {
     grpc::SslCredentialsOptions ssl;
     if (!options.root_certs_file.empty()) {
-      absl::StatusOr<std::string> roots = ReadFile(options.root_certs_file);
+      absl::StatusOr<std::string> roots = ReadRegularFile(
+          options.root_certs_file, kMaxCredentialFileBytes, "root certificates file");
       if (!roots.ok()) {
         return absl::FailedPreconditionError(
             absl::StrCat("grpc actuator: root_certs_file: ", roots.status().message()));

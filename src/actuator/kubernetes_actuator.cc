@@ -7,9 +7,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "src/actuator/read_file.h"
 #include "src/common/bounded_json.h"
 #include "src/common/excerpt.h"
+#include "src/common/regular_file.h"
 
 namespace limiar::actuator {
 namespace {
@@ -95,7 +95,8 @@ absl::StatusOr<std::unique_ptr<KubernetesActuator>> KubernetesActuator::Create(
 
   std::string namespace_name = options.namespace_name;
   if (namespace_name.empty()) {
-    absl::StatusOr<std::string> text = ReadFile(options.namespace_file);
+    absl::StatusOr<std::string> text =
+        ReadRegularFile(options.namespace_file, kMaxCredentialFileBytes, "namespace file");
     if (!text.ok()) {
       return absl::FailedPreconditionError(
           absl::StrCat("kubernetes actuator: no namespace: set kubernetes.namespace, or run in a "
@@ -109,7 +110,9 @@ absl::StatusOr<std::unique_ptr<KubernetesActuator>> KubernetesActuator::Create(
         absl::StrCat("kubernetes actuator: \"", namespace_name, "\" is not a valid namespace"));
   }
   if (!options.ca_file.empty()) {
-    if (absl::StatusOr<std::string> ca = ReadFile(options.ca_file); !ca.ok()) {
+    if (absl::StatusOr<std::string> ca =
+            ReadRegularFile(options.ca_file, kMaxCredentialFileBytes, "CA bundle");
+        !ca.ok()) {
       return absl::FailedPreconditionError(
           absl::StrCat("kubernetes actuator: ca_file: ", ca.status().message()));
     }

@@ -8,7 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "src/actuator/read_file.h"
+#include "src/common/regular_file.h"
 
 namespace limiar::actuator {
 
@@ -26,7 +26,7 @@ absl::StatusOr<std::string> TokenFile::Get() {
       st.st_mtim.tv_nsec == mtime_.tv_nsec) {
     return token_;
   }
-  absl::StatusOr<std::string> text = ReadFile(path_);
+  absl::StatusOr<std::string> text = ReadRegularFile(path_, kMaxCredentialFileBytes, "token file");
   if (!text.ok()) return absl::FailedPreconditionError(text.status().message());
   std::string token(absl::StripAsciiWhitespace(*text));
   if (token.empty())

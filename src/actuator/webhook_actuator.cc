@@ -10,9 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
-#include "src/actuator/read_file.h"
 #include "src/actuator/scale_state_parse.h"
 #include "src/common/excerpt.h"
+#include "src/common/regular_file.h"
 
 namespace limiar::actuator {
 namespace {
@@ -46,7 +46,8 @@ absl::StatusOr<std::vector<std::string>> WebhookActuator::Headers() const {
   std::vector<std::string> headers;
   std::string token = options_.bearer_token;
   if (!options_.bearer_token_file.empty()) {
-    absl::StatusOr<std::string> text = ReadFile(options_.bearer_token_file);
+    absl::StatusOr<std::string> text =
+        ReadRegularFile(options_.bearer_token_file, kMaxCredentialFileBytes, "bearer token file");
     if (!text.ok()) {
       return absl::FailedPreconditionError(
           absl::StrCat("webhook actuator: bearer_token_file: ", text.status().message()));

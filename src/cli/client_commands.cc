@@ -2,9 +2,6 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -15,19 +12,19 @@
 #include "limiar/v1/samples.grpc.pb.h"
 #include "src/cli/print_error.h"
 #include "src/common/plural.h"
+#include "src/common/regular_file.h"
 
 namespace limiar::cli {
 namespace {
 
-bool ReadFile(const std::string& path, std::string* out, std::ostream& err) {
-  std::ifstream in(path);
-  if (!in) {
-    PrintError(err, absl::StrCat("cannot read ", path));
+bool ReadFile(const std::string& path, absl::string_view what, std::string* out,
+              std::ostream& err) {
+  absl::StatusOr<std::string> text = ReadRegularFile(path, kMaxCredentialFileBytes, what);
+  if (!text.ok()) {
+    PrintError(err, text.status().message());
     return false;
   }
-  std::stringstream s;
-  s << in.rdbuf();
-  *out = s.str();
+  *out = *std::move(text);
   return true;
 }
 
@@ -36,9 +33,10 @@ std::shared_ptr<grpc::Channel> Channel(const ClientOptions& c, std::ostream& err
     return grpc::CreateChannel(c.server, grpc::InsecureChannelCredentials());
   }
   grpc::SslCredentialsOptions tls;
-  if (!ReadFile(c.tls_ca_file, &tls.pem_root_certs, err)) return nullptr;
-  if (!c.tls_cert_file.empty() && (!ReadFile(c.tls_cert_file, &tls.pem_cert_chain, err) ||
-                                   !ReadFile(c.tls_key_file, &tls.pem_private_key, err))) {
+  if (!ReadFile(c.tls_ca_file, "CA certificate", &tls.pem_root_certs, err)) return nullptr;
+  if (!c.tls_cert_file.empty() &&
+      (!ReadFile(c.tls_cert_file, "client certificate", &tls.pem_cert_chain, err) ||
+       !ReadFile(c.tls_key_file, "client key", &tls.pem_private_key, err))) {
     return nullptr;
   }
   return grpc::CreateChannel(c.server, grpc::SslCredentials(tls));
@@ -53,7 +51,7 @@ bool Prepare(const ClientOptions& c, grpc::ClientContext& ctx, bool with_deadlin
   }
   if (!c.token_file.empty()) {
     std::string token;
-    if (!ReadFile(c.token_file, &token, err)) return false;
+    if (!ReadFile(c.token_file, "token file", &token, err)) return false;
     ctx.AddMetadata("authorization", absl::StrCat("Bearer ", absl::StripAsciiWhitespace(token)));
   }
   return true;

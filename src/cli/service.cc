@@ -1,8 +1,6 @@
 #include "src/cli/service.h"
 
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -18,14 +16,6 @@
 
 namespace limiar::cli {
 namespace {
-
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat(what, " ", path, ": cannot read the file"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& listen,
                                                           const std::string& what) {
@@ -47,7 +37,7 @@ absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& lis
 // one is a mistake, not "no authentication".
 absl::StatusOr<std::string> ReadToken(const std::string& path, const std::string& what) {
   if (path.empty()) return std::string();
-  ASSIGN_OR_RETURN(std::string token, ReadRegularFile(path, 64 << 10, what));
+  ASSIGN_OR_RETURN(std::string token, ReadRegularFile(path, kMaxCredentialFileBytes, what));
   token = std::string(absl::StripAsciiWhitespace(token));
   if (token.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " ", path, " is empty"));
   return token;
@@ -198,8 +188,10 @@ absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload() {
 std::shared_ptr<grpc::ServerCredentials> Service::Credentials(absl::Status* error) const {
   if (!config_.tls) return grpc::InsecureServerCredentials();
   grpc::SslServerCredentialsOptions options;
-  absl::StatusOr<std::string> cert = ReadWholeFile(config_.tls->cert_file, "tls.cert_file");
-  absl::StatusOr<std::string> key = ReadWholeFile(config_.tls->key_file, "tls.key_file");
+  absl::StatusOr<std::string> cert =
+      ReadRegularFile(config_.tls->cert_file, kMaxCredentialFileBytes, "tls.cert_file");
+  absl::StatusOr<std::string> key =
+      ReadRegularFile(config_.tls->key_file, kMaxCredentialFileBytes, "tls.key_file");
   if (!cert.ok() || !key.ok()) {
     *error = !cert.ok() ? cert.status() : key.status();
     return nullptr;
@@ -207,7 +199,7 @@ std::shared_ptr<grpc::ServerCredentials> Service::Credentials(absl::Status* erro
   options.pem_key_cert_pairs.push_back({*key, *cert});
   if (!config_.tls->client_ca_file.empty()) {
     absl::StatusOr<std::string> ca =
-        ReadWholeFile(config_.tls->client_ca_file, "tls.client_ca_file");
+        ReadRegularFile(config_.tls->client_ca_file, kMaxCredentialFileBytes, "tls.client_ca_file");
     if (!ca.ok()) {
       *error = ca.status();
       return nullptr;

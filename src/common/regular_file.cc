@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace limiar {
@@ -21,6 +22,14 @@ const char* KindOf(mode_t mode) {
   if (S_ISBLK(mode)) return "a block device";
   if (S_ISSOCK(mode)) return "a socket";
   return "not a plain file";
+}
+
+// "a blueprint file", "an endpoints file", "a tls.cert_file": what to give instead.
+std::string AFileOf(absl::string_view what) {
+  const bool vowel =
+      !what.empty() && absl::string_view("aeiouAEIOU").find(what[0]) != absl::string_view::npos;
+  const bool names_a_file = absl::EndsWith(what, "file");
+  return absl::StrCat(vowel ? "an " : "a ", what, names_a_file ? "" : " file");
 }
 
 absl::Status CannotRead(const std::string& path, absl::string_view what, int err) {
@@ -44,12 +53,12 @@ absl::StatusOr<RegularFile> RegularFile::Open(const std::string& path, size_t ma
   if (!S_ISREG(st.st_mode)) {
     return absl::FailedPreconditionError(absl::StrCat(path, ": cannot read the ", what,
                                                       ": not a regular file (", KindOf(st.st_mode),
-                                                      "); give the path of a ", what, " file"));
+                                                      "); give the path of ", AFileOf(what)));
   }
   const auto size = static_cast<size_t>(st.st_size);
   if (size > max_bytes) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", size, " bytes, over the limit of ",
-                                                   max_bytes, " bytes for a ", what,
+                                                   max_bytes, " bytes for ", AFileOf(what),
                                                    "; check the path"));
   }
   // Reads of a regular file never block; clearing the flag keeps later users unsurprised.

@@ -44,6 +44,10 @@ class RegularFile {
   size_t size_ = 0;
 };
 
+// The most read of a credential or certificate file: tokens, keys, certificates and CA
+// bundles (Debian's whole CA bundle is about 200 KB).
+inline constexpr size_t kMaxCredentialFileBytes = 1 << 20;
+
 // RegularFile::Open, then ReadAll.
 absl::StatusOr<std::string> ReadRegularFile(const std::string& path, size_t max_bytes,
                                             absl::string_view what);

@@ -4,6 +4,7 @@
 #ifndef LIMIAR_CONFORMANCE_CONFORMANCE_H_
 #define LIMIAR_CONFORMANCE_CONFORMANCE_H_
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ CaseOutcome RunKpaCase(const nlohmann::json& c);
 // JSON array of cases (named with the file). FailedPrecondition for a JSON object: a
 // constants file like defaults.json, which holds no cases.
 absl::StatusOr<std::vector<CaseOutcome>> RunConformanceFile(const std::string& path);
+// The largest case file read (the shared files are a few hundred KB).
+inline constexpr size_t kMaxConformanceFileBytes = 64 << 20;
 
 }  // namespace limiar::conformance
 

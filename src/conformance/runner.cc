@@ -1,7 +1,5 @@
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
+#include "src/common/regular_file.h"
 #include "src/conformance/conformance.h"
 
 namespace limiar::conformance {
@@ -35,11 +33,9 @@ CaseOutcome RunOne(const nlohmann::json& c) {
 }  // namespace
 
 absl::StatusOr<std::vector<CaseOutcome>> RunConformanceFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open the file"));
-  std::stringstream text;
-  text << in.rdbuf();
-  const nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  absl::StatusOr<std::string> text = ReadRegularFile(path, kMaxConformanceFileBytes, "case file");
+  if (!text.ok()) return text.status();
+  const nlohmann::json doc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": not valid JSON"));
   }

@@ -3,7 +3,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <optional>
 #include <system_error>
 
@@ -15,6 +14,7 @@
 #include "nlohmann/json.hpp"
 #include "src/common/bounded_json.h"
 #include "src/common/excerpt.h"
+#include "src/common/regular_file.h"
 #include "src/common/status_macros.h"
 
 namespace limiar::metrics {
@@ -161,19 +161,10 @@ std::string UrlEncode(absl::string_view s) {
 
 // A secret from a file, surrounding whitespace (the trailing newline) removed.
 absl::StatusOr<std::string> ReadSecretFile(const std::string& path, absl::string_view what) {
-  constexpr size_t kMaxSecretBytes = 64 * 1024;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot read ", what, " \"", path, "\""));
-  }
-  std::string contents(kMaxSecretBytes + 1, '\0');
-  in.read(contents.data(), static_cast<std::streamsize>(contents.size()));
-  contents.resize(static_cast<size_t>(in.gcount()));
-  if (contents.size() > kMaxSecretBytes) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(what, " \"", path, "\" is larger than ", kMaxSecretBytes, " bytes"));
-  }
-  std::string secret(absl::StripAsciiWhitespace(contents));
+  absl::StatusOr<std::string> contents = ReadRegularFile(path, kMaxCredentialFileBytes, what);
+  // A missing or unreadable secret is a setup problem, whatever the system's reason.
+  if (!contents.ok()) return absl::FailedPreconditionError(contents.status().message());
+  std::string secret(absl::StripAsciiWhitespace(*contents));
   if (secret.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(what, " \"", path, "\" is empty"));
   }

@@ -4,8 +4,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -13,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "src/common/regular_file.h"
 
 namespace limiar::metrics {
 
@@ -61,22 +60,11 @@ absl::StatusOr<std::optional<std::string>> EndpointsFileWatcher::ReadIfChanged()
                      static_cast<int64_t>(st.st_size),
                      static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
   if (last_ && *last_ == now) return std::nullopt;
-  if (!S_ISREG(st.st_mode)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("endpoints_file ", file_, ": not a regular file"));
-  }
-  std::ifstream in(file_, std::ios::binary);
-  if (!in.is_open()) {
-    return absl::UnavailableError(
-        absl::StrCat("endpoints_file ", file_, ": cannot open: ", std::strerror(errno)));
-  }
-  std::stringstream text;
-  text << in.rdbuf();  // an empty file sets `text`'s failbit, which is no error here
-  if (in.bad()) {
-    return absl::UnavailableError(absl::StrCat("endpoints_file ", file_, ": read failed"));
-  }
+  absl::StatusOr<std::string> text =
+      ReadRegularFile(file_, kMaxEndpointsFileBytes, "endpoints file");
+  if (!text.ok()) return text.status();
   last_ = now;
-  return std::move(text).str();
+  return *std::move(text);
 }
 
 }  // namespace limiar::metrics

@@ -12,6 +12,7 @@
 #ifndef LIMIAR_METRICS_SCRAPE_ENDPOINTS_FILE_H_
 #define LIMIAR_METRICS_SCRAPE_ENDPOINTS_FILE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,6 +37,10 @@ EndpointsFileContents ParseEndpointsFile(absl::string_view text, absl::string_vi
 
 // Reads a file again only when it has changed: another inode (replaced by rename), size or
 // modification time. Not thread-safe.
+// The largest endpoints file read: ten thousand endpoints of ~50 bytes take half a
+// megabyte; a larger file is a wrong path or a runaway writer, not a list.
+inline constexpr size_t kMaxEndpointsFileBytes = 4 << 20;
+
 class EndpointsFileWatcher {
  public:
   explicit EndpointsFileWatcher(std::string file) : file_(std::move(file)) {}

@@ -43,7 +43,7 @@ TEST_F(RegularFileTest, OneByteOverTheLimitIsRefusedUnread) {
   ASSERT_FALSE(text.ok());
   EXPECT_EQ(text.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(text.status().message(),
-            path + ": 10 bytes, over the limit of 9 bytes for a scenario; check the path");
+            path + ": 10 bytes, over the limit of 9 bytes for a scenario file; check the path");
 }
 
 TEST_F(RegularFileTest, MissingFileIsNotFound) {

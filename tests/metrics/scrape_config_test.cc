@@ -5,6 +5,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -21,6 +22,7 @@ namespace limiar::metrics {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
@@ -333,6 +335,26 @@ class TempFile {
   static inline int counter_ = 0;
   std::string path_;
 };
+
+// Something else writes the file: a FIFO there must not hang the scraper, and a runaway
+// writer must not fill its memory.
+TEST(ScrapeEndpointsFileTest, WatcherRefusesWhatIsNoListOfEndpoints) {
+  TempFile file;
+  ASSERT_EQ(::mkfifo(file.path().c_str(), 0600), 0);
+  EndpointsFileWatcher watcher(file.path());
+  absl::StatusOr<std::optional<std::string>> r = watcher.ReadIfChanged();
+  EXPECT_THAT(
+      std::string(r.status().message()),
+      HasSubstr("cannot read the endpoints file: not a regular file (a FIFO); give the path of an "
+                "endpoints file"));
+  std::filesystem::remove(file.path());
+
+  file.Write(std::string(kMaxEndpointsFileBytes + 1, '#'));
+  r = watcher.ReadIfChanged();
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr(absl::StrCat(kMaxEndpointsFileBytes + 1, " bytes, over the limit of ",
+                                     kMaxEndpointsFileBytes, " bytes for an endpoints file")));
+}
 
 TEST(ScrapeEndpointsFileTest, WatcherReadsOnlyWhenTheFileChanges) {
   TempFile file;

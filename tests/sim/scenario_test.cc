@@ -231,7 +231,7 @@ TEST_F(ScenarioFileTest, FifoDevZeroAndOversizeAreRefusedUnread) {
   std::filesystem::resize_file(big, (16 << 20) + 1);  // sparse: costs no disk
   EXPECT_EQ(LoadScenarioFile(big).status().message(),
             big +
-                ": 16777217 bytes, over the limit of 16777216 bytes for a scenario; check the "
+                ": 16777217 bytes, over the limit of 16777216 bytes for a scenario file; check the "
                 "path");
 }
 

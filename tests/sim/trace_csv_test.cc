@@ -69,7 +69,7 @@ TEST(TraceCsvTest, FileOverTheSizeLimitIsRefusedUnread) {
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().message(),
             path +
-                ": 134217729 bytes, over the limit of 134217728 bytes for a trace; check the "
+                ": 134217729 bytes, over the limit of 134217728 bytes for a trace file; check the "
                 "path");
 }
 

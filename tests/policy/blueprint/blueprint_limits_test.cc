@@ -153,7 +153,7 @@ TEST_F(BlueprintFileLimits, FileOverTheSizeLimitIsRefusedUnread) {
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().message(),
             absl::StrCat(big,
-                         ": 16777217 bytes, over the limit of 16777216 bytes for a blueprint; "
+                         ": 16777217 bytes, over the limit of 16777216 bytes for a blueprint file; "
                          "check the path"));
 }
 

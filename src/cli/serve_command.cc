@@ -5,14 +5,14 @@
 #include <csignal>
 
 #include "src/cli/print_error.h"
-#include "src/cli/service.h"
+#include "src/serve/service.h"
 
 namespace limiar::cli {
 
 int RunServeCommand(const ServeOptions& options, std::ostream& err) {
-  ServeConfig config;
+  serve::ServeConfig config;
   if (!options.config_path.empty()) {
-    absl::StatusOr<ServeConfig> loaded = LoadServeConfig(options.config_path);
+    absl::StatusOr<serve::ServeConfig> loaded = serve::LoadServeConfig(options.config_path);
     if (!loaded.ok()) {
       PrintError(err, loaded.status().message());
       return 1;
@@ -24,8 +24,8 @@ int RunServeCommand(const ServeOptions& options, std::ostream& err) {
   if (!options.state_file.empty()) config.state_file = options.state_file;
   if (!options.token_file.empty()) config.admin_token_file = options.token_file;
   if (options.tick_interval_s > 0) config.tick_interval = absl::Seconds(options.tick_interval_s);
-  const service::LogFormat format =
-      options.log_format == "json" ? service::LogFormat::kJson : service::LogFormat::kText;
+  const serve::LogFormat format =
+      options.log_format == "json" ? serve::LogFormat::kJson : serve::LogFormat::kText;
 
   // Signals are taken by sigwait on this thread only: block them before any thread exists,
   // so every thread the service starts inherits the mask.
@@ -35,7 +35,7 @@ int RunServeCommand(const ServeOptions& options, std::ostream& err) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  Service service(options.blueprint_path, std::move(config), format);
+  serve::Service service(options.blueprint_path, std::move(config), format);
   if (absl::Status s = service.Start(); !s.ok()) {
     PrintError(err, s.message());
     service.Stop();

@@ -3,10 +3,10 @@
 #include <cstdint>
 #include <string>
 
-#include "src/cli/serve_config.h"
+#include "src/serve/serve_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  (void)limiar::cli::ParseServeConfig(std::string(reinterpret_cast<const char*>(data), size),
-                                      "fuzz.json");
+  (void)limiar::serve::ParseServeConfig(std::string(reinterpret_cast<const char*>(data), size),
+                                        "fuzz.json");
   return 0;
 }

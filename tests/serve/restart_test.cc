@@ -243,7 +243,7 @@ TEST_F(RestartTest, SigtermStopsGracefullyAndLeavesACompleteStateFile) {
 
 // Regression (fixed): a SIGTERM that arrives while the service starts hangs the process now and
 // then (a few runs in a hundred on the 2-core machine): HttpEndpoints::Start
-// (src/service/http_endpoints.cc) returns before its thread has entered httplib's accept
+// (src/serve/http_endpoints.cc) returns before its thread has entered httplib's accept
 // loop, and httplib's Server::stop() is a no-op until then, so Stop() joins a thread
 // that accepts forever. Start() should wait for server_->is_running(), as
 // tests/actuator/test_support.cc does. The signal is sent on the blueprint warning,

@@ -169,7 +169,7 @@ TEST(ServeLogFormatTest, JsonCoversBlueprintWarningsToo) {
 // "actuator[webhook] storefront: set replicas 4 (ScaleUpLimit) failed, attempt 1/3, will
 // retry: UNAVAILABLE: ..." reaches the log pipeline as a line that is not JSON (and
 // carries the start of the platform's response body, which may hold newlines).
-// Fixed by a JSON sink that wraps every non-JSON line (src/service/decision_log.cc).
+// Fixed by a JSON sink that wraps every non-JSON line (src/serve/decision_log.cc).
 TEST(ServeLogFormatTest, JsonCoversActuatorRetriesToo) {
   testing::TempDir dir;
   FakePlatform platform(/*initial_replicas=*/2);

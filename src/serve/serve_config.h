@@ -45,8 +45,8 @@
 //   // scraping the replicas: {"scrape": {"endpoints": ["10.0.0.5:9100"], "interval_s": 15,
 //   //   "metrics": [{"metric": "cpu", "series": "process_cpu_seconds_total"}]}}
 // }
-#ifndef LIMIAR_CLI_SERVE_CONFIG_H_
-#define LIMIAR_CLI_SERVE_CONFIG_H_
+#ifndef LIMIAR_SERVE_SERVE_CONFIG_H_
+#define LIMIAR_SERVE_SERVE_CONFIG_H_
 
 #include <map>
 #include <optional>
@@ -59,9 +59,9 @@
 #include "src/metrics/sample_store.h"
 #include "src/metrics/sample_validation.h"
 #include "src/metrics/scrape_config.h"
-#include "src/service/http_gate.h"
+#include "src/serve/http_gate.h"
 
-namespace limiar::cli {
+namespace limiar::serve {
 
 struct TlsFiles {
   std::string cert_file;
@@ -99,7 +99,7 @@ struct ServeConfig {
   std::string ingest_token_file;
   std::optional<TlsFiles> tls;
   GrpcLimits grpc;
-  service::HttpLimits http;
+  HttpLimits http;
   actuator::ActuatorConfig actuator;
   metrics::IngestLimits ingest;
   int max_message_bytes = 16 << 20;
@@ -111,6 +111,6 @@ struct ServeConfig {
 absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std::string& source);
 absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path);
 
-}  // namespace limiar::cli
+}  // namespace limiar::serve
 
-#endif  // LIMIAR_CLI_SERVE_CONFIG_H_
+#endif  // LIMIAR_SERVE_SERVE_CONFIG_H_

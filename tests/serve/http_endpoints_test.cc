@@ -1,7 +1,7 @@
 // The HTTP endpoints against real clients on 127.0.0.1. A liveness probe must be answered
 // whatever other clients do: ten clients sending a header byte every two seconds used to
 // hold every worker thread, so /healthz timed out and a healthy pod would be restarted.
-#include "src/service/http_endpoints.h"
+#include "src/serve/http_endpoints.h"
 
 #include <arpa/inet.h>
 #include <httplib.h>
@@ -24,7 +24,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace limiar::service {
+namespace limiar::serve {
 namespace {
 
 using ::testing::HasSubstr;
@@ -267,4 +267,4 @@ TEST(HttpEndpointsTest, ARequestBodyIsRefusedUnread) {
 }
 
 }  // namespace
-}  // namespace limiar::service
+}  // namespace limiar::serve

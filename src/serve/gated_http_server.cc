@@ -1,4 +1,4 @@
-#include "src/service/gated_http_server.h"
+#include "src/serve/gated_http_server.h"
 
 #include <arpa/inet.h>
 #include <poll.h>
@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace limiar::service {
+namespace limiar::serve {
 namespace {
 
 // Runs every task where it is enqueued: the only task is handing a socket to the gate.
@@ -131,4 +131,4 @@ void GatedHttpServer::Serve(int fd, std::string received, ConnectionGate::Deadli
   process_request(stream, /*close_connection=*/true, connection_closed, [](httplib::Request&) {});
 }
 
-}  // namespace limiar::service
+}  // namespace limiar::serve

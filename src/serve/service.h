@@ -1,7 +1,7 @@
 // `limiar serve` assembled: the composition root of the live service. Constructs every
 // component by injection, starts them in dependency order and stops them in reverse.
-#ifndef LIMIAR_CLI_SERVICE_H_
-#define LIMIAR_CLI_SERVICE_H_
+#ifndef LIMIAR_SERVE_SERVICE_H_
+#define LIMIAR_SERVE_SERVICE_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -16,7 +16,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "src/actuator/actuator.h"
 #include "src/actuator/actuator_stats.h"
-#include "src/cli/serve_config.h"
 #include "src/common/clock.h"
 #include "src/common/said_once.h"
 #include "src/controller/admin_service.h"
@@ -28,15 +27,16 @@
 #include "src/metrics/sample_store.h"
 #include "src/metrics/scrape_poller.h"
 #include "src/policy/blueprint/blueprint_loader.h"
-#include "src/service/decision_log.h"
-#include "src/service/http_endpoints.h"
-#include "src/service/self_metrics.h"
+#include "src/serve/decision_log.h"
+#include "src/serve/http_endpoints.h"
+#include "src/serve/self_metrics.h"
+#include "src/serve/serve_config.h"
 
-namespace limiar::cli {
+namespace limiar::serve {
 
 class Service {
  public:
-  Service(std::string blueprint_path, ServeConfig config, service::LogFormat log_format);
+  Service(std::string blueprint_path, ServeConfig config, LogFormat log_format);
   ~Service();
 
   // Loads the blueprint and the saved state, binds the ports and starts every thread.
@@ -63,15 +63,15 @@ class Service {
 
   const std::string blueprint_path_;
   const ServeConfig config_;
-  const service::LogFormat log_format_;
+  const LogFormat log_format_;
   std::shared_ptr<spdlog::logger> log_;
 
   RealClock clock_;
   metrics::SampleStore store_;
   actuator::ActuatorStats actuator_stats_;
   std::unique_ptr<actuator::Actuator> actuator_;
-  service::SelfMetrics self_metrics_;
-  std::unique_ptr<service::DecisionLog> decision_log_;
+  SelfMetrics self_metrics_;
+  std::unique_ptr<DecisionLog> decision_log_;
   controller::DecisionBroadcaster broadcaster_;
   std::unique_ptr<controller::FanoutSink> sinks_;
   std::unique_ptr<controller::Runner> runner_;
@@ -81,7 +81,7 @@ class Service {
   metrics::PromQlClient promql_client_;
   std::unique_ptr<metrics::PromQlPoller> promql_poller_;
   std::unique_ptr<metrics::Scraper> scraper_;
-  std::unique_ptr<service::HttpEndpoints> http_;
+  std::unique_ptr<HttpEndpoints> http_;
 
   // Fast path: per target, per metric (indexed by MetricType), the per-replica value that
   // asks for an evaluation at once; infinity where none does. A hash lookup per sample:
@@ -106,6 +106,6 @@ class Service {
   bool started_ = false;
 };
 
-}  // namespace limiar::cli
+}  // namespace limiar::serve
 
-#endif  // LIMIAR_CLI_SERVICE_H_
+#endif  // LIMIAR_SERVE_SERVICE_H_

@@ -1,4 +1,4 @@
-#include "src/cli/service.h"
+#include "src/serve/service.h"
 
 #include <random>
 
@@ -14,7 +14,7 @@
 #include "src/policy/blueprint/blueprint_loader.h"
 #include "src/policy/blueprint/policy_json.h"
 
-namespace limiar::cli {
+namespace limiar::serve {
 namespace {
 
 absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& listen,
@@ -83,7 +83,7 @@ void ApplyGrpcLimits(const GrpcLimits& limits, grpc::ServerBuilder& builder) {
 
 }  // namespace
 
-Service::Service(std::string blueprint_path, ServeConfig config, service::LogFormat log_format)
+Service::Service(std::string blueprint_path, ServeConfig config, LogFormat log_format)
     : blueprint_path_(std::move(blueprint_path)),
       config_(std::move(config)),
       log_format_(log_format),
@@ -139,7 +139,7 @@ void Service::SaveState(controller::ControlLoop& loop, absl::Time now) {
   const absl::Status s = controller::WriteStateFile(config_.state_file, {now, loop.SaveState()});
   if (s.ok()) {
     if (!last_state_error_.empty()) {
-      service::LogEvent(*log_, log_format_, "state", "state file writable again");
+      LogEvent(*log_, log_format_, "state", "state file writable again");
     }
     last_state_error_.clear();
     return;
@@ -148,9 +148,8 @@ void Service::SaveState(controller::ControlLoop& loop, absl::Time now) {
   // Once per distinct error: a full disk must not flood the log every tick.
   if (s.ToString() != last_state_error_) {
     last_state_error_ = s.ToString();
-    service::LogEvent(*log_, log_format_, "state",
-                      absl::StrCat("state file not written: ", last_state_error_),
-                      spdlog::level::err);
+    LogEvent(*log_, log_format_, "state",
+             absl::StrCat("state file not written: ", last_state_error_), spdlog::level::err);
   }
 }
 
@@ -160,8 +159,8 @@ absl::StatusOr<policy::blueprint::LoadedBlueprint> Service::LoadConfiguredBluepr
 
 void Service::LogBlueprintWarnings(const std::vector<std::string>& warnings) {
   for (const std::string& w : warnings) {
-    service::LogEvent(*log_, log_format_, "blueprint", absl::StrCat(blueprint_path_, ": ", w),
-                      spdlog::level::warn);
+    LogEvent(*log_, log_format_, "blueprint", absl::StrCat(blueprint_path_, ": ", w),
+             spdlog::level::warn);
   }
 }
 
@@ -179,9 +178,9 @@ absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload() {
   for (const policy::TargetPolicy& t : loaded.targets) out.targets.push_back(t.target);
   out.warnings = blueprint_warnings_.Unsaid(loaded.warnings);
   LogBlueprintWarnings(out.warnings);
-  service::LogEvent(*log_, log_format_, "reload",
-                    absl::StrCat("blueprint ", blueprint_path_,
-                                 " loaded: ", Counted(out.targets.size(), "target")));
+  LogEvent(*log_, log_format_, "reload",
+           absl::StrCat("blueprint ", blueprint_path_,
+                        " loaded: ", Counted(out.targets.size(), "target")));
   return out;
 }
 
@@ -263,8 +262,8 @@ absl::Status Service::StartPollers(const Targets& targets) {
   if (!promql.empty()) {
     promql_poller_ = std::make_unique<metrics::PromQlPoller>(
         promql, &promql_client_, &store_, &clock_, [this](const metrics::PromQlHealthChange& c) {
-          service::LogEvent(*log_, log_format_, "promql", metrics::DescribeHealthChange(c),
-                            c.error.ok() ? spdlog::level::info : spdlog::level::warn);
+          LogEvent(*log_, log_format_, "promql", metrics::DescribeHealthChange(c),
+                   c.error.ok() ? spdlog::level::info : spdlog::level::warn);
         });
     promql_poller_->Start();
   }
@@ -272,7 +271,7 @@ absl::Status Service::StartPollers(const Targets& targets) {
 }
 
 absl::Status Service::Start() {
-  log_ = service::MakeLogger(log_format_);
+  log_ = MakeLogger(log_format_);
   ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadConfiguredBlueprint());
   LogBlueprintWarnings(blueprint_warnings_.Unsaid(loaded.warnings));
   if (loaded.targets.empty()) {
@@ -294,17 +293,17 @@ absl::Status Service::Start() {
     if (read.ok()) {
       saved = *std::move(read);
     } else if (absl::IsNotFound(read.status())) {
-      service::LogEvent(*log_, log_format_, "state",
-                        absl::StrCat("no state file at ", config_.state_file,
-                                     " yet: starting with a fresh history"));
+      LogEvent(*log_, log_format_, "state",
+               absl::StrCat("no state file at ", config_.state_file,
+                            " yet: starting with a fresh history"));
     } else {
       // A bad file must not keep the autoscaler down; it is kept aside for a post-mortem.
       const std::string aside = absl::StrCat(config_.state_file, ".unreadable");
       std::rename(config_.state_file.c_str(), aside.c_str());
-      service::LogEvent(*log_, log_format_, "state",
-                        absl::StrCat(read.status().ToString(), "; moved to ", aside,
-                                     ", starting with a fresh history"),
-                        spdlog::level::err);
+      LogEvent(*log_, log_format_, "state",
+               absl::StrCat(read.status().ToString(), "; moved to ", aside,
+                            ", starting with a fresh history"),
+               spdlog::level::err);
     }
   }
 
@@ -318,18 +317,17 @@ absl::Status Service::Start() {
   env.jitter_seed = std::random_device{}();
   ASSIGN_OR_RETURN(actuator_, actuator::CreateActuator(config_.actuator, &clock_, env));
 
-  decision_log_ = std::make_unique<service::DecisionLog>(log_, log_format_);
+  decision_log_ = std::make_unique<DecisionLog>(log_, log_format_);
   sinks_ = std::make_unique<controller::FanoutSink>(
       std::vector<controller::DecisionSink*>{decision_log_.get(), &self_metrics_, &broadcaster_});
   ASSIGN_OR_RETURN(std::unique_ptr<controller::ControlLoop> loop, BuildLoop(loaded.targets));
   if (saved) {
     const std::vector<std::string> restored = loop->RestoreState(saved->targets);
-    service::LogEvent(
-        *log_, log_format_, "state",
-        absl::StrCat("restored ", Counted(restored.size(), "target"), " from ", config_.state_file,
-                     " (saved ",
-                     absl::FormatTime(absl::RFC3339_sec, saved->saved_at, absl::UTCTimeZone()),
-                     ")"));
+    LogEvent(*log_, log_format_, "state",
+             absl::StrCat("restored ", Counted(restored.size(), "target"), " from ",
+                          config_.state_file, " (saved ",
+                          absl::FormatTime(absl::RFC3339_sec, saved->saved_at, absl::UTCTimeZone()),
+                          ")"));
   }
 
   runner_ = std::make_unique<controller::Runner>(
@@ -359,13 +357,13 @@ absl::Status Service::Start() {
   std::shared_ptr<grpc::ServerCredentials> creds = Credentials(&cred_error);
   RETURN_IF_ERROR(cred_error);
   for (const std::string& w : actuator::ActuatorSecurityWarnings(config_.actuator)) {
-    service::LogEvent(*log_, log_format_, "security", w, spdlog::level::warn);
+    LogEvent(*log_, log_format_, "security", w, spdlog::level::warn);
   }
   if (!config_.tls && !IsLoopbackHost(HostOfHostPort(config_.grpc_listen))) {
-    service::LogEvent(*log_, log_format_, "security",
-                      absl::StrCat("gRPC listens on ", config_.grpc_listen,
-                                   " without TLS: configure tls to protect ingest and admin"),
-                      spdlog::level::warn);
+    LogEvent(*log_, log_format_, "security",
+             absl::StrCat("gRPC listens on ", config_.grpc_listen,
+                          " without TLS: configure tls to protect ingest and admin"),
+             spdlog::level::warn);
   }
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config_.grpc_listen, creds, &grpc_port_);
@@ -386,7 +384,7 @@ absl::Status Service::Start() {
   // through pointers taken here: it once read the members while they were being assigned.
   RETURN_IF_ERROR(StartPollers(loaded.targets));
   self_metrics_.SetTotalsSource([this, promql = promql_poller_.get(), scraper = scraper_.get()] {
-    service::SelfMetrics::Totals t;
+    SelfMetrics::Totals t;
     t.ingest_accepted = push_->accepted_total();
     t.ingest_rejected = push_->rejected_total();
     const actuator::ActuatorStatsSnapshot a = actuator_stats_.Snapshot();
@@ -398,7 +396,7 @@ absl::Status Service::Start() {
     t.state_write_failures = state_write_failures_.load();
     return t;
   });
-  http_ = std::make_unique<service::HttpEndpoints>(
+  http_ = std::make_unique<HttpEndpoints>(
       [this] { return self_metrics_.Render(); },
       [this] { return first_pass_done_.load() && !stopping_.load(); }, config_.http);
   ASSIGN_OR_RETURN(auto http_address, SplitHostPort(config_.http_listen, "http_listen"));
@@ -407,7 +405,7 @@ absl::Status Service::Start() {
   runner_->Start();
   started_ = true;
   const size_t colon = config_.grpc_listen.rfind(':');
-  service::LogEvent(
+  LogEvent(
       *log_, log_format_, "serving",
       absl::StrCat("blueprint ", blueprint_path_, ": ", Counted(loaded.targets.size(), "target"),
                    "; grpc on ", config_.grpc_listen.substr(0, colon), ":", grpc_port_,
@@ -429,7 +427,7 @@ void Service::Stop() {
     runner_->WithLoop([this](controller::ControlLoop& l) { SaveState(l, clock_.Now()); });
   }
   if (http_) http_->Stop();
-  if (started_ && log_) service::LogEvent(*log_, log_format_, "stopped", "state flushed, bye");
+  if (started_ && log_) LogEvent(*log_, log_format_, "stopped", "state flushed, bye");
 }
 
-}  // namespace limiar::cli
+}  // namespace limiar::serve

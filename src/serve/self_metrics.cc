@@ -1,10 +1,10 @@
-#include "src/service/self_metrics.h"
+#include "src/serve/self_metrics.h"
 
 #include <sstream>
 
 #include "prometheus/text_serializer.h"
 
-namespace limiar::service {
+namespace limiar::serve {
 
 SelfMetrics::SelfMetrics()
     : registry_(std::make_shared<prometheus::Registry>()),
@@ -123,4 +123,4 @@ std::string SelfMetrics::Render() {
   return out.str();
 }
 
-}  // namespace limiar::service
+}  // namespace limiar::serve

@@ -1,4 +1,4 @@
-#include "src/service/http_gate.h"
+#include "src/serve/http_gate.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
-namespace limiar::service {
+namespace limiar::serve {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
@@ -208,4 +208,4 @@ void ConnectionGate::WorkerLoop() {
   }
 }
 
-}  // namespace limiar::service
+}  // namespace limiar::serve

@@ -2,8 +2,8 @@
 // prometheus-cpp registry served at /metrics: per target current/desired/ready replicas and
 // utilization, decisions by reason, tick duration, ingest accepted/rejected, actuator
 // successes/failures/retries, scrape and query failures.
-#ifndef LIMIAR_SERVICE_SELF_METRICS_H_
-#define LIMIAR_SERVICE_SELF_METRICS_H_
+#ifndef LIMIAR_SERVE_SELF_METRICS_H_
+#define LIMIAR_SERVE_SELF_METRICS_H_
 
 #include <functional>
 #include <map>
@@ -18,7 +18,7 @@
 #include "prometheus/registry.h"
 #include "src/controller/decision.h"
 
-namespace limiar::service {
+namespace limiar::serve {
 
 class SelfMetrics final : public controller::DecisionSink {
  public:
@@ -70,6 +70,6 @@ class SelfMetrics final : public controller::DecisionSink {
   std::function<Totals()> totals_source_;
 };
 
-}  // namespace limiar::service
+}  // namespace limiar::serve
 
-#endif  // LIMIAR_SERVICE_SELF_METRICS_H_
+#endif  // LIMIAR_SERVE_SELF_METRICS_H_

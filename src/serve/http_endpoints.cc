@@ -1,11 +1,11 @@
-#include "src/service/http_endpoints.h"
+#include "src/serve/http_endpoints.h"
 
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
-#include "src/service/gated_http_server.h"
+#include "src/serve/gated_http_server.h"
 
-namespace limiar::service {
+namespace limiar::serve {
 
 HttpEndpoints::HttpEndpoints(std::function<std::string()> render_metrics,
                              std::function<bool()> ready, HttpLimits limits)
@@ -69,4 +69,4 @@ void HttpEndpoints::Stop() {
   if (server_) server_->StopGate();
 }
 
-}  // namespace limiar::service
+}  // namespace limiar::serve

@@ -1,7 +1,7 @@
 // One log line per decision, with its reason: text for people, or one JSON object per line
 // (`--log-format json`) for log pipelines.
-#ifndef LIMIAR_SERVICE_DECISION_LOG_H_
-#define LIMIAR_SERVICE_DECISION_LOG_H_
+#ifndef LIMIAR_SERVE_DECISION_LOG_H_
+#define LIMIAR_SERVE_DECISION_LOG_H_
 
 #include <memory>
 #include <string>
@@ -9,7 +9,7 @@
 #include "spdlog/logger.h"
 #include "src/controller/decision.h"
 
-namespace limiar::service {
+namespace limiar::serve {
 
 enum class LogFormat { kText, kJson };
 
@@ -33,6 +33,6 @@ class DecisionLog final : public controller::DecisionSink {
   LogFormat format_;
 };
 
-}  // namespace limiar::service
+}  // namespace limiar::serve
 
-#endif  // LIMIAR_SERVICE_DECISION_LOG_H_
+#endif  // LIMIAR_SERVE_DECISION_LOG_H_

@@ -3,8 +3,8 @@
 // cpp-httplib parses and routes; a ConnectionGate (http_gate.h) in front of it waits for
 // each request's headers without a thread, so slow or idle clients cannot starve the
 // probes, and bounds the workers and their queue.
-#ifndef LIMIAR_SERVICE_HTTP_ENDPOINTS_H_
-#define LIMIAR_SERVICE_HTTP_ENDPOINTS_H_
+#ifndef LIMIAR_SERVE_HTTP_ENDPOINTS_H_
+#define LIMIAR_SERVE_HTTP_ENDPOINTS_H_
 
 #include <functional>
 #include <memory>
@@ -12,9 +12,9 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
-#include "src/service/http_gate.h"
+#include "src/serve/http_gate.h"
 
-namespace limiar::service {
+namespace limiar::serve {
 
 class GatedHttpServer;
 
@@ -38,6 +38,6 @@ class HttpEndpoints {
   std::thread thread_;
 };
 
-}  // namespace limiar::service
+}  // namespace limiar::serve
 
-#endif  // LIMIAR_SERVICE_HTTP_ENDPOINTS_H_
+#endif  // LIMIAR_SERVE_HTTP_ENDPOINTS_H_

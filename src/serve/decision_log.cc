@@ -1,4 +1,4 @@
-#include "src/service/decision_log.h"
+#include "src/serve/decision_log.h"
 
 #include <cstdio>
 #include <mutex>
@@ -10,7 +10,7 @@
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
-namespace limiar::service {
+namespace limiar::serve {
 
 namespace {
 
@@ -112,4 +112,4 @@ void DecisionLog::OnDecision(const controller::Decision& d) {
   log_->info(format_ == LogFormat::kJson ? Json(d) : Text(d));
 }
 
-}  // namespace limiar::service
+}  // namespace limiar::serve

@@ -11,8 +11,8 @@
 // queue that grows without bound.
 //
 // Thread safety: Admit may be called from any thread; Start and Stop from one.
-#ifndef LIMIAR_SERVICE_HTTP_GATE_H_
-#define LIMIAR_SERVICE_HTTP_GATE_H_
+#ifndef LIMIAR_SERVE_HTTP_GATE_H_
+#define LIMIAR_SERVE_HTTP_GATE_H_
 
 #include <chrono>
 #include <condition_variable>
@@ -27,7 +27,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 
-namespace limiar::service {
+namespace limiar::serve {
 
 struct HttpLimits {
   absl::Duration header_timeout = absl::Seconds(5);  // and again to read the answer
@@ -96,6 +96,6 @@ class ConnectionGate {
   std::vector<std::thread> workers_;
 };
 
-}  // namespace limiar::service
+}  // namespace limiar::serve
 
-#endif  // LIMIAR_SERVICE_HTTP_GATE_H_
+#endif  // LIMIAR_SERVE_HTTP_GATE_H_

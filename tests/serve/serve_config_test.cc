@@ -1,11 +1,11 @@
-#include "src/cli/serve_config.h"
+#include "src/serve/serve_config.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace limiar::cli {
+namespace limiar::serve {
 namespace {
 
 using ::testing::HasSubstr;
@@ -100,4 +100,4 @@ TEST(ServeConfigTest, AFifoOrAMissingFileIsRefusedUnread) {
 }
 
 }  // namespace
-}  // namespace limiar::cli
+}  // namespace limiar::serve

@@ -1,4 +1,4 @@
-#include "src/cli/serve_config.h"
+#include "src/serve/serve_config.h"
 
 #include <algorithm>
 #include <utility>
@@ -12,7 +12,7 @@
 #include "src/common/status_macros.h"
 #include "src/metrics/promql_config.h"
 
-namespace limiar::cli {
+namespace limiar::serve {
 namespace {
 
 // A serve config is a page of keys; its deepest value (a scrape mapping) sits 5 levels in.
@@ -98,7 +98,7 @@ void ParseHttp(const json& j, ServeConfig& c, Diagnostics& diag) {
   static const auto* known = new config::KnownKeys(
       Keys({"header_timeout_s", "workers", "max_queued_requests", "max_pending_connections"}));
   r.RejectUnknownKeys(*known);
-  service::HttpLimits& h = c.http;
+  HttpLimits& h = c.http;
   ReadSeconds(r, "header_timeout_s", 0.1, 300, &h.header_timeout);
   ReadNumber(r, "workers", 1, 256, &h.workers);
   ReadNumber(r, "max_queued_requests", 1, 100000, &h.max_queued);
@@ -211,4 +211,4 @@ absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path) {
   return ParseServeConfig(text, path);
 }
 
-}  // namespace limiar::cli
+}  // namespace limiar::serve

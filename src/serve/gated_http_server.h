@@ -7,17 +7,17 @@
 // the virtual process_and_close_socket (its TLS server overrides it the same way), which
 // here admits it to the gate; the task queue runs that hand-over inline, on the listen
 // thread, since it never blocks.
-#ifndef LIMIAR_SERVICE_GATED_HTTP_SERVER_H_
-#define LIMIAR_SERVICE_GATED_HTTP_SERVER_H_
+#ifndef LIMIAR_SERVE_GATED_HTTP_SERVER_H_
+#define LIMIAR_SERVE_GATED_HTTP_SERVER_H_
 
 #include <httplib.h>
 
 #include <string>
 
 #include "absl/status/status.h"
-#include "src/service/http_gate.h"
+#include "src/serve/http_gate.h"
 
-namespace limiar::service {
+namespace limiar::serve {
 
 class GatedHttpServer final : public httplib::Server {
  public:
@@ -39,6 +39,6 @@ class GatedHttpServer final : public httplib::Server {
   ConnectionGate gate_;
 };
 
-}  // namespace limiar::service
+}  // namespace limiar::serve
 
-#endif  // LIMIAR_SERVICE_GATED_HTTP_SERVER_H_
+#endif  // LIMIAR_SERVE_GATED_HTTP_SERVER_H_

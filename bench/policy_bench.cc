@@ -9,7 +9,7 @@
 
 #include "src/actuator/log_actuator.h"
 #include "src/controller/control_loop.h"
-#include "src/metrics/sample_store.h"
+#include "src/metrics/store/sample_store.h"
 #include "src/policy/policy_factory.h"
 
 namespace limiar {

@@ -10,7 +10,7 @@
 #include "src/common/config/json_path.h"
 #include "src/common/regular_file.h"
 #include "src/common/status_macros.h"
-#include "src/metrics/promql_config.h"
+#include "src/metrics/promql/promql_config.h"
 
 namespace limiar::serve {
 namespace {

@@ -55,10 +55,10 @@
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 #include "src/actuator/actuator_config.h"
-#include "src/metrics/promql_client.h"
-#include "src/metrics/sample_store.h"
-#include "src/metrics/sample_validation.h"
-#include "src/metrics/scrape_config.h"
+#include "src/metrics/promql/promql_client.h"
+#include "src/metrics/push/sample_validation.h"
+#include "src/metrics/scrape/scrape_config.h"
+#include "src/metrics/store/sample_store.h"
 #include "src/serve/http_gate.h"
 
 namespace limiar::serve {

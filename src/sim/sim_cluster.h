@@ -14,7 +14,7 @@
 
 #include "absl/time/time.h"
 #include "src/actuator/actuator.h"
-#include "src/metrics/sample_store.h"
+#include "src/metrics/store/sample_store.h"
 #include "src/policy/policy_config.h"
 #include "src/sim/scenario.h"
 

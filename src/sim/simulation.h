@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "src/metrics/sample_store.h"
+#include "src/metrics/store/sample_store.h"
 #include "src/sim/policy_variant.h"
 #include "src/sim/scenario.h"
 #include "src/sim/sim_result.h"

@@ -8,7 +8,7 @@
 #include <mutex>
 
 #include "src/controller/decision_proto.h"
-#include "src/metrics/sample_store.h"
+#include "src/metrics/store/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
 
 namespace limiar::controller {

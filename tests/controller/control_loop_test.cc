@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "src/metrics/sample_store.h"
+#include "src/metrics/store/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
 
 namespace limiar::controller {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "src/controller/control_loop.h"
-#include "src/metrics/sample_store.h"
+#include "src/metrics/store/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
 
 namespace limiar::controller {

@@ -5,7 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "src/metrics/sample_store.h"
+#include "src/metrics/store/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
 
 namespace limiar::controller {

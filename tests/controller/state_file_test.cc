@@ -9,7 +9,7 @@
 #include <string>
 
 #include "nlohmann/json.hpp"
-#include "src/metrics/sample_store.h"
+#include "src/metrics/store/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
 
 namespace limiar::controller {

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "src/metrics/prometheus_text.h"
+#include "src/metrics/prometheus/prometheus_text.h"
 #include "tests/fuzz/fuzz_input.h"
 
 namespace {

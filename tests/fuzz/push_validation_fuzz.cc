@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "google/protobuf/stubs/logging.h"
-#include "src/metrics/push_service.h"
+#include "src/metrics/push/push_service.h"
 #include "tests/fuzz/fuzz_input.h"
 
 namespace {

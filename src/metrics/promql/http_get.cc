@@ -1,0 +1,178 @@
+#include "src/metrics/promql/http_get.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace limiar::metrics {
+namespace {
+
+// curl_global_init is not safe to race with other curl calls in every libcurl build, so it
+// runs once, before the first handle exists. Other users in the process (the actuators)
+// may call it too: libcurl counts the calls.
+void GlobalInitOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Sink {
+  std::string* body;
+  size_t max;
+  bool overflow = false;
+};
+
+size_t Write(char* data, size_t size, size_t nmemb, void* user) {
+  Sink* sink = static_cast<Sink*>(user);
+  const size_t n = size * nmemb;
+  if (sink->body->size() + n > sink->max) {
+    sink->overflow = true;
+    return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
+  }
+  std::string& body = *sink->body;
+  if (body.size() + n > body.capacity()) {
+    // Doubling as append would, but never past the cap: a body just under it then costs
+    // the cap, not twice the cap.
+    body.reserve(std::min(sink->max, std::max(2 * body.capacity(), body.size() + n)));
+  }
+  body.append(data, n);
+  return n;
+}
+
+// RFC 9110 token characters, the only ones a header name may hold.
+bool IsHeaderName(absl::string_view name) {
+  if (name.empty()) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           absl::string_view("!#$%&'*+-.^_`|~").find(c) != absl::string_view::npos;
+  });
+}
+
+// A line break in a value would let a configured header smuggle in others.
+bool IsHeaderValue(absl::string_view value) {
+  return value.find_first_of("\r\n", 0) == absl::string_view::npos &&
+         value.find('\0') == absl::string_view::npos;
+}
+
+// The URL for messages: without its query string, which may carry anything.
+absl::string_view UrlForMessage(absl::string_view url) {
+  return url.substr(0, std::min(url.find('?'), url.size()));
+}
+
+absl::Status CurlError(CURLcode code, const char* detail, const HttpGetRequest& request,
+                       const Sink& sink) {
+  const std::string what = absl::StrCat("GET ", UrlForMessage(request.url), ": ",
+                                        detail[0] != '\0' ? detail : curl_easy_strerror(code));
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return absl::DeadlineExceededError(
+          absl::StrCat(what, " (timeout ", absl::FormatDuration(request.timeout), ")"));
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return absl::InvalidArgumentError(what);
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+      return absl::FailedPreconditionError(what);
+    case CURLE_WRITE_ERROR:
+      if (sink.overflow) {
+        return absl::ResourceExhaustedError(absl::StrCat("GET ", UrlForMessage(request.url),
+                                                         ": response body larger than ",
+                                                         request.max_body_bytes, " bytes"));
+      }
+      return absl::UnavailableError(what);
+    default:
+      return absl::UnavailableError(what);
+  }
+}
+
+}  // namespace
+
+HttpGetClient::HttpGetClient() {
+  GlobalInitOnce();
+  curl_ = curl_easy_init();
+}
+
+HttpGetClient::~HttpGetClient() {
+  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+absl::StatusOr<HttpGetResponse> HttpGetClient::Get(const HttpGetRequest& request) {
+  if (!absl::StartsWith(request.url, "http://") && !absl::StartsWith(request.url, "https://")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("GET ", UrlForMessage(request.url), ": only http:// and https:// URLs"));
+  }
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    if (!IsHeaderName(name) || !IsHeaderValue(value)) {
+      curl_slist_free_all(headers);
+      return absl::InvalidArgumentError(absl::StrCat("header \"", name, "\" is not a valid ",
+                                                     IsHeaderName(name) ? "value" : "name"));
+    }
+    // "Name;" is curl's spelling of a header with an empty value ("Name:" would drop it).
+    const std::string line =
+        value.empty() ? absl::StrCat(name, ";") : absl::StrCat(name, ": ", value);
+    headers = curl_slist_append(headers, line.c_str());
+  }
+
+  std::lock_guard<std::mutex> lock(mu_);
+  CURL* curl = static_cast<CURL*>(curl_);
+  if (curl == nullptr) {
+    curl_slist_free_all(headers);
+    return absl::InternalError("curl_easy_init failed");
+  }
+  // Reset clears the previous call's options but keeps the connection cache.
+  curl_easy_reset(curl);
+  HttpGetResponse response;
+  Sink sink{&response.body, request.max_body_bytes};
+  char error[CURL_ERROR_SIZE] = {0};
+  const long timeout_ms =
+      std::max<int64_t>(1, absl::ToInt64Milliseconds(request.timeout));  // 0 means none
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  // Signals are the process's; libcurl would otherwise use SIGALRM for resolver timeouts.
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Write);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "limiar");
+  if (headers != nullptr) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  if (!request.username.empty()) {
+    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    curl_easy_setopt(curl, CURLOPT_USERNAME, request.username.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, request.password.c_str());
+  }
+  if (!request.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, request.ca_file.c_str());
+
+  const CURLcode code = curl_easy_perform(curl);
+  absl::Status status;
+  if (code != CURLE_OK) {
+    status = CurlError(code, error, request, sink);
+  } else {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    char* content_type = nullptr;
+    curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &content_type);
+    if (content_type != nullptr) response.content_type = content_type;
+  }
+  // The handle must not keep pointers into this call's locals.
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, static_cast<void*>(nullptr));
+  curl_slist_free_all(headers);
+  if (!status.ok()) return status;
+  return response;
+}
+
+}  // namespace limiar::metrics

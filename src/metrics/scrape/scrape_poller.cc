@@ -1,0 +1,293 @@
+#include "src/metrics/scrape/scrape_poller.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <system_error>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "src/metrics/prometheus/prometheus_text.h"
+
+namespace limiar::metrics {
+
+struct Scraper::Endpoint {
+  ScrapeEndpoint endpoint;
+  bool from_file = false;
+  // Per mapping. Touched only by the one thread that scrapes this endpoint in a poll.
+  std::vector<CounterRates> counters;
+  ScrapeEndpointStatus status;  // status_mu_
+};
+
+struct Scraper::Target {
+  ScrapeTarget source;
+  SampleFilter filter;                          // built once: only what the mappings select is kept
+  std::optional<EndpointsFileWatcher> watcher;  // PollDue's thread only
+  std::vector<std::unique_ptr<Endpoint>> endpoints;
+  ScrapeTargetStatus status;  // status_mu_
+};
+
+namespace {
+
+// Malformed lines kept per answer: the first is shown in status, the rest only counted.
+constexpr size_t kMaxLineErrors = 10;
+
+}  // namespace
+
+std::unique_ptr<Scraper::Endpoint> Scraper::MakeEndpoint(const ScrapeTarget& t, ScrapeEndpoint e,
+                                                         bool from_file) {
+  auto endpoint = std::make_unique<Endpoint>();
+  endpoint->from_file = from_file;
+  endpoint->counters.resize(t.config.metrics.size());
+  endpoint->status.target = t.target;
+  endpoint->status.replica = e.replica;
+  endpoint->status.url = e.url;
+  endpoint->status.from_file = from_file;
+  endpoint->endpoint = std::move(e);
+  return endpoint;
+}
+
+Scraper::Scraper(std::vector<ScrapeTarget> targets, SampleStore* store, Clock* clock,
+                 ScraperOptions options)
+    : store_(store), clock_(clock), options_(options) {
+  const int threads = std::max(1, options_.max_concurrency);
+  for (int i = 0; i < threads; ++i) clients_.push_back(std::make_unique<HttpGetClient>());
+  for (ScrapeTarget& source : targets) {
+    auto t = std::make_unique<Target>();
+    t->source = std::move(source);
+    t->filter = MappedSeriesFilter(t->source.config);
+    t->status.target = t->source.target;
+    t->status.endpoints_file = t->source.config.endpoints_file;
+    if (!t->source.config.endpoints_file.empty()) {
+      t->watcher.emplace(t->source.config.endpoints_file);
+    }
+    for (const ScrapeEndpoint& e : t->source.config.endpoints) {
+      t->endpoints.push_back(MakeEndpoint(t->source, e, /*from_file=*/false));
+    }
+    t->status.endpoints = static_cast<int64_t>(t->endpoints.size());
+    targets_.push_back(std::move(t));
+  }
+}
+
+Scraper::~Scraper() { Stop(); }
+
+void Scraper::ReloadFile(Target& t, absl::Time now, std::vector<std::string>* removed) {
+  absl::StatusOr<std::optional<std::string>> text = t.watcher->ReadIfChanged();
+  if (!text.ok()) {
+    std::lock_guard<std::mutex> lock(status_mu_);
+    t.status.file_error = text.status();
+    return;
+  }
+  if (!text->has_value()) return;
+
+  std::vector<std::string> taken;
+  for (const ScrapeEndpoint& e : t.source.config.endpoints) taken.push_back(e.replica);
+  EndpointsFileContents contents = ParseEndpointsFile(**text, t.source.config.path, taken);
+
+  // Keep the state (counter history) of every endpoint that is still there unchanged.
+  absl::flat_hash_map<std::string, std::unique_ptr<Endpoint>*> old_by_replica;
+  for (std::unique_ptr<Endpoint>& e : t.endpoints) {
+    if (e->from_file) old_by_replica[e->endpoint.replica] = &e;
+  }
+  std::vector<std::unique_ptr<Endpoint>> next;
+  absl::flat_hash_set<std::string> listed;
+  for (std::unique_ptr<Endpoint>& e : t.endpoints) {
+    if (!e->from_file) next.push_back(std::move(e));
+  }
+  for (ScrapeEndpoint& e : contents.endpoints) {
+    listed.insert(e.replica);
+    const auto it = old_by_replica.find(e.replica);
+    if (it != old_by_replica.end() && (*it->second)->endpoint == e) {
+      next.push_back(std::move(*it->second));
+      continue;
+    }
+    // New, or the same replica at another address: a fresh counter history, since the
+    // process behind the new address is not the one the old values came from.
+    next.push_back(MakeEndpoint(t.source, std::move(e), /*from_file=*/true));
+  }
+  for (const auto& [replica, slot] : old_by_replica) {
+    if (!listed.contains(replica)) removed->push_back(replica);
+  }
+
+  std::lock_guard<std::mutex> lock(status_mu_);
+  t.endpoints = std::move(next);
+  t.status.endpoints = static_cast<int64_t>(t.endpoints.size());
+  t.status.file_loads++;
+  t.status.last_file_load = now;
+  t.status.file_error = absl::OkStatus();
+  t.status.file_line_errors = std::move(contents.errors);
+}
+
+int Scraper::PollDue(absl::Time now) {
+  std::lock_guard<std::mutex> poll_lock(poll_mu_);
+  for (std::unique_ptr<Target>& t : targets_) {
+    if (!t->watcher) continue;
+    std::vector<std::string> removed;
+    ReloadFile(*t, now, &removed);
+    for (const std::string& replica : removed) store_->RemoveReplica(t->source.target, replica);
+  }
+
+  struct Job {
+    const Target* target;
+    Endpoint* endpoint;
+  };
+  std::vector<Job> due;
+  {
+    std::lock_guard<std::mutex> lock(status_mu_);
+    for (const std::unique_ptr<Target>& t : targets_) {
+      for (const std::unique_ptr<Endpoint>& e : t->endpoints) {
+        if (now >= e->status.next_due) due.push_back({t.get(), e.get()});
+      }
+    }
+  }
+  if (due.empty()) return 0;
+
+  // Jobs are handed out one at a time, so a thread stuck on a slow replica does not hold
+  // up a share of the others.
+  std::atomic<size_t> next{0};
+  const auto work = [&](HttpGetClient& client) {
+    for (size_t i = next.fetch_add(1); i < due.size(); i = next.fetch_add(1)) {
+      ScrapeOne(*due[i].target, *due[i].endpoint, client, now);
+    }
+  };
+  const size_t helpers = std::min(clients_.size(), due.size()) - 1;
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < helpers; ++i) {
+    try {
+      threads.emplace_back(work, std::ref(*clients_[i + 1]));
+    } catch (const std::system_error&) {
+      break;  // out of threads: the ones there are, and this one, do all the work
+    }
+  }
+  work(*clients_[0]);
+  for (std::thread& thread : threads) thread.join();
+  return static_cast<int>(due.size());
+}
+
+void Scraper::ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, absl::Time now) {
+  const ScrapeConfig& config = t.source.config;
+  HttpGetRequest request;
+  request.url = e.endpoint.url;
+  request.timeout = config.timeout;
+  request.max_body_bytes = config.max_body_bytes;
+  // Exporters that negotiate (client_golang) then answer in the one format parsed here.
+  request.headers = {
+      {"Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1"},
+      {"X-Prometheus-Scrape-Timeout-Seconds", absl::StrCat(absl::ToDoubleSeconds(config.timeout))},
+  };
+  const auto started = std::chrono::steady_clock::now();
+  absl::StatusOr<HttpGetResponse> response = client.Get(request);
+
+  absl::Status error;
+  ParsedExposition parsed;
+  if (!response.ok()) {
+    error = response.status();
+  } else if (response->status != 200) {
+    error = absl::UnavailableError(
+        absl::StrCat("GET ", request.url, ": HTTP status ", response->status));
+  } else {
+    parsed = ParsePrometheusTextLenient(response->body, kMaxLineErrors, t.filter);
+    if (parsed.sample_limit_hit) {
+      error = absl::ResourceExhaustedError(absl::StrCat(
+          "GET ", request.url, ": more than ", config.max_series,
+          " series match the mappings (max_series); narrow the selectors or raise max_series"));
+    } else if (parsed.samples.empty() && parsed.skipped_samples == 0 && parsed.error_count > 0) {
+      // Bad lines and nothing else: an error page, not an exposition.
+      error = absl::InvalidArgumentError(
+          absl::StrCat("GET ", request.url, ": not the Prometheus text format (",
+                       parsed.error_count, " bad lines; ", parsed.errors[0].ToString(), ")"));
+    }
+  }
+
+  int64_t recorded = 0;
+  std::vector<std::string> warnings;
+  if (error.ok()) {
+    for (size_t i = 0; i < config.metrics.size(); ++i) {
+      const ScrapeMapping& mapping = config.metrics[i];
+      const char* metric = policy::MetricTypeName(mapping.metric);
+      absl::StatusOr<MatchedSeries> matched = MatchScrapeMapping(parsed, mapping, now);
+      if (!matched.ok()) {
+        warnings.push_back(absl::StrCat(metric, ": ", matched.status().message()));
+        continue;
+      }
+      if (matched->points.empty()) {
+        warnings.push_back(
+            matched->non_finite > 0
+                ? absl::StrCat(metric, ": only NaN or Inf values in ", mapping.series.ToString())
+                : absl::StrCat(metric, ": no series matches ", mapping.series.ToString()));
+      }
+      const std::optional<TimedValue> value = matched->kind == ScrapeKind::kCounter
+                                                  ? e.counters[i].Update(matched->points, now)
+                                                  : SumGauge(matched->points);
+      if (!value) continue;
+      Sample sample;
+      sample.target = t.source.target;
+      sample.metric = mapping.metric;
+      sample.replica_id = e.endpoint.replica;
+      sample.value = value->value * mapping.scale;
+      sample.time = value->time;
+      sample.ready = true;
+      sample.ingest = Ingest::kScrape;
+      if (const absl::Status added = store_->Add(sample); !added.ok()) {
+        warnings.push_back(absl::StrCat(metric, ": ", added.message()));
+        continue;
+      }
+      ++recorded;
+    }
+  }
+  const absl::Duration took = absl::FromChrono(std::chrono::steady_clock::now() - started);
+
+  std::lock_guard<std::mutex> lock(status_mu_);
+  ScrapeEndpointStatus& s = e.status;
+  s.next_due = now + config.interval;
+  s.last_attempt = now;
+  s.last_duration = took;
+  ++s.total_scrapes;
+  ++totals_.scrapes;
+  if (!error.ok()) {
+    s.last_error = error;
+    s.last_error_time = now;
+    ++s.consecutive_failures;
+    ++s.total_failures;
+    ++totals_.failures;
+    return;
+  }
+  s.last_success = now;
+  s.consecutive_failures = 0;
+  s.last_parse_errors = parsed.error_count;
+  s.total_parse_errors += parsed.error_count;
+  s.last_parse_error = parsed.errors.empty() ? "" : parsed.errors[0].ToString();
+  s.last_samples = recorded;
+  s.last_warnings = std::move(warnings);
+  totals_.parse_errors += parsed.error_count;
+  totals_.samples += recorded;
+}
+
+void Scraper::Start() { worker_.Start(); }
+
+void Scraper::Stop() { worker_.Stop(); }
+
+std::vector<ScrapeEndpointStatus> Scraper::Status() const {
+  std::lock_guard<std::mutex> lock(status_mu_);
+  std::vector<ScrapeEndpointStatus> out;
+  for (const std::unique_ptr<Target>& t : targets_) {
+    for (const std::unique_ptr<Endpoint>& e : t->endpoints) out.push_back(e->status);
+  }
+  return out;
+}
+
+std::vector<ScrapeTargetStatus> Scraper::TargetStatus() const {
+  std::lock_guard<std::mutex> lock(status_mu_);
+  std::vector<ScrapeTargetStatus> out;
+  for (const std::unique_ptr<Target>& t : targets_) out.push_back(t->status);
+  return out;
+}
+
+ScrapeTotals Scraper::totals() const {
+  std::lock_guard<std::mutex> lock(status_mu_);
+  return totals_;
+}
+
+}  // namespace limiar::metrics

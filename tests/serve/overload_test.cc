@@ -207,22 +207,33 @@ TEST(OverloadTest, MemoryStaysBoundedClientsAreRefusedAndASpikeIsStillDecided) {
   spike->WritesDone();
   EXPECT_TRUE(spike->Finish().ok());
   EXPECT_EQ(spike_reply.accepted(), 4u) << spike_reply.DebugString().substr(0, 500);
-  std::map<grpc::StatusCode, int> ends;
+  // A stream beyond the caps is refused RESOURCE_EXHAUSTED; under memory pressure (seen
+  // under ASan) gRPC's transport may instead reset one (INTERNAL, "RST_STREAM"). Both are
+  // refusals the client sees at once; nothing else may end a stream.
+  int refused = 0;
+  int ok = 0;
   for (auto& h : holders) {
     const grpc::Status& s = h->Join();
-    ++ends[s.error_code()];
-    if (!s.ok()) {
-      EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+    if (s.ok()) {
+      ++ok;
+      continue;
     }
+    ++refused;
+    const bool reset = s.error_code() == grpc::StatusCode::INTERNAL &&
+                       absl::StrContains(s.error_message(), "RST_STREAM");
+    EXPECT_TRUE(s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED || reset)
+        << s.error_code() << ": " << s.error_message();
   }
-  EXPECT_GE(ends[grpc::StatusCode::RESOURCE_EXHAUSTED], must_end);
-  EXPECT_EQ(ends[grpc::StatusCode::RESOURCE_EXHAUSTED] + ends[grpc::StatusCode::OK], kHolders);
+  EXPECT_GE(refused, must_end);
+  EXPECT_EQ(refused + ok, kHolders);
   const int64_t peak = limiar::testing::PeakRssBytes(serve->pid()) >> 20;
   std::cout << "overload_test: flood " << flood_samples << " samples (" << flood.accepted
             << " accepted), peak RSS " << peak << " MB"
             << (limiar::testing::kSanitizedMemory ? " (sanitizer build: not bounded)" : "") << "\n";
   EXPECT_GT(peak, 0);
-  if (!limiar::testing::kSanitizedMemory) EXPECT_LT(peak, kRssBoundMb);
+  if (!limiar::testing::kSanitizedMemory) {
+    EXPECT_LT(peak, kRssBoundMb);
+  }
 }
 
 }  // namespace

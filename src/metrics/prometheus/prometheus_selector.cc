@@ -9,19 +9,18 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "re2/re2.h"
+#include "src/metrics/prometheus/name_chars.h"
 
 namespace limiar::metrics {
 namespace {
 
 constexpr absl::string_view kNameLabel = "__name__";
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsLabelNameStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-bool IsLabelNameChar(char c) { return IsLabelNameStart(c) || IsDigit(c); }
-bool IsMetricNameStart(char c) { return IsLabelNameStart(c) || c == ':'; }
-bool IsMetricNameChar(char c) { return IsLabelNameChar(c) || c == ':'; }
+using prometheus_names::IsDigit;
+using prometheus_names::IsLabelNameChar;
+using prometheus_names::IsLabelNameStart;
+using prometheus_names::IsMetricNameChar;
+using prometheus_names::IsMetricNameStart;
 
 absl::string_view OpText(LabelMatcher::Op op) {
   switch (op) {

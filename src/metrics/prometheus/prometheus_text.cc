@@ -15,18 +15,17 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "src/metrics/prometheus/name_chars.h"
 
 namespace limiar::metrics {
 namespace {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsLabelNameStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-bool IsLabelNameChar(char c) { return IsLabelNameStart(c) || IsDigit(c); }
-bool IsMetricNameStart(char c) { return IsLabelNameStart(c) || c == ':'; }
-bool IsMetricNameChar(char c) { return IsLabelNameChar(c) || c == ':'; }
+using prometheus_names::IsDigit;
+using prometheus_names::IsLabelNameChar;
+using prometheus_names::IsLabelNameStart;
+using prometheus_names::IsMetricNameChar;
+using prometheus_names::IsMetricNameStart;
 
 // A string for error messages, quoted and with control bytes escaped so that the message
 // stays on one line whatever the exporter sent, and cut so that it stays short.

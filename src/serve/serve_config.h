@@ -16,7 +16,8 @@
 //   "grpc": {                             // the gRPC server's resources (ingest + admin)
 //     "max_threads": 64,                  // threads serving calls; every open stream (a
 //                                         // push, a watch) holds one, and a call beyond
-//                                         // the cap is refused RESOURCE_EXHAUSTED
+//                                         // the cap is refused RESOURCE_EXHAUSTED; two
+//                                         // of them wait for new calls, on any host
 //     "max_watch_streams": 16,            // open `limiar watch` streams; keep it well below
 //                                         // max_threads so watchers cannot take them all
 //     "max_memory_mb": 128,               // gRPC's buffers; past it, flow control makes

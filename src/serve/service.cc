@@ -72,6 +72,13 @@ void ApplyGrpcLimits(const GrpcLimits& limits, grpc::ServerBuilder& builder) {
   // than let many fast senders grow the server's memory.
   quota.Resize(static_cast<size_t>(limits.max_memory_mb) << 20);
   builder.SetResourceQuota(quota);
+  // gRPC's default is one completion queue per core, each keeping 1-2 polling threads from
+  // the same quota: on a 64-core host the pollers alone would take the default 64 threads,
+  // and with fewer threads than cores gRPC aborts at start. One queue and two pollers make
+  // max_threads mean the same on every host: two pollers, the rest for calls.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 2);
   auto millis = [](absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); };
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, millis(limits.keepalive_time));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, millis(limits.keepalive_timeout));

@@ -1,35 +1,14 @@
 #include "src/policy/blueprint/policy_table.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "src/common/config/json_read.h"
+#include "src/common/text_table.h"
 #include "src/policy/blueprint/knob_names.h"
 #include "src/policy/blueprint/knob_view.h"
 
 namespace limiar::policy::blueprint {
 
 using config::FormatNumber;
-
-std::string FormatTable(const std::vector<std::vector<std::string>>& rows,
-                        const std::string& indent) {
-  std::vector<size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()), 0);
-    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line = indent;
-    for (size_t c = 0; c < row.size(); ++c) {
-      absl::StrAppend(&line, row[c]);
-      if (c + 1 < row.size()) line.append(widths[c] - row[c].size() + 2, ' ');
-    }
-    absl::StrAppend(&out, absl::StripTrailingAsciiWhitespace(line), "\n");
-  }
-  return out;
-}
 
 std::string RenderPolicyTable(const TargetPolicy& p) {
   std::string out =
@@ -48,7 +27,7 @@ std::string RenderPolicyTable(const TargetPolicy& p) {
                                     m.capacity == 1 && m.unit == "cores" ? "core" : m.unit),
                        OriginName(m.capacity_origin), m.autoscale});
   }
-  absl::StrAppend(&out, FormatTable(metrics, "  "), "\n");
+  absl::StrAppend(&out, AlignedTable(metrics, metrics.front().size(), "  "), "\n");
 
   std::vector<std::vector<std::string>> knobs = {{"knob", "value", "source", "note"}};
   for (const KnobView& k : DescribeKnobs(p)) {
@@ -61,7 +40,7 @@ std::string RenderPolicyTable(const TargetPolicy& p) {
       }
     }
   }
-  absl::StrAppend(&out, FormatTable(knobs, "  "));
+  absl::StrAppend(&out, AlignedTable(knobs, knobs.front().size(), "  "));
   return out;
 }
 

@@ -9,11 +9,6 @@
 
 namespace limiar::policy::blueprint {
 
-// Columns padded to their widest cell, two spaces apart, no trailing blanks; each line
-// starts with `indent` and ends with '\n'.
-std::string FormatTable(const std::vector<std::vector<std::string>>& rows,
-                        const std::string& indent);
-
 // A heading line for the target, its metrics table, then one row per knob:
 // `knob  value  source  note`.
 std::string RenderPolicyTable(const TargetPolicy& policy);

@@ -104,9 +104,5 @@ TEST(RenderPolicyTable, EveryKnobWithValueAndSource) {
   EXPECT_THAT(t, ::testing::Not(HasSubstr(" \n")));    // no trailing blanks
 }
 
-TEST(FormatTable, PadsColumnsToTheWidestCell) {
-  EXPECT_EQ(FormatTable({{"a", "bb", "c"}, {"ccc", "d", ""}}, "> "), "> a    bb  c\n> ccc  d\n");
-}
-
 }  // namespace
 }  // namespace limiar::policy::blueprint

@@ -13,6 +13,7 @@
 #include "src/cli/print_error.h"
 #include "src/common/plural.h"
 #include "src/common/regular_file.h"
+#include "src/common/text_table.h"
 
 namespace limiar::cli {
 namespace {
@@ -169,6 +170,26 @@ int RunPushCommand(const ClientOptions& client, const PushOptions& push, std::os
   return rejected == 0 ? 0 : 1;
 }
 
+// Widths come from the content: a long target name shifts its column, not its row.
+std::string StatusTable(const limiar::v1::StatusResponse& resp) {
+  std::vector<std::vector<std::string>> rows = {
+      {"TARGET", "ALGO", "MODE", "BOUNDS", "CURRENT", "READY", "DESIRED", "REASON", "WHY"}};
+  for (const limiar::v1::TargetStatus& t : resp.targets()) {
+    const limiar::v1::ResourceSummary& r = t.resource();
+    std::vector<std::string> row = {r.target(), r.algorithm(), ModeName(r.mode()),
+                                    absl::StrCat(r.min_replicas(), "..", r.max_replicas())};
+    if (!t.has_last_decision()) {
+      row.insert(row.end(), {"-", "-", "-", "-", "no evaluation yet"});
+    } else {
+      const limiar::v1::Decision& d = t.last_decision();
+      row.insert(row.end(), {absl::StrCat(d.current_replicas()), absl::StrCat(d.ready_replicas()),
+                             absl::StrCat(d.desired_replicas()), d.reason(), d.message()});
+    }
+    rows.push_back(std::move(row));
+  }
+  return AlignedTable(rows, "llllrrrll");
+}
+
 int RunStatusCommand(const ClientOptions& client, const std::string& target, bool as_json,
                      std::ostream& out, std::ostream& err) {
   return CallAdmin(client, err, [&](limiar::v1::Admin::Stub& stub, grpc::ClientContext& ctx) {
@@ -185,22 +206,7 @@ int RunStatusCommand(const ClientOptions& client, const std::string& target, boo
       out << json << "\n";
       return 0;
     }
-    out << absl::StrFormat("%-16s %-5s %-9s %-8s %7s %5s %7s  %-19s %s\n", "TARGET", "ALGO", "MODE",
-                           "BOUNDS", "CURRENT", "READY", "DESIRED", "REASON", "WHY");
-    for (const limiar::v1::TargetStatus& t : resp.targets()) {
-      const limiar::v1::ResourceSummary& r = t.resource();
-      const std::string bounds = absl::StrCat(r.min_replicas(), "..", r.max_replicas());
-      if (!t.has_last_decision()) {
-        out << absl::StrFormat("%-16s %-5s %-9s %-8s %7s %5s %7s  %-19s %s\n", r.target(),
-                               r.algorithm(), ModeName(r.mode()), bounds, "-", "-", "-", "-",
-                               "no evaluation yet");
-        continue;
-      }
-      const limiar::v1::Decision& d = t.last_decision();
-      out << absl::StrFormat("%-16s %-5s %-9s %-8s %7d %5d %7d  %-19s %s\n", r.target(),
-                             r.algorithm(), ModeName(r.mode()), bounds, d.current_replicas(),
-                             d.ready_replicas(), d.desired_replicas(), d.reason(), d.message());
-    }
+    out << StatusTable(resp);
     return 0;
   });
 }

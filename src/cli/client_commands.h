@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "limiar/v1/admin.pb.h"
+
 namespace limiar::cli {
 
 struct ClientOptions {
@@ -31,6 +33,8 @@ struct PushOptions {
 // one batch of samples, now.
 int RunPushCommand(const ClientOptions& client, const PushOptions& push, std::ostream& out,
                    std::ostream& err);
+// `limiar status`'s table: a row per target, columns as wide as their content.
+std::string StatusTable(const limiar::v1::StatusResponse& status);
 int RunStatusCommand(const ClientOptions& client, const std::string& target, bool as_json,
                      std::ostream& out, std::ostream& err);
 int RunExplainCommand(const ClientOptions& client, const std::string& target, std::ostream& out,

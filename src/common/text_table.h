@@ -14,10 +14,11 @@
 namespace limiar {
 
 // One line per row: `indent`, then the cells two spaces apart, each padded to its column's
-// widest cell; the first `left` columns align left (labels), the rest right (numbers). No
-// trailing blanks; every line ends with '\n'. Widths are in bytes: labels are ASCII here.
-inline std::string AlignedTable(const std::vector<std::vector<std::string>>& rows, size_t left,
-                                absl::string_view indent = "") {
+// widest cell; column c aligns right where `align[c]` is 'r' (numbers), left otherwise
+// (labels, and any column past `align`). No trailing blanks; every line ends with '\n'.
+// Widths are in bytes: labels are ASCII here.
+inline std::string AlignedTable(const std::vector<std::vector<std::string>>& rows,
+                                absl::string_view align, absl::string_view indent = "") {
   std::vector<size_t> width;
   for (const auto& row : rows) {
     width.resize(std::max(width.size(), row.size()));
@@ -28,12 +29,23 @@ inline std::string AlignedTable(const std::vector<std::vector<std::string>>& row
     std::string line(indent);
     for (size_t c = 0; c < row.size(); ++c) {
       const std::string pad(width[c] - row[c].size(), ' ');
-      absl::StrAppend(&line, c == 0 ? "" : "  ", c < left ? row[c] + pad : pad + row[c]);
+      const bool right = c < align.size() && align[c] == 'r';
+      absl::StrAppend(&line, c == 0 ? "" : "  ", right ? pad + row[c] : row[c] + pad);
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     absl::StrAppend(&out, line, "\n");
   }
   return out;
+}
+
+// The same with the first `left` columns aligned left and the rest right.
+inline std::string AlignedTable(const std::vector<std::vector<std::string>>& rows, size_t left,
+                                absl::string_view indent = "") {
+  size_t columns = 0;
+  for (const auto& row : rows) columns = std::max(columns, row.size());
+  std::string align(columns, 'r');
+  std::fill_n(align.begin(), std::min(left, columns), 'l');
+  return AlignedTable(rows, align, indent);
 }
 
 }  // namespace limiar

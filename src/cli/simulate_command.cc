@@ -9,10 +9,10 @@
 #include "src/common/plural.h"
 #include "src/common/text_table.h"
 #include "src/policy/blueprint/policy_json.h"
-#include "src/sim/policy_variant.h"
-#include "src/sim/scenario.h"
-#include "src/sim/sim_outputs.h"
-#include "src/sim/simulation.h"
+#include "src/sim/engine/policy_variant.h"
+#include "src/sim/engine/scenario.h"
+#include "src/sim/engine/sim_outputs.h"
+#include "src/sim/engine/simulation.h"
 
 namespace limiar::cli {
 namespace {

@@ -14,12 +14,12 @@
 #include "absl/strings/str_split.h"
 #include "src/cli/print_error.h"
 #include "src/common/plural.h"
-#include "src/sim/scenario.h"
-#include "src/sim/simulation.h"
-#include "src/sim/sweep.h"
-#include "src/sim/sweep_csv.h"
-#include "src/sim/sweep_front.h"
-#include "src/sim/sweep_merge.h"
+#include "src/sim/engine/scenario.h"
+#include "src/sim/engine/simulation.h"
+#include "src/sim/sweep/sweep.h"
+#include "src/sim/sweep/sweep_csv.h"
+#include "src/sim/sweep/sweep_front.h"
+#include "src/sim/sweep/sweep_merge.h"
 
 namespace limiar::cli {
 namespace {

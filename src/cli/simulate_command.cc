@@ -11,6 +11,7 @@
 #include "src/policy/blueprint/policy_json.h"
 #include "src/sim/engine/policy_variant.h"
 #include "src/sim/engine/scenario.h"
+#include "src/sim/engine/scenario_loader.h"
 #include "src/sim/engine/sim_outputs.h"
 #include "src/sim/engine/simulation.h"
 
@@ -19,19 +20,6 @@ namespace {
 
 constexpr int kFailure = 1;
 constexpr int kUsage = 2;
-
-absl::StatusOr<sim::Scenario> LoadScenario(const SimulateOptions& options) {
-  sim::Scenario s;
-  if (options.scenario_path.empty()) {
-    s = sim::BuiltinFlashSale();
-  } else {
-    absl::StatusOr<sim::Scenario> loaded = sim::LoadScenarioFile(options.scenario_path);
-    if (!loaded.ok()) return loaded.status();
-    s = *std::move(loaded);
-  }
-  if (options.seed) s.seed = *options.seed;
-  return s;
-}
 
 void PrintDecisions(const sim::Report& report, std::ostream& out) {
   for (const sim::RunResult& run : report.runs) {
@@ -115,14 +103,13 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
     }
     variants.push_back(*std::move(v));
   }
-  absl::StatusOr<sim::Scenario> scenario = LoadScenario(options);
+  absl::StatusOr<sim::Scenario> scenario =
+      sim::LoadScenario({.path = options.scenario_path, .seed = options.seed});
   if (!scenario.ok()) {
     PrintError(err, scenario.status().message());
     return kFailure;
   }
-  for (const std::string& w : scenario->warnings) {
-    err << "warning: " << scenario->blueprint_source << ": " << w << "\n";
-  }
+  for (const std::string& w : sim::ScenarioWarnings(*scenario)) err << "warning: " << w << "\n";
   std::vector<std::string> notes;
   if (options.policies.empty()) variants = WithoutRepeats(*scenario, std::move(variants), &notes);
   const auto started = std::chrono::steady_clock::now();

@@ -1,12 +1,16 @@
 #include "src/sim/engine/policy_variant.h"
 
+#include <algorithm>
 #include <set>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "src/policy/blueprint/blueprint_loader.h"
+#include "src/policy/blueprint/policy_json.h"
 
 namespace limiar::sim {
 namespace {
@@ -58,6 +62,18 @@ void Apply(json& blueprint, const std::string& target, const std::string& key, c
     SetOn(
         blueprint, [&](const json& r) { return IsAutoscaleOf(r, target); }, key, value);
   }
+}
+
+// A policy's values without where each came from ("source"): two variants with equal
+// values decide alike.
+json WithoutSources(json j) {
+  if (j.is_object()) {
+    j.erase("source");
+    for (auto& [key, value] : j.items()) value = WithoutSources(value);
+  } else if (j.is_array()) {
+    for (auto& value : j) value = WithoutSources(value);
+  }
+  return j;
 }
 
 }  // namespace
@@ -226,6 +242,32 @@ std::string DescribeVariant(const PolicyVariant& variant) {
     parts.push_back(absl::StrCat(o.target.empty() ? "" : o.target + ".", o.key, " ", value));
   }
   return absl::StrJoin(parts, ", ");
+}
+
+std::vector<PolicyVariant> WithoutRepeats(const Scenario& scenario,
+                                          std::vector<PolicyVariant> variants,
+                                          std::vector<std::string>* notes) {
+  std::vector<PolicyVariant> kept;
+  std::vector<std::pair<std::string, json>> seen;
+  for (PolicyVariant& v : variants) {
+    absl::StatusOr<std::vector<policy::TargetPolicy>> policies = ResolvePolicies(scenario, v);
+    if (policies.ok()) {
+      json values = json::array();
+      for (const policy::TargetPolicy& p : *policies) {
+        values.push_back(WithoutSources(policy::blueprint::ResolvedPolicyToJson(p)));
+      }
+      auto same =
+          std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.second == values; });
+      if (same != seen.end()) {
+        notes->push_back(absl::StrFormat(
+            "policy %s is the same as %s on this scenario; not run twice", v.name, same->first));
+        continue;
+      }
+      seen.emplace_back(v.name, std::move(values));
+    }
+    kept.push_back(std::move(v));  // a policy that fails to resolve reports it when run
+  }
+  return kept;
 }
 
 }  // namespace limiar::sim

@@ -59,6 +59,14 @@ absl::StatusOr<policy::blueprint::LoadedBlueprint> LoadVariantBlueprint(
 // One line for tables: "hpa, limiar 50, espera_descida_s 120".
 std::string DescribeVariant(const PolicyVariant& variant);
 
+// `variants` less each one that resolves on `scenario` to the same policies as an earlier
+// one (`hpa` on a blueprint that sets no knob beyond the service's), where running it would
+// only print a copy; one line in `notes` for each dropped. Where a knob came from does not
+// count. A variant that fails to resolve is kept: running it reports the error.
+std::vector<PolicyVariant> WithoutRepeats(const Scenario& scenario,
+                                          std::vector<PolicyVariant> variants,
+                                          std::vector<std::string>* notes);
+
 }  // namespace limiar::sim
 
 #endif  // LIMIAR_SIM_ENGINE_POLICY_VARIANT_H_

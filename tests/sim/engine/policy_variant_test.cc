@@ -7,6 +7,7 @@
 namespace limiar::sim {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 Scenario Web(const std::string& knobs = "") {
@@ -91,6 +92,54 @@ TEST(PolicyVariantTest, BadKnobsFailInTheProductionLoader) {
       ResolvePolicies(s, *ParsePolicyVariant("api.limiar=50"));
   ASSERT_FALSE(target.ok());
   EXPECT_THAT(target.status().message(), HasSubstr("no simulated target named api"));
+}
+
+std::vector<PolicyVariant> Variants(const std::vector<std::string>& specs) {
+  std::vector<PolicyVariant> out;
+  for (const std::string& spec : specs) out.push_back(*ParsePolicyVariant(spec));
+  return out;
+}
+
+std::vector<std::string> Names(const std::vector<PolicyVariant>& variants) {
+  std::vector<std::string> out;
+  for (const PolicyVariant& v : variants) out.push_back(v.name);
+  return out;
+}
+
+TEST(WithoutRepeatsTest, DropsAVariantThatResolvesToAnEarlierOnesPolicy) {
+  // The blueprint sets no knob beyond the service's, so hpa's defaults are its policy.
+  std::vector<std::string> notes;
+  const std::vector<PolicyVariant> kept =
+      WithoutRepeats(Web(), Variants({"blueprint", "hpa", "kpa"}), &notes);
+  EXPECT_THAT(Names(kept), ElementsAre("blueprint", "kpa"));
+  EXPECT_THAT(notes, ElementsAre("policy hpa is the same as blueprint on this scenario; not "
+                                 "run twice"));
+}
+
+TEST(WithoutRepeatsTest, KeepsVariantsThatDiffer) {
+  std::vector<std::string> notes;
+  const std::vector<PolicyVariant> kept = WithoutRepeats(
+      Web(R"(, "espera_descida_s": 120)"), Variants({"blueprint", "hpa", "kpa"}), &notes);
+  EXPECT_THAT(Names(kept), ElementsAre("blueprint", "hpa", "kpa"));
+  EXPECT_TRUE(notes.empty());
+}
+
+TEST(WithoutRepeatsTest, LabelsDoNotMakeAPolicyDifferent) {
+  std::vector<std::string> notes;
+  const std::vector<PolicyVariant> kept =
+      WithoutRepeats(Web(), Variants({"a:limiar=50", "b:limiar=50", "c:limiar=55"}), &notes);
+  EXPECT_THAT(Names(kept), ElementsAre("a", "c"));
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_THAT(notes[0], HasSubstr("policy b is the same as a"));
+}
+
+TEST(WithoutRepeatsTest, KeepsVariantsThatFailToResolve) {
+  // Both fail alike; running each reports its error instead of a silent drop.
+  std::vector<std::string> notes;
+  const std::vector<PolicyVariant> kept =
+      WithoutRepeats(Web(), Variants({"x:limair=50", "y:limair=50"}), &notes);
+  EXPECT_THAT(Names(kept), ElementsAre("x", "y"));
+  EXPECT_TRUE(notes.empty());
 }
 
 }  // namespace

@@ -53,13 +53,9 @@ double LinearScale::operator()(double v) const {
 }
 
 LogScale::LogScale(double domain_lo, double domain_hi, double range_lo, double range_hi)
-    : l0_(std::log10(domain_lo)), l1_(std::log10(domain_hi)), r0_(range_lo), r1_(range_hi) {}
+    : l0_(std::log10(domain_lo)), linear_(l0_, std::log10(domain_hi), range_lo, range_hi) {}
 
-double LogScale::operator()(double v) const {
-  if (!(v > 0)) return r0_;
-  const double f = l1_ == l0_ ? 0 : (std::log10(v) - l0_) / (l1_ - l0_);
-  return r0_ + Clamp01(f) * (r1_ - r0_);
-}
+double LogScale::operator()(double v) const { return linear_(v > 0 ? std::log10(v) : l0_); }
 
 std::vector<double> NiceTicks(double max, int target_count, bool integers) {
   if (!std::isfinite(max) || max <= 0) return {0, 1};

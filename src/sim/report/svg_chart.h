@@ -32,7 +32,8 @@ class LogScale {
   double operator()(double v) const;
 
  private:
-  double l0_, l1_, r0_, r1_;
+  double l0_;           // log10(domain_lo), where values without a logarithm go
+  LinearScale linear_;  // over log10 of the values: a log axis is a linear one on logs
 };
 
 // Ticks from 0 to a "nice" top (1, 2 or 5 x 10^k steps) that covers `max`, about

@@ -176,6 +176,9 @@ TEST(SvgChartTest, ScalesClampToTheirRange) {
   const LogScale l(10, 1000, 100, 0);
   EXPECT_EQ(l(100), 50);
   EXPECT_EQ(l(0), 100);
+  EXPECT_EQ(l(-5), 100);  // no logarithm: the low end, as 0
+  EXPECT_EQ(l(1e9), 0);
+  EXPECT_EQ(l(std::numeric_limits<double>::quiet_NaN()), 100);
 }
 
 }  // namespace

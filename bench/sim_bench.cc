@@ -7,8 +7,8 @@
 #include <filesystem>
 
 #include "absl/strings/str_format.h"
-#include "src/sim/scenario.h"
-#include "src/sim/simulation.h"
+#include "src/sim/engine/scenario.h"
+#include "src/sim/engine/simulation.h"
 
 namespace limiar::sim {
 namespace {

@@ -1,37 +1,22 @@
 #include "src/cli/simulate_command.h"
 
-#include <algorithm>
 #include <chrono>
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_format.h"
 #include "src/cli/print_error.h"
 #include "src/common/plural.h"
 #include "src/common/text_table.h"
-#include "src/policy/blueprint/policy_json.h"
-#include "src/sim/policy_variant.h"
-#include "src/sim/scenario.h"
-#include "src/sim/sim_outputs.h"
-#include "src/sim/simulation.h"
+#include "src/sim/engine/policy_variant.h"
+#include "src/sim/engine/scenario.h"
+#include "src/sim/engine/scenario_loader.h"
+#include "src/sim/engine/sim_outputs.h"
+#include "src/sim/engine/simulation.h"
 
 namespace limiar::cli {
 namespace {
 
 constexpr int kFailure = 1;
 constexpr int kUsage = 2;
-
-absl::StatusOr<sim::Scenario> LoadScenario(const SimulateOptions& options) {
-  sim::Scenario s;
-  if (options.scenario_path.empty()) {
-    s = sim::BuiltinFlashSale();
-  } else {
-    absl::StatusOr<sim::Scenario> loaded = sim::LoadScenarioFile(options.scenario_path);
-    if (!loaded.ok()) return loaded.status();
-    s = *std::move(loaded);
-  }
-  if (options.seed) s.seed = *options.seed;
-  return s;
-}
 
 void PrintDecisions(const sim::Report& report, std::ostream& out) {
   for (const sim::RunResult& run : report.runs) {
@@ -45,46 +30,6 @@ void PrintDecisions(const sim::Report& report, std::ostream& out) {
       }
     }
   }
-}
-
-// A policy's values without where each came from ("source"): two variants with equal
-// values decide alike.
-nlohmann::json WithoutSources(nlohmann::json j) {
-  if (j.is_object()) {
-    j.erase("source");
-    for (auto& [key, value] : j.items()) value = WithoutSources(value);
-  } else if (j.is_array()) {
-    for (auto& value : j) value = WithoutSources(value);
-  }
-  return j;
-}
-
-// The default set drops a variant that resolves to the same policy as an earlier one
-// (`hpa` on a blueprint that sets no knob): running it would only print a copy.
-std::vector<sim::PolicyVariant> WithoutRepeats(const sim::Scenario& scenario,
-                                               std::vector<sim::PolicyVariant> variants,
-                                               std::vector<std::string>* notes) {
-  std::vector<sim::PolicyVariant> kept;
-  std::vector<std::pair<std::string, nlohmann::json>> seen;
-  for (sim::PolicyVariant& v : variants) {
-    absl::StatusOr<std::vector<policy::TargetPolicy>> policies = sim::ResolvePolicies(scenario, v);
-    if (policies.ok()) {
-      nlohmann::json values = nlohmann::json::array();
-      for (const policy::TargetPolicy& p : *policies) {
-        values.push_back(WithoutSources(policy::blueprint::ResolvedPolicyToJson(p)));
-      }
-      auto same =
-          std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.second == values; });
-      if (same != seen.end()) {
-        notes->push_back(absl::StrFormat(
-            "policy %s is the same as %s on this scenario; not run twice", v.name, same->first));
-        continue;
-      }
-      seen.emplace_back(v.name, std::move(values));
-    }
-    kept.push_back(std::move(v));  // a policy that fails to resolve reports it when run
-  }
-  return kept;
 }
 
 // Runs every variant over the scenario and reports. `default_policies` applies when the
@@ -115,16 +60,17 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
     }
     variants.push_back(*std::move(v));
   }
-  absl::StatusOr<sim::Scenario> scenario = LoadScenario(options);
+  absl::StatusOr<sim::Scenario> scenario =
+      sim::LoadScenario({.path = options.scenario_path, .seed = options.seed});
   if (!scenario.ok()) {
     PrintError(err, scenario.status().message());
     return kFailure;
   }
-  for (const std::string& w : scenario->warnings) {
-    err << "warning: " << scenario->blueprint_source << ": " << w << "\n";
-  }
+  for (const std::string& w : sim::ScenarioWarnings(*scenario)) err << "warning: " << w << "\n";
   std::vector<std::string> notes;
-  if (options.policies.empty()) variants = WithoutRepeats(*scenario, std::move(variants), &notes);
+  if (options.policies.empty()) {
+    variants = sim::WithoutRepeats(*scenario, std::move(variants), &notes);
+  }
   const auto started = std::chrono::steady_clock::now();
   absl::StatusOr<sim::PreparedTraffic> traffic = sim::PrepareTraffic(*scenario);
   if (!traffic.ok()) {

@@ -14,12 +14,12 @@
 #include "absl/strings/str_split.h"
 #include "src/cli/print_error.h"
 #include "src/common/plural.h"
-#include "src/sim/scenario.h"
-#include "src/sim/simulation.h"
-#include "src/sim/sweep.h"
-#include "src/sim/sweep_csv.h"
-#include "src/sim/sweep_front.h"
-#include "src/sim/sweep_merge.h"
+#include "src/sim/engine/scenario_loader.h"
+#include "src/sim/engine/simulation.h"
+#include "src/sim/sweep/sweep.h"
+#include "src/sim/sweep/sweep_csv.h"
+#include "src/sim/sweep/sweep_front.h"
+#include "src/sim/sweep/sweep_merge.h"
 
 namespace limiar::cli {
 namespace {
@@ -93,13 +93,10 @@ int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream
                                  ": must be 0 (one per core) or a number of threads"));
     return kUsage;
   }
-  absl::StatusOr<sim::Scenario> scenario = options.scenario_path.empty()
-                                               ? sim::BuiltinFlashSale()
-                                               : sim::LoadScenarioFile(options.scenario_path);
+  absl::StatusOr<sim::Scenario> scenario =
+      sim::LoadScenario({.path = options.scenario_path, .seed = std::nullopt});
   if (!scenario.ok()) return Fail(err, scenario.status(), kFailure);
-  for (const std::string& w : scenario->warnings) {
-    err << "warning: " << scenario->blueprint_source << ": " << w << "\n";
-  }
+  for (const std::string& w : sim::ScenarioWarnings(*scenario)) err << "warning: " << w << "\n";
   absl::StatusOr<std::vector<std::string>> warnings = sim::ValidateSweep(*scenario, *plan);
   if (!warnings.ok()) return Fail(err, warnings.status(), kUsage);
   for (const std::string& w : *warnings) err << "warning: " << w << "\n";

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "src/sim/traffic.h"
+#include "src/sim/model/traffic.h"
 #include "tests/fuzz/fuzz_input.h"
 
 namespace {

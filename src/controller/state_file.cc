@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -341,6 +342,21 @@ absl::StatusOr<SavedState> ReadStateFile(const std::string& path, absl::Time now
   ::close(fd);
   if (!text.ok()) return text.status();
   return StateFromJson(*text, path, now);
+}
+
+StartState ReadStateFileAtStart(const std::string& path, absl::Time now) {
+  StartState start;
+  absl::StatusOr<SavedState> read = ReadStateFile(path, now);
+  if (read.ok()) {
+    start.saved = *std::move(read);
+  } else if (!absl::IsNotFound(read.status())) {
+    start.error = read.status();
+    start.set_aside_to = absl::StrCat(path, ".unreadable");
+    // Best effort: if even the rename fails, the next start reads the same error again
+    // and still starts fresh.
+    std::rename(path.c_str(), start.set_aside_to.c_str());
+  }
+  return start;
 }
 
 }  // namespace limiar::controller

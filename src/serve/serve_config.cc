@@ -12,6 +12,7 @@
 #include "src/common/regular_file.h"
 #include "src/common/status_macros.h"
 #include "src/metrics/promql/promql_config.h"
+#include "src/policy/names.h"
 
 namespace limiar::serve {
 namespace {
@@ -126,12 +127,12 @@ void ParseTls(const json& j, ServeConfig& c, Diagnostics& diag) {
 void ParsePromQl(const json& promql, const std::string& path, TargetSources& s, Diagnostics& diag) {
   std::vector<std::pair<std::string, const json*>> queries;
   if (promql.is_object() && !promql.contains("query")) {
-    const std::vector<std::string> metrics = {"cpu", "requests", "connections"};
+    const std::vector<std::string>& metrics = policy::MetricTypeNames();
     for (const auto& [metric, q] : promql.items()) {
-      if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end()) {
+      if (!policy::MetricTypeFromName(metric)) {
         diag.Error(config::Child(path, metric),
-                   "expected a query object, or per-metric queries keyed cpu, requests or "
-                   "connections",
+                   absl::StrCat("expected a query object, or per-metric queries keyed ",
+                                policy::Alternatives(metrics)),
                    config::DidYouMean(metric, metrics, {}, ""));
         continue;
       }

@@ -8,26 +8,7 @@
 #include "src/common/excerpt.h"
 
 namespace limiar::metrics {
-namespace {
-
-// limiar.v1.Metric numbers (proto/limiar/v1/samples.proto).
-bool MetricFromWire(int wire, policy::MetricType* out) {
-  switch (wire) {
-    case 1:
-      *out = policy::MetricType::kCpu;
-      return true;
-    case 2:
-      *out = policy::MetricType::kRequests;
-      return true;
-    case 3:
-      *out = policy::MetricType::kConnections;
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
+namespace {}  // namespace
 
 ResourceIndex::ResourceIndex(const std::vector<policy::TargetPolicy>& targets) {
   for (const policy::TargetPolicy& t : targets) {
@@ -51,6 +32,34 @@ const ResourceIndex::Entry* ResourceIndex::Find(absl::string_view resource) cons
 }
 
 std::string ResourceIndex::KnownNames() const { return known_names_; }
+
+bool MetricFromWire(int wire, policy::MetricType* out) {
+  switch (wire) {
+    case 1:
+      *out = policy::MetricType::kCpu;
+      return true;
+    case 2:
+      *out = policy::MetricType::kRequests;
+      return true;
+    case 3:
+      *out = policy::MetricType::kConnections;
+      return true;
+    default:
+      return false;
+  }
+}
+
+int MetricToWire(policy::MetricType m) {
+  switch (m) {
+    case policy::MetricType::kCpu:
+      return 1;
+    case policy::MetricType::kRequests:
+      return 2;
+    case policy::MetricType::kConnections:
+      return 3;
+  }
+  return 0;
+}
 
 absl::StatusOr<Sample> ValidatePushedSample(const PushedSample& in, const ResourceIndex& index,
                                             const IngestLimits& limits, absl::Time now) {

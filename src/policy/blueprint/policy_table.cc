@@ -33,7 +33,7 @@ std::string FormatTable(const std::vector<std::vector<std::string>>& rows,
 
 std::string RenderPolicyTable(const TargetPolicy& p) {
   std::string out =
-      absl::StrCat("target ", p.target, ": ", Spelling(p.algorithm), ", ", Spelling(p.mode),
+      absl::StrCat("target ", p.target, ": ", AlgorithmName(p.algorithm), ", ", ModeName(p.mode),
                    ", replicas ", p.min_replicas, "..", p.max_replicas);
   if (p.algorithm == Algorithm::kHpa) {
     absl::StrAppend(&out, ", HPA ", HpaPathName(p), " path");

@@ -2,10 +2,9 @@
 
 #include <random>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "src/actuator/actuator_factory.h"
+#include "src/common/bearer_token.h"
 #include "src/common/loopback.h"
 #include "src/common/plural.h"
 #include "src/common/regular_file.h"
@@ -16,32 +15,6 @@
 
 namespace limiar::serve {
 namespace {
-
-absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& listen,
-                                                          const std::string& what) {
-  const size_t colon = listen.rfind(':');
-  int port = -1;
-  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, " \"", listen, "\": expected HOST:PORT, e.g. 127.0.0.1:9464"));
-  }
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return std::make_pair(host, port);
-}
-
-// A bearer token from its file: surrounding white space is not part of it, and an empty
-// one is a mistake, not "no authentication".
-absl::StatusOr<std::string> ReadToken(const std::string& path, const std::string& what) {
-  if (path.empty()) return std::string();
-  ASSIGN_OR_RETURN(std::string token, ReadRegularFile(path, kMaxCredentialFileBytes, what));
-  token = std::string(absl::StripAsciiWhitespace(token));
-  if (token.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " ", path, " is empty"));
-  return token;
-}
 
 // Each target's count at start (the state file's, clamped to the target's bounds, else
 // replicas_min) and its autoscale resource: what the actuator is created with, and told of
@@ -230,9 +203,9 @@ absl::Status Service::Start() {
   }
 
   ASSIGN_OR_RETURN(const std::string token,
-                   ReadToken(config_.admin_token_file, "admin token file"));
+                   ReadBearerTokenFile(config_.admin_token_file, "admin token file"));
   ASSIGN_OR_RETURN(const std::string ingest_token,
-                   ReadToken(config_.ingest_token_file, "ingest token file"));
+                   ReadBearerTokenFile(config_.ingest_token_file, "ingest token file"));
 
   // The saved state is read before the actuator exists: actuators that cannot observe the
   // platform start from the count the target was left at.
@@ -345,7 +318,7 @@ absl::Status Service::Start() {
   http_ = std::make_unique<HttpEndpoints>(
       [this] { return self_metrics_.Render(); },
       [this] { return first_pass_done_.load() && !stopping_.load(); }, config_.http);
-  ASSIGN_OR_RETURN(auto http_address, SplitHostPort(config_.http_listen, "http_listen"));
+  ASSIGN_OR_RETURN(auto http_address, SplitListenAddress(config_.http_listen, "http_listen"));
   ASSIGN_OR_RETURN(http_port_, http_->Start(http_address.first, http_address.second));
 
   runner_->Start();

@@ -6,9 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/common/excerpt.h"
+#include "src/policy/names.h"
 
 namespace limiar::metrics {
-namespace {}  // namespace
 
 ResourceIndex::ResourceIndex(const std::vector<policy::TargetPolicy>& targets) {
   for (const policy::TargetPolicy& t : targets) {
@@ -49,6 +49,23 @@ bool MetricFromWire(int wire, policy::MetricType* out) {
   }
 }
 
+namespace {
+
+// "cpu (1), requests (2), connections (3)", from the one spelling of each metric.
+const std::string& WireMetricNames() {
+  static const auto* names = [] {
+    std::vector<std::string> parts;
+    for (const std::string& name : policy::MetricTypeNames()) {
+      parts.push_back(
+          absl::StrCat(name, " (", MetricToWire(*policy::MetricTypeFromName(name)), ")"));
+    }
+    return new std::string(absl::StrJoin(parts, ", "));
+  }();
+  return *names;
+}
+
+}  // namespace
+
 int MetricToWire(policy::MetricType m) {
   switch (m) {
     case policy::MetricType::kCpu:
@@ -82,8 +99,8 @@ absl::StatusOr<Sample> ValidatePushedSample(const PushedSample& in, const Resour
     return out;
   }
   if (!MetricFromWire(in.metric, &out.metric)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "metric ", in.metric, " is not one of cpu (1), requests (2), connections (3)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("metric ", in.metric, " is not one of ", WireMetricNames()));
   }
   if (std::find(entry->metrics.begin(), entry->metrics.end(), out.metric) == entry->metrics.end()) {
     return absl::InvalidArgumentError(absl::StrCat(

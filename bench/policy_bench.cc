@@ -59,11 +59,12 @@ void EvaluateRepeatedly(benchmark::State& state, policy::Algorithm algorithm) {
   policy::PolicyInput in;
   in.current_replicas = kReplicas;
   in.ready_replicas = kReplicas;
-  in.metrics.push_back(Observation(65));
+  std::vector<policy::MetricObservation> observed = {Observation(65)};
+  in.metrics = observed;
   int64_t i = 0;
   for (auto _ : state) {
     in.now = kT0 + absl::Seconds(15 * i);
-    for (policy::ReplicaSample& s : in.metrics[0].replicas) {
+    for (policy::ReplicaSample& s : observed[0].replicas) {
       s.value = 40.0 + static_cast<double>((i * 7) % 60);
       s.sample_time = in.now;
     }

@@ -11,9 +11,13 @@
 #include "limiar/v1/admin.grpc.pb.h"
 #include "limiar/v1/samples.grpc.pb.h"
 #include "src/cli/print_error.h"
+#include "src/common/config/did_you_mean.h"
 #include "src/common/plural.h"
 #include "src/common/regular_file.h"
 #include "src/common/text_table.h"
+#include "src/controller/decision_proto.h"
+#include "src/metrics/push/sample_validation.h"
+#include "src/policy/names.h"
 
 namespace limiar::cli {
 namespace {
@@ -67,17 +71,17 @@ int Fail(const grpc::Status& s, const ClientOptions& c, std::ostream& err) {
   return 1;
 }
 
-std::string ModeName(limiar::v1::Mode m) {
-  switch (m) {
-    case limiar::v1::MODE_ENFORCE:
-      return "enforce";
-    case limiar::v1::MODE_DRY_RUN:
-      return "dry-run";
-    case limiar::v1::MODE_PAUSED:
-      return "paused";
-    default:
-      return "?";
-  }
+// "mode must be enforce, dry-run or paused; did you mean paused?"
+std::string MustBeOneOf(absl::string_view what, absl::string_view given,
+                        const std::vector<std::string>& names) {
+  const std::string hint = config::DidYouMean(given, names, {}, "");
+  return absl::StrCat(what, " must be ", policy::Alternatives(names), hint.empty() ? "" : "; ",
+                      hint);
+}
+
+std::string ModeName(limiar::v1::Mode wire) {
+  policy::Mode m;
+  return controller::ModeFromProto(wire, &m) ? policy::ModeName(m) : "?";
 }
 
 std::string DecisionLine(const limiar::v1::Decision& d) {
@@ -108,17 +112,12 @@ int CallAdmin(const ClientOptions& client, std::ostream& err, Call call) {
 
 int RunPushCommand(const ClientOptions& client, const PushOptions& push, std::ostream& out,
                    std::ostream& err) {
-  limiar::v1::Metric wire;
-  if (push.metric == "cpu") {
-    wire = limiar::v1::METRIC_CPU;
-  } else if (push.metric == "requests") {
-    wire = limiar::v1::METRIC_REQUESTS;
-  } else if (push.metric == "connections") {
-    wire = limiar::v1::METRIC_CONNECTIONS;
-  } else {
-    PrintError(err, "--metric must be cpu, requests or connections");
+  const std::optional<policy::MetricType> metric = policy::MetricTypeFromName(push.metric);
+  if (!metric) {
+    PrintError(err, MustBeOneOf("--metric", push.metric, policy::MetricTypeNames()));
     return 2;
   }
+  const auto wire = static_cast<limiar::v1::Metric>(metrics::MetricToWire(*metric));
   if (push.replicas.empty() && !push.total && push.gone.empty()) {
     PrintError(err, "nothing to push: give --replica ID=VALUE, --total VALUE or --gone ID");
     return 2;
@@ -265,16 +264,12 @@ int RunModeCommand(const ClientOptions& client, const std::string& target, const
                    std::ostream& out, std::ostream& err) {
   limiar::v1::SetModeRequest req;
   req.set_target(target);
-  if (mode == "enforce") {
-    req.set_mode(limiar::v1::MODE_ENFORCE);
-  } else if (mode == "dry-run") {
-    req.set_mode(limiar::v1::MODE_DRY_RUN);
-  } else if (mode == "paused") {
-    req.set_mode(limiar::v1::MODE_PAUSED);
-  } else {
-    PrintError(err, "mode must be enforce, dry-run or paused");
+  const std::optional<policy::Mode> parsed = policy::ModeFromName(mode);
+  if (!parsed) {
+    PrintError(err, MustBeOneOf("mode", mode, policy::ModeNames()));
     return 2;
   }
+  req.set_mode(controller::ModeToProto(*parsed));
   return CallAdmin(client, err, [&](limiar::v1::Admin::Stub& stub, grpc::ClientContext& ctx) {
     limiar::v1::SetModeResponse resp;
     const grpc::Status s = stub.SetMode(&ctx, req, &resp);

@@ -5,6 +5,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
@@ -38,6 +40,22 @@ std::string HostOfHostPort(absl::string_view host_port) {
     return std::string(host_port);
   }
   return std::string(host_port.substr(0, colon));
+}
+
+absl::StatusOr<std::pair<std::string, int>> SplitListenAddress(const std::string& listen,
+                                                               absl::string_view what) {
+  const size_t colon = listen.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " \"", listen, "\": expected HOST:PORT, e.g. 127.0.0.1:9464"));
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return std::make_pair(host, port);
 }
 
 std::string HostOfUrl(absl::string_view url) {

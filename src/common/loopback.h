@@ -4,7 +4,9 @@
 #define LIMIAR_COMMON_LOOPBACK_H_
 
 #include <string>
+#include <utility>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace limiar {
@@ -14,6 +16,11 @@ bool IsLoopbackHost(absl::string_view host);
 
 // The host of "HOST:PORT", "[V6]:PORT" or a bare host.
 std::string HostOfHostPort(absl::string_view host_port);
+
+// A listen address "HOST:PORT" or "[V6]:PORT" as (host without brackets, port 0-65535);
+// `what` names the setting in the error.
+absl::StatusOr<std::pair<std::string, int>> SplitListenAddress(const std::string& listen,
+                                                               absl::string_view what);
 
 // The host of an http:// or https:// URL (no user info in Limiar's URLs).
 std::string HostOfUrl(absl::string_view url);

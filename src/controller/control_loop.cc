@@ -154,18 +154,19 @@ bool ControlLoop::Evaluate(absl::Time now, size_t index) {
   input_.now = now;
   input_.current_replicas = d.current_replicas;
   input_.ready_replicas = d.ready_replicas;
-  const absl::Status observed = metrics_->Observe(config, now, &input_.metrics);
+  const absl::Status observed = metrics_->Observe(config, now, &observations_);
   if (!observed.ok()) {
     // The policy still runs: with every metric failed it holds the count, and its failure
     // counter drives the fallback.
     ++stats_.observe_failures;
-    input_.metrics.resize(config.metrics.size());
+    observations_.resize(config.metrics.size());
     for (size_t i = 0; i < config.metrics.size(); ++i) {
-      input_.metrics[i].metric = config.metrics[i].metric;
-      input_.metrics[i].error = observed;
-      input_.metrics[i].replicas.clear();
+      observations_[i].metric = config.metrics[i].metric;
+      observations_[i].error = observed;
+      observations_[i].replicas.clear();
     }
   }
+  input_.metrics = observations_;
 
   ++stats_.evaluations;
   absl::StatusOr<policy::Recommendation> rec = m.policy->Recommend(input_);

@@ -97,7 +97,9 @@ class ControlLoop {
   metrics::MetricSource* metrics_;
   actuator::Actuator* actuator_;
   DecisionSink* sink_;
-  policy::PolicyInput input_;  // reused across evaluations: no per-tick allocation
+  // Reused across evaluations: no per-tick allocation. input_.metrics views observations_.
+  std::vector<policy::MetricObservation> observations_;
+  policy::PolicyInput input_;
   LoopStats stats_;
 };
 

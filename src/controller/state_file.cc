@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -19,6 +20,7 @@
 #include "src/common/bounded_json.h"
 #include "src/common/excerpt.h"
 #include "src/common/status_macros.h"
+#include "src/policy/names.h"
 
 namespace limiar::controller {
 namespace {
@@ -139,11 +141,11 @@ absl::StatusOr<std::vector<policy::PolicyState::Point>> PointsAt(const json& v,
 }
 
 absl::StatusOr<policy::Mode> ModeAt(const json& v, const std::string& path) {
-  const std::string mode = v.is_string() ? v.get<std::string>() : "";
-  if (mode == "enforce") return policy::Mode::kEnforce;
-  if (mode == "dry-run") return policy::Mode::kDryRun;
-  if (mode == "paused") return policy::Mode::kPaused;
-  return Bad(path, absl::StrCat("must be enforce, dry-run or paused, not ", DescribeJsonValue(v)));
+  if (v.is_string()) {
+    if (std::optional<policy::Mode> mode = policy::ModeFromName(v.get<std::string>())) return *mode;
+  }
+  return Bad(path, absl::StrCat("must be ", policy::Alternatives(policy::ModeNames()), ", not ",
+                                DescribeJsonValue(v)));
 }
 
 absl::StatusOr<policy::PolicyState::KpaMetric> KpaFrom(const json& k, const std::string& path,
@@ -341,6 +343,21 @@ absl::StatusOr<SavedState> ReadStateFile(const std::string& path, absl::Time now
   ::close(fd);
   if (!text.ok()) return text.status();
   return StateFromJson(*text, path, now);
+}
+
+StartState ReadStateFileAtStart(const std::string& path, absl::Time now) {
+  StartState start;
+  absl::StatusOr<SavedState> read = ReadStateFile(path, now);
+  if (read.ok()) {
+    start.saved = *std::move(read);
+  } else if (!absl::IsNotFound(read.status())) {
+    start.error = read.status();
+    start.set_aside_to = absl::StrCat(path, ".unreadable");
+    // Best effort: if even the rename fails, the next start reads the same error again
+    // and still starts fresh.
+    std::rename(path.c_str(), start.set_aside_to.c_str());
+  }
+  return start;
 }
 
 }  // namespace limiar::controller

@@ -8,6 +8,7 @@
 #define LIMIAR_CONTROLLER_STATE_FILE_H_
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -35,6 +36,17 @@ absl::StatusOr<SavedState> StateFromJson(const std::string& text, const std::str
 absl::Status WriteStateFile(const std::string& path, const SavedState& state);
 // NotFound when there is no file yet (a first start).
 absl::StatusOr<SavedState> ReadStateFile(const std::string& path, absl::Time now);
+
+// What a start makes of the state file: the saved state; or no file yet (a first start,
+// `error` OK, `saved` empty); or an unreadable file (`error` says why), which is renamed to
+// `set_aside_to` (PATH.unreadable) so that it cannot keep the autoscaler down, yet is kept
+// for a post-mortem. Either way without a saved state the start proceeds with a fresh history.
+struct StartState {
+  std::optional<SavedState> saved;
+  absl::Status error;
+  std::string set_aside_to;
+};
+StartState ReadStateFileAtStart(const std::string& path, absl::Time now);
 
 }  // namespace limiar::controller
 

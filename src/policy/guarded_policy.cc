@@ -13,6 +13,20 @@ namespace {
 
 std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToInt64Seconds(d), "s"); }
 
+// One direction's cooldown: the count stays at `current` while the last scale in
+// `direction` ("up" or "down") is more recent than `cooldown`.
+void HoldIfCoolingDown(absl::Time now, const std::optional<absl::Time>& last,
+                       absl::Duration cooldown, absl::string_view direction,
+                       absl::string_view reason, int32_t current, Recommendation& rec) {
+  if (!last || now - *last >= cooldown) return;
+  rec.message =
+      absl::StrCat("scale-", direction, " to ", rec.desired_replicas, " held at ", current,
+                   " by the ", Seconds(cooldown), " scale-", direction, " cooldown (last scale-",
+                   direction, " ", Seconds(now - *last), " ago)");
+  rec.reason = std::string(reason);
+  rec.desired_replicas = current;
+}
+
 // "schedule \"black-friday\" holds at least 20 replicas until 2026-11-27T14:00:00Z".
 std::string ScheduleMessage(const Schedule& s, const char* what, int32_t replicas) {
   return absl::StrFormat(
@@ -97,22 +111,12 @@ void GuardedPolicy::ApplyFallback(const PolicyInput& in, Recommendation& rec) co
 void GuardedPolicy::HoldForCooldown(const PolicyInput& in, int32_t min, int32_t max,
                                     Recommendation& rec) const {
   const int32_t current = in.current_replicas;
-  if (rec.desired_replicas > current && current >= min && last_scale_up_ &&
-      in.now - *last_scale_up_ < config_.cooldown_up) {
-    rec.message =
-        absl::StrCat("scale-up to ", rec.desired_replicas, " held at ", current, " by the ",
-                     Seconds(config_.cooldown_up), " scale-up cooldown (last scale-up ",
-                     Seconds(in.now - *last_scale_up_), " ago)");
-    rec.reason = "CooldownUp";
-    rec.desired_replicas = current;
-  } else if (rec.desired_replicas < current && current <= max && last_scale_down_ &&
-             in.now - *last_scale_down_ < config_.cooldown_down) {
-    rec.message =
-        absl::StrCat("scale-down to ", rec.desired_replicas, " held at ", current, " by the ",
-                     Seconds(config_.cooldown_down), " scale-down cooldown (last scale-down ",
-                     Seconds(in.now - *last_scale_down_), " ago)");
-    rec.reason = "CooldownDown";
-    rec.desired_replicas = current;
+  if (rec.desired_replicas > current && current >= min) {
+    HoldIfCoolingDown(in.now, last_scale_up_, config_.cooldown_up, "up", "CooldownUp", current,
+                      rec);
+  } else if (rec.desired_replicas < current && current <= max) {
+    HoldIfCoolingDown(in.now, last_scale_down_, config_.cooldown_down, "down", "CooldownDown",
+                      current, rec);
   }
 }
 

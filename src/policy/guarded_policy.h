@@ -37,7 +37,7 @@ class GuardedPolicy final : public Policy {
 
   const TargetPolicy config_;
   std::unique_ptr<Policy> algorithm_;
-  PolicyInput bounded_;  // reused per call to avoid copying metric vectors' capacity
+  PolicyInput bounded_;  // the caller's input with effective bounds; its metrics a view
   int32_t consecutive_failures_ = 0;
   std::optional<absl::Time> last_scale_up_;
   std::optional<absl::Time> last_scale_down_;

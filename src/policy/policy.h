@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -61,8 +62,10 @@ struct PolicyInput {
   // Effective bounds for this evaluation (config bounds narrowed by active schedules).
   int32_t min_replicas = 0;
   int32_t max_replicas = 0;
-  // One entry per MetricTarget of the TargetPolicy, in the same order.
-  std::vector<MetricObservation> metrics;
+  // One entry per MetricTarget of the TargetPolicy, in the same order. A view of the
+  // caller's observations, valid for the duration of the call: an evaluation copies no
+  // vector (the control loop observes into a buffer it reuses).
+  std::span<const MetricObservation> metrics;
 };
 
 // One metric's own proposal, for explanation.

@@ -14,31 +14,7 @@ HpaBehavior DefaultHpaBehavior() {
   return b;
 }
 
-const char* MetricTypeName(MetricType m) {
-  switch (m) {
-    case MetricType::kCpu:
-      return "cpu";
-    case MetricType::kRequests:
-      return "requests";
-    case MetricType::kConnections:
-      return "connections";
-  }
-  return "?";
-}
-
-const char* AlgorithmName(Algorithm a) { return a == Algorithm::kHpa ? "hpa" : "kpa"; }
-
-const char* ModeName(Mode m) {
-  switch (m) {
-    case Mode::kEnforce:
-      return "enforce";
-    case Mode::kDryRun:
-      return "dry-run";
-    case Mode::kPaused:
-      return "paused";
-  }
-  return "?";
-}
+// MetricTypeName, AlgorithmName and ModeName are in names.cc, beside their parsers.
 
 const char* RatePolicyTypeName(RatePolicyType t) {
   return t == RatePolicyType::kPods ? "Pods" : "Percent";

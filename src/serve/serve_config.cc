@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "src/common/bounded_json.h"
 #include "src/common/config/did_you_mean.h"
 #include "src/common/config/field_reader.h"
@@ -11,6 +12,7 @@
 #include "src/common/regular_file.h"
 #include "src/common/status_macros.h"
 #include "src/metrics/promql/promql_config.h"
+#include "src/policy/names.h"
 
 namespace limiar::serve {
 namespace {
@@ -125,12 +127,12 @@ void ParseTls(const json& j, ServeConfig& c, Diagnostics& diag) {
 void ParsePromQl(const json& promql, const std::string& path, TargetSources& s, Diagnostics& diag) {
   std::vector<std::pair<std::string, const json*>> queries;
   if (promql.is_object() && !promql.contains("query")) {
-    const std::vector<std::string> metrics = {"cpu", "requests", "connections"};
+    const std::vector<std::string>& metrics = policy::MetricTypeNames();
     for (const auto& [metric, q] : promql.items()) {
-      if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end()) {
+      if (!policy::MetricTypeFromName(metric)) {
         diag.Error(config::Child(path, metric),
-                   "expected a query object, or per-metric queries keyed cpu, requests or "
-                   "connections",
+                   absl::StrCat("expected a query object, or per-metric queries keyed ",
+                                policy::Alternatives(metrics)),
                    config::DidYouMean(metric, metrics, {}, ""));
         continue;
       }
@@ -164,6 +166,56 @@ void ParseSources(const json& j, ServeConfig& c, Diagnostics& diag) {
 }
 
 }  // namespace
+
+absl::StatusOr<ResolvedSources> ResolveSources(const ServeConfig& config,
+                                               const std::vector<policy::TargetPolicy>& targets,
+                                               const std::string& blueprint_path) {
+  ResolvedSources out;
+  for (const auto& [target, sources] : config.sources) {
+    auto t =
+        std::find_if(targets.begin(), targets.end(),
+                     [&name = target](const policy::TargetPolicy& p) { return p.target == name; });
+    if (t == targets.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("sources.", target, ": no managed target of that name in ", blueprint_path));
+    }
+    for (const auto& [metric_name, query] : sources.promql) {
+      metrics::PromQlSource source{target, t->metrics.front().metric, query};
+      if (metric_name.empty() && t->metrics.size() > 1) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("sources.", target, ".promql: ", target,
+                         " scales on several metrics; key the queries by metric name"));
+      }
+      if (!metric_name.empty()) {
+        // Named captures: clang 14 cannot capture a structured binding.
+        auto m = std::find_if(t->metrics.begin(), t->metrics.end(),
+                              [&name = metric_name](const auto& mt) {
+                                return name == policy::MetricTypeName(mt.metric);
+                              });
+        if (m == t->metrics.end()) {
+          return absl::InvalidArgumentError(absl::StrCat("sources.", target, ".promql.",
+                                                         metric_name, ": ", target,
+                                                         " does not scale on ", metric_name));
+        }
+        source.metric = m->metric;
+      }
+      out.promql.push_back(source);
+    }
+    if (sources.scrape) {
+      for (size_t i = 0; i < sources.scrape->metrics.size(); ++i) {
+        const policy::MetricType m = sources.scrape->metrics[i].metric;
+        if (std::none_of(t->metrics.begin(), t->metrics.end(),
+                         [m](const policy::MetricTarget& mt) { return mt.metric == m; })) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("sources.", target, ".scrape.metrics[", i, "].metric: ", target,
+                           " does not scale on ", policy::MetricTypeName(m)));
+        }
+      }
+      out.scrape.push_back({target, *sources.scrape});
+    }
+  }
+  return out;
+}
 
 absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std::string& source) {
   // Out-of-range numbers (4e308) throw too, not only syntax errors: ParseBoundedJson catches

@@ -52,13 +52,16 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 #include "src/actuator/actuator_config.h"
 #include "src/metrics/promql/promql_client.h"
+#include "src/metrics/promql/promql_poller.h"
 #include "src/metrics/push/sample_validation.h"
 #include "src/metrics/scrape/scrape_config.h"
+#include "src/metrics/scrape/scrape_poller.h"
 #include "src/metrics/store/sample_store.h"
 #include "src/serve/http_gate.h"
 
@@ -111,6 +114,19 @@ struct ServeConfig {
 // Every problem at once, one per line, each naming `source` and the JSON path.
 absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std::string& source);
 absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path);
+
+// The configured sources checked against the blueprint's targets, as the pollers take them.
+struct ResolvedSources {
+  std::vector<metrics::PromQlSource> promql;
+  std::vector<metrics::ScrapeTarget> scrape;
+};
+
+// A source must name a managed target and feed a metric that target scales on; an unkeyed
+// PromQL query feeds the target's only metric. The first mismatch is the error, naming the
+// source's path in the config (and `blueprint_path` when the target is unknown).
+absl::StatusOr<ResolvedSources> ResolveSources(const ServeConfig& config,
+                                               const std::vector<policy::TargetPolicy>& targets,
+                                               const std::string& blueprint_path);
 
 }  // namespace limiar::serve
 

@@ -2,10 +2,9 @@
 
 #include <random>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "src/actuator/actuator_factory.h"
+#include "src/common/bearer_token.h"
 #include "src/common/loopback.h"
 #include "src/common/plural.h"
 #include "src/common/regular_file.h"
@@ -16,32 +15,6 @@
 
 namespace limiar::serve {
 namespace {
-
-absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& listen,
-                                                          const std::string& what) {
-  const size_t colon = listen.rfind(':');
-  int port = -1;
-  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, " \"", listen, "\": expected HOST:PORT, e.g. 127.0.0.1:9464"));
-  }
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return std::make_pair(host, port);
-}
-
-// A bearer token from its file: surrounding white space is not part of it, and an empty
-// one is a mistake, not "no authentication".
-absl::StatusOr<std::string> ReadToken(const std::string& path, const std::string& what) {
-  if (path.empty()) return std::string();
-  ASSIGN_OR_RETURN(std::string token, ReadRegularFile(path, kMaxCredentialFileBytes, what));
-  token = std::string(absl::StripAsciiWhitespace(token));
-  if (token.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " ", path, " is empty"));
-  return token;
-}
 
 // Each target's count at start (the state file's, clamped to the target's bounds, else
 // replicas_min) and its autoscale resource: what the actuator is created with, and told of
@@ -104,24 +77,9 @@ absl::StatusOr<std::unique_ptr<controller::ControlLoop>> Service::BuildLoop(
 }
 
 void Service::InstallTargets(const Targets& targets) {
-  constexpr double kNever = std::numeric_limits<double>::infinity();
-  FastThresholds thresholds;
-  for (const policy::TargetPolicy& t : targets) {
-    std::array<double, 3>& per_metric = thresholds[t.target];
-    per_metric.fill(kNever);
-    for (const policy::MetricTarget& m : t.metrics) {
-      // The configured multiple of the target utilization, or for kpa the panic condition,
-      // whichever is lower.
-      const double target_value = m.capacity_per_replica * m.target_percent / 100.0;
-      double trigger = config_.fast_path_threshold_pct > 0
-                           ? target_value * config_.fast_path_threshold_pct / 100.0
-                           : kNever;
-      if (t.algorithm == policy::Algorithm::kKpa) {
-        trigger = std::min(trigger, target_value * t.kpa.panic_threshold_percentage / 100.0);
-      }
-      per_metric[static_cast<size_t>(m.metric)] = trigger;
-    }
-  }
+  const std::map<std::string, policy::MetricTriggers> triggers =
+      policy::FastPathTriggers(targets, config_.fast_path_threshold_pct);
+  FastThresholds thresholds(triggers.begin(), triggers.end());
   std::lock_guard<std::mutex> lock(fast_mu_);
   fast_thresholds_ = std::move(thresholds);
 }
@@ -217,51 +175,9 @@ std::shared_ptr<grpc::ServerCredentials> Service::Credentials(absl::Status* erro
 }
 
 absl::Status Service::StartPollers(const Targets& targets) {
-  std::vector<metrics::PromQlSource> promql;
-  std::vector<metrics::ScrapeTarget> scrape;
-  for (const auto& [target, sources] : config_.sources) {
-    auto t =
-        std::find_if(targets.begin(), targets.end(),
-                     [&name = target](const policy::TargetPolicy& p) { return p.target == name; });
-    if (t == targets.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "sources.", target, ": no managed target of that name in ", blueprint_path_));
-    }
-    for (const auto& [metric_name, query] : sources.promql) {
-      metrics::PromQlSource source{target, t->metrics.front().metric, query};
-      if (metric_name.empty() && t->metrics.size() > 1) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("sources.", target, ".promql: ", target,
-                         " scales on several metrics; key the queries by metric name"));
-      }
-      if (!metric_name.empty()) {
-        // Named captures: clang 14 cannot capture a structured binding.
-        auto m = std::find_if(t->metrics.begin(), t->metrics.end(),
-                              [&name = metric_name](const auto& mt) {
-                                return name == policy::MetricTypeName(mt.metric);
-                              });
-        if (m == t->metrics.end()) {
-          return absl::InvalidArgumentError(absl::StrCat("sources.", target, ".promql.",
-                                                         metric_name, ": ", target,
-                                                         " does not scale on ", metric_name));
-        }
-        source.metric = m->metric;
-      }
-      promql.push_back(source);
-    }
-    if (sources.scrape) {
-      for (size_t i = 0; i < sources.scrape->metrics.size(); ++i) {
-        const policy::MetricType m = sources.scrape->metrics[i].metric;
-        if (std::none_of(t->metrics.begin(), t->metrics.end(),
-                         [m](const policy::MetricTarget& mt) { return mt.metric == m; })) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("sources.", target, ".scrape.metrics[", i, "].metric: ", target,
-                           " does not scale on ", policy::MetricTypeName(m)));
-        }
-      }
-      scrape.push_back({target, *sources.scrape});
-    }
-  }
+  ASSIGN_OR_RETURN(ResolvedSources sources, ResolveSources(config_, targets, blueprint_path_));
+  std::vector<metrics::PromQlSource>& promql = sources.promql;
+  std::vector<metrics::ScrapeTarget>& scrape = sources.scrape;
   if (!scrape.empty()) {
     scraper_ = std::make_unique<metrics::Scraper>(std::move(scrape), &store_, &clock_);
     scraper_->Start();
@@ -287,30 +203,26 @@ absl::Status Service::Start() {
   }
 
   ASSIGN_OR_RETURN(const std::string token,
-                   ReadToken(config_.admin_token_file, "admin token file"));
+                   ReadBearerTokenFile(config_.admin_token_file, "admin token file"));
   ASSIGN_OR_RETURN(const std::string ingest_token,
-                   ReadToken(config_.ingest_token_file, "ingest token file"));
+                   ReadBearerTokenFile(config_.ingest_token_file, "ingest token file"));
 
   // The saved state is read before the actuator exists: actuators that cannot observe the
   // platform start from the count the target was left at.
   std::optional<controller::SavedState> saved;
   if (!config_.state_file.empty()) {
-    absl::StatusOr<controller::SavedState> read =
-        controller::ReadStateFile(config_.state_file, clock_.Now());
-    if (read.ok()) {
-      saved = *std::move(read);
-    } else if (absl::IsNotFound(read.status())) {
+    controller::StartState start =
+        controller::ReadStateFileAtStart(config_.state_file, clock_.Now());
+    saved = std::move(start.saved);
+    if (!start.error.ok()) {
+      LogEvent(*log_, log_format_, "state",
+               absl::StrCat(start.error.ToString(), "; moved to ", start.set_aside_to,
+                            ", starting with a fresh history"),
+               spdlog::level::err);
+    } else if (!saved) {
       LogEvent(*log_, log_format_, "state",
                absl::StrCat("no state file at ", config_.state_file,
                             " yet: starting with a fresh history"));
-    } else {
-      // A bad file must not keep the autoscaler down; it is kept aside for a post-mortem.
-      const std::string aside = absl::StrCat(config_.state_file, ".unreadable");
-      std::rename(config_.state_file.c_str(), aside.c_str());
-      LogEvent(*log_, log_format_, "state",
-               absl::StrCat(read.status().ToString(), "; moved to ", aside,
-                            ", starting with a fresh history"),
-               spdlog::level::err);
     }
   }
 
@@ -406,7 +318,7 @@ absl::Status Service::Start() {
   http_ = std::make_unique<HttpEndpoints>(
       [this] { return self_metrics_.Render(); },
       [this] { return first_pass_done_.load() && !stopping_.load(); }, config_.http);
-  ASSIGN_OR_RETURN(auto http_address, SplitHostPort(config_.http_listen, "http_listen"));
+  ASSIGN_OR_RETURN(auto http_address, SplitListenAddress(config_.http_listen, "http_listen"));
   ASSIGN_OR_RETURN(http_port_, http_->Start(http_address.first, http_address.second));
 
   runner_->Start();

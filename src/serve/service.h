@@ -27,6 +27,7 @@
 #include "src/metrics/scrape/scrape_poller.h"
 #include "src/metrics/store/sample_store.h"
 #include "src/policy/blueprint/blueprint_loader.h"
+#include "src/policy/fast_path.h"
 #include "src/serve/decision_log.h"
 #include "src/serve/http_endpoints.h"
 #include "src/serve/self_metrics.h"
@@ -86,7 +87,7 @@ class Service {
   // Fast path: per target, per metric (indexed by MetricType), the per-replica value that
   // asks for an evaluation at once; infinity where none does. A hash lookup per sample:
   // this runs on every ingested sample.
-  using FastThresholds = absl::flat_hash_map<std::string, std::array<double, 3>>;
+  using FastThresholds = absl::flat_hash_map<std::string, policy::MetricTriggers>;
   std::mutex fast_mu_;
   FastThresholds fast_thresholds_;
   std::mutex reload_mu_;  // one reload at a time

@@ -26,6 +26,23 @@ TEST(LoopbackTest, HostOfHostPortAndUrl) {
   EXPECT_EQ(HostOfUrl("http://localhost"), "localhost");
 }
 
+TEST(LoopbackTest, ListenAddresses) {
+  auto v4 = SplitListenAddress("127.0.0.1:9464", "http_listen");
+  ASSERT_TRUE(v4.ok()) << v4.status();
+  EXPECT_EQ(v4->first, "127.0.0.1");
+  EXPECT_EQ(v4->second, 9464);
+  auto v6 = SplitListenAddress("[::1]:0", "http_listen");
+  ASSERT_TRUE(v6.ok()) << v6.status();
+  EXPECT_EQ(v6->first, "::1");
+  EXPECT_EQ(v6->second, 0);
+  for (const char* bad : {"9464", "host:", "host:http", "host:65536", "host:-1"}) {
+    auto r = SplitListenAddress(bad, "http_listen");
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_EQ(SplitListenAddress("localhost", "http_listen").status().message(),
+            "http_listen \"localhost\": expected HOST:PORT, e.g. 127.0.0.1:9464");
+}
+
 TEST(LoopbackTest, GrpcTargets) {
   for (const char* target : {"127.0.0.1:443", "localhost:443", "dns:///localhost:443",
                              "dns://8.8.8.8/localhost:443", "ipv4:127.0.0.1:1,127.0.0.2:2",

@@ -9,6 +9,7 @@
 
 #include "src/controller/decision_proto.h"
 #include "src/metrics/store/sample_store.h"
+#include "tests/controller/storefront_spike.h"
 #include "tests/fakes/fake_actuator.h"
 
 namespace limiar::controller {
@@ -56,17 +57,7 @@ class AdminServiceTest : public ::testing::Test {
     ctx->AddMetadata("authorization", "Bearer s3cret");
     return ctx;
   }
-  void Spike() {
-    for (int i = 0; i < 2; ++i) {
-      metrics::Sample s;
-      s.target = "storefront";
-      s.metric = MetricType::kRequests;
-      s.replica_id = "r" + std::to_string(i);
-      s.value = 260;
-      s.time = clock_.Now();
-      ASSERT_TRUE(store_.Add(s).ok());
-    }
-  }
+  void Spike() { AddStorefrontSpike(store_, clock_.Now()); }
 
   RealClock clock_;
   metrics::SampleStore store_;

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "src/metrics/store/sample_store.h"
+#include "tests/controller/storefront_spike.h"
 #include "tests/fakes/fake_actuator.h"
 
 namespace limiar::controller {
@@ -51,17 +52,7 @@ class RunnerTest : public ::testing::Test {
     return std::make_unique<Runner>(*std::move(loop), &clock_, options,
                                     [this](absl::Duration, const absl::Status&) { ++ticks_; });
   }
-  void Spike() {
-    for (int i = 0; i < 2; ++i) {
-      metrics::Sample s;
-      s.target = "storefront";
-      s.metric = MetricType::kRequests;
-      s.replica_id = "r" + std::to_string(i);
-      s.value = 260;  // 4x the 65 req/s target
-      s.time = clock_.Now();
-      ASSERT_TRUE(store_.Add(s).ok());
-    }
-  }
+  void Spike() { AddStorefrontSpike(store_, clock_.Now()); }
 
   RealClock clock_;
   metrics::SampleStore store_;

@@ -78,6 +78,32 @@ TEST(StateFileTest, MissingTornAndForeignFilesAreNamed) {
   EXPECT_EQ(ReadStateFile(future, kT0).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(StateFileTest, AStartSetsAnUnreadableFileAsideAndIgnoresAMissingOne) {
+  const std::string absent = TempPath("start_absent.json");
+  StartState start = ReadStateFileAtStart(absent, kT0);
+  EXPECT_FALSE(start.saved.has_value());
+  EXPECT_TRUE(start.error.ok()) << start.error;
+  EXPECT_TRUE(start.set_aside_to.empty());
+
+  const std::string good = TempPath("start_good.json");
+  ASSERT_TRUE(WriteStateFile(good, Sample()).ok());
+  start = ReadStateFileAtStart(good, kT0);
+  ASSERT_TRUE(start.saved.has_value());
+  EXPECT_EQ(StateToJson(*start.saved), StateToJson(Sample()));
+  EXPECT_TRUE(start.error.ok());
+  EXPECT_TRUE(std::filesystem::exists(good));
+
+  const std::string torn = TempPath("start_torn.json");
+  std::filesystem::remove(torn + ".unreadable");
+  std::ofstream(torn) << "{\"version\": 1, \"targ";
+  start = ReadStateFileAtStart(torn, kT0);
+  EXPECT_FALSE(start.saved.has_value());
+  EXPECT_EQ(start.error.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(start.set_aside_to, torn + ".unreadable");
+  EXPECT_FALSE(std::filesystem::exists(torn));
+  EXPECT_TRUE(std::filesystem::exists(torn + ".unreadable"));
+}
+
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

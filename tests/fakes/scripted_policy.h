@@ -12,14 +12,17 @@ namespace limiar::testing {
 class ScriptedPolicy final : public policy::Policy {
  public:
   struct Shared {
-    policy::Recommendation next;            // returned by the next Recommend
-    std::vector<policy::PolicyInput> seen;  // every input received
+    policy::Recommendation next;  // returned by the next Recommend
+    // Every input received; the metrics view is dropped, since it is valid only during
+    // the call.
+    std::vector<policy::PolicyInput> seen;
     std::vector<std::pair<int32_t, int32_t>> scales;
   };
   explicit ScriptedPolicy(Shared* shared) : shared_(shared) {}
 
   absl::StatusOr<policy::Recommendation> Recommend(const policy::PolicyInput& in) override {
     shared_->seen.push_back(in);
+    shared_->seen.back().metrics = {};
     return shared_->next;
   }
   void RecordScale(absl::Time, int32_t from, int32_t to) override {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/fakes/scripted_policy.h"
+#include "tests/policy/owned_input.h"
 
 namespace limiar::policy {
 namespace {
@@ -24,8 +25,8 @@ class GuardedPolicyTest : public ::testing::Test {
     script_.next.reason = "DesiredWithinRange";
     script_.next.scaling_active = active;
   }
-  static PolicyInput At(absl::Time now, int32_t current) {
-    PolicyInput in;
+  static OwnedInput At(absl::Time now, int32_t current) {
+    OwnedInput in;
     in.now = now;
     in.current_replicas = current;
     in.ready_replicas = current;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "src/policy/policy_factory.h"
+#include "tests/policy/owned_input.h"
 
 namespace limiar::policy {
 namespace {
@@ -19,8 +20,8 @@ double LoadAt(int i) {
   return 15;
 }
 
-PolicyInput At(int i, int32_t current) {
-  PolicyInput in;
+OwnedInput At(int i, int32_t current) {
+  OwnedInput in;
   in.now = kT0 + absl::Seconds(15 * i);
   in.current_replicas = current;
   in.ready_replicas = current;
@@ -37,7 +38,7 @@ PolicyInput At(int i, int32_t current) {
   }
   obs.stable_total = LoadAt(i) * current;
   obs.panic_total = LoadAt(i) * current;
-  in.metrics.push_back(obs);
+  in.Add(obs);
   return in;
 }
 

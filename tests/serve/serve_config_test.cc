@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 
 namespace limiar::serve {
 namespace {
@@ -97,6 +100,75 @@ TEST(ServeConfigTest, EveryProblemNamesTheFile) {
 TEST(ServeConfigTest, AFifoOrAMissingFileIsRefusedUnread) {
   EXPECT_FALSE(LoadServeConfig("/dev/zero").ok());
   EXPECT_FALSE(LoadServeConfig("/nonexistent/limiar.json").ok());
+}
+
+}  // namespace
+}  // namespace limiar::serve
+
+namespace limiar::serve {
+namespace {
+
+std::vector<policy::TargetPolicy> WebAndApi() {
+  policy::TargetPolicy web;
+  web.target = "web";
+  web.metrics.resize(2);
+  web.metrics[0].metric = policy::MetricType::kRequests;
+  web.metrics[1].metric = policy::MetricType::kCpu;
+  policy::TargetPolicy api;
+  api.target = "api";
+  api.metrics.resize(1);
+  api.metrics[0].metric = policy::MetricType::kConnections;
+  return {web, api};
+}
+
+absl::Status Resolve(const std::string& sources) {
+  absl::StatusOr<ServeConfig> c =
+      ParseServeConfig(absl::StrCat(R"({"sources": )", sources, "}"), "c.json");
+  if (!c.ok()) return c.status();
+  return ResolveSources(*c, WebAndApi(), "bp.json").status();
+}
+
+TEST(ResolveSourcesTest, QueriesFeedTheirMetricOrTheOnlyOne) {
+  absl::StatusOr<ServeConfig> c = ParseServeConfig(
+      R"({"sources": {"api": {"promql": {"server_address": "http://p", "query": "up"}},
+                      "web": {"promql": {"cpu": {"server_address": "http://p", "query": "c"}},
+                              "scrape": {"endpoints": ["10.0.0.5:9100"],
+                                         "metrics": [{"metric": "requests",
+                                                      "series": "http_requests_total"}]}}}})",
+      "c.json");
+  ASSERT_TRUE(c.ok()) << c.status();
+  absl::StatusOr<ResolvedSources> r = ResolveSources(*c, WebAndApi(), "bp.json");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->promql.size(), 2u);
+  EXPECT_EQ(r->promql[0].target, "api");
+  EXPECT_EQ(r->promql[0].metric, policy::MetricType::kConnections);
+  EXPECT_EQ(r->promql[1].target, "web");
+  EXPECT_EQ(r->promql[1].metric, policy::MetricType::kCpu);
+  ASSERT_EQ(r->scrape.size(), 1u);
+  EXPECT_EQ(r->scrape[0].target, "web");
+}
+
+TEST(ResolveSourcesTest, EachMismatchNamesItsPath) {
+  struct Case {
+    const char* sources;
+    const char* error;
+  };
+  const Case cases[] = {
+      {R"({"shop": {"promql": {"server_address": "http://p", "query": "up"}}})",
+       "sources.shop: no managed target of that name in bp.json"},
+      {R"({"web": {"promql": {"server_address": "http://p", "query": "up"}}})",
+       "sources.web.promql: web scales on several metrics; key the queries by metric name"},
+      {R"({"api": {"promql": {"cpu": {"server_address": "http://p", "query": "up"}}}})",
+       "sources.api.promql.cpu: api does not scale on cpu"},
+      {R"({"api": {"scrape": {"endpoints": ["10.0.0.5:9100"],
+                              "metrics": [{"metric": "cpu", "series": "x_seconds_total"}]}}})",
+       "sources.api.scrape.metrics[0].metric: api does not scale on cpu"},
+  };
+  for (const Case& c : cases) {
+    const absl::Status s = Resolve(c.sources);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.sources;
+    EXPECT_EQ(s.message(), c.error) << c.sources;
+  }
 }
 
 }  // namespace

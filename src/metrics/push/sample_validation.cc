@@ -6,28 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/common/excerpt.h"
+#include "src/policy/names.h"
 
 namespace limiar::metrics {
-namespace {
-
-// limiar.v1.Metric numbers (proto/limiar/v1/samples.proto).
-bool MetricFromWire(int wire, policy::MetricType* out) {
-  switch (wire) {
-    case 1:
-      *out = policy::MetricType::kCpu;
-      return true;
-    case 2:
-      *out = policy::MetricType::kRequests;
-      return true;
-    case 3:
-      *out = policy::MetricType::kConnections;
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
 
 ResourceIndex::ResourceIndex(const std::vector<policy::TargetPolicy>& targets) {
   for (const policy::TargetPolicy& t : targets) {
@@ -52,6 +33,51 @@ const ResourceIndex::Entry* ResourceIndex::Find(absl::string_view resource) cons
 
 std::string ResourceIndex::KnownNames() const { return known_names_; }
 
+bool MetricFromWire(int wire, policy::MetricType* out) {
+  switch (wire) {
+    case 1:
+      *out = policy::MetricType::kCpu;
+      return true;
+    case 2:
+      *out = policy::MetricType::kRequests;
+      return true;
+    case 3:
+      *out = policy::MetricType::kConnections;
+      return true;
+    default:
+      return false;
+  }
+}
+
+namespace {
+
+// "cpu (1), requests (2), connections (3)", from the one spelling of each metric.
+const std::string& WireMetricNames() {
+  static const auto* names = [] {
+    std::vector<std::string> parts;
+    for (const std::string& name : policy::MetricTypeNames()) {
+      parts.push_back(
+          absl::StrCat(name, " (", MetricToWire(*policy::MetricTypeFromName(name)), ")"));
+    }
+    return new std::string(absl::StrJoin(parts, ", "));
+  }();
+  return *names;
+}
+
+}  // namespace
+
+int MetricToWire(policy::MetricType m) {
+  switch (m) {
+    case policy::MetricType::kCpu:
+      return 1;
+    case policy::MetricType::kRequests:
+      return 2;
+    case policy::MetricType::kConnections:
+      return 3;
+  }
+  return 0;
+}
+
 absl::StatusOr<Sample> ValidatePushedSample(const PushedSample& in, const ResourceIndex& index,
                                             const IngestLimits& limits, absl::Time now) {
   const ResourceIndex::Entry* entry = index.Find(in.resource);
@@ -73,8 +99,8 @@ absl::StatusOr<Sample> ValidatePushedSample(const PushedSample& in, const Resour
     return out;
   }
   if (!MetricFromWire(in.metric, &out.metric)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "metric ", in.metric, " is not one of cpu (1), requests (2), connections (3)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("metric ", in.metric, " is not one of ", WireMetricNames()));
   }
   if (std::find(entry->metrics.begin(), entry->metrics.end(), out.metric) == entry->metrics.end()) {
     return absl::InvalidArgumentError(absl::StrCat(

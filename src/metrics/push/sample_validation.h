@@ -57,6 +57,11 @@ struct PushedSample {
   absl::Time time;  // already defaulted to the receive time when absent
 };
 
+// limiar.v1.Metric numbers (proto/limiar/v1/samples.proto) <-> MetricType, both ways here
+// so that the push client and the push service cannot disagree. 0 is METRIC_UNSPECIFIED.
+bool MetricFromWire(int wire, policy::MetricType* out);
+int MetricToWire(policy::MetricType m);
+
 // The store's sample, or InvalidArgument with the reason (no index: the caller adds it). A
 // sample without a replica is a value of the whole resource (empty replica_id); a `gone`
 // one needs only its resource and replica id.

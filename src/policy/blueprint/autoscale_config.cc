@@ -154,10 +154,10 @@ void ReadMetricKeys(const json& config, const std::string& path,
       spec.target.reset();
     }
   }
-  if (!missing(key::kMetrica, "add metrica: cpu, requests or connections")) {
-    if (auto m = ReadEnum(config.at(key::kMetrica), Child(path, key::kMetrica), diag, MetricNames(),
-                          MetricAliases())) {
-      spec.metric = ParseMetric(*m);
+  if (!missing(key::kMetrica, absl::StrCat("add metrica: ", Alternatives(MetricTypeNames())))) {
+    if (auto m = ReadEnum(config.at(key::kMetrica), Child(path, key::kMetrica), diag,
+                          MetricTypeNames(), MetricAliases())) {
+      spec.metric = MetricTypeFromName(*m).value_or(MetricType::kCpu);
     }
   }
   if (!missing(key::kLimiar, "add limiar: the target utilization in percent, e.g. 70")) {

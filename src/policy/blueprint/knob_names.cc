@@ -30,14 +30,6 @@ E ParseIn(const std::pair<E, const char*> (&table)[N], absl::string_view s) {
   return table[0].first;
 }
 
-constexpr std::pair<MetricType, const char*> kMetrics[] = {
-    {MetricType::kCpu, "cpu"},
-    {MetricType::kRequests, "requests"},
-    {MetricType::kConnections, "connections"}};
-constexpr std::pair<Algorithm, const char*> kAlgorithms[] = {{Algorithm::kHpa, "hpa"},
-                                                             {Algorithm::kKpa, "kpa"}};
-constexpr std::pair<Mode, const char*> kModes[] = {
-    {Mode::kEnforce, "enforce"}, {Mode::kDryRun, "dry-run"}, {Mode::kPaused, "paused"}};
 constexpr std::pair<SelectPolicy, const char*> kSelects[] = {
     {SelectPolicy::kMax, "max"},
     {SelectPolicy::kMin, "min"},
@@ -187,10 +179,6 @@ const AliasMap& ComputeKeyAliases() {
   return *aliases;
 }
 
-const std::vector<std::string>& MetricNames() {
-  static const auto* v = NamesOf(kMetrics);
-  return *v;
-}
 const AliasMap& MetricAliases() {
   static const auto* a = new AliasMap{{"rps", "requests"},
                                       {"requisicoes", "requests"},
@@ -201,19 +189,11 @@ const AliasMap& MetricAliases() {
   return *a;
 }
 
-const std::vector<std::string>& AlgorithmNames() {
-  static const auto* v = NamesOf(kAlgorithms);
-  return *v;
-}
 const AliasMap& AlgorithmAliases() {
   static const auto* a = new AliasMap{{"knative", "kpa"}, {"kubernetes", "hpa"}, {"k8s", "hpa"}};
   return *a;
 }
 
-const std::vector<std::string>& ModeNames() {
-  static const auto* v = NamesOf(kModes);
-  return *v;
-}
 const AliasMap& ModeAliases() {
   static const auto* a =
       new AliasMap{{"simulacao", "dry-run"}, {"simular", "dry-run"}, {"observar", "dry-run"},
@@ -257,15 +237,9 @@ const AliasMap& FallbackAliases() {
   return *a;
 }
 
-std::string Spelling(MetricType m) { return SpellingIn(kMetrics, m); }
-std::string Spelling(Algorithm a) { return SpellingIn(kAlgorithms, a); }
-std::string Spelling(Mode m) { return SpellingIn(kModes, m); }
 std::string Spelling(SelectPolicy s) { return SpellingIn(kSelects, s); }
 std::string Spelling(RatePolicyType t) { return SpellingIn(kRateTypes, t); }
 std::string Spelling(FallbackBehavior b) { return SpellingIn(kFallbacks, b); }
-MetricType ParseMetric(absl::string_view s) { return ParseIn(kMetrics, s); }
-Algorithm ParseAlgorithm(absl::string_view s) { return ParseIn(kAlgorithms, s); }
-Mode ParseMode(absl::string_view s) { return ParseIn(kModes, s); }
 SelectPolicy ParseSelect(absl::string_view s) { return ParseIn(kSelects, s); }
 RatePolicyType ParseRateType(absl::string_view s) { return ParseIn(kRateTypes, s); }
 FallbackBehavior ParseFallback(absl::string_view s) { return ParseIn(kFallbacks, s); }
@@ -280,18 +254,6 @@ double DefaultCapacity(MetricType m) {
       return 1000.0;
   }
   return 1.0;
-}
-
-const char* CapacityUnit(MetricType m) {
-  switch (m) {
-    case MetricType::kCpu:
-      return "cores";
-    case MetricType::kRequests:
-      return "requests/s";
-    case MetricType::kConnections:
-      return "connections";
-  }
-  return "";
 }
 
 }  // namespace limiar::policy::blueprint

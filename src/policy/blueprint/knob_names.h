@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "src/common/config/did_you_mean.h"
+#include "src/policy/names.h"
 #include "src/policy/policy_config.h"
 
 namespace limiar::policy::blueprint {
@@ -88,11 +89,9 @@ const std::vector<std::string>& ComputeKeys();
 const config::AliasMap& ComputeKeyAliases();
 
 // Enumerated values as a blueprint spells them, and the foreign names suggested for them.
-const std::vector<std::string>& MetricNames();
+// Metrics, algorithms and modes are spelt by src/policy/names.h; only their aliases are here.
 const config::AliasMap& MetricAliases();
-const std::vector<std::string>& AlgorithmNames();
 const config::AliasMap& AlgorithmAliases();
-const std::vector<std::string>& ModeNames();
 const config::AliasMap& ModeAliases();
 const std::vector<std::string>& SelectNames();
 const config::AliasMap& SelectAliases();
@@ -102,22 +101,16 @@ const std::vector<std::string>& FallbackNames();
 const config::AliasMap& FallbackAliases();
 
 // Spelling <-> enum; the parse functions expect a name from the lists above.
-std::string Spelling(MetricType m);
-std::string Spelling(Algorithm a);
-std::string Spelling(Mode m);
 std::string Spelling(SelectPolicy s);
 std::string Spelling(RatePolicyType t);
 std::string Spelling(FallbackBehavior b);
-MetricType ParseMetric(absl::string_view s);
-Algorithm ParseAlgorithm(absl::string_view s);
-Mode ParseMode(absl::string_view s);
 SelectPolicy ParseSelect(absl::string_view s);
 RatePolicyType ParseRateType(absl::string_view s);
 FallbackBehavior ParseFallback(absl::string_view s);
 
-// Per-replica capacity at 100 % when `capacidade_por_replica` is absent, and its unit.
+// Per-replica capacity at 100 % when `capacidade_por_replica` is absent (its unit:
+// policy::MetricUnit).
 double DefaultCapacity(MetricType m);
-const char* CapacityUnit(MetricType m);
 
 }  // namespace limiar::policy::blueprint
 

@@ -153,8 +153,8 @@ std::vector<KnobView> DescribeKnobs(const TargetPolicy& p) {
 
   number(key::kReplicasMin, p.min_replicas);
   number(key::kReplicasMax, p.max_replicas);
-  word(key::kAlgoritmo, Spelling(p.algorithm));
-  word(key::kModo, Spelling(p.mode));
+  word(key::kAlgoritmo, AlgorithmName(p.algorithm));
+  word(key::kModo, ModeName(p.mode));
   number(key::kToleranciaSubida, p.hpa.tolerance_up);
   number(key::kToleranciaDescida, p.hpa.tolerance_down);
   seconds(key::kEstabilizacaoSubida,
@@ -190,8 +190,8 @@ std::vector<KnobView> DescribeKnobs(const TargetPolicy& p) {
 std::vector<MetricView> DescribeMetrics(const TargetPolicy& p) {
   std::vector<MetricView> out;
   for (const MetricTarget& m : p.metrics) {
-    MetricView mv{m.autoscale_resource,   Spelling(m.metric),     m.target_percent,
-                  m.capacity_per_replica, CapacityUnit(m.metric), Origin::kBlueprint,
+    MetricView mv{m.autoscale_resource,   MetricTypeName(m.metric), m.target_percent,
+                  m.capacity_per_replica, MetricUnit(m.metric),     Origin::kBlueprint,
                   Origin::kDefault};
     if (auto it = p.provenance.find(MetricKnobKey(key::kLimiar, m.autoscale_resource));
         it != p.provenance.end()) {

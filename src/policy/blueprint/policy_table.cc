@@ -12,7 +12,7 @@ using config::FormatNumber;
 
 std::string RenderPolicyTable(const TargetPolicy& p) {
   std::string out =
-      absl::StrCat("target ", p.target, ": ", Spelling(p.algorithm), ", ", Spelling(p.mode),
+      absl::StrCat("target ", p.target, ": ", AlgorithmName(p.algorithm), ", ", ModeName(p.mode),
                    ", replicas ", p.min_replicas, "..", p.max_replicas);
   if (p.algorithm == Algorithm::kHpa) {
     absl::StrAppend(&out, ", HPA ", HpaPathName(p), " path");

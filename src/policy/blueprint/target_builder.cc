@@ -69,8 +69,10 @@ void ApplyKnobs(const Knobs& k, TargetPolicy& p) {
     auto it = k.find(name);
     return it == k.end() ? nullptr : &it->second.value;
   };
-  if (auto* v = get(key::kAlgoritmo)) p.algorithm = ParseAlgorithm(v->get<std::string>());
-  if (auto* v = get(key::kModo)) p.mode = ParseMode(v->get<std::string>());
+  if (auto* v = get(key::kAlgoritmo))
+    p.algorithm = AlgorithmFromName(v->get<std::string>()).value_or(Algorithm::kHpa);
+  if (auto* v = get(key::kModo))
+    p.mode = ModeFromName(v->get<std::string>()).value_or(Mode::kEnforce);
   if (auto* v = get(key::kToleranciaSubida)) p.hpa.tolerance_up = v->get<double>();
   if (auto* v = get(key::kToleranciaDescida)) p.hpa.tolerance_down = v->get<double>();
   // On both HPA paths the scale-down window is the controller's downscale stabilization
@@ -234,12 +236,12 @@ std::optional<TargetPolicy> BuildTargetPolicy(const ComputeSpec& compute,
       continue;
     }
     if (auto [it, inserted] = by_metric.emplace(*spec->metric, spec); !inserted) {
-      diag.Error(
-          Child(spec->config_path, key::kMetrica),
-          absl::StrCat("compute ", compute.name, " already scales on ", Spelling(*spec->metric),
-                       " through ", it->second->name, " (", it->second->config_path, ")"),
-          "one autoscale resource per metric and compute: merge the two, or scale on "
-          "another metric");
+      diag.Error(Child(spec->config_path, key::kMetrica),
+                 absl::StrCat("compute ", compute.name, " already scales on ",
+                              MetricTypeName(*spec->metric), " through ", it->second->name, " (",
+                              it->second->config_path, ")"),
+                 "one autoscale resource per metric and compute: merge the two, or scale on "
+                 "another metric");
       ok = false;
       continue;
     }
@@ -250,9 +252,9 @@ std::optional<TargetPolicy> BuildTargetPolicy(const ComputeSpec& compute,
     m.capacity_per_replica = spec->capacity.value_or(DefaultCapacity(m.metric));
     if (!spec->capacity && m.metric != MetricType::kCpu) {
       diag.Warning(spec->config_path,
-                   absl::StrCat("no capacidade_por_replica for metric ", Spelling(m.metric),
+                   absl::StrCat("no capacidade_por_replica for metric ", MetricTypeName(m.metric),
                                 "; assuming the default ", FormatNumber(m.capacity_per_replica),
-                                " ", CapacityUnit(m.metric), " per replica"),
+                                " ", MetricUnit(m.metric), " per replica"),
                    "set it to your replica's measured capacity");
     }
     p.provenance[MetricKnobKey(key::kLimiar, spec->name)] = Origin::kBlueprint;

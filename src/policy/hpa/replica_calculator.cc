@@ -184,6 +184,8 @@ absl::StatusOr<UtilizationResult> ResourceUtilizationReplicas(
   out.ratio = static_cast<double>(out.utilization_percent) / target_utilization;
   const double ratio = out.ratio;
 
+  // Deliberately repeated in AverageValueReplicas, as upstream repeats it in
+  // GetResourceReplicas and calcPlainMetricReplicas: the two differ in what they sum and fill.
   const bool scale_up_with_unready = unready > 0 && ratio > 1.0;
   if (!scale_up_with_unready && missing == 0) {
     out.replicas = tolerances.IsWithin(ratio) ? current_replicas
@@ -258,6 +260,8 @@ absl::StatusOr<UsageResult> AverageValueReplicas(int32_t current_replicas,
   out.ratio = static_cast<double>(out.usage_milli) / static_cast<double>(target_average_milli);
   const double ratio = out.ratio;
 
+  // As in ResourceUtilizationReplicas: upstream's calcPlainMetricReplicas repeats this
+  // rebalancing rather than sharing it, and this file follows upstream line for line.
   const bool scale_up_with_unready = unready > 0 && ratio > 1.0;
   if (!scale_up_with_unready && missing == 0) {
     out.replicas = tolerances.IsWithin(ratio) ? current_replicas

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
+#include "src/policy/names.h"
 
 namespace limiar::policy::kpa {
 namespace {
@@ -76,18 +77,6 @@ void AppendPanic(const ExplainContext& ctx, const ScaleResult& r, std::string* o
 }
 
 }  // namespace
-
-const char* MetricUnit(MetricType m) {
-  switch (m) {
-    case MetricType::kCpu:
-      return "cores";
-    case MetricType::kRequests:
-      return "requests/s";
-    case MetricType::kConnections:
-      return "connections";
-  }
-  return "units";
-}
 
 const char* DecisionReason(const ScaleResult& r) {
   if (r.desired_pods > r.undelayed_pods) return "ScaleDownDelay";

@@ -35,9 +35,6 @@ const char* DecisionReason(const ScaleResult& r);
 // (threshold 200% of 4 ready); holding >= 9 until 60s without panic".
 void AppendExplanation(const ExplainContext& ctx, const ScaleResult& r, std::string* out);
 
-// The metric's unit as the sentences print it ("cores", "requests/s", "connections").
-const char* MetricUnit(MetricType m);
-
 }  // namespace limiar::policy::kpa
 
 #endif  // LIMIAR_POLICY_KPA_EXPLAIN_H_

@@ -28,7 +28,8 @@ namespace limiar::policy::kpa {
 // As in Knative, the panic average is 0 when the panic window holds no record, and there
 // is no data at all (upstream's ErrNoData) when the stable window holds none.
 // Record and Averages are O(records in the stable window) with no allocation after
-// construction. Not thread-safe.
+// construction. Not thread-safe. Its ring looks like MaxTimeWindow's, but each follows its own
+// upstream (the collector's averaging buckets, aggregation/max's descending maxima).
 class MetricWindow {
  public:
   MetricWindow(absl::Duration stable_window, absl::Duration panic_window);

@@ -32,7 +32,7 @@ TEST(PolicyKeysDoc, DocumentsEveryKeyAndValue) {
                         key::kComportamento, key::kReplicasMin, key::kReplicasMax}) {
     EXPECT_NE(doc.find(absl::StrCat("| `", k, "`")), std::string::npos) << k;
   }
-  for (const auto* names : {&MetricNames(), &AlgorithmNames(), &ModeNames(), &SelectNames(),
+  for (const auto* names : {&MetricTypeNames(), &AlgorithmNames(), &ModeNames(), &SelectNames(),
                             &RateTypeNames(), &FallbackNames()}) {
     for (const std::string& n : *names) {
       EXPECT_NE(doc.find(absl::StrCat("`", n, "`")), std::string::npos) << n;

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "tests/policy/owned_input.h"
+
 namespace limiar::policy::hpa {
 namespace {
 
@@ -38,14 +40,14 @@ MetricObservation Replicas(MetricType metric, int n, double value, absl::Time no
   return obs;
 }
 
-PolicyInput Input(absl::Time now, int32_t current, MetricObservation obs) {
-  PolicyInput in;
+OwnedInput Input(absl::Time now, int32_t current, MetricObservation obs) {
+  OwnedInput in;
   in.now = now;
   in.current_replicas = current;
   in.ready_replicas = current;
   in.min_replicas = 1;
   in.max_replicas = 100;
-  in.metrics.push_back(std::move(obs));
+  in.Add(std::move(obs));
   return in;
 }
 
@@ -129,7 +131,7 @@ TEST(HpaPolicyTest, LegacyIgnoresRecordedScales) {
 
 TEST(HpaPolicyTest, HonoursNarrowedBounds) {
   std::unique_ptr<Policy> p = MakeHpaPolicy(Config(MetricType::kRequests, 50, 100));
-  PolicyInput in = Input(kT0, 4, Replicas(MetricType::kRequests, 4, 50, kT0));
+  OwnedInput in = Input(kT0, 4, Replicas(MetricType::kRequests, 4, 50, kT0));
   in.min_replicas = 6;  // a schedule floor
   absl::StatusOr<Recommendation> r = p->Recommend(in);
   ASSERT_TRUE(r.ok());
@@ -189,7 +191,7 @@ TEST(HpaPolicyTest, MissingReplicaNeverCountsAsIdle) {
 
 TEST(HpaPolicyTest, RejectsMismatchedInput) {
   std::unique_ptr<Policy> p = MakeHpaPolicy(Config(MetricType::kCpu, 50, 1));
-  PolicyInput in;
+  OwnedInput in;
   in.now = kT0;
   in.current_replicas = 2;
   in.min_replicas = 1;
@@ -234,7 +236,7 @@ TEST(HpaWholeTargetTest, TotalIsAnExternalAverageValue) {
   config.max_replicas = 20;
   config.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
   std::unique_ptr<Policy> p = MakeHpaPolicy(config);
-  PolicyInput in;
+  OwnedInput in;
   in.now = absl::FromUnixSeconds(1795766400);
   in.current_replicas = 4;
   in.ready_replicas = 4;
@@ -243,7 +245,7 @@ TEST(HpaWholeTargetTest, TotalIsAnExternalAverageValue) {
   MetricObservation obs;
   obs.metric = MetricType::kRequests;
   obs.whole_target_value = 520;  // 8 replicas' worth at 65 req/s each
-  in.metrics.push_back(obs);
+  in.Add(obs);
   absl::StatusOr<Recommendation> r = p->Recommend(in);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->proposed_replicas, 8);  // ceil(520 / 65)
@@ -254,7 +256,7 @@ TEST(HpaWholeTargetTest, TotalIsAnExternalAverageValue) {
 
   // A fresh policy (the first one's window remembers 8): 5 % over target stays at 4.
   std::unique_ptr<Policy> fresh = MakeHpaPolicy(config);
-  in.metrics[0].whole_target_value = 260 * 1.05;
+  in[0].whole_target_value = 260 * 1.05;
   r = fresh->Recommend(in);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->desired_replicas, 4);

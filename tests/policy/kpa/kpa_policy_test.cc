@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/policy/owned_input.h"
+
 namespace limiar::policy::kpa {
 namespace {
 
@@ -47,15 +49,15 @@ MetricObservation Windowed(double load) {
   return o;
 }
 
-PolicyInput Input(double t, int32_t ready, MetricObservation obs, int32_t min = 0,
-                  int32_t max = 1000) {
-  PolicyInput in;
+OwnedInput Input(double t, int32_t ready, MetricObservation obs, int32_t min = 0,
+                 int32_t max = 1000) {
+  OwnedInput in;
   in.now = kT0 + absl::Seconds(t);
   in.current_replicas = ready;
   in.ready_replicas = ready;
   in.min_replicas = min;
   in.max_replicas = max;
-  in.metrics.push_back(std::move(obs));
+  in.Add(std::move(obs));
   return in;
 }
 
@@ -176,7 +178,7 @@ TEST(KpaPolicyTest, MissingMetricsNeverScaleDown) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     std::unique_ptr<Policy> p = MakeKpaPolicy(Config());
-    PolicyInput in = Input(0, 1, c.obs);
+    OwnedInput in = Input(0, 1, c.obs);
     in.current_replicas = 7;
     const Recommendation r = Evaluate(*p, in);
     EXPECT_FALSE(r.scaling_active);
@@ -223,12 +225,12 @@ TEST(KpaPolicyTest, SeveralMetricsTakeTheMaxAndPanicIfAny) {
   TargetPolicy config = Config();
   config.metrics.push_back({"cpu", MetricType::kCpu, 50, 2});  // target 1 core
   std::unique_ptr<Policy> p = MakeKpaPolicy(config);
-  PolicyInput in = Input(0, 1, Requests({140}));
+  OwnedInput in = Input(0, 1, Requests({140}));
   MetricObservation cpu;
   cpu.metric = MetricType::kCpu;
   cpu.stable_total = 3;
   cpu.panic_total = 3;
-  in.metrics.push_back(cpu);
+  in.Add(cpu);
   const Recommendation r = Evaluate(*p, in);
   ASSERT_EQ(r.metrics.size(), 2u);
   EXPECT_EQ(r.metrics[0].replicas, 2);
@@ -247,17 +249,17 @@ TEST(KpaPolicyTest, PartialDataScalesUpButNotDown) {
   cpu_failed.error = absl::DeadlineExceededError("metrics-server timeout");
   {
     std::unique_ptr<Policy> p = MakeKpaPolicy(config);
-    PolicyInput in = Input(0, 1, Requests({700}));
-    in.metrics.push_back(cpu_failed);
+    OwnedInput in = Input(0, 1, Requests({700}));
+    in.Add(cpu_failed);
     const Recommendation r = Evaluate(*p, in);
     EXPECT_EQ(r.desired_replicas, 10);
     EXPECT_TRUE(r.scaling_active);
   }
   {
     std::unique_ptr<Policy> p = MakeKpaPolicy(config);
-    PolicyInput in = Input(0, 1, Requests({70}));
+    OwnedInput in = Input(0, 1, Requests({70}));
     in.current_replicas = 4;
-    in.metrics.push_back(cpu_failed);
+    in.Add(cpu_failed);
     const Recommendation r = Evaluate(*p, in);
     EXPECT_EQ(r.proposed_replicas, 1);
     EXPECT_EQ(r.desired_replicas, 4);
@@ -333,8 +335,8 @@ TEST(KpaPolicyTest, RateLimitsThatTheBoundsOverrideAreNotNamed) {
 
 TEST(KpaPolicyTest, RejectsAMetricCountMismatch) {
   std::unique_ptr<Policy> p = MakeKpaPolicy(Config());
-  PolicyInput in = Input(0, 1, Requests({1}));
-  in.metrics.push_back(Requests({1}));
+  OwnedInput in = Input(0, 1, Requests({1}));
+  in.Add(Requests({1}));
   EXPECT_EQ(p->Recommend(in).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
@@ -355,7 +357,7 @@ TEST(KpaWholeTargetTest, TotalFeedsTheWindowsWithoutReplicas) {
   const absl::Time t0 = absl::FromUnixSeconds(1795766400);
   absl::StatusOr<Recommendation> r;
   for (int s = 0; s < 60; s += 2) {
-    PolicyInput in;
+    OwnedInput in;
     in.now = t0 + absl::Seconds(s);
     in.current_replicas = 1;
     in.ready_replicas = 1;
@@ -364,7 +366,7 @@ TEST(KpaWholeTargetTest, TotalFeedsTheWindowsWithoutReplicas) {
     MetricObservation obs;
     obs.metric = MetricType::kConnections;
     obs.whole_target_value = 700;  // needs ceil(700 / 70) = 10 replicas
-    in.metrics.push_back(obs);
+    in.Add(obs);
     r = p->Recommend(in);
     ASSERT_TRUE(r.ok()) << r.status();
   }

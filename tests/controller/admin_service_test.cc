@@ -10,6 +10,8 @@
 #include "src/controller/decision_proto.h"
 #include "src/metrics/store/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
+#include "tests/support/policy_builders.h"
+#include "tests/support/sample_builders.h"
 
 namespace limiar::controller {
 namespace {
@@ -20,12 +22,8 @@ class AdminServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     actuator_.state["storefront"] = {2, 2};
-    policy::TargetPolicy t;
-    t.target = "storefront";
-    t.min_replicas = 2;
-    t.max_replicas = 8;
-    t.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
-    auto loop = ControlLoop::Create({t}, &store_, &actuator_, &broadcaster_);
+    auto loop =
+        ControlLoop::Create({testing::RequestsPolicy(2, 8)}, &store_, &actuator_, &broadcaster_);
     ASSERT_TRUE(loop.ok());
     runner_ = std::make_unique<Runner>(*std::move(loop), &clock_,
                                        RunnerOptions{absl::Hours(1), absl::Milliseconds(1)});
@@ -57,14 +55,8 @@ class AdminServiceTest : public ::testing::Test {
     return ctx;
   }
   void Spike() {
-    for (int i = 0; i < 2; ++i) {
-      metrics::Sample s;
-      s.target = "storefront";
-      s.metric = MetricType::kRequests;
-      s.replica_id = "r" + std::to_string(i);
-      s.value = 260;
-      s.time = clock_.Now();
-      ASSERT_TRUE(store_.Add(s).ok());
+    for (const char* replica : {"r0", "r1"}) {
+      ASSERT_TRUE(store_.Add(testing::MakeSample("storefront", replica, 260, clock_.Now())).ok());
     }
   }
 

@@ -7,6 +7,8 @@
 
 #include "src/metrics/store/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
+#include "tests/support/policy_builders.h"
+#include "tests/support/sample_builders.h"
 
 namespace limiar::controller {
 namespace {
@@ -41,25 +43,15 @@ class RunnerTest : public ::testing::Test {
  protected:
   void SetUp() override { actuator_.state["storefront"] = {2, 2}; }
   std::unique_ptr<Runner> Make(RunnerOptions options) {
-    policy::TargetPolicy t;
-    t.target = "storefront";
-    t.min_replicas = 2;
-    t.max_replicas = 8;
-    t.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
-    auto loop = ControlLoop::Create({t}, &store_, &actuator_, &sink_);
+    auto loop = ControlLoop::Create({testing::RequestsPolicy(2, 8)}, &store_, &actuator_, &sink_);
     EXPECT_TRUE(loop.ok()) << loop.status();
     return std::make_unique<Runner>(*std::move(loop), &clock_, options,
                                     [this](absl::Duration, const absl::Status&) { ++ticks_; });
   }
   void Spike() {
-    for (int i = 0; i < 2; ++i) {
-      metrics::Sample s;
-      s.target = "storefront";
-      s.metric = MetricType::kRequests;
-      s.replica_id = "r" + std::to_string(i);
-      s.value = 260;  // 4x the 65 req/s target
-      s.time = clock_.Now();
-      ASSERT_TRUE(store_.Add(s).ok());
+    for (const char* replica : {"r0", "r1"}) {
+      // 4x the 65 req/s target.
+      ASSERT_TRUE(store_.Add(testing::MakeSample("storefront", replica, 260, clock_.Now())).ok());
     }
   }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/fakes/scripted_policy.h"
+#include "tests/support/policy_builders.h"
 
 namespace limiar::policy {
 namespace {
@@ -32,14 +33,7 @@ class GuardedPolicyTest : public ::testing::Test {
     return in;
   }
 
-  TargetPolicy config_ = [] {
-    TargetPolicy t;
-    t.target = "storefront";
-    t.min_replicas = 2;
-    t.max_replicas = 10;
-    t.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
-    return t;
-  }();
+  TargetPolicy config_ = testing::RequestsPolicy(2, 10);
   ScriptedPolicy::Shared script_;
 };
 

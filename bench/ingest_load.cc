@@ -46,30 +46,16 @@ struct Options {
 };
 
 bool ParseOptions(int argc, char** argv, Options* o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--help" || i + 1 >= argc) return false;
-    const std::string value = argv[++i];
-    if (flag == "--streams") {
-      o->streams = std::stoi(value);
-    } else if (flag == "--seconds") {
-      o->seconds = std::stod(value);
-    } else if (flag == "--targets") {
-      o->targets = std::stoi(value);
-    } else if (flag == "--replicas") {
-      o->replicas = std::stoi(value);
-    } else if (flag == "--batch") {
-      o->batch = std::stoi(value);
-    } else if (flag == "--server") {
-      o->server = value;
-    } else if (flag == "--limiar") {
-      o->limiar = value;
-    } else if (flag == "--write-blueprint") {
-      o->write_blueprint = value;
-    } else {
-      return false;
-    }
-  }
+  limiar::bench::Flags flags;
+  flags.Add("--streams", &o->streams)
+      .Add("--seconds", &o->seconds)
+      .Add("--targets", &o->targets)
+      .Add("--replicas", &o->replicas)
+      .Add("--batch", &o->batch)
+      .Add("--server", &o->server)
+      .Add("--limiar", &o->limiar)
+      .Add("--write-blueprint", &o->write_blueprint);
+  if (!flags.Parse(argc, argv)) return false;
   return o->streams > 0 && o->seconds > 0 && o->targets > 0 && o->replicas > 0 && o->batch > 0;
 }
 
@@ -82,13 +68,9 @@ std::string TargetName(int t) {
 // One compute and one requests autoscale resource per target, capacity given so that no
 // warning line per target is printed.
 std::string Blueprint(int targets) {
-  std::string out = R"({"nome": "ingest load", "recursos": [)";
-  for (int t = 0; t < targets; ++t) {
-    const std::string name = TargetName(t);
-    if (t > 0) out += ",";
-    out += limiar::bench::RequestsTarget(name, 200);
-  }
-  return out + "]}";
+  std::vector<std::string> names;
+  for (int t = 0; t < targets; ++t) names.push_back(TargetName(t));
+  return limiar::bench::RequestsBlueprint("ingest load", names, 200);
 }
 
 // `limiar serve` as a child, serving a blueprint of `o.targets` targets.

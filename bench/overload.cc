@@ -67,38 +67,20 @@ struct Options {
 };
 
 bool ParseOptions(int argc, char** argv, Options* o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--help" || i + 1 >= argc) return false;
-    const std::string v = argv[++i];
-    if (flag == "--seconds") {
-      o->seconds = std::stod(v);
-    } else if (flag == "--streams") {
-      o->streams = std::stoi(v);
-    } else if (flag == "--multiple") {
-      o->multiple = std::stod(v);
-    } else if (flag == "--base-rate") {
-      o->base_rate = std::stod(v);
-    } else if (flag == "--flood-streams") {
-      o->flood_streams = std::stoi(v);
-    } else if (flag == "--flood") {
-      o->flood = v;
-    } else if (flag == "--targets") {
-      o->targets = std::stoi(v);
-    } else if (flag == "--replicas") {
-      o->replicas = std::stoi(v);
-    } else if (flag == "--spikes") {
-      o->spikes = std::stoi(v);
-    } else if (flag == "--spike-via") {
-      o->spike_via = v;
-    } else if (flag == "--config") {
-      o->config = v;
-    } else if (flag == "--limiar") {
-      o->limiar = v;
-    } else {
-      return false;
-    }
-  }
+  limiar::bench::Flags flags;
+  flags.Add("--seconds", &o->seconds)
+      .Add("--streams", &o->streams)
+      .Add("--multiple", &o->multiple)
+      .Add("--base-rate", &o->base_rate)
+      .Add("--flood-streams", &o->flood_streams)
+      .Add("--flood", &o->flood)
+      .Add("--targets", &o->targets)
+      .Add("--replicas", &o->replicas)
+      .Add("--spikes", &o->spikes)
+      .Add("--spike-via", &o->spike_via)
+      .Add("--config", &o->config)
+      .Add("--limiar", &o->limiar);
+  if (!flags.Parse(argc, argv)) return false;
   const bool flood_known = o->flood == "both" || o->flood == "resources" || o->flood == "replicas";
   return flood_known && (o->spike_via == "held" || o->spike_via == "new") && o->seconds > 0 &&
          o->streams > 0 && o->multiple > 0 && o->base_rate > 0 && o->flood_streams >= 0 &&
@@ -113,11 +95,10 @@ std::string TargetName(int t) {
 std::string SpikeName(int s) { return "spike-" + std::to_string(s); }
 
 std::string Blueprint(const Options& o) {
-  std::string out = R"({"nome": "overload", "recursos": [)";
-  for (int t = 0; t < o.targets; ++t)
-    out += (t > 0 ? "," : "") + limiar::bench::RequestsTarget(TargetName(t), 200);
-  for (int s = 0; s < o.spikes; ++s) out += "," + limiar::bench::RequestsTarget(SpikeName(s), 200);
-  return out + "]}";
+  std::vector<std::string> names;
+  for (int t = 0; t < o.targets; ++t) names.push_back(TargetName(t));
+  for (int s = 0; s < o.spikes; ++s) names.push_back(SpikeName(s));
+  return limiar::bench::RequestsBlueprint("overload", names, 200);
 }
 
 // Peak and current resident memory of a process, from /proc, in MB.

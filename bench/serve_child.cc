@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <iostream>
 #include <regex>
+#include <stdexcept>
+#include <type_traits>
 
 extern char** environ;
 
@@ -35,6 +37,63 @@ std::string RequestsTarget(const std::string& name, int replicas_max) {
          R"(}}, {"tipo": "autoscale", "nome": "scale-)" + name +
          R"(", "config": {"alvo_recurso_id": ")" + name +
          R"(", "metrica": "requests", "limiar": 65, "capacidade_por_replica": 100}})";
+}
+
+std::string RequestsBlueprint(const std::string& title, const std::vector<std::string>& names,
+                              int replicas_max) {
+  std::string out = R"({"nome": ")" + title + R"(", "recursos": [)";
+  for (size_t i = 0; i < names.size(); ++i) {
+    out += (i > 0 ? "," : "") + RequestsTarget(names[i], replicas_max);
+  }
+  return out + "]}";
+}
+
+namespace {
+
+// std::stoi/stod that say "no" instead of throwing, and refuse trailing text.
+template <typename T>
+bool ParseNumber(const std::string& text, T* value) {
+  try {
+    size_t used = 0;
+    if constexpr (std::is_same_v<T, int>) {
+      *value = std::stoi(text, &used);
+    } else {
+      *value = std::stod(text, &used);
+    }
+    return used == text.size();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+Flags& Flags::Add(const std::string& flag, int* value) {
+  setters_[flag] = [value](const std::string& text) { return ParseNumber(text, value); };
+  return *this;
+}
+
+Flags& Flags::Add(const std::string& flag, double* value) {
+  setters_[flag] = [value](const std::string& text) { return ParseNumber(text, value); };
+  return *this;
+}
+
+Flags& Flags::Add(const std::string& flag, std::string* value) {
+  setters_[flag] = [value](const std::string& text) {
+    *value = text;
+    return true;
+  };
+  return *this;
+}
+
+bool Flags::Parse(int argc, char** argv) const {
+  for (int i = 1; i < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--help" || i + 1 >= argc) return false;
+    const auto setter = setters_.find(flag);
+    if (setter == setters_.end() || !setter->second(argv[i + 1])) return false;
+  }
+  return true;
 }
 
 bool ServeChild::Start(const std::string& limiar, const std::string& blueprint,

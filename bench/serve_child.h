@@ -1,12 +1,14 @@
 // What the load generators share: `limiar serve` as a child process (started on loopback
 // with ephemeral ports, its gRPC address read from its "serving:" log line, its log
 // drained by a thread so that it never blocks on a full pipe, and SIGTERM'd and reaped on
-// destruction), a scratch directory, and the blueprint text of one target.
+// destruction), a scratch directory, blueprint text and command-line flags.
 #ifndef LIMIAR_BENCH_SERVE_CHILD_H_
 #define LIMIAR_BENCH_SERVE_CHILD_H_
 
 #include <sys/types.h>
 
+#include <functional>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +27,24 @@ struct ScratchDir {
 // 65 % of 100/s per replica: two items of a blueprint's `recursos` list, no trailing comma.
 // Capacity is given, so that no warning line per target is printed.
 std::string RequestsTarget(const std::string& name, int replicas_max);
+
+// A blueprint named `title` with RequestsTarget(name, replicas_max) for each of `names`.
+std::string RequestsBlueprint(const std::string& title, const std::vector<std::string>& names,
+                              int replicas_max);
+
+// The load generators' command lines: "--flag value" pairs, each flag bound to a field.
+class Flags {
+ public:
+  Flags& Add(const std::string& flag, int* value);
+  Flags& Add(const std::string& flag, double* value);
+  Flags& Add(const std::string& flag, std::string* value);
+  // False on --help, an unknown flag, a flag without its value or a number that is not one.
+  bool Parse(int argc, char** argv) const;
+
+ private:
+  // Sets the bound field from the text; false when it does not parse.
+  std::map<std::string, std::function<bool(const std::string&)>> setters_;
+};
 
 class ServeChild {
  public:

@@ -44,33 +44,18 @@ struct Options {
 };
 
 bool ParseOptions(int argc, char** argv, Options* o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--help" || i + 1 >= argc) return false;
-    const std::string value = argv[++i];
-    if (flag == "--rounds") {
-      o->rounds = std::stoi(value);
-    } else if (flag == "--targets") {
-      o->targets = std::stoi(value);
-    } else if (flag == "--limiar") {
-      o->limiar = value;
-    } else {
-      return false;
-    }
-  }
+  limiar::bench::Flags flags;
+  flags.Add("--rounds", &o->rounds).Add("--targets", &o->targets).Add("--limiar", &o->limiar);
+  if (!flags.Parse(argc, argv)) return false;
   return o->rounds > 0 && o->targets > 0;
 }
 
 std::string TargetName(int t) { return "spike-" + std::to_string(t); }
 
 std::string Blueprint(int targets) {
-  std::string out = R"({"nome": "spike latency", "recursos": [)";
-  for (int t = 0; t < targets; ++t) {
-    const std::string name = TargetName(t);
-    if (t > 0) out += ",";
-    out += limiar::bench::RequestsTarget(name, 20);
-  }
-  return out + "]}";
+  std::vector<std::string> names;
+  for (int t = 0; t < targets; ++t) names.push_back(TargetName(t));
+  return limiar::bench::RequestsBlueprint("spike latency", names, 20);
 }
 
 // The platform: records when each target's POST arrives; always runs 2 replicas.

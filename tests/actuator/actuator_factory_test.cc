@@ -12,7 +12,7 @@
 namespace limiar::actuator {
 namespace {
 
-using ::limiar::testing::TempDir;
+using ::limiar::testing::TestDir;
 using ::limiar::testing::WriteScript;
 using ::testing::HasSubstr;
 
@@ -46,7 +46,7 @@ TEST(CreateActuatorTest, LogKind) {
 }
 
 TEST(CreateActuatorTest, ExecKindIsWrappedInRetries) {
-  TempDir dir;
+  TestDir dir;
   // Fails with EX_TEMPFAIL on the first call only.
   WriteScript(dir.File("flaky"), absl::StrCat("if [ ! -e '", dir.File("seen"), "' ]; then touch '",
                                               dir.File("seen"), "'; exit 75; fi\n"));
@@ -108,7 +108,7 @@ TEST(CreateActuatorTest, KubernetesKindOutsideAClusterSaysSo) {
 // itself (log; webhook and exec without an observe URL or command) must know it from its
 // first evaluation, and keep the count of a target it already knows.
 TEST(CreateActuatorTest, TargetsAddedByAReloadStartAtTheirCount) {
-  TempDir dir;
+  TestDir dir;
   WriteScript(dir.File("scale"), "exit 0\n");
   for (const std::string& config :
        {std::string(R"({"kind": "log"})"),

@@ -19,7 +19,7 @@ namespace limiar::actuator {
 namespace {
 
 using ::limiar::testing::ReadFileOrDie;
-using ::limiar::testing::TempDir;
+using ::limiar::testing::TestDir;
 using ::limiar::testing::WriteScript;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -54,7 +54,7 @@ class ExecActuatorTest : public ::testing::Test {
     return absl::StrSplit(ReadFileOrDie(log_), '\n', absl::SkipEmpty());
   }
 
-  TempDir dir_;
+  TestDir dir_;
   std::string log_;
 };
 

@@ -23,7 +23,7 @@ namespace limiar::actuator {
 namespace {
 
 using ::limiar::testing::ReadFileOrDie;
-using ::limiar::testing::TempDir;
+using ::limiar::testing::TestDir;
 using ::testing::HasSubstr;
 
 // A platform's side: remembers the requests, answers from a script of statuses, and can
@@ -225,7 +225,7 @@ TEST(GrpcActuatorTest, NoServerIsUnavailable) {
 }
 
 TEST(GrpcActuatorTest, TlsWithRootCerts) {
-  TempDir dir;
+  TestDir dir;
   const ::limiar::testing::TestCerts certs = ::limiar::testing::MakeTestCerts(dir.path());
   grpc::SslServerCredentialsOptions ssl;
   ssl.pem_key_cert_pairs.push_back(

@@ -24,8 +24,8 @@ namespace {
 
 using ::limiar::testing::LocalHttpServer;
 using ::limiar::testing::ReplaceFile;
-using ::limiar::testing::TempDir;
 using ::limiar::testing::TestCerts;
+using ::limiar::testing::TestDir;
 using ::limiar::testing::WriteFile;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
@@ -192,7 +192,7 @@ ScaleRequest Request(const std::string& target, int32_t replicas) {
 class KubernetesActuatorTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
+    dir_ = new TestDir();
     certs_ = new TestCerts(::limiar::testing::MakeTestCerts(dir_->path()));
   }
   static void TearDownTestSuite() {
@@ -231,13 +231,13 @@ class KubernetesActuatorTest : public ::testing::Test {
     return state.status();
   }
 
-  static TempDir* dir_;
+  static TestDir* dir_;
   static TestCerts* certs_;
   std::unique_ptr<FakeApiServer> api_;
   KubernetesOptions options_;
 };
 
-TempDir* KubernetesActuatorTest::dir_ = nullptr;
+TestDir* KubernetesActuatorTest::dir_ = nullptr;
 TestCerts* KubernetesActuatorTest::certs_ = nullptr;
 
 TEST_F(KubernetesActuatorTest, PatchesTheScaleSubresourceWithAMergePatch) {

@@ -1,4 +1,4 @@
-// Helpers for the actuator tests: temporary directories, files and scripts, test TLS
+// Helpers for the actuator tests: files and scripts, test TLS
 // certificates made with the openssl CLI, and (from tests/support) an HTTP(S) server on
 // 127.0.0.1 in the test process.
 #ifndef LIMIAR_TESTS_ACTUATOR_TEST_SUPPORT_H_
@@ -7,23 +7,9 @@
 #include <string>
 
 #include "tests/support/local_http_server.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::testing {
-
-// A fresh directory under the test temp dir, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 void WriteFile(const std::string& path, const std::string& text);
 std::string ReadFileOrDie(const std::string& path);

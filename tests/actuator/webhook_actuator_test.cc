@@ -21,7 +21,7 @@ namespace limiar::actuator {
 namespace {
 
 using ::limiar::testing::LocalHttpServer;
-using ::limiar::testing::TempDir;
+using ::limiar::testing::TestDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using json = nlohmann::json;
@@ -234,7 +234,7 @@ TEST(WebhookActuatorTest, ObserveWithoutUrlReturnsTheLastCountSet) {
 
 TEST(WebhookActuatorTest, BearerTokenFileIsReadOnEveryCall) {
   WebhookServer server;
-  TempDir dir;
+  TestDir dir;
   ::limiar::testing::WriteFile(dir.File("token"), "first\n");
   WebhookOptions options = Options(server);
   options.bearer_token_file = dir.File("token");
@@ -249,7 +249,7 @@ TEST(WebhookActuatorTest, BearerTokenFileIsReadOnEveryCall) {
 }
 
 TEST(WebhookActuatorTest, HttpsWithACustomCa) {
-  TempDir dir;
+  TestDir dir;
   const ::limiar::testing::TestCerts certs = ::limiar::testing::MakeTestCerts(dir.path());
   LocalHttpServer server(certs.server_cert, certs.server_key);
   server.server().Post("/scale",

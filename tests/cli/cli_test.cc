@@ -8,6 +8,7 @@
 #include <string>
 
 #include "tests/cli/run_limiar.h"
+#include "tests/support/test_dir.h"
 
 namespace {
 
@@ -20,12 +21,6 @@ std::string Shared() {
 }
 
 bool HaveShared() { return std::filesystem::exists(Shared() + "/conformance/SCHEMA.md"); }
-
-std::string TempFile(const std::string& name, const std::string& text) {
-  const std::string path = (std::filesystem::temp_directory_path() / name).string();
-  std::ofstream(path) << text;
-  return path;
-}
 
 TEST(CliTest, HelpOnEverySubcommandExitsZero) {
   for (const char* args :
@@ -45,7 +40,8 @@ TEST(CliTest, UsageErrorsExitTwo) {
 }
 
 TEST(CliTest, InvalidBlueprintExitsOneAndNamesThePath) {
-  const std::string path = TempFile("limiar_cli_bad.json", R"({"nome": "x", "recursos": [
+  limiar::testing::TestDir dir;
+  const std::string path = dir.Write("limiar_cli_bad.json", R"({"nome": "x", "recursos": [
     {"tipo": "compute", "nome": "web", "config": {"replicas_min": 2, "replicas_max": 4}},
     {"tipo": "autoscale", "nome": "s", "config": {"alvo_recurso_id": "web", "metrica": "cpu", "limiar": 170}}]})");
   const CliRun r = Limiar("policy --blueprint " + path);
@@ -77,8 +73,9 @@ TEST(CliTest, ConformanceOverSharedCasesAllPass) {
 }
 
 TEST(CliTest, ConformanceReportsAWrongExpectationWithItsId) {
+  limiar::testing::TestDir dir;
   // A real upstream case (3 pods at 50 % of a 30 % target -> 5) with a wrong expectation.
-  const std::string path = TempFile("limiar_cli_case.json", R"([{
+  const std::string path = dir.Write("limiar_cli_case.json", R"([{
     "id": "wrong-001", "kind": "resource_utilization", "name": "deliberately wrong",
     "input": {"metric_source": "resource", "resource": "cpu", "container": null,
       "current_replicas": 3, "target": {"type": "Utilization", "average_utilization": 30},

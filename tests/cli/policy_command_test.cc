@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "tests/policy/blueprint/test_blueprints.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::cli {
 namespace {
@@ -120,12 +121,11 @@ TEST(PolicyCommand, InvalidBlueprintPrintsEveryErrorAndExitsOne) {
 
 // A flood of problems prints the first hundred, one line counting the rest, and the total.
 TEST(PolicyCommand, AFloodOfProblemsIsListedUpToAHundred) {
-  const std::string path = ::testing::TempDir() + "limiar_policy_flood.json";
   std::string text = R"({"nome": "flood", "recursos": [], "x": {)";
   for (int i = 0; i < 5000; ++i) text += i == 0 ? R"("k": 1)" : R"(, "k": 1)";
-  std::ofstream(path) << text << "}}";
+  const limiar::testing::TestDir dir;
+  const std::string path = dir.Write("flood.json", text + "}}");
   const CommandResult r = RunOn(path, false);
-  std::filesystem::remove(path);
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 102);
   EXPECT_THAT(r.err, HasSubstr("error: " + path +

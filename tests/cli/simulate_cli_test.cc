@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tests/cli/run_limiar.h"
+#include "tests/support/test_dir.h"
 
 namespace {
 
@@ -24,14 +25,8 @@ std::string Slurp(const std::filesystem::path& p) {
 
 class SimulateCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("limiar_simulate_cli_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  const limiar::testing::TestDir test_dir_;
+  const std::filesystem::path& dir_ = test_dir_.path();
 };
 
 TEST_F(SimulateCliTest, BuiltinFlashSaleNeedsNoFilesAndWritesTheReport) {

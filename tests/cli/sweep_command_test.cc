@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::cli {
 namespace {
@@ -41,15 +42,7 @@ struct Result {
 
 class SweepCommandTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           absl::StrCat("sweep_command_",
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    scenario_ = (dir_ / "tiny.json").string();
-    std::ofstream(scenario_) << kScenario;
-  }
+  void SetUp() override { scenario_ = test_dir_.Write("tiny.json", kScenario); }
 
   SweepOptions Options() const {
     SweepOptions o;
@@ -80,7 +73,8 @@ class SweepCommandTest : public ::testing::Test {
   // What follows the "wrote ..." line: the front and the recommendation.
   static std::string Report(const std::string& out) { return out.substr(out.find("\n\n") + 2); }
 
-  std::filesystem::path dir_;
+  const limiar::testing::TestDir test_dir_;
+  const std::filesystem::path& dir_ = test_dir_.path();
   std::string scenario_;
 };
 

@@ -4,15 +4,10 @@
 #include <fstream>
 
 #include "src/conformance/conformance.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::conformance {
 namespace {
-
-std::string Write(const std::string& name, const std::string& text) {
-  const std::string path = (std::filesystem::temp_directory_path() / name).string();
-  std::ofstream(path) << text;
-  return path;
-}
 
 TEST(ConformanceRunnerTest, MissingFileIsNamed) {
   absl::StatusOr<std::vector<CaseOutcome>> r = RunConformanceFile("/no/such/cases.json");
@@ -21,17 +16,19 @@ TEST(ConformanceRunnerTest, MissingFileIsNamed) {
 }
 
 TEST(ConformanceRunnerTest, NonArrayIsRejected) {
-  absl::StatusOr<std::vector<CaseOutcome>> r = RunConformanceFile(Write("c1.json", "{}"));
+  limiar::testing::TestDir dir;
+  absl::StatusOr<std::vector<CaseOutcome>> r = RunConformanceFile(dir.Write("c1.json", "{}"));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);  // constants file
-  r = RunConformanceFile(Write("c0.json", "\"cases\""));
+  r = RunConformanceFile(dir.Write("c0.json", "\"cases\""));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  r = RunConformanceFile(Write("c2.json", "[1,"));
+  r = RunConformanceFile(dir.Write("c2.json", "[1,"));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ConformanceRunnerTest, BadCasesFailIndividuallyAndTheRestRun) {
+  limiar::testing::TestDir dir;
   absl::StatusOr<std::vector<CaseOutcome>> r =
-      RunConformanceFile(Write("c3.json", R"([42, {"id": "x-1", "kind": "no_such_kind"},
+      RunConformanceFile(dir.Write("c3.json", R"([42, {"id": "x-1", "kind": "no_such_kind"},
                            {"id": "x-2", "kind": "legacy_clamp", "input": {"current_replicas": "five"}}])"));
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->size(), 3u);

@@ -11,6 +11,8 @@
 #include "src/metrics/store/sample_store.h"
 #include "tests/controller/storefront_spike.h"
 #include "tests/fakes/fake_actuator.h"
+#include "tests/support/policy_builders.h"
+#include "tests/support/sample_builders.h"
 
 namespace limiar::controller {
 namespace {
@@ -21,12 +23,8 @@ class AdminServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     actuator_.state["storefront"] = {2, 2};
-    policy::TargetPolicy t;
-    t.target = "storefront";
-    t.min_replicas = 2;
-    t.max_replicas = 8;
-    t.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
-    auto loop = ControlLoop::Create({t}, &store_, &actuator_, &broadcaster_);
+    auto loop =
+        ControlLoop::Create({testing::RequestsPolicy(2, 8)}, &store_, &actuator_, &broadcaster_);
     ASSERT_TRUE(loop.ok());
     runner_ = std::make_unique<Runner>(*std::move(loop), &clock_,
                                        RunnerOptions{absl::Hours(1), absl::Milliseconds(1)});

@@ -4,6 +4,8 @@
 
 #include "src/metrics/store/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
+#include "tests/support/policy_builders.h"
+#include "tests/support/sample_builders.h"
 
 namespace limiar::controller {
 namespace {
@@ -13,14 +15,7 @@ using policy::MetricType;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1795766400);
 
-policy::TargetPolicy Storefront() {
-  policy::TargetPolicy t;
-  t.target = "storefront";
-  t.min_replicas = 2;
-  t.max_replicas = 8;
-  t.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
-  return t;
-}
+policy::TargetPolicy Storefront() { return testing::RequestsPolicy(2, 8); }
 
 class RecordingSink final : public DecisionSink {
  public:
@@ -37,15 +32,10 @@ class ControlLoopTest : public ::testing::Test {
   // Every listed replica of `target` reports `per_replica` requests/s at `now`.
   void Load(const std::string& target, int replicas, double per_replica, absl::Time now) {
     for (int i = 0; i < replicas; ++i) {
-      metrics::Sample s;
-      s.target = target;
-      s.metric = MetricType::kRequests;
-      s.replica_id = target + "-" + std::to_string(i);
-      s.start_time = kT0 - absl::Hours(1);
-      s.ready_transition = kT0 - absl::Hours(1);
-      s.value = per_replica;
-      s.time = now;
-      ASSERT_TRUE(source_.Add(s).ok());
+      ASSERT_TRUE(source_
+                      .Add(testing::MakeStartedSample(target, target + "-" + std::to_string(i),
+                                                      per_replica, now, kT0 - absl::Hours(1)))
+                      .ok());
     }
   }
   std::unique_ptr<ControlLoop> Make(std::vector<policy::TargetPolicy> targets) {

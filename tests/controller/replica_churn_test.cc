@@ -6,6 +6,8 @@
 #include "src/controller/control_loop.h"
 #include "src/metrics/store/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
+#include "tests/support/policy_builders.h"
+#include "tests/support/sample_builders.h"
 
 namespace limiar::controller {
 namespace {
@@ -23,28 +25,17 @@ class LastDecision final : public DecisionSink {
 
 class ReplicaChurnTest : public ::testing::Test {
  protected:
-  ReplicaChurnTest() {
-    target_.target = "storefront";
-    target_.min_replicas = 2;
-    target_.max_replicas = 8;
-    target_.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
-  }
-
   void Push(int first, int last, double value, absl::Time now) {
     for (int i = first; i <= last; ++i) {
-      metrics::Sample s;
-      s.target = "storefront";
-      s.metric = MetricType::kRequests;
-      s.replica_id = "storefront-" + std::to_string(i);
-      s.start_time = kT0 - absl::Hours(1);
-      s.ready_transition = kT0 - absl::Hours(1);
-      s.value = value;
-      s.time = now;
-      ASSERT_TRUE(store_.Add(s).ok());
+      ASSERT_TRUE(
+          store_
+              .Add(testing::MakeStartedSample("storefront", "storefront-" + std::to_string(i),
+                                              value, now, kT0 - absl::Hours(1)))
+              .ok());
     }
   }
 
-  policy::TargetPolicy target_;
+  policy::TargetPolicy target_ = testing::RequestsPolicy(2, 8);
   metrics::SampleStoreOptions options_;  // metric window 60 s, max age 2 min
   metrics::SampleStore store_{options_};
   FakeActuator actuator_;

@@ -8,6 +8,8 @@
 #include "src/metrics/store/sample_store.h"
 #include "tests/controller/storefront_spike.h"
 #include "tests/fakes/fake_actuator.h"
+#include "tests/support/policy_builders.h"
+#include "tests/support/sample_builders.h"
 
 namespace limiar::controller {
 namespace {
@@ -42,12 +44,7 @@ class RunnerTest : public ::testing::Test {
  protected:
   void SetUp() override { actuator_.state["storefront"] = {2, 2}; }
   std::unique_ptr<Runner> Make(RunnerOptions options) {
-    policy::TargetPolicy t;
-    t.target = "storefront";
-    t.min_replicas = 2;
-    t.max_replicas = 8;
-    t.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
-    auto loop = ControlLoop::Create({t}, &store_, &actuator_, &sink_);
+    auto loop = ControlLoop::Create({testing::RequestsPolicy(2, 8)}, &store_, &actuator_, &sink_);
     EXPECT_TRUE(loop.ok()) << loop.status();
     return std::make_unique<Runner>(*std::move(loop), &clock_, options,
                                     [this](absl::Duration, const absl::Status&) { ++ticks_; });

@@ -5,21 +5,14 @@
 
 #include <gtest/gtest.h>
 
-#include <string>
-
 #include "src/metrics/store/sample_store.h"
+#include "tests/support/sample_builders.h"
 
 namespace limiar::controller {
 
 inline void AddStorefrontSpike(metrics::SampleStore& store, absl::Time now) {
-  for (int i = 0; i < 2; ++i) {
-    metrics::Sample s;
-    s.target = "storefront";
-    s.metric = policy::MetricType::kRequests;
-    s.replica_id = "r" + std::to_string(i);
-    s.value = 260;
-    s.time = now;
-    ASSERT_TRUE(store.Add(s).ok());
+  for (const char* replica : {"r0", "r1"}) {
+    ASSERT_TRUE(store.Add(testing::MakeSample("storefront", replica, 260, now)).ok());
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "tests/fakes/scripted_policy.h"
 #include "tests/policy/owned_input.h"
+#include "tests/support/policy_builders.h"
 
 namespace limiar::policy {
 namespace {
@@ -33,14 +34,7 @@ class GuardedPolicyTest : public ::testing::Test {
     return in;
   }
 
-  TargetPolicy config_ = [] {
-    TargetPolicy t;
-    t.target = "storefront";
-    t.min_replicas = 2;
-    t.max_replicas = 10;
-    t.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
-    return t;
-  }();
+  TargetPolicy config_ = testing::RequestsPolicy(2, 10);
   ScriptedPolicy::Shared script_;
 };
 

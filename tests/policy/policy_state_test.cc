@@ -6,6 +6,7 @@
 
 #include "src/policy/policy_factory.h"
 #include "tests/policy/owned_input.h"
+#include "tests/support/policy_builders.h"
 
 namespace limiar::policy {
 namespace {
@@ -25,17 +26,8 @@ OwnedInput At(int i, int32_t current) {
   in.now = kT0 + absl::Seconds(15 * i);
   in.current_replicas = current;
   in.ready_replicas = current;
-  MetricObservation obs;
-  obs.metric = MetricType::kRequests;
-  for (int r = 0; r < current; ++r) {
-    ReplicaSample s;
-    s.replica_id = "r" + std::to_string(r);
-    s.start_time = kT0 - absl::Hours(1);
-    s.ready_transition = kT0 - absl::Hours(1);
-    s.value = LoadAt(i);
-    s.sample_time = in.now;
-    obs.replicas.push_back(s);
-  }
+  MetricObservation obs = testing::ReadyReplicas(MetricType::kRequests, current, LoadAt(i), in.now,
+                                                 kT0 - absl::Hours(1));
   obs.stable_total = LoadAt(i) * current;
   obs.panic_total = LoadAt(i) * current;
   in.Add(obs);
@@ -88,12 +80,8 @@ void ExpectRestartChangesNothing(const TargetPolicy& config) {
 }
 
 TargetPolicy Base(Algorithm algorithm) {
-  TargetPolicy t;
-  t.target = "storefront";
-  t.min_replicas = 2;
-  t.max_replicas = 30;
+  TargetPolicy t = testing::RequestsPolicy(2, 30);
   t.algorithm = algorithm;
-  t.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
   return t;
 }
 

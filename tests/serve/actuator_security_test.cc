@@ -18,7 +18,7 @@ using json = nlohmann::json;
 
 // The serving line comes after every start-up warning.
 std::string StartLog(const json& actuator) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   auto serve = StartServe(dir, TestData("no_warnings.json"), {{"actuator", actuator}});
   return serve == nullptr ? "" : serve->Log();
 }

@@ -27,7 +27,7 @@ std::vector<std::string> Status(const ServeProcess& serve, std::vector<std::stri
 }
 
 TEST(AdminSecurityTest, TokenFileGuardsAdminCalls) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   const std::string token = dir.File("token");
   testing::WriteFile(token, "e2e-s3cret\n");
   const std::string wrong = dir.File("wrong-token");
@@ -77,7 +77,7 @@ TEST(AdminSecurityTest, TokenFileGuardsAdminCalls) {
 }
 
 TEST(AdminSecurityTest, TlsNeedsTheCaAndRefusesPlainText) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   const Certificates certs = MakeCertificates(dir.path());
   auto serve =
       StartServe(dir, TestData("no_warnings.json"),
@@ -93,14 +93,14 @@ TEST(AdminSecurityTest, TlsNeedsTheCaAndRefusesPlainText) {
   EXPECT_THAT(plain.output, Not(HasSubstr("storefront")));
 
   // A CA that did not sign the server's certificate is refused too.
-  testing::TempDir other;
+  testing::TestDir other;
   const Certificates stranger = MakeCertificates(other.path());
   const RunResult wrong_ca = RunLimiar(Status(*serve, {"--tls-ca", stranger.ca_cert}));
   EXPECT_EQ(wrong_ca.exit_code, 1) << wrong_ca.output;
 }
 
 TEST(AdminSecurityTest, MutualTlsNeedsAClientCertificate) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   const Certificates certs = MakeCertificates(dir.path());
   auto serve = StartServe(dir, TestData("no_warnings.json"),
                           {{"tls",

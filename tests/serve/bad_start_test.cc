@@ -73,7 +73,7 @@ class BusyPort {
 };
 
 TEST(BadStartTest, UnknownConfigKeyNamesTheJsonPath) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   const std::string config =
       WriteConfig(dir, "bad.json", {{"grpc_listn", "127.0.0.1:0"}, {"store", {{"max_seris", 9}}}});
   const Refusal r = ServeExpectingExit(Args(TestData("no_warnings.json"), {"--config", config}));
@@ -112,7 +112,7 @@ TEST(BadStartTest, GrpcPortInUseIsAClearError) {
 // the ServerBuilder needs AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0)). The test
 // above passes only because its socket does not set SO_REUSEPORT.
 TEST(BadStartTest, SecondServerOnTheSameGrpcPortIsRefused) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   auto first = StartServe(dir, TestData("no_warnings.json"), nullptr);
   ASSERT_NE(first, nullptr);
   const Refusal r =
@@ -142,7 +142,7 @@ TEST(BadStartTest, InvalidBlueprintNamesTheJsonPath) {
 // The blueprint is read the way a reload reads it: a FIFO given as --blueprint would block
 // the start for good, /dev/zero would read until memory ran out.
 TEST(BadStartTest, BlueprintThatIsNotARegularFileIsRefused) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   const std::string fifo = dir.File("blueprint.json");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   for (const std::string& blueprint : {fifo, std::string("/dev/zero")}) {

@@ -54,10 +54,7 @@ class WatchFlood {
   WatchFlood(const std::string& address, int count, int channels) : calls_(count) {
     std::vector<std::unique_ptr<limiar::v1::Admin::Stub>> stubs;
     for (int c = 0; c < channels; ++c) {
-      grpc::ChannelArguments args;
-      args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection of its own
-      stubs.push_back(limiar::v1::Admin::NewStub(
-          grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
+      stubs.push_back(limiar::v1::Admin::NewStub(OwnConnection(address)));
     }
     for (int i = 0; i < count; ++i) {
       Call& call = calls_[i];
@@ -169,7 +166,7 @@ WatchEnd WatchUntilTheServerEnds(const std::string& address) {
 json FastTicks() { return {{"tick_interval_s", 0.1}}; }
 
 TEST(GrpcLimitsTest, WatchStreamsBeyondTheCapAreRefusedAndThreadsStayBounded) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   auto serve = StartServe(dir, TestData("no_warnings.json"), FastTicks());
   ASSERT_NE(serve, nullptr);
   const int idle = ThreadsOf(serve->pid());
@@ -201,7 +198,7 @@ TEST(GrpcLimitsTest, WatchStreamsBeyondTheCapAreRefusedAndThreadsStayBounded) {
 // With a watch cap above the thread cap, the thread cap holds: calls beyond it are refused
 // RESOURCE_EXHAUSTED by gRPC itself instead of each taking a new thread.
 TEST(GrpcLimitsTest, TheThreadCapHoldsWhateverTheStreams) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   json config = FastTicks();
   config["grpc"] = {{"max_threads", 16}, {"max_watch_streams", 1000}};
   auto serve = StartServe(dir, TestData("no_warnings.json"), config);
@@ -234,7 +231,7 @@ TEST(GrpcLimitsTest, TheThreadCapHoldsWhateverTheStreams) {
 // A connection older than max_connection_age is asked to go away and, after the grace,
 // closed, open streams included; `limiar watch` reconnects and goes on.
 TEST(GrpcLimitsTest, ConnectionsAreRecycledAfterTheirMaximumAgeAndWatchFollows) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   json config = FastTicks();
   config["grpc"] = {{"max_connection_age_s", 0.5}, {"max_connection_age_grace_s", 0.5}};
   auto serve = StartServe(dir, TestData("no_warnings.json"), config);
@@ -253,7 +250,7 @@ TEST(GrpcLimitsTest, ConnectionsAreRecycledAfterTheirMaximumAgeAndWatchFollows) 
 }
 
 TEST(GrpcLimitsTest, LimitsAreCheckedAtStart) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   const std::string config = WriteConfig(dir, "bad.json",
                                          {{"grpc", {{"max_threads", 1}, {"max_watch_strems", 2}}},
                                           {"http", {{"workers", 0}, {"header_timeout_s", "5"}}}});

@@ -48,12 +48,6 @@ constexpr int kStreamsPerFlooder = 40;
 constexpr int kBatchesPerStream = 5;  // of 1,000 samples: 800,000 flood samples in all
 constexpr int kHolders = 40;          // far more streams than threads
 
-std::shared_ptr<grpc::Channel> OwnConnection(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-}
-
 void AddSample(limiar::v1::SampleBatch& batch, const std::string& resource,
                const std::string& replica, double value) {
   limiar::v1::Sample* s = batch.add_samples();
@@ -134,7 +128,7 @@ class Holder {
 };
 
 TEST(OverloadTest, MemoryStaysBoundedClientsAreRefusedAndASpikeIsStillDecided) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   auto serve = StartServe(dir, TestData("overload.json"),
                           {{"tick_interval_s", 3600},
                            {"grpc", {{"max_threads", kMaxThreads}}},

@@ -12,7 +12,7 @@ using ::testing::HasSubstr;
 
 TEST(ServePushTest, ALoadBalancersTotalDrivesTheDecision) {
   if (!HaveSharedBlueprints()) GTEST_SKIP() << "../shared is absent: serves its blueprint";
-  testing::TempDir dir;
+  testing::TestDir dir;
   auto serve =
       StartServe(dir, SharedBlueprint("ecommerce-high-traffic.json"), {{"tick_interval_s", 1}});
   ASSERT_NE(serve, nullptr);
@@ -32,7 +32,7 @@ TEST(ServePushTest, ALoadBalancersTotalDrivesTheDecision) {
 
 TEST(ServePushTest, PushNeedsTheIngestTokenWhenConfigured) {
   if (!HaveSharedBlueprints()) GTEST_SKIP() << "../shared is absent: serves its blueprint";
-  testing::TempDir dir;
+  testing::TestDir dir;
   const std::string token = dir.File("push-token");
   testing::WriteFile(token, "s3cret\n");
   auto serve = StartServe(dir, SharedBlueprint("ecommerce-high-traffic.json"),

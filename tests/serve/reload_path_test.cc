@@ -47,7 +47,7 @@ class ReloadPathTest : public ::testing::Test {
     EXPECT_THAT(status.output, AllOf(HasSubstr("2..8"), Not(HasSubstr("checkout-api"))));
   }
 
-  testing::TempDir dir_;
+  testing::TestDir dir_;
   const std::string blueprint_ = dir_.File("blueprint.json");
   std::unique_ptr<ServeProcess> serve_;
 };

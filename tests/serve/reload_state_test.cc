@@ -65,7 +65,7 @@ class ReloadStateTest : public ::testing::Test {
                              from);
   }
 
-  testing::TempDir dir_;
+  testing::TestDir dir_;
   const std::string blueprint_ = dir_.File("blueprint.json");
 };
 

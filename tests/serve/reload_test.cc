@@ -17,7 +17,7 @@ using ::testing::Not;
 using json = nlohmann::json;
 
 TEST(ReloadTest, BadBlueprintIsRefusedGoodOneIsLoadedAndPausedDoesNotActuate) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   FakePlatform platform(/*initial_replicas=*/2);
   const std::string blueprint = dir.File("blueprint.json");
   auto use = [&blueprint](const std::string& testdata) {
@@ -107,7 +107,7 @@ TEST(ReloadTest, BadBlueprintIsRefusedGoodOneIsLoadedAndPausedDoesNotActuate) {
 // the unchanged file, and never as part of a refused reload's error. A warning the edit
 // brings is said on the reload that brings it.
 TEST(ReloadTest, AWarningIsSaidOncePerProcessAndNeverWithAnError) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   const std::string blueprint = dir.File("blueprint.json");
   json doc = json::parse(testing::ReadFileOrDie(TestData("default_capacity.json")));
   testing::WriteFile(blueprint, doc.dump());

@@ -73,7 +73,7 @@ class RestartTest : public ::testing::Test {
     return std::nullopt;
   }
 
-  testing::TempDir dir_;
+  testing::TestDir dir_;
   const std::string state_file_ = dir_.File("state.json");
   FakePlatform platform_{/*initial_replicas=*/2};
 };

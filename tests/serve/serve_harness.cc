@@ -229,6 +229,12 @@ std::optional<int> ServeProcess::WaitExit(absl::Duration timeout) {
   return wait_status_;
 }
 
+std::shared_ptr<grpc::Channel> OwnConnection(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+}
+
 absl::StatusOr<limiar::v1::PushResponse> Push(
     const std::string& address, const std::string& resource, limiar::v1::Metric metric,
     const std::vector<std::pair<std::string, double>>& replicas) {
@@ -353,14 +359,14 @@ int FakePlatform::replicas(const std::string& target) const {
   return it == replicas_.end() ? initial_ : it->second;
 }
 
-std::string WriteConfig(const testing::TempDir& dir, const std::string& name,
+std::string WriteConfig(const testing::TestDir& dir, const std::string& name,
                         const nlohmann::json& config) {
   const std::string path = dir.File(name);
   testing::WriteFile(path, config.dump(2));
   return path;
 }
 
-std::unique_ptr<ServeProcess> StartServe(const testing::TempDir& dir, const std::string& blueprint,
+std::unique_ptr<ServeProcess> StartServe(const testing::TestDir& dir, const std::string& blueprint,
                                          const nlohmann::json& config,
                                          const std::vector<std::string>& extra) {
   std::vector<std::string> args{"--blueprint", blueprint,       "--grpc-listen",

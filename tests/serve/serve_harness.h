@@ -5,6 +5,7 @@
 #ifndef LIMIAR_TESTS_SERVE_SERVE_HARNESS_H_
 #define LIMIAR_TESTS_SERVE_SERVE_HARNESS_H_
 
+#include <grpcpp/channel.h>
 #include <sys/types.h>
 
 #include <condition_variable>
@@ -100,6 +101,10 @@ class ServeProcess {
   std::thread reader_;
 };
 
+// A channel to `address` with a connection of its own (no subchannel shared with other
+// channels of the process), so that each flooder or stream holder is a separate client.
+std::shared_ptr<grpc::Channel> OwnConnection(const std::string& address);
+
 // Pushes one batch over gRPC (limiar.v1.Ingest/Push) with the generated stub: one sample
 // per (replica id, value), no timestamp (the server's "now").
 absl::StatusOr<limiar::v1::PushResponse> Push(
@@ -152,13 +157,13 @@ class FakePlatform {
 };
 
 // Writes `config` as a serve config file in `dir` and returns its path.
-std::string WriteConfig(const testing::TempDir& dir, const std::string& name,
+std::string WriteConfig(const testing::TestDir& dir, const std::string& name,
                         const nlohmann::json& config);
 
 // `limiar serve --blueprint BLUEPRINT --grpc-listen 127.0.0.1:0 --http-listen 127.0.0.1:0`,
 // plus `--config` with `config` written into `dir` (unless null) and `extra` flags; waits
 // for the serving line. Null, with a test failure that shows the log, if it never serves.
-std::unique_ptr<ServeProcess> StartServe(const testing::TempDir& dir, const std::string& blueprint,
+std::unique_ptr<ServeProcess> StartServe(const testing::TestDir& dir, const std::string& blueprint,
                                          const nlohmann::json& config,
                                          const std::vector<std::string>& extra = {});
 

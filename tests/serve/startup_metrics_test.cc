@@ -62,7 +62,7 @@ double SampleValue(const std::string& body, const std::string& name) {
 }
 
 TEST(StartupMetricsTest, MetricsScrapedWhileServeStartsWithPollersConfigured) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   const int http_port = testing::UnusedPort();
   // Nothing listens there: every scrape and query fails, and is counted.
   const std::string dead = absl::StrCat("127.0.0.1:", testing::UnusedPort());

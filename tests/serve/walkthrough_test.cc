@@ -35,7 +35,7 @@ std::optional<double> MetricValue(const std::string& exposition, const std::stri
 
 TEST(ServeWalkthroughTest, SpikeReachesTheWebhookAndShowsOnMetricsAndStatus) {
   if (!HaveSharedBlueprints()) GTEST_SKIP() << kSkipShared;
-  testing::TempDir dir;
+  testing::TestDir dir;
   FakePlatform platform(/*initial_replicas=*/2);
   // A tick an hour apart: after the start-up pass only the fast path can answer the spike,
   // so every count below is exact.
@@ -119,7 +119,7 @@ void ExpectJsonLines(const std::vector<std::string>& lines) {
 }
 
 TEST(ServeLogFormatTest, JsonGivesOneObjectPerLineWithTheDecision) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   auto serve = StartServe(dir, TestData("no_warnings.json"), nullptr,
                           {"--log-format", "json", "--tick-interval", "3600"});
   ASSERT_NE(serve, nullptr);
@@ -154,7 +154,7 @@ TEST(ServeLogFormatTest, JsonGivesOneObjectPerLineWithTheDecision) {
 // the first line of this log is not JSON.
 TEST(ServeLogFormatTest, JsonCoversBlueprintWarningsToo) {
   if (!HaveSharedBlueprints()) GTEST_SKIP() << kSkipShared;
-  testing::TempDir dir;
+  testing::TestDir dir;
   auto serve = StartServe(dir, SharedBlueprint("ecommerce-high-traffic.json"), nullptr,
                           {"--log-format", "json"});
   ASSERT_NE(serve, nullptr);
@@ -171,7 +171,7 @@ TEST(ServeLogFormatTest, JsonCoversBlueprintWarningsToo) {
 // carries the start of the platform's response body, which may hold newlines).
 // Fixed by a JSON sink that wraps every non-JSON line (src/serve/decision_log.cc).
 TEST(ServeLogFormatTest, JsonCoversActuatorRetriesToo) {
-  testing::TempDir dir;
+  testing::TestDir dir;
   FakePlatform platform(/*initial_replicas=*/2);
   platform.FailNext(1, 503);
   json actuator = platform.ActuatorConfig(/*with_observe=*/false);

@@ -1,10 +1,5 @@
 #include "tests/support/local_http_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -52,19 +47,6 @@ LocalHttpServer::~LocalHttpServer() {
 
 std::string LocalHttpServer::base_url() const {
   return absl::StrCat(tls_ ? "https" : "http", "://127.0.0.1:", port_);
-}
-
-int UnusedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 void ServeWithoutCopies(httplib::Server& server, const std::string& path, const std::string& body,

@@ -9,6 +9,8 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/ports.h"  // UnusedPort, for the tests of clients
+
 namespace limiar::testing {
 
 // Owns an httplib server: register handlers on server(), then Start() binds 127.0.0.1 on
@@ -33,9 +35,6 @@ class LocalHttpServer {
   int port_ = -1;
   std::thread thread_;
 };
-
-// A port on 127.0.0.1 that nothing listens on (bound, then closed).
-int UnusedPort();
 
 // Answers `body` to every GET of `path` without copying it per request (a content
 // provider hands out slices), so that a test measuring a client's memory does not count

@@ -1,12 +1,15 @@
-// A fresh folder for the running test, named after the test and the process so that tests
-// run in parallel never share one; removed with everything in it when the test ends.
+// A fresh folder for the running test, removed with everything in it when it goes away.
+// Its name carries the test's name (for whoever reads a leftover) and a mkdtemp suffix, so
+// tests run in parallel, and two folders in one test, never share one.
 #ifndef LIMIAR_TESTS_SUPPORT_TEST_DIR_H_
 #define LIMIAR_TESTS_SUPPORT_TEST_DIR_H_
 
 #include <gtest/gtest.h>
-#include <unistd.h>
+#include <stdlib.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace limiar::testing {
@@ -14,12 +17,18 @@ namespace limiar::testing {
 class TestDir {
  public:
   TestDir() {
+    // No current test in SetUpTestSuite: a folder shared by a suite gets a plain name.
     const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::path(::testing::TempDir()) /
-            ("limiar_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-             std::to_string(getpid()));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
+    std::string pattern = ::testing::TempDir() + "limiar_";
+    if (info != nullptr) {
+      pattern += std::string(info->test_suite_name()) + "_" + info->name() + "_";
+    }
+    pattern += "XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      ADD_FAILURE() << "mkdtemp " << pattern;
+      std::abort();
+    }
+    path_ = pattern;
   }
   ~TestDir() {
     std::error_code ignored;
@@ -29,8 +38,17 @@ class TestDir {
   TestDir& operator=(const TestDir&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
-  // The path of `name` in the folder.
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+  // The path of `name` in the folder; `dir / name` says the same.
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+  std::string operator/(const std::string& name) const { return File(name); }
+  // Writes `text` to `name` in the folder and returns its path.
+  std::string Write(const std::string& name, const std::string& text) const {
+    const std::string path = File(name);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) ADD_FAILURE() << "cannot write " << path;
+    return path;
+  }
 
  private:
   std::filesystem::path path_;

@@ -8,6 +8,8 @@
 #include <limits>
 #include <mutex>
 
+#include "tests/support/policy_builders.h"
+
 namespace limiar::metrics {
 namespace {
 
@@ -16,10 +18,8 @@ using policy::MetricType;
 const absl::Time kNow = absl::FromUnixSeconds(1795766400);
 
 std::vector<policy::TargetPolicy> Targets() {
-  policy::TargetPolicy t;
-  t.target = "storefront";
-  t.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
-  return {t};
+  // Bounds play no part in ingest: the policy's defaults.
+  return {testing::RequestsPolicy(1, 1)};
 }
 
 google::protobuf::Timestamp Ts(absl::Time t) {
@@ -220,10 +220,8 @@ TEST_F(PushServiceTest, TheReplyListsAFewRejectionsCountsTheRestAndCutsEchoedNam
 TEST_F(PushServiceTest, TheKnownNamesInARejectionAreCut) {
   std::vector<policy::TargetPolicy> many;
   for (int i = 0; i < 1000; ++i) {
-    policy::TargetPolicy t;
-    t.target = "web-" + std::to_string(1000 + i);
-    t.metrics.push_back({"scale-web-" + std::to_string(1000 + i), MetricType::kRequests, 65, 100});
-    many.push_back(t);
+    many.push_back(testing::RequestsPolicy(1, 1, "web-" + std::to_string(1000 + i),
+                                           "scale-web-" + std::to_string(1000 + i)));
   }
   service_->SetIndex(std::make_shared<ResourceIndex>(many));
   limiar::v1::SampleBatch b;

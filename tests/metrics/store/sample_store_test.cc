@@ -7,6 +7,8 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/sample_builders.h"
+
 namespace limiar::metrics {
 namespace {
 
@@ -23,13 +25,7 @@ policy::TargetPolicy Target(std::vector<MetricType> metrics = {MetricType::kRequ
 
 Sample At(const std::string& replica, double value, absl::Time time,
           MetricType metric = MetricType::kRequests) {
-  Sample s;
-  s.target = "storefront";
-  s.metric = metric;
-  s.replica_id = replica;
-  s.value = value;
-  s.time = time;
-  return s;
+  return testing::MakeSample("storefront", replica, value, time, metric);
 }
 
 SampleStoreOptions Options() {

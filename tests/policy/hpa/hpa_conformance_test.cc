@@ -7,11 +7,12 @@
 #include <string>
 
 #include "src/conformance/conformance.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::conformance {
 namespace {
 
-class HpaConformanceTest : public testing::TestWithParam<const char*> {};
+class HpaConformanceTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(HpaConformanceTest, EveryCasePasses) {
   const char* shared = std::getenv("LIMIAR_SHARED_DIR");
@@ -31,13 +32,11 @@ TEST_P(HpaConformanceTest, EveryCasePasses) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, HpaConformanceTest,
-                         testing::Values("hpa_replica_calc.json", "hpa_behavior.json"));
+                         ::testing::Values("hpa_replica_calc.json", "hpa_behavior.json"));
 
 absl::StatusOr<std::vector<CaseOutcome>> RunText(const std::string& text) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / "hpa_conformance_case.json").string();
-  std::ofstream(path) << text;
-  return RunConformanceFile(path);
+  const limiar::testing::TestDir dir;
+  return RunConformanceFile(dir.Write("case.json", text));
 }
 
 // groupPods returns sets: the runner must not depend on the order of the names.

@@ -7,11 +7,12 @@
 #include <string>
 
 #include "tests/policy/owned_input.h"
+#include "tests/support/policy_builders.h"
 
 namespace limiar::policy::hpa {
 namespace {
 
-using testing::HasSubstr;
+using ::testing::HasSubstr;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1800000000);
 
@@ -26,18 +27,7 @@ TargetPolicy Config(MetricType metric, double target_percent, double capacity) {
 
 // `n` replicas, ready for an hour, each reporting `value` at `now`.
 MetricObservation Replicas(MetricType metric, int n, double value, absl::Time now) {
-  MetricObservation obs;
-  obs.metric = metric;
-  for (int i = 0; i < n; ++i) {
-    ReplicaSample s;
-    s.replica_id = "r" + std::to_string(i);
-    s.start_time = now - absl::Hours(1);
-    s.ready_transition = now - absl::Hours(1);
-    s.value = value;
-    s.sample_time = now;
-    obs.replicas.push_back(s);
-  }
-  return obs;
+  return testing::ReadyReplicas(metric, n, value, now, now - absl::Hours(1));
 }
 
 OwnedInput Input(absl::Time now, int32_t current, MetricObservation obs) {

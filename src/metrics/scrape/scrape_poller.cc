@@ -53,7 +53,7 @@ Scraper::Scraper(std::vector<ScrapeTarget> targets, SampleStore* store, Clock* c
                  ScraperOptions options)
     : store_(store), clock_(clock), options_(options) {
   const int threads = std::max(1, options_.max_concurrency);
-  for (int i = 0; i < threads; ++i) clients_.push_back(std::make_unique<HttpGetClient>());
+  for (int i = 0; i < threads; ++i) clients_.push_back(std::make_unique<http::HttpClient>());
   for (ScrapeTarget& source : targets) {
     auto t = std::make_unique<Target>();
     t->source = std::move(source);
@@ -147,7 +147,7 @@ int Scraper::PollDue(absl::Time now) {
   // Jobs are handed out one at a time, so a thread stuck on a slow replica does not hold
   // up a share of the others.
   std::atomic<size_t> next{0};
-  const auto work = [&](HttpGetClient& client) {
+  const auto work = [&](http::HttpClient& client) {
     for (size_t i = next.fetch_add(1); i < due.size(); i = next.fetch_add(1)) {
       ScrapeOne(*due[i].target, *due[i].endpoint, client, now);
     }
@@ -166,9 +166,9 @@ int Scraper::PollDue(absl::Time now) {
   return static_cast<int>(due.size());
 }
 
-void Scraper::ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, absl::Time now) {
+void Scraper::ScrapeOne(const Target& t, Endpoint& e, http::HttpClient& client, absl::Time now) {
   const ScrapeConfig& config = t.source.config;
-  HttpGetRequest request;
+  http::HttpRequest request;
   request.url = e.endpoint.url;
   request.timeout = config.timeout;
   request.max_body_bytes = config.max_body_bytes;
@@ -178,7 +178,7 @@ void Scraper::ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, abs
       {"X-Prometheus-Scrape-Timeout-Seconds", absl::StrCat(absl::ToDoubleSeconds(config.timeout))},
   };
   const auto started = std::chrono::steady_clock::now();
-  absl::StatusOr<HttpGetResponse> response = client.Get(request);
+  absl::StatusOr<http::HttpResponse> response = client.Send(request);
 
   absl::Status error;
   ParsedExposition parsed;

@@ -41,8 +41,8 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "src/common/clock.h"
+#include "src/common/http/http_client.h"
 #include "src/common/periodic_worker.h"
-#include "src/metrics/promql/http_get.h"
 #include "src/metrics/scrape/scrape_config.h"
 #include "src/metrics/scrape/scrape_endpoints_file.h"
 #include "src/metrics/scrape/scrape_rate.h"
@@ -155,13 +155,13 @@ class Scraper {
                                                 bool from_file);
   // Applies a changed endpoints file of `t`; replicas that left are returned for removal.
   void ReloadFile(Target& t, absl::Time now, std::vector<std::string>* removed);
-  void ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, absl::Time now);
+  void ScrapeOne(const Target& t, Endpoint& e, http::HttpClient& client, absl::Time now);
 
   SampleStore* const store_;
   Clock* const clock_;
   const ScraperOptions options_;
   // One per fetching thread: a client serialises its calls.
-  std::vector<std::unique_ptr<HttpGetClient>> clients_;
+  std::vector<std::unique_ptr<http::HttpClient>> clients_;
 
   std::mutex poll_mu_;  // serialises PollDue
   // Guards every status, the totals and the endpoint lists' membership (which changes

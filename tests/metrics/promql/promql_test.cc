@@ -49,7 +49,7 @@
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "src/common/clock.h"
-#include "src/metrics/promql/http_get.h"
+#include "src/common/http/http_client.h"
 #include "src/metrics/promql/promql_client.h"
 #include "src/metrics/promql/promql_config.h"
 #include "src/metrics/promql/promql_poller.h"
@@ -868,48 +868,6 @@ TEST(PromQlClientTest, TheConfiguredBodyCapApplies) {
   EXPECT_THAT(v.status().message(), HasSubstr("larger than 4096 bytes"));
 }
 
-TEST(HttpGetTest, RefusesOversizedBodiesAndBadHeaders) {
-  TestHttpServer server([](const SeenRequest&) {
-    return CannedResponse{200, "text/plain", std::string(1000, 'x')};
-  });
-  ASSERT_TRUE(server.ok());
-  HttpGetClient http;
-  HttpGetRequest request;
-  request.url = server.base_url() + "/big?secret=1";
-  request.max_body_bytes = 100;
-  absl::StatusOr<HttpGetResponse> r = http.Get(request);
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_THAT(r.status().message(), HasSubstr("larger than 100 bytes"));
-  EXPECT_THAT(r.status().message(), ::testing::Not(HasSubstr("secret")));
-
-  request.max_body_bytes = 1000;
-  r = http.Get(request);
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->status, 200);
-  EXPECT_EQ(r->content_type, "text/plain");
-  EXPECT_EQ(r->body.size(), 1000u);
-
-  request.headers = {{"X-Evil", "a\r\nInjected: yes"}};
-  EXPECT_EQ(http.Get(request).status().code(), absl::StatusCode::kInvalidArgument);
-  request.headers = {{"Bad Name", "x"}};
-  EXPECT_EQ(http.Get(request).status().code(), absl::StatusCode::kInvalidArgument);
-  request.headers.clear();
-  request.url = "ftp://127.0.0.1/";
-  EXPECT_EQ(http.Get(request).status().code(), absl::StatusCode::kInvalidArgument);
-}
-
-TEST(HttpGetTest, UnreadableCaFileIsFailedPrecondition) {
-  // The TLS setup fails on the CA file before any handshake, so a plain server will do.
-  TestHttpServer server([](const SeenRequest&) { return CannedResponse{}; });
-  ASSERT_TRUE(server.ok());
-  HttpGetClient http;
-  HttpGetRequest request;
-  request.url = absl::StrCat("https://127.0.0.1:", server.port(), "/");
-  request.ca_file = "/nonexistent/ca.pem";
-  absl::StatusOr<HttpGetResponse> r = http.Get(request);
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
-}
-
 // ---------------------------------------------------------------------------------------
 // The poller, on a ManualClock with a scripted querier.
 
@@ -1200,13 +1158,13 @@ class LivePrometheus {
       return;
     }
     // Ready in well under a second; 30 s of polling covers a loaded machine.
-    HttpGetClient http;
-    HttpGetRequest ready;
+    http::HttpClient http;
+    http::HttpRequest ready;
     ready.url = base_url() + "/-/ready";
     ready.timeout = absl::Seconds(1);
     bool up = false;
     for (int i = 0; i < 300 && !up; ++i) {
-      absl::StatusOr<HttpGetResponse> r = http.Get(ready);
+      absl::StatusOr<http::HttpResponse> r = http.Send(ready);
       up = r.ok() && r->status == 200;
       if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

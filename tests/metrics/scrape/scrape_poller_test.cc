@@ -673,5 +673,80 @@ TEST_F(ScraperTest, StartPollsOnItsOwnThreadUntilStop) {
   EXPECT_THAT(Values(MetricType::kConnections, kT0), ElementsAre(Pair(server_.url("/app"), 6)));
 }
 
+// Waits, up to 30 s, for `done` to hold; yields between checks rather than sleeping.
+template <typename Pred>
+bool WaitUntil(Pred done) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+// Each endpoint is scheduled on its own: while one replica holds its request open, the
+// other is scraped again on its interval, and the held one is not handed out twice.
+TEST_F(ScraperTest, AHungEndpointDoesNotDelayTheOthers) {
+  testing::LocalHttpServer peers;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool released = false;
+  int held_requests = 0;
+  peers.server().Get("/held", [&](const httplib::Request&, httplib::Response& res) {
+    std::unique_lock<std::mutex> lock(mu);
+    ++held_requests;
+    cv.wait_for(lock, std::chrono::seconds(30), [&] { return released; });
+    res.set_content(Body(1, 1, 0, 1.0, 3), "text/plain");
+  });
+  peers.server().Get("/free", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(Body(1, 1, 0, 1.0, 5), "text/plain");
+  });
+  peers.Start();
+  const auto release = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    released = true;
+    cv.notify_all();
+  };
+  ScraperOptions options;
+  options.max_concurrency = 2;
+  Scraper scraper(
+      {Target(absl::StrCat(R"({"interval_s": 60, "timeout_s": 60, "endpoints": [{"address": ")",
+                           peers.base_url(), R"(/held", "replica": "held"}, {"address": ")",
+                           peers.base_url(), R"(/free", "replica": "free"}], "metrics": )",
+                           kMetrics, "}"))},
+      &store_, &clock_, options);
+  const auto scrapes = [&](const std::string& replica) {
+    const std::vector<ScrapeEndpointStatus> all = scraper.Status();
+    const ScrapeEndpointStatus* s = Find(all, replica);
+    return s == nullptr ? int64_t{-1} : s->total_scrapes;
+  };
+
+  EXPECT_EQ(scraper.Dispatch(kT0), 2);
+  ASSERT_TRUE(WaitUntil([&] { return scrapes("free") == 1; }));
+  EXPECT_EQ(scrapes("held"), 0);
+  EXPECT_THAT(Values(MetricType::kConnections, kT0), ElementsAre(Pair("free", 10)));
+
+  // A minute on, the held request is still open: only "free" is due and handed out.
+  const absl::Time t60 = kT0 + absl::Seconds(60);
+  EXPECT_EQ(scraper.Dispatch(t60), 1);
+  ASSERT_TRUE(WaitUntil([&] { return scrapes("free") == 2; }));
+  EXPECT_EQ(scrapes("held"), 0);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(held_requests, 1);
+  }
+
+  release();
+  ASSERT_TRUE(WaitUntil([&] { return scrapes("held") == 1; }));
+  // The late answer counts for the poll that asked (its gauge only: counters need two).
+  const std::vector<ScrapeEndpointStatus> all = scraper.Status();
+  const ScrapeEndpointStatus* held = Find(all, "held");
+  ASSERT_NE(held, nullptr);
+  EXPECT_TRUE(held->last_error.ok()) << held->last_error;
+  EXPECT_EQ(held->last_success, kT0);
+  EXPECT_EQ(held->last_samples, 1);
+  EXPECT_EQ(held->next_due, t60);
+}
+
 }  // namespace
 }  // namespace limiar::metrics

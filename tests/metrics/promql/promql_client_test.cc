@@ -50,7 +50,6 @@
 #include "src/common/clock.h"
 #include "src/common/http/http_client.h"
 #include "src/metrics/promql/promql_config.h"
-#include "src/metrics/promql/promql_poller.h"
 #include "src/metrics/store/sample_store.h"
 #include "src/policy/policy.h"
 #include "src/policy/policy_config.h"
@@ -62,7 +61,6 @@ namespace limiar::metrics {
 namespace {
 
 using ::testing::AllOf;
-using ::testing::DoubleNear;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
@@ -75,7 +73,6 @@ using TestHttpServer = ::limiar::testing::CannedHttpServer;
 using ::limiar::testing::CannedResponse;
 using ::limiar::testing::SeenRequest;
 using ::limiar::testing::UnusedPort;
-using promql_test::StoredValue;
 using promql_test::TempDir;
 
 // ---------------------------------------------------------------------------------------

@@ -51,23 +51,16 @@
 #include "src/metrics/promql/promql_poller.h"
 #include "src/metrics/store/sample_store.h"
 #include "src/policy/policy.h"
-#include "src/policy/policy_config.h"
 #include "tests/metrics/promql/promql_test_util.h"
 #include "tests/support/local_http_server.h"
-#include "tests/support/peak_rss.h"
 
 extern char** environ;
 
 namespace limiar::metrics {
 namespace {
 
-using ::testing::AllOf;
 using ::testing::DoubleNear;
-using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using ::testing::Pair;
-using ::testing::SizeIs;
-using ::testing::StartsWith;
 
 using TestHttpServer = ::limiar::testing::CannedHttpServer;
 using ::limiar::testing::CannedResponse;

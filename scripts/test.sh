@@ -14,7 +14,7 @@ fuzz_seconds=${LIMIAR_FUZZ_SECONDS:-20}
 
 # The test binaries whose code runs threads (servers, pollers, the runner, the periodic
 # worker, the sweep's workers), and the limiar binary the serve tests start.
-tsan_targets=(common_test controller_test admin_service_test metrics_test push_service_test
+tsan_targets=(common_test http_client_test controller_test admin_service_test metrics_test push_service_test
               promql_test scrape_test actuator_http_test actuator_grpc_test actuator_exec_test
               actuator_retry_test sim_sweep_test serve_e2e_test cli_test http_endpoints_test limiar)
 # The tsan test preset leaves out ScraperTest.AHugeExpositionCostsOnlyItsMappedSeries: it

@@ -18,7 +18,7 @@ using nlohmann::json;
 
 // A Deployment is rarely deeper than 20 levels (managedFields included); the size is the
 // HTTP client's cap.
-constexpr JsonLimits kApiAnswerLimits{.max_bytes = kMaxResponseBytes, .max_depth = 64};
+constexpr JsonLimits kApiAnswerLimits{.max_bytes = http::kDefaultMaxResponseBytes, .max_depth = 64};
 
 // The API server explains failures in a v1 Status object; its `message` is the most
 // useful line ("deployments.apps \"web\" is forbidden: User ... cannot patch ...").
@@ -146,20 +146,18 @@ absl::StatusOr<std::string> KubernetesActuator::DeploymentName(const std::string
   return name;
 }
 
-absl::StatusOr<HttpResponse> KubernetesActuator::Call(HttpRequest request) {
+absl::StatusOr<http::HttpResponse> KubernetesActuator::Call(http::HttpRequest request) {
   request.timeout = timeout_;
   request.ca_file = ca_file_;
-  request.headers.push_back("Accept: application/json");
-  const size_t auth_index = request.headers.size();
+  request.headers.emplace_back("Accept", "application/json");
   for (int attempt = 0;; ++attempt) {
     absl::StatusOr<std::string> token = token_.Get();
     if (!token.ok()) {
       return absl::FailedPreconditionError(
           absl::StrCat("kubernetes actuator: service-account token: ", token.status().message()));
     }
-    request.headers.resize(auth_index);
-    request.headers.push_back(absl::StrCat("Authorization: Bearer ", *token));
-    absl::StatusOr<HttpResponse> response = http_.Send(request);
+    request.bearer_token = *token;
+    absl::StatusOr<http::HttpResponse> response = http_.Send(request);
     if (!response.ok()) {
       return absl::Status(response.status().code(),
                           absl::StrCat("kubernetes actuator: ", response.status().message()));
@@ -172,7 +170,8 @@ absl::StatusOr<HttpResponse> KubernetesActuator::Call(HttpRequest request) {
   }
 }
 
-absl::Status KubernetesActuator::Explain(const HttpResponse& response, const std::string& verb,
+absl::Status KubernetesActuator::Explain(const http::HttpResponse& response,
+                                         const std::string& verb,
                                          const std::string& deployment) const {
   const std::string object = absl::StrCat("deployment ", namespace_, "/", deployment);
   const std::string said = ServerMessage(response.body);
@@ -209,7 +208,7 @@ absl::Status KubernetesActuator::Explain(const HttpResponse& response, const std
       message = absl::StrCat(verb, " ", object, " answered HTTP ", response.status, ": ", said);
       break;
   }
-  return HttpStatusToStatus(response.status, absl::StrCat("kubernetes actuator: ", message));
+  return http::HttpStatusToStatus(response.status, absl::StrCat("kubernetes actuator: ", message));
 }
 
 absl::StatusOr<ScaleState> ParseKubernetesScaleAnswers(const std::string& scale_body,
@@ -234,15 +233,15 @@ absl::StatusOr<ScaleState> KubernetesActuator::Observe(const std::string& target
   if (!name.ok()) return name.status();
   const std::string url =
       absl::StrCat(api_server_, "/apis/apps/v1/namespaces/", namespace_, "/deployments/", *name);
-  HttpRequest get_scale;
+  http::HttpRequest get_scale;
   get_scale.url = url + "/scale";
-  absl::StatusOr<HttpResponse> scale = Call(get_scale);
+  absl::StatusOr<http::HttpResponse> scale = Call(get_scale);
   if (!scale.ok()) return scale.status();
   if (scale->status != 200) return Explain(*scale, "get scale of", *name);
 
-  HttpRequest get_deployment;
+  http::HttpRequest get_deployment;
   get_deployment.url = url;
-  absl::StatusOr<HttpResponse> deployment = Call(get_deployment);
+  absl::StatusOr<http::HttpResponse> deployment = Call(get_deployment);
   if (!deployment.ok()) return deployment.status();
   if (deployment->status != 200) return Explain(*deployment, "get", *name);
 
@@ -256,13 +255,13 @@ absl::Status KubernetesActuator::SetReplicas(const ScaleRequest& request) {
   }
   absl::StatusOr<std::string> name = DeploymentName(request.target);
   if (!name.ok()) return name.status();
-  HttpRequest patch;
+  http::HttpRequest patch;
   patch.method = "PATCH";
   patch.url = absl::StrCat(api_server_, "/apis/apps/v1/namespaces/", namespace_, "/deployments/",
                            *name, "/scale");
-  patch.headers.push_back("Content-Type: application/merge-patch+json");
+  patch.headers.emplace_back("Content-Type", "application/merge-patch+json");
   patch.body = json{{"spec", {{"replicas", request.replicas}}}}.dump();
-  absl::StatusOr<HttpResponse> response = Call(patch);
+  absl::StatusOr<http::HttpResponse> response = Call(patch);
   if (!response.ok()) return response.status();
   if (response->status < 200 || response->status >= 300) {
     return Explain(*response, "patch scale of", *name);

@@ -21,8 +21,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "src/actuator/actuator.h"
-#include "src/actuator/http_client.h"
 #include "src/actuator/token_file.h"
+#include "src/common/http/http_client.h"
 
 namespace limiar::actuator {
 
@@ -78,9 +78,9 @@ class KubernetesActuator final : public Actuator {
 
   absl::StatusOr<std::string> DeploymentName(const std::string& target) const;
   // Sends with the current token; on 401 retries once if the token file changed.
-  absl::StatusOr<HttpResponse> Call(HttpRequest request);
+  absl::StatusOr<http::HttpResponse> Call(http::HttpRequest request);
   // Maps a non-2xx answer to a status whose message says what to check.
-  absl::Status Explain(const HttpResponse& response, const std::string& verb,
+  absl::Status Explain(const http::HttpResponse& response, const std::string& verb,
                        const std::string& deployment) const;
 
   const std::string api_server_;
@@ -89,7 +89,7 @@ class KubernetesActuator final : public Actuator {
   const std::map<std::string, std::string> deployments_;
   const absl::Duration timeout_;
   TokenFile token_;
-  HttpClient http_;
+  http::HttpClient http_;
 };
 
 }  // namespace limiar::actuator

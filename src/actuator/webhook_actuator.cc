@@ -42,8 +42,8 @@ std::string WebhookBody(const ScaleRequest& request) {
 WebhookActuator::WebhookActuator(WebhookOptions options, std::map<std::string, int32_t> initial)
     : options_(std::move(options)), last_set_("webhook", std::move(initial)) {}
 
-absl::StatusOr<std::vector<std::string>> WebhookActuator::Headers() const {
-  std::vector<std::string> headers;
+absl::StatusOr<http::HttpRequest> WebhookActuator::BaseRequest() const {
+  http::HttpRequest request;
   std::string token = options_.bearer_token;
   if (!options_.bearer_token_file.empty()) {
     absl::StatusOr<std::string> text =
@@ -54,30 +54,27 @@ absl::StatusOr<std::vector<std::string>> WebhookActuator::Headers() const {
     }
     token = std::string(absl::StripAsciiWhitespace(*text));
   }
-  if (!token.empty()) headers.push_back(absl::StrCat("Authorization: Bearer ", token));
-  for (const auto& [name, value] : options_.headers) {
-    headers.push_back(absl::StrCat(name, ": ", value));
-  }
-  return headers;
+  request.bearer_token = std::move(token);
+  for (const auto& [name, value] : options_.headers) request.headers.emplace_back(name, value);
+  request.timeout = options_.timeout;
+  request.ca_file = options_.ca_file;
+  return request;
 }
 
 absl::StatusOr<ScaleState> WebhookActuator::Observe(const std::string& target) {
   if (options_.observe_url.empty()) return last_set_.Get(target);
-  absl::StatusOr<std::vector<std::string>> headers = Headers();
-  if (!headers.ok()) return headers.status();
-  HttpRequest request;
+  absl::StatusOr<http::HttpRequest> base = BaseRequest();
+  if (!base.ok()) return base.status();
+  http::HttpRequest request = *std::move(base);
   request.method = "GET";
   request.url = absl::StrReplaceAll(options_.observe_url, {{"{target}", UrlEscape(target)}});
-  request.headers = *std::move(headers);
-  request.headers.push_back("Accept: application/json");
-  request.timeout = options_.timeout;
-  request.ca_file = options_.ca_file;
-  absl::StatusOr<HttpResponse> response = http_.Send(request);
+  request.headers.emplace_back("Accept", "application/json");
+  absl::StatusOr<http::HttpResponse> response = http_.Send(request);
   if (!response.ok()) {
     return absl::Status(response.status().code(),
                         absl::StrCat("webhook actuator: ", response.status().message()));
   }
-  if (absl::Status s = HttpStatusToStatus(
+  if (absl::Status s = http::HttpStatusToStatus(
           response->status, absl::StrCat("webhook actuator: GET ", request.url, " answered HTTP ",
                                          response->status, ": ", Excerpt(response->body)));
       !s.ok()) {
@@ -96,22 +93,19 @@ absl::Status WebhookActuator::SetReplicas(const ScaleRequest& request) {
     return absl::InvalidArgumentError(
         absl::StrCat("webhook actuator: negative replicas ", request.replicas));
   }
-  absl::StatusOr<std::vector<std::string>> headers = Headers();
-  if (!headers.ok()) return headers.status();
-  HttpRequest post;
+  absl::StatusOr<http::HttpRequest> base = BaseRequest();
+  if (!base.ok()) return base.status();
+  http::HttpRequest post = *std::move(base);
   post.method = "POST";
   post.url = options_.url;
-  post.headers = *std::move(headers);
-  post.headers.push_back("Content-Type: application/json");
+  post.headers.emplace_back("Content-Type", "application/json");
   post.body = WebhookBody(request);
-  post.timeout = options_.timeout;
-  post.ca_file = options_.ca_file;
-  absl::StatusOr<HttpResponse> response = http_.Send(post);
+  absl::StatusOr<http::HttpResponse> response = http_.Send(post);
   if (!response.ok()) {
     return absl::Status(response.status().code(),
                         absl::StrCat("webhook actuator: ", response.status().message()));
   }
-  if (absl::Status s = HttpStatusToStatus(
+  if (absl::Status s = http::HttpStatusToStatus(
           response->status,
           absl::StrCat("webhook actuator: POST ", post.url, " for \"", request.target,
                        "\" answered HTTP ", response->status, ": ", Excerpt(response->body)));

@@ -33,8 +33,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "src/actuator/actuator.h"
-#include "src/actuator/http_client.h"
 #include "src/actuator/last_set_counts.h"
+#include "src/common/http/http_client.h"
 
 namespace limiar::actuator {
 
@@ -66,10 +66,10 @@ class WebhookActuator final : public Actuator {
   }
 
  private:
-  absl::StatusOr<std::vector<std::string>> Headers() const;
+  absl::StatusOr<http::HttpRequest> BaseRequest() const;
 
   const WebhookOptions options_;
-  HttpClient http_;
+  http::HttpClient http_;
   LastSetCounts last_set_;
 };
 

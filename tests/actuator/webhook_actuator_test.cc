@@ -12,9 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "src/actuator/http_client.h"
 #include "src/actuator/retrying_actuator.h"
 #include "src/common/clock.h"
+#include "src/common/http/http_client.h"
 #include "tests/actuator/test_support.h"
 
 namespace limiar::actuator {
@@ -301,13 +301,13 @@ TEST(WebhookActuatorTest, DeeplyNestedObserveAnswerIsAnErrorNotACrash) {
 }
 
 TEST(WebhookActuatorTest, OversizedObserveAnswerStopsAtTheCap) {
-  HostileObserveServer server(std::string(kMaxResponseBytes + 1'000'000, '['));
+  HostileObserveServer server(std::string(http::kDefaultMaxResponseBytes + 1'000'000, '['));
   WebhookActuator webhook(server.Options(), {});
   const absl::StatusOr<ScaleState> state = webhook.Observe("storefront");
   ASSERT_FALSE(state.ok());
   EXPECT_EQ(state.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(state.status().message(),
-              HasSubstr(absl::StrCat("larger than ", kMaxResponseBytes, " bytes")));
+              HasSubstr(absl::StrCat("larger than ", http::kDefaultMaxResponseBytes, " bytes")));
 }
 
 }  // namespace

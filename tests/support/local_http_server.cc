@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
@@ -47,6 +48,51 @@ LocalHttpServer::~LocalHttpServer() {
 
 std::string LocalHttpServer::base_url() const {
   return absl::StrCat(tls_ ? "https" : "http", "://127.0.0.1:", port_);
+}
+
+std::string SeenRequest::Header(absl::string_view name) const {
+  for (const auto& [n, v] : headers) {
+    if (absl::EqualsIgnoreCase(n, name)) return v;
+  }
+  return "";
+}
+
+CannedHttpServer::CannedHttpServer(Handler handler) : handler_(std::move(handler)) {
+  const auto serve = [this](const httplib::Request& req, httplib::Response& res) {
+    SeenRequest seen;
+    seen.method = req.method;
+    seen.path = req.path;
+    for (const auto& [name, value] : req.headers) seen.headers.emplace_back(name, value);
+    // httplib keeps repeated parameters; the last one wins here, as in a map.
+    for (const auto& [name, value] : req.params) seen.params[name] = value;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      requests_.push_back(seen);
+    }
+    const CannedResponse canned = handler_(seen);
+    res.status = canned.status;
+    res.set_content(canned.body, canned.content_type);
+    std::lock_guard<std::mutex> lock(mu_);
+    ++answered_;
+    answered_cv_.notify_all();
+  };
+  httplib::Server& s = server_.server();
+  s.Get(".*", serve);
+  s.Post(".*", serve);
+  s.Put(".*", serve);
+  s.Patch(".*", serve);
+  s.Delete(".*", serve);
+  port_ = server_.Start();
+}
+
+std::vector<SeenRequest> CannedHttpServer::requests() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return requests_;
+}
+
+bool CannedHttpServer::WaitForAnswered(int n, std::chrono::seconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return answered_cv_.wait_for(lock, timeout, [&] { return answered_ >= n; });
 }
 
 void ServeWithoutCopies(httplib::Server& server, const std::string& path, const std::string& body,

@@ -235,7 +235,7 @@ std::string PromQlQueryUrl(absl::string_view server_address, absl::string_view q
 }
 
 absl::StatusOr<PromQlValue> PromQlClient::Query(const PromQlQuery& query, absl::Time at) {
-  HttpGetRequest request;
+  http::HttpRequest request;
   request.url = PromQlQueryUrl(query.server_address, query.query, at);
   request.timeout = query.timeout;
   request.ca_file = query.ca_file;
@@ -245,7 +245,7 @@ absl::StatusOr<PromQlValue> PromQlClient::Query(const PromQlQuery& query, absl::
     absl::StatusOr<std::string> token =
         ReadSecretFile(query.bearer_token_file, "bearer token file");
     if (!token.ok()) return WithServer(token.status(), query.server_address);
-    request.headers.emplace_back("Authorization", absl::StrCat("Bearer ", *token));
+    request.bearer_token = *std::move(token);
   }
   if (!query.username.empty()) {
     request.username = query.username;
@@ -255,7 +255,7 @@ absl::StatusOr<PromQlValue> PromQlClient::Query(const PromQlQuery& query, absl::
       request.password = *std::move(password);
     }
   }
-  absl::StatusOr<HttpGetResponse> response = http_.Get(request);
+  absl::StatusOr<http::HttpResponse> response = http_.Send(request);
   if (!response.ok()) return WithServer(response.status(), query.server_address);
   absl::StatusOr<PromQlValue> value =
       ParsePromQlResponse(response->status, response->body, query.ignore_null_values);

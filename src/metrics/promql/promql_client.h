@@ -23,7 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "src/metrics/promql/http_get.h"
+#include "src/common/http/http_client.h"
 
 namespace limiar::metrics {
 
@@ -105,7 +105,7 @@ class PromQlClient final : public PromQlQuerier {
   absl::StatusOr<double> QueryInstant(const PromQlQuery& query, absl::Time at);
 
  private:
-  HttpGetClient http_;
+  http::HttpClient http_;
 };
 
 }  // namespace limiar::metrics

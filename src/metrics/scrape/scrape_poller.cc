@@ -16,17 +16,36 @@ namespace limiar::metrics {
 struct Scraper::Endpoint {
   ScrapeEndpoint endpoint;
   bool from_file = false;
-  // Per mapping. Touched only by the one thread that scrapes this endpoint in a poll.
+  // Per mapping. Touched only by the one thread that scrapes this endpoint (in_flight).
   std::vector<CounterRates> counters;
   ScrapeEndpointStatus status;  // status_mu_
+  // Handed to the pool and not finished: not due again until it is.
+  bool in_flight = false;  // status_mu_
+  // Left the endpoints file (or moved) while in flight: its scrape must not write to the
+  // store after the replica was removed from it.
+  bool removed = false;  // status_mu_
 };
 
 struct Scraper::Target {
   ScrapeTarget source;
   SampleFilter filter;                          // built once: only what the mappings select is kept
   std::optional<EndpointsFileWatcher> watcher;  // PollDue's thread only
-  std::vector<std::unique_ptr<Endpoint>> endpoints;
+  // Shared with the pool's jobs, which may outlive a reload that drops the endpoint.
+  std::vector<std::shared_ptr<Endpoint>> endpoints;
   ScrapeTargetStatus status;  // status_mu_
+};
+
+// The endpoints one Dispatch handed out, for PollDue to wait on.
+struct Scraper::Batch {
+  size_t handed_out = 0;  // set before the jobs are queued
+  size_t remaining = 0;   // queue_mu_
+};
+
+struct Scraper::Job {
+  const Target* target;  // targets_ never shrink
+  std::shared_ptr<Endpoint> endpoint;
+  absl::Time now;
+  std::shared_ptr<Batch> batch;
 };
 
 namespace {
@@ -36,9 +55,9 @@ constexpr size_t kMaxLineErrors = 10;
 
 }  // namespace
 
-std::unique_ptr<Scraper::Endpoint> Scraper::MakeEndpoint(const ScrapeTarget& t, ScrapeEndpoint e,
+std::shared_ptr<Scraper::Endpoint> Scraper::MakeEndpoint(const ScrapeTarget& t, ScrapeEndpoint e,
                                                          bool from_file) {
-  auto endpoint = std::make_unique<Endpoint>();
+  auto endpoint = std::make_shared<Endpoint>();
   endpoint->from_file = from_file;
   endpoint->counters.resize(t.config.metrics.size());
   endpoint->status.target = t.target;
@@ -53,7 +72,7 @@ Scraper::Scraper(std::vector<ScrapeTarget> targets, SampleStore* store, Clock* c
                  ScraperOptions options)
     : store_(store), clock_(clock), options_(options) {
   const int threads = std::max(1, options_.max_concurrency);
-  for (int i = 0; i < threads; ++i) clients_.push_back(std::make_unique<HttpGetClient>());
+  for (int i = 0; i < threads; ++i) clients_.push_back(std::make_unique<http::HttpClient>());
   for (ScrapeTarget& source : targets) {
     auto t = std::make_unique<Target>();
     t->source = std::move(source);
@@ -71,7 +90,17 @@ Scraper::Scraper(std::vector<ScrapeTarget> targets, SampleStore* store, Clock* c
   }
 }
 
-Scraper::~Scraper() { Stop(); }
+Scraper::~Scraper() {
+  Stop();
+  std::vector<std::thread> pool;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    stopping_ = true;
+    pool.swap(pool_);
+  }
+  work_cv_.notify_all();
+  for (std::thread& thread : pool) thread.join();
+}
 
 void Scraper::ReloadFile(Target& t, absl::Time now, std::vector<std::string>* removed) {
   absl::StatusOr<std::optional<std::string>> text = t.watcher->ReadIfChanged();
@@ -87,13 +116,13 @@ void Scraper::ReloadFile(Target& t, absl::Time now, std::vector<std::string>* re
   EndpointsFileContents contents = ParseEndpointsFile(**text, t.source.config.path, taken);
 
   // Keep the state (counter history) of every endpoint that is still there unchanged.
-  absl::flat_hash_map<std::string, std::unique_ptr<Endpoint>*> old_by_replica;
-  for (std::unique_ptr<Endpoint>& e : t.endpoints) {
+  absl::flat_hash_map<std::string, std::shared_ptr<Endpoint>*> old_by_replica;
+  for (std::shared_ptr<Endpoint>& e : t.endpoints) {
     if (e->from_file) old_by_replica[e->endpoint.replica] = &e;
   }
-  std::vector<std::unique_ptr<Endpoint>> next;
+  std::vector<std::shared_ptr<Endpoint>> next;
   absl::flat_hash_set<std::string> listed;
-  for (std::unique_ptr<Endpoint>& e : t.endpoints) {
+  for (std::shared_ptr<Endpoint>& e : t.endpoints) {
     if (!e->from_file) next.push_back(std::move(e));
   }
   for (ScrapeEndpoint& e : contents.endpoints) {
@@ -112,6 +141,10 @@ void Scraper::ReloadFile(Target& t, absl::Time now, std::vector<std::string>* re
   }
 
   std::lock_guard<std::mutex> lock(status_mu_);
+  // Whatever was not moved into `next` is gone: a scrape of it in flight records nothing.
+  for (const auto& [replica, slot] : old_by_replica) {
+    if (*slot != nullptr) (*slot)->removed = true;
+  }
   t.endpoints = std::move(next);
   t.status.endpoints = static_cast<int64_t>(t.endpoints.size());
   t.status.file_loads++;
@@ -120,7 +153,7 @@ void Scraper::ReloadFile(Target& t, absl::Time now, std::vector<std::string>* re
   t.status.file_line_errors = std::move(contents.errors);
 }
 
-int Scraper::PollDue(absl::Time now) {
+std::shared_ptr<Scraper::Batch> Scraper::DispatchBatch(absl::Time now) {
   std::lock_guard<std::mutex> poll_lock(poll_mu_);
   for (std::unique_ptr<Target>& t : targets_) {
     if (!t->watcher) continue;
@@ -129,46 +162,73 @@ int Scraper::PollDue(absl::Time now) {
     for (const std::string& replica : removed) store_->RemoveReplica(t->source.target, replica);
   }
 
-  struct Job {
-    const Target* target;
-    Endpoint* endpoint;
-  };
+  auto batch = std::make_shared<Batch>();
   std::vector<Job> due;
   {
     std::lock_guard<std::mutex> lock(status_mu_);
     for (const std::unique_ptr<Target>& t : targets_) {
-      for (const std::unique_ptr<Endpoint>& e : t->endpoints) {
-        if (now >= e->status.next_due) due.push_back({t.get(), e.get()});
+      for (const std::shared_ptr<Endpoint>& e : t->endpoints) {
+        if (e->in_flight || now < e->status.next_due) continue;
+        e->in_flight = true;
+        due.push_back(Job{t.get(), e, now, batch});
       }
     }
   }
-  if (due.empty()) return 0;
+  if (due.empty()) return batch;
 
-  // Jobs are handed out one at a time, so a thread stuck on a slow replica does not hold
-  // up a share of the others.
-  std::atomic<size_t> next{0};
-  const auto work = [&](HttpGetClient& client) {
-    for (size_t i = next.fetch_add(1); i < due.size(); i = next.fetch_add(1)) {
-      ScrapeOne(*due[i].target, *due[i].endpoint, client, now);
-    }
-  };
-  const size_t helpers = std::min(clients_.size(), due.size()) - 1;
-  std::vector<std::thread> threads;
-  for (size_t i = 0; i < helpers; ++i) {
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  batch->handed_out = due.size();
+  batch->remaining = due.size();
+  for (Job& job : due) queue_.push_back(std::move(job));
+  // The pool starts with the first job, so a scraper that never scrapes costs no threads.
+  while (pool_.size() < clients_.size() && !stopping_) {
     try {
-      threads.emplace_back(work, std::ref(*clients_[i + 1]));
+      pool_.emplace_back([this, client = clients_[pool_.size()].get()] { Work(*client); });
     } catch (const std::system_error&) {
-      break;  // out of threads: the ones there are, and this one, do all the work
+      break;  // out of threads: the ones there are do all the work
     }
   }
-  work(*clients_[0]);
-  for (std::thread& thread : threads) thread.join();
-  return static_cast<int>(due.size());
+  if (pool_.empty()) {
+    // Not even one thread: scrape here rather than never.
+    std::deque<Job> jobs;
+    jobs.swap(queue_);
+    lock.unlock();
+    for (const Job& job : jobs) ScrapeOne(*job.target, *job.endpoint, *clients_[0], job.now);
+    lock.lock();
+    batch->remaining = 0;
+    return batch;
+  }
+  lock.unlock();
+  work_cv_.notify_all();
+  return batch;
 }
 
-void Scraper::ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, absl::Time now) {
+int Scraper::Dispatch(absl::Time now) { return static_cast<int>(DispatchBatch(now)->handed_out); }
+
+int Scraper::PollDue(absl::Time now) {
+  const std::shared_ptr<Batch> batch = DispatchBatch(now);
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  done_cv_.wait(lock, [&] { return batch->remaining == 0; });
+  return static_cast<int>(batch->handed_out);
+}
+
+void Scraper::Work(http::HttpClient& client) {
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  while (true) {
+    work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    Job job = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    ScrapeOne(*job.target, *job.endpoint, client, job.now);
+    lock.lock();
+    if (--job.batch->remaining == 0) done_cv_.notify_all();
+  }
+}
+
+void Scraper::ScrapeOne(const Target& t, Endpoint& e, http::HttpClient& client, absl::Time now) {
   const ScrapeConfig& config = t.source.config;
-  HttpGetRequest request;
+  http::HttpRequest request;
   request.url = e.endpoint.url;
   request.timeout = config.timeout;
   request.max_body_bytes = config.max_body_bytes;
@@ -178,7 +238,7 @@ void Scraper::ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, abs
       {"X-Prometheus-Scrape-Timeout-Seconds", absl::StrCat(absl::ToDoubleSeconds(config.timeout))},
   };
   const auto started = std::chrono::steady_clock::now();
-  absl::StatusOr<HttpGetResponse> response = client.Get(request);
+  absl::StatusOr<http::HttpResponse> response = client.Send(request);
 
   absl::Status error;
   ParsedExposition parsed;
@@ -201,8 +261,9 @@ void Scraper::ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, abs
     }
   }
 
-  int64_t recorded = 0;
   std::vector<std::string> warnings;
+  // Written to the store below, under status_mu_, unless the endpoint was removed.
+  std::vector<std::pair<const char*, Sample>> samples;
   if (error.ok()) {
     for (size_t i = 0; i < config.metrics.size(); ++i) {
       const ScrapeMapping& mapping = config.metrics[i];
@@ -230,16 +291,23 @@ void Scraper::ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, abs
       sample.time = value->time;
       sample.ready = true;
       sample.ingest = Ingest::kScrape;
-      if (const absl::Status added = store_->Add(sample); !added.ok()) {
-        warnings.push_back(absl::StrCat(metric, ": ", added.message()));
-        continue;
-      }
-      ++recorded;
+      samples.emplace_back(metric, std::move(sample));
     }
   }
   const absl::Duration took = absl::FromChrono(std::chrono::steady_clock::now() - started);
 
   std::lock_guard<std::mutex> lock(status_mu_);
+  e.in_flight = false;
+  // A reload that removed this replica from the store is not undone by a late answer.
+  if (e.removed) return;
+  int64_t recorded = 0;
+  for (const auto& [metric, sample] : samples) {
+    if (const absl::Status added = store_->Add(sample); !added.ok()) {
+      warnings.push_back(absl::StrCat(metric, ": ", added.message()));
+      continue;
+    }
+    ++recorded;
+  }
   ScrapeEndpointStatus& s = e.status;
   s.next_due = now + config.interval;
   s.last_attempt = now;
@@ -273,7 +341,7 @@ std::vector<ScrapeEndpointStatus> Scraper::Status() const {
   std::lock_guard<std::mutex> lock(status_mu_);
   std::vector<ScrapeEndpointStatus> out;
   for (const std::unique_ptr<Target>& t : targets_) {
-    for (const std::unique_ptr<Endpoint>& e : t->endpoints) out.push_back(e->status);
+    for (const std::shared_ptr<Endpoint>& e : t->endpoints) out.push_back(e->status);
   }
   return out;
 }

@@ -20,17 +20,20 @@
 // once (RemoveReplica), a new one is scraped in the same poll. A file that cannot be read
 // leaves the list as it was.
 //
-// PollDue is the whole logic and takes `now`, so tests drive it with a ManualClock; Start()
-// merely calls it about once a second on a thread of its own. Within one poll, the due
-// endpoints are fetched by up to `max_concurrency` threads (the caller's and short-lived
-// helpers), each with its own HTTP client: one slow or hanging replica then holds one
-// thread for its timeout, not the whole poll.
+// Each endpoint is scheduled on its own: Dispatch(now) hands every due endpoint that is not
+// already being fetched to a pool of `max_concurrency` threads, each with its own HTTP
+// client, and returns at once. A slow or hanging replica then holds one thread for its
+// timeout and is skipped while it does; every other endpoint keeps its interval. Start()
+// calls Dispatch about once a second on a thread of its own. PollDue(now) is Dispatch plus
+// a wait for the endpoints it handed out, so tests drive it with a ManualClock and read the
+// results when it returns.
 #ifndef LIMIAR_METRICS_SCRAPE_SCRAPE_POLLER_H_
 #define LIMIAR_METRICS_SCRAPE_SCRAPE_POLLER_H_
 
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -41,8 +44,8 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "src/common/clock.h"
+#include "src/common/http/http_client.h"
 #include "src/common/periodic_worker.h"
-#include "src/metrics/promql/http_get.h"
 #include "src/metrics/scrape/scrape_config.h"
 #include "src/metrics/scrape/scrape_endpoints_file.h"
 #include "src/metrics/scrape/scrape_rate.h"
@@ -57,8 +60,8 @@ struct ScrapeTarget {
 };
 
 struct ScraperOptions {
-  // Threads fetching at once within one poll, the caller's included; >= 1. Latency, not
-  // CPU, is what they wait on: 1,000 endpoints answering in 50 ms each took 52 s one at a
+  // Threads fetching at once, the size of the scraper's pool; >= 1 (0 or less means 1). Latency,
+  // not CPU, is what they wait on: 1,000 endpoints answering in 50 ms each took 52 s one at a
   // time, 6.5 s with 8 threads and 3.3 s with 16 (loopback, 57 kB node-exporter bodies,
   // about 0.5-0.8 ms of CPU per scrape). A hung endpoint holds a thread for its timeout.
   int max_concurrency = 16;
@@ -125,19 +128,21 @@ class Scraper {
   Scraper(const Scraper&) = delete;
   Scraper& operator=(const Scraper&) = delete;
 
-  // Re-reads changed endpoints files, then scrapes every endpoint whose interval has
-  // elapsed at `now` (all of them on the first call) and records the results at `now`.
-  // An endpoint's next scrape is `interval` after this one: a late poll shifts the
-  // schedule rather than firing a burst to catch up. Returns how many endpoints were
-  // scraped. Blocks while they are fetched (each up to its timeout); calls from several
-  // threads are serialised.
+  // Re-reads changed endpoints files, then hands every endpoint whose interval has elapsed
+  // at `now` (all of them on the first call) and that is not being fetched still to the
+  // pool, which records the results at `now`. An endpoint's next scrape is `interval`
+  // after this one: a late poll shifts the schedule rather than firing a burst to catch up.
+  // Returns how many endpoints were handed out, without waiting for them. Thread-safe.
+  int Dispatch(absl::Time now);
+  // Dispatch(now), then blocks until the endpoints it handed out are scraped (each up to
+  // its timeout). Returns how many that was.
   int PollDue(absl::Time now);
 
-  // Calls PollDue(clock->Now()) at once and then about every second on a thread of its
+  // Calls Dispatch(clock->Now()) at once and then about every second on a thread of its
   // own, until Stop(). No-op if already running.
   void Start();
-  // Returns once the thread has ended, which may take as long as a scrape in flight (its
-  // timeout). No-op if not running.
+  // Returns once that thread has ended; scrapes in flight finish on the pool (the
+  // destructor waits for them). No-op if not running.
   void Stop();
 
   // One entry per endpoint, by target in the constructor's order, the config's endpoints
@@ -151,26 +156,42 @@ class Scraper {
   struct Endpoint;
   struct Target;
 
-  static std::unique_ptr<Endpoint> MakeEndpoint(const ScrapeTarget& t, ScrapeEndpoint e,
+  struct Batch;
+  struct Job;
+
+  static std::shared_ptr<Endpoint> MakeEndpoint(const ScrapeTarget& t, ScrapeEndpoint e,
                                                 bool from_file);
   // Applies a changed endpoints file of `t`; replicas that left are returned for removal.
   void ReloadFile(Target& t, absl::Time now, std::vector<std::string>* removed);
-  void ScrapeOne(const Target& t, Endpoint& e, HttpGetClient& client, absl::Time now);
+  std::shared_ptr<Batch> DispatchBatch(absl::Time now);
+  // The pool thread's loop; `client` is its own.
+  void Work(http::HttpClient& client);
+  void ScrapeOne(const Target& t, Endpoint& e, http::HttpClient& client, absl::Time now);
 
   SampleStore* const store_;
   Clock* const clock_;
   const ScraperOptions options_;
-  // One per fetching thread: a client serialises its calls.
-  std::vector<std::unique_ptr<HttpGetClient>> clients_;
+  // One per pool thread: a client serialises its calls.
+  std::vector<std::unique_ptr<http::HttpClient>> clients_;
 
-  std::mutex poll_mu_;  // serialises PollDue
+  std::mutex poll_mu_;  // serialises Dispatch (the file reloads and the due check)
+
+  // The pool: started with the first job, joined by the destructor. The queue holds each
+  // endpoint at most once (an endpoint in flight is not due), so it is bounded by the
+  // number of endpoints.
+  std::mutex queue_mu_;
+  std::condition_variable work_cv_;  // a job was queued, or stopping_
+  std::condition_variable done_cv_;  // a batch finished
+  std::deque<Job> queue_;            // queue_mu_
+  bool stopping_ = false;            // queue_mu_
+  std::vector<std::thread> pool_;    // queue_mu_
   // Guards every status, the totals and the endpoint lists' membership (which changes
   // only inside PollDue, between scrapes).
   mutable std::mutex status_mu_;
   std::vector<std::unique_ptr<Target>> targets_;
   ScrapeTotals totals_;
 
-  PeriodicWorker worker_{absl::Seconds(1), [this] { PollDue(clock_->Now()); }};
+  PeriodicWorker worker_{absl::Seconds(1), [this] { Dispatch(clock_->Now()); }};
 };
 
 }  // namespace limiar::metrics

@@ -52,136 +52,42 @@ using ::testing::UnorderedElementsAre;
 const absl::Time kT0 = absl::FromUnixSeconds(1800000000);
 constexpr char kTarget[] = "storefront";
 
-// ---------------------------------------------------------------------------------------
-// HTTP/1.1 on 127.0.0.1:<ephemeral>, one connection at a time (the kernel queues the
-// others), one request per connection ("Connection: close"). Each path answers what it was
-// last told to; unknown paths get 404.
-
-struct Route {
-  int status = 200;
-  std::string body;
-};
-
+// /metrics endpoints on 127.0.0.1:<ephemeral>. Each path answers what it was last told to;
+// unknown paths get 404.
 class ExpositionServer {
  public:
-  ExpositionServer() {
-    listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const int one = 1;
-    setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    ok_ = listen_fd_ >= 0 && bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) == 0 &&
-          listen(listen_fd_, 64) == 0 &&
-          getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0 &&
-          pipe2(stop_pipe_, O_CLOEXEC) == 0;
-    port_ = ntohs(addr.sin_port);
-    if (ok_) thread_ = std::thread([this] { Serve(); });
-  }
-
-  ~ExpositionServer() {
-    if (thread_.joinable()) {
-      const char c = 'x';
-      (void)!write(stop_pipe_[1], &c, 1);
-      thread_.join();
-    }
-    if (listen_fd_ >= 0) close(listen_fd_);
-    for (const int fd : stop_pipe_) {
-      if (fd >= 0) close(fd);
-    }
-  }
-
-  bool ok() const { return ok_; }
-  std::string url(absl::string_view path) const {
-    return absl::StrCat("http://127.0.0.1:", port_, path);
-  }
+  bool ok() const { return server_.ok(); }
+  std::string url(absl::string_view path) const { return absl::StrCat(server_.base_url(), path); }
   void Set(const std::string& path, std::string body, int status = 200) {
     std::lock_guard<std::mutex> lock(mu_);
-    routes_[path] = Route{status, std::move(body)};
+    routes_[path] = {status, std::move(body)};
   }
   int requests(const std::string& path) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return counts_[path];
+    int n = 0;
+    for (const testing::SeenRequest& r : server_.requests()) n += r.Path() == path ? 1 : 0;
+    return n;
   }
   std::string last_header(absl::string_view name) {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [n, v] : last_headers_) {
-      if (absl::EqualsIgnoreCase(n, name)) return v;
-    }
-    return "";
+    const std::vector<testing::SeenRequest> seen = server_.requests();
+    return seen.empty() ? "" : seen.back().Header(name);
   }
-  // Waits up to `timeout` for `n` requests in all.
+  // Waits up to `timeout` for `n` requests answered in all.
   bool WaitForRequests(int n, std::chrono::seconds timeout) {
-    std::unique_lock<std::mutex> lock(mu_);
-    return served_cv_.wait_for(lock, timeout, [&] { return served_ >= n; });
+    return server_.WaitForAnswered(n, timeout);
   }
 
  private:
-  void Serve() {
-    while (true) {
-      pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {stop_pipe_[0], POLLIN, 0}};
-      if (poll(fds, 2, -1) < 0) continue;
-      if (fds[1].revents != 0) return;
-      const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) continue;
-      Handle(fd);
-      close(fd);
-    }
-  }
-
-  void Handle(int fd) {
-    std::string data;
-    while (data.find("\r\n\r\n") == std::string::npos && data.size() < 64 * 1024) {
-      pollfd p = {fd, POLLIN, 0};
-      if (poll(&p, 1, 5000) <= 0) return;
-      char buf[4096];
-      const ssize_t n = read(fd, buf, sizeof(buf));
-      if (n <= 0) return;
-      data.append(buf, static_cast<size_t>(n));
-    }
-    const std::vector<std::string> lines =
-        absl::StrSplit(data.substr(0, data.find("\r\n\r\n")), "\r\n");
-    const std::vector<std::string> request_line = absl::StrSplit(lines[0], ' ');
-    if (request_line.size() != 3) return;
-    Route route{404, "not found\n"};
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      last_headers_.clear();
-      for (size_t i = 1; i < lines.size(); ++i) {
-        const size_t colon = lines[i].find(':');
-        if (colon == std::string::npos) continue;
-        last_headers_.emplace_back(
-            lines[i].substr(0, colon),
-            std::string(absl::StripAsciiWhitespace(absl::string_view(lines[i]).substr(colon + 1))));
-      }
-      ++counts_[request_line[1]];
-      if (auto it = routes_.find(request_line[1]); it != routes_.end()) route = it->second;
-    }
-    const std::string out = absl::StrCat(
-        "HTTP/1.1 ", route.status, " X\r\nContent-Type: text/plain; version=0.0.4\r\n",
-        "Content-Length: ", route.body.size(), "\r\nConnection: close\r\n\r\n", route.body);
-    for (size_t sent = 0; sent < out.size();) {
-      const ssize_t n = send(fd, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) break;
-      sent += static_cast<size_t>(n);
-    }
+  testing::CannedResponse Answer(const testing::SeenRequest& request) {
     std::lock_guard<std::mutex> lock(mu_);
-    ++served_;
-    served_cv_.notify_all();
+    const auto it = routes_.find(request.Path());
+    if (it == routes_.end()) return {404, "text/plain", "not found\n"};
+    return {it->second.first, "text/plain; version=0.0.4", it->second.second};
   }
 
-  int listen_fd_ = -1;
-  int stop_pipe_[2] = {-1, -1};
-  int port_ = 0;
-  bool ok_ = false;
-  std::thread thread_;
   std::mutex mu_;
-  std::condition_variable served_cv_;
-  int served_ = 0;
-  std::map<std::string, Route> routes_;
-  std::map<std::string, int> counts_;
-  std::vector<std::pair<std::string, std::string>> last_headers_;
+  std::map<std::string, std::pair<int, std::string>> routes_;  // mu_
+  // Last: stopped before the routes its handler reads go away.
+  testing::CannedHttpServer server_{[this](const testing::SeenRequest& r) { return Answer(r); }};
 };
 
 // A loopback socket that listens but never accepts: the connection completes in the
@@ -207,17 +113,17 @@ class SilentListener {
   int port_ = 0;
 };
 
-// A port nobody listens on (bound, read, released): connections are refused.
-int UnusedPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), len);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+using ::limiar::testing::UnusedPort;
+
+// Waits, up to 30 s, for `done` to hold; yields between checks rather than sleeping.
+template <typename Pred>
+bool WaitUntil(Pred done) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::yield();
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -668,9 +574,74 @@ TEST_F(ScraperTest, StartPollsOnItsOwnThreadUntilStop) {
   scraper.Start();  // no-op
   EXPECT_TRUE(server_.WaitForRequests(1, std::chrono::seconds(10)));
   scraper.Stop();
-  scraper.Stop();                          // no-op
-  EXPECT_EQ(scraper.totals().scrapes, 1);  // the clock stood still: nothing else was due
+  scraper.Stop();  // no-op
+  // The scrape itself finishes on the pool; the clock stood still: nothing else was due.
+  ASSERT_TRUE(WaitUntil([&] { return scraper.totals().scrapes == 1; }));
   EXPECT_THAT(Values(MetricType::kConnections, kT0), ElementsAre(Pair(server_.url("/app"), 6)));
+}
+
+// Each endpoint is scheduled on its own: while one replica holds its request open, the
+// other is scraped again on its interval, and the held one is not handed out twice.
+TEST_F(ScraperTest, AHungEndpointDoesNotDelayTheOthers) {
+  testing::LocalHttpServer peers;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool released = false;
+  int held_requests = 0;
+  peers.server().Get("/held", [&](const httplib::Request&, httplib::Response& res) {
+    std::unique_lock<std::mutex> lock(mu);
+    ++held_requests;
+    cv.wait_for(lock, std::chrono::seconds(30), [&] { return released; });
+    res.set_content(Body(1, 1, 0, 1.0, 3), "text/plain");
+  });
+  peers.server().Get("/free", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(Body(1, 1, 0, 1.0, 5), "text/plain");
+  });
+  peers.Start();
+  const auto release = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    released = true;
+    cv.notify_all();
+  };
+  ScraperOptions options;
+  options.max_concurrency = 2;
+  Scraper scraper(
+      {Target(absl::StrCat(R"({"interval_s": 60, "timeout_s": 60, "endpoints": [{"address": ")",
+                           peers.base_url(), R"(/held", "replica": "held"}, {"address": ")",
+                           peers.base_url(), R"(/free", "replica": "free"}], "metrics": )",
+                           kMetrics, "}"))},
+      &store_, &clock_, options);
+  const auto scrapes = [&](const std::string& replica) {
+    const std::vector<ScrapeEndpointStatus> all = scraper.Status();
+    const ScrapeEndpointStatus* s = Find(all, replica);
+    return s == nullptr ? int64_t{-1} : s->total_scrapes;
+  };
+
+  EXPECT_EQ(scraper.Dispatch(kT0), 2);
+  ASSERT_TRUE(WaitUntil([&] { return scrapes("free") == 1; }));
+  EXPECT_EQ(scrapes("held"), 0);
+  EXPECT_THAT(Values(MetricType::kConnections, kT0), ElementsAre(Pair("free", 10)));
+
+  // A minute on, the held request is still open: only "free" is due and handed out.
+  const absl::Time t60 = kT0 + absl::Seconds(60);
+  EXPECT_EQ(scraper.Dispatch(t60), 1);
+  ASSERT_TRUE(WaitUntil([&] { return scrapes("free") == 2; }));
+  EXPECT_EQ(scrapes("held"), 0);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(held_requests, 1);
+  }
+
+  release();
+  ASSERT_TRUE(WaitUntil([&] { return scrapes("held") == 1; }));
+  // The late answer counts for the poll that asked (its gauge only: counters need two).
+  const std::vector<ScrapeEndpointStatus> all = scraper.Status();
+  const ScrapeEndpointStatus* held = Find(all, "held");
+  ASSERT_NE(held, nullptr);
+  EXPECT_TRUE(held->last_error.ok()) << held->last_error;
+  EXPECT_EQ(held->last_success, kT0);
+  EXPECT_EQ(held->last_samples, 1);
+  EXPECT_EQ(held->next_due, t60);
 }
 
 }  // namespace

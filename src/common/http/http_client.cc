@@ -1,4 +1,4 @@
-#include "src/metrics/promql/http_get.h"
+#include "src/common/http/http_client.h"
 
 #include <curl/curl.h>
 
@@ -7,17 +7,14 @@
 #include <mutex>
 #include <string>
 
-#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
 
-namespace limiar::metrics {
+namespace limiar::http {
 namespace {
 
 // curl_global_init is not safe to race with other curl calls in every libcurl build, so it
-// runs once, before the first handle exists. Other users in the process (the actuators)
-// may call it too: libcurl counts the calls.
+// runs once, before the first handle exists.
 void GlobalInitOnce() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -61,15 +58,11 @@ bool IsHeaderValue(absl::string_view value) {
          value.find('\0') == absl::string_view::npos;
 }
 
-// The URL for messages: without its query string, which may carry anything.
-absl::string_view UrlForMessage(absl::string_view url) {
-  return url.substr(0, std::min(url.find('?'), url.size()));
-}
-
-absl::Status CurlError(CURLcode code, const char* detail, const HttpGetRequest& request,
+absl::Status CurlError(CURLcode code, const char* detail, const HttpRequest& request,
                        const Sink& sink) {
-  const std::string what = absl::StrCat("GET ", UrlForMessage(request.url), ": ",
-                                        detail[0] != '\0' ? detail : curl_easy_strerror(code));
+  const std::string where = absl::StrCat(request.method, " ", UrlForMessage(request.url));
+  const std::string what =
+      absl::StrCat(where, ": ", detail[0] != '\0' ? detail : curl_easy_strerror(code));
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       return absl::DeadlineExceededError(
@@ -83,9 +76,8 @@ absl::Status CurlError(CURLcode code, const char* detail, const HttpGetRequest& 
       return absl::FailedPreconditionError(what);
     case CURLE_WRITE_ERROR:
       if (sink.overflow) {
-        return absl::ResourceExhaustedError(absl::StrCat("GET ", UrlForMessage(request.url),
-                                                         ": response body larger than ",
-                                                         request.max_body_bytes, " bytes"));
+        return absl::ResourceExhaustedError(
+            absl::StrCat(where, ": response body larger than ", request.max_body_bytes, " bytes"));
       }
       return absl::UnavailableError(what);
     default:
@@ -93,34 +85,57 @@ absl::Status CurlError(CURLcode code, const char* detail, const HttpGetRequest& 
   }
 }
 
+// Appends one "Name: value" line, checked.
+absl::Status AppendHeader(const HttpRequest& request, absl::string_view name,
+                          absl::string_view value, curl_slist** headers) {
+  if (!IsHeaderName(name) || !IsHeaderValue(value)) {
+    return absl::InvalidArgumentError(absl::StrCat(request.method, " ", UrlForMessage(request.url),
+                                                   ": header \"", name, "\" is not a valid ",
+                                                   IsHeaderName(name) ? "value" : "name"));
+  }
+  // "Name;" is curl's spelling of a header with an empty value ("Name:" would drop it).
+  const std::string line =
+      value.empty() ? absl::StrCat(name, ";") : absl::StrCat(name, ": ", value);
+  *headers = curl_slist_append(*headers, line.c_str());
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-HttpGetClient::HttpGetClient() {
+absl::string_view UrlForMessage(absl::string_view url) {
+  return url.substr(0, std::min(url.find('?'), url.size()));
+}
+
+HttpClient::HttpClient() {
   GlobalInitOnce();
   curl_ = curl_easy_init();
 }
 
-HttpGetClient::~HttpGetClient() {
+HttpClient::~HttpClient() {
   if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
-absl::StatusOr<HttpGetResponse> HttpGetClient::Get(const HttpGetRequest& request) {
+absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   if (!absl::StartsWith(request.url, "http://") && !absl::StartsWith(request.url, "https://")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("GET ", UrlForMessage(request.url), ": only http:// and https:// URLs"));
+    return absl::InvalidArgumentError(absl::StrCat(request.method, " ", UrlForMessage(request.url),
+                                                   ": only http:// and https:// URLs"));
   }
   curl_slist* headers = nullptr;
+  absl::Status header_status;
   for (const auto& [name, value] : request.headers) {
-    if (!IsHeaderName(name) || !IsHeaderValue(value)) {
-      curl_slist_free_all(headers);
-      return absl::InvalidArgumentError(absl::StrCat("header \"", name, "\" is not a valid ",
-                                                     IsHeaderName(name) ? "value" : "name"));
-    }
-    // "Name;" is curl's spelling of a header with an empty value ("Name:" would drop it).
-    const std::string line =
-        value.empty() ? absl::StrCat(name, ";") : absl::StrCat(name, ": ", value);
-    headers = curl_slist_append(headers, line.c_str());
+    header_status = AppendHeader(request, name, value, &headers);
+    if (!header_status.ok()) break;
   }
+  if (header_status.ok() && !request.bearer_token.empty()) {
+    header_status = AppendHeader(request, "Authorization",
+                                 absl::StrCat("Bearer ", request.bearer_token), &headers);
+  }
+  if (!header_status.ok()) {
+    curl_slist_free_all(headers);
+    return header_status;
+  }
+  // curl would otherwise send "Expect: 100-continue" for larger bodies and wait for it.
+  headers = curl_slist_append(headers, "Expect:");
 
   std::lock_guard<std::mutex> lock(mu_);
   CURL* curl = static_cast<CURL*>(curl_);
@@ -130,14 +145,13 @@ absl::StatusOr<HttpGetResponse> HttpGetClient::Get(const HttpGetRequest& request
   }
   // Reset clears the previous call's options but keeps the connection cache.
   curl_easy_reset(curl);
-  HttpGetResponse response;
+  HttpResponse response;
   Sink sink{&response.body, request.max_body_bytes};
   char error[CURL_ERROR_SIZE] = {0};
   const long timeout_ms =
       std::max<int64_t>(1, absl::ToInt64Milliseconds(request.timeout));  // 0 means none
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   // Signals are the process's; libcurl would otherwise use SIGALRM for resolver timeouts.
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -148,13 +162,27 @@ absl::StatusOr<HttpGetResponse> HttpGetClient::Get(const HttpGetRequest& request
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "limiar");
-  if (headers != nullptr) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   if (!request.username.empty()) {
     curl_easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
     curl_easy_setopt(curl, CURLOPT_USERNAME, request.username.c_str());
     curl_easy_setopt(curl, CURLOPT_PASSWORD, request.password.c_str());
   }
   if (!request.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, request.ca_file.c_str());
+  if (!request.client_cert_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_SSLCERT, request.client_cert_file.c_str());
+  }
+  if (!request.client_key_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_SSLKEY, request.client_key_file.c_str());
+  }
+  if (request.method == "GET" && request.body.empty()) {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  }
 
   const CURLcode code = curl_easy_perform(curl);
   absl::Status status;
@@ -167,12 +195,30 @@ absl::StatusOr<HttpGetResponse> HttpGetClient::Get(const HttpGetRequest& request
     if (content_type != nullptr) response.content_type = content_type;
   }
   // The handle must not keep pointers into this call's locals.
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, static_cast<void*>(nullptr));
+  curl_easy_reset(curl);
   curl_slist_free_all(headers);
   if (!status.ok()) return status;
   return response;
 }
 
-}  // namespace limiar::metrics
+absl::Status HttpStatusToStatus(long status, absl::string_view message) {
+  if (status >= 200 && status < 300) return absl::OkStatus();
+  if (status == 429) return absl::ResourceExhaustedError(message);
+  if (status == 500) return absl::InternalError(message);
+  if (status >= 500) return absl::UnavailableError(message);
+  switch (status) {
+    case 400:
+    case 422:
+      return absl::InvalidArgumentError(message);
+    case 401:
+      return absl::UnauthenticatedError(message);
+    case 403:
+      return absl::PermissionDeniedError(message);
+    case 404:
+      return absl::NotFoundError(message);
+    default:
+      return absl::FailedPreconditionError(message);
+  }
+}
+
+}  // namespace limiar::http

@@ -1,0 +1,167 @@
+// The one HTTP client against a LocalHttpServer on 127.0.0.1: what it sends (method, body,
+// headers, credentials), what it refuses to send, its body cap and how failures map to
+// absl::Status. No test waits on wall time.
+#include "src/common/http/http_client.h"
+
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "tests/support/local_http_server.h"
+
+namespace limiar::http {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(HttpClientTest, RefusesOversizedBodiesAndBadHeaders) {
+  testing::LocalHttpServer server;
+  server.server().Get("/big", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(1000, 'x'), "text/plain");
+  });
+  server.Start();
+  HttpClient http;
+  HttpRequest request;
+  request.url = server.base_url() + "/big?secret=1";
+  request.max_body_bytes = 100;
+  absl::StatusOr<HttpResponse> r = http.Send(request);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(r.status().message(), HasSubstr("larger than 100 bytes"));
+  EXPECT_THAT(r.status().message(), Not(HasSubstr("secret")));
+
+  request.max_body_bytes = 1000;
+  r = http.Send(request);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->content_type, "text/plain");
+  EXPECT_EQ(r->body.size(), 1000u);
+
+  request.headers = {{"X-Evil", "a\r\nInjected: yes"}};
+  EXPECT_EQ(http.Send(request).status().code(), absl::StatusCode::kInvalidArgument);
+  request.headers = {{"Bad Name", "x"}};
+  EXPECT_EQ(http.Send(request).status().code(), absl::StatusCode::kInvalidArgument);
+  request.headers.clear();
+  request.bearer_token = "a\nb";
+  EXPECT_EQ(http.Send(request).status().code(), absl::StatusCode::kInvalidArgument);
+  request.bearer_token.clear();
+  request.url = "ftp://127.0.0.1/";
+  const absl::Status ftp = http.Send(request).status();
+  EXPECT_EQ(ftp.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ftp.message(), HasSubstr("GET ftp://127.0.0.1/"));
+}
+
+TEST(HttpClientTest, SendsMethodBodyHeadersAndBearerToken) {
+  testing::LocalHttpServer server;
+  std::string method, body, auth, tenant, content_type;
+  server.server().Patch("/scale", [&](const httplib::Request& req, httplib::Response& res) {
+    method = req.method;
+    body = req.body;
+    auth = req.get_header_value("Authorization");
+    tenant = req.get_header_value("X-Tenant");
+    content_type = req.get_header_value("Content-Type");
+    res.status = 409;
+    res.set_content("{\"kind\":\"Status\"}", "application/json");
+  });
+  server.Start();
+  HttpClient http;
+  HttpRequest request;
+  request.method = "PATCH";
+  request.url = server.base_url() + "/scale";
+  request.headers = {{"X-Tenant", "a"}, {"Content-Type", "application/merge-patch+json"}};
+  request.body = R"({"spec":{"replicas":3}})";
+  request.bearer_token = "t0ken";
+  const absl::StatusOr<HttpResponse> r = http.Send(request);
+  ASSERT_TRUE(r.ok()) << r.status();
+  // Any HTTP status is a response; the caller decides what it means.
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(r->body, "{\"kind\":\"Status\"}");
+  EXPECT_EQ(method, "PATCH");
+  EXPECT_EQ(body, R"({"spec":{"replicas":3}})");
+  EXPECT_EQ(auth, "Bearer t0ken");
+  EXPECT_EQ(tenant, "a");
+  EXPECT_EQ(content_type, "application/merge-patch+json");
+}
+
+// The bytes a request puts on the wire: a socket that listens but never accepts until the
+// client has given up (a deliberate 200 ms timeout), then reads what the kernel queued.
+// httplib, the test server elsewhere, drops empty headers, so it cannot show them.
+TEST(HttpClientTest, EmptyHeaderValuesAreSent) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  HttpClient http;
+  HttpRequest request;
+  request.url = absl::StrCat("http://127.0.0.1:", ntohs(addr.sin_port), "/");
+  request.headers = {{"X-Empty", ""}, {"X-Full", "1"}};
+  request.timeout = absl::Milliseconds(200);
+  EXPECT_EQ(http.Send(request).status().code(), absl::StatusCode::kDeadlineExceeded);
+  const int conn = ::accept(fd, nullptr, nullptr);
+  ASSERT_GE(conn, 0);
+  char buf[4096];
+  const ssize_t n = ::recv(conn, buf, sizeof buf, MSG_DONTWAIT);
+  ::close(conn);
+  ::close(fd);
+  ASSERT_GT(n, 0);
+  const std::string wire(buf, static_cast<size_t>(n));
+  // curl drops "Name:" unless spelled "Name;".
+  EXPECT_THAT(wire, HasSubstr("\r\nX-Empty:\r\n"));
+  EXPECT_THAT(wire, HasSubstr("\r\nX-Full: 1\r\n"));
+}
+
+TEST(HttpClientTest, RefusedConnectionIsUnavailableAndNamesTheUrl) {
+  HttpClient http;
+  HttpRequest request;
+  request.method = "POST";
+  request.url = absl::StrCat("http://127.0.0.1:", testing::UnusedPort(), "/hook?token=x");
+  const absl::Status s = http.Send(request).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
+  EXPECT_THAT(s.message(), HasSubstr("POST http://127.0.0.1:"));
+  EXPECT_THAT(s.message(), Not(HasSubstr("token=x")));
+}
+
+TEST(HttpClientTest, UnreadableTlsFilesFailBeforeAnyHandshake) {
+  // The TLS setup fails on the files before any handshake, so a plain server will do.
+  testing::LocalHttpServer server;
+  const int port = server.Start();
+  HttpClient http;
+  HttpRequest request;
+  request.url = absl::StrCat("https://127.0.0.1:", port, "/");
+  request.ca_file = "/nonexistent/ca.pem";
+  absl::StatusOr<HttpResponse> r = http.Send(request);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+
+  request.ca_file.clear();
+  request.client_cert_file = "/nonexistent/client.pem";
+  request.client_key_file = "/nonexistent/client-key.pem";
+  r = http.Send(request);
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(HttpStatusToStatusTest, MapsRetryableAndPermanentCodes) {
+  EXPECT_TRUE(HttpStatusToStatus(204, "x").ok());
+  EXPECT_EQ(HttpStatusToStatus(429, "x").code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(HttpStatusToStatus(500, "x").code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(HttpStatusToStatus(503, "x").code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(HttpStatusToStatus(400, "x").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(HttpStatusToStatus(401, "x").code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(HttpStatusToStatus(403, "x").code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(HttpStatusToStatus(404, "x").code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(HttpStatusToStatus(409, "x").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(HttpStatusToStatus(422, "x").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(HttpStatusToStatus(418, "teapot").message(), "teapot");
+}
+
+}  // namespace
+}  // namespace limiar::http

@@ -10,7 +10,7 @@ LastSetCounts::LastSetCounts(std::string kind, std::map<std::string, int32_t> in
     : kind_(std::move(kind)), counts_(std::move(initial)) {}
 
 absl::StatusOr<ScaleState> LastSetCounts::Get(const std::string& target) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = counts_.find(target);
   if (it == counts_.end()) {
     return absl::NotFoundError(absl::StrCat(kind_, " actuator: no observe command/URL and no ",
@@ -20,12 +20,12 @@ absl::StatusOr<ScaleState> LastSetCounts::Get(const std::string& target) const {
 }
 
 void LastSetCounts::Set(const std::string& target, int32_t replicas) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   counts_[target] = replicas;
 }
 
 void LastSetCounts::AddMissing(const std::map<std::string, TargetStart>& targets) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (const auto& [target, start] : targets) counts_.try_emplace(target, start.replicas);
 }
 

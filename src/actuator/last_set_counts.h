@@ -6,11 +6,11 @@
 
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "src/actuator/actuator.h"
+#include "src/common/mutex.h"
 
 namespace limiar::actuator {
 
@@ -29,8 +29,8 @@ class LastSetCounts {
 
  private:
   const std::string kind_;
-  mutable std::mutex mu_;
-  std::map<std::string, int32_t> counts_;
+  mutable Mutex mu_;
+  std::map<std::string, int32_t> counts_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace limiar::actuator

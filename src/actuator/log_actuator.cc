@@ -8,7 +8,7 @@ LogActuator::LogActuator(std::map<std::string, int32_t> initial, std::ostream* l
     : replicas_(std::move(initial)), log_(log) {}
 
 absl::StatusOr<ScaleState> LogActuator::Observe(const std::string& target) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = replicas_.find(target);
   if (it == replicas_.end()) {
     return absl::NotFoundError(absl::StrCat("log actuator: unknown target \"", target, "\""));
@@ -22,7 +22,7 @@ absl::Status LogActuator::SetReplicas(const ScaleRequest& request) {
   if (replicas < 0) {
     return absl::InvalidArgumentError(absl::StrCat("log actuator: negative replicas ", replicas));
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = replicas_.find(target);
   if (it == replicas_.end()) {
     return absl::NotFoundError(absl::StrCat("log actuator: unknown target \"", target, "\""));
@@ -36,7 +36,7 @@ absl::Status LogActuator::SetReplicas(const ScaleRequest& request) {
 }
 
 void LogActuator::AddTargets(const std::map<std::string, TargetStart>& targets) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (const auto& [target, start] : targets) replicas_.try_emplace(target, start.replicas);
 }
 

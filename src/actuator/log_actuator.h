@@ -4,11 +4,11 @@
 #define LIMIAR_ACTUATOR_LOG_ACTUATOR_H_
 
 #include <map>
-#include <mutex>
 #include <ostream>
 #include <string>
 
 #include "src/actuator/actuator.h"
+#include "src/common/mutex.h"
 
 namespace limiar::actuator {
 
@@ -24,8 +24,8 @@ class LogActuator final : public Actuator {
   void AddTargets(const std::map<std::string, TargetStart>& targets) override;
 
  private:
-  std::mutex mu_;
-  std::map<std::string, int32_t> replicas_;
+  Mutex mu_;
+  std::map<std::string, int32_t> replicas_ ABSL_GUARDED_BY(mu_);
   std::ostream* log_;
 };
 

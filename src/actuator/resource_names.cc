@@ -7,13 +7,13 @@ namespace limiar::actuator {
 ResourceNames::ResourceNames(std::map<std::string, std::string> names) : names_(std::move(names)) {}
 
 std::string ResourceNames::Of(const std::string& target) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   auto it = names_.find(target);
   return it == names_.end() ? target : it->second;
 }
 
 void ResourceNames::Update(const std::map<std::string, TargetStart>& targets) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (const auto& [target, start] : targets) {
     if (!start.resource.empty()) names_[target] = start.resource;
   }

@@ -4,10 +4,10 @@
 #define LIMIAR_ACTUATOR_RESOURCE_NAMES_H_
 
 #include <map>
-#include <mutex>
 #include <string>
 
 #include "src/actuator/actuator.h"
+#include "src/common/mutex.h"
 
 namespace limiar::actuator {
 
@@ -22,8 +22,8 @@ class ResourceNames {
   void Update(const std::map<std::string, TargetStart>& targets);
 
  private:
-  mutable std::mutex mu_;
-  std::map<std::string, std::string> names_;
+  mutable Mutex mu_;
+  std::map<std::string, std::string> names_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace limiar::actuator

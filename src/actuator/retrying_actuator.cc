@@ -49,7 +49,7 @@ absl::StatusOr<ScaleState> RetryingActuator::Observe(const std::string& target) 
 absl::Duration RetryingActuator::NextBackoff(int retry) {
   uint64_t bits;
   {
-    std::lock_guard<std::mutex> lock(rng_mu_);
+    MutexLock lock(&rng_mu_);
     bits = rng_();
   }
   // 53 random bits -> [0, 1) exactly, the same on every standard library (unlike

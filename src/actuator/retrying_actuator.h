@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <string>
 
@@ -17,6 +16,7 @@
 #include "src/actuator/actuator.h"
 #include "src/actuator/actuator_stats.h"
 #include "src/common/clock.h"
+#include "src/common/mutex.h"
 
 namespace limiar::actuator {
 
@@ -73,8 +73,8 @@ class RetryingActuator final : public Actuator {
   std::string kind_;
   RetryPolicy policy_;
   Clock* clock_;
-  std::mutex rng_mu_;
-  std::mt19937_64 rng_;
+  Mutex rng_mu_;
+  std::mt19937_64 rng_ ABSL_GUARDED_BY(rng_mu_);
   ActuatorStats own_stats_;
   ActuatorStats* stats_;
 };

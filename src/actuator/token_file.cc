@@ -15,7 +15,7 @@ namespace limiar::actuator {
 TokenFile::TokenFile(std::string path) : path_(std::move(path)) {}
 
 absl::StatusOr<std::string> TokenFile::Get() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   struct stat st;
   if (::stat(path_.c_str(), &st) != 0) {
     const int err = errno;
@@ -40,7 +40,7 @@ absl::StatusOr<std::string> TokenFile::Get() {
 }
 
 void TokenFile::Invalidate() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   cached_ = false;
 }
 

@@ -7,10 +7,10 @@
 #include <sys/types.h>
 
 #include <ctime>
-#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "src/common/mutex.h"
 
 namespace limiar::actuator {
 
@@ -33,12 +33,12 @@ class TokenFile {
 
  private:
   const std::string path_;
-  std::mutex mu_;
-  bool cached_ = false;
-  ino_t inode_ = 0;
-  off_t size_ = 0;
-  timespec mtime_{};
-  std::string token_;
+  Mutex mu_;
+  bool cached_ ABSL_GUARDED_BY(mu_) = false;
+  ino_t inode_ ABSL_GUARDED_BY(mu_) = 0;
+  off_t size_ ABSL_GUARDED_BY(mu_) = 0;
+  timespec mtime_ ABSL_GUARDED_BY(mu_){};
+  std::string token_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace limiar::actuator

@@ -12,22 +12,22 @@ void RealClock::SleepUntil(absl::Time deadline) {
 }
 
 absl::Time ManualClock::Now() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return now_;
 }
 
 void ManualClock::SleepUntil(absl::Time deadline) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (deadline > now_) now_ = deadline;
 }
 
 void ManualClock::Advance(absl::Duration d) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   now_ += d;
 }
 
 void ManualClock::Set(absl::Time t) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   now_ = t;
 }
 

@@ -3,9 +3,8 @@
 #ifndef LIMIAR_COMMON_CLOCK_H_
 #define LIMIAR_COMMON_CLOCK_H_
 
-#include <mutex>
-
 #include "absl/time/time.h"
+#include "src/common/mutex.h"
 
 namespace limiar {
 
@@ -36,8 +35,8 @@ class ManualClock final : public Clock {
   void Set(absl::Time t);
 
  private:
-  std::mutex mu_;
-  absl::Time now_;
+  Mutex mu_;
+  absl::Time now_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace limiar

@@ -3,16 +3,19 @@
 namespace limiar {
 
 void PeriodicWorker::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (thread_.joinable()) return;
   stop_ = false;
   thread_ = std::thread([this] {
     while (true) {
       fn_();
-      std::unique_lock<std::mutex> lock(mu_);
-      if (wake_.wait_for(lock, absl::ToChronoNanoseconds(period_), [this] { return stop_; })) {
-        return;
+      MutexLock lock(&mu_);
+      // Waits out the period unless Stop() comes first.
+      const CondVar::Deadline next = CondVar::After(period_);
+      while (!stop_) {
+        if (wake_.WaitUntil(&mu_, next)) break;
       }
+      if (stop_) return;
     }
   });
 }
@@ -20,12 +23,12 @@ void PeriodicWorker::Start() {
 void PeriodicWorker::Stop() {
   std::thread thread;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (!thread_.joinable()) return;
     stop_ = true;
     thread = std::move(thread_);
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   thread.join();
 }
 

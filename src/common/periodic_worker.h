@@ -4,12 +4,11 @@
 #ifndef LIMIAR_COMMON_PERIODIC_WORKER_H_
 #define LIMIAR_COMMON_PERIODIC_WORKER_H_
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <thread>
 
 #include "absl/time/time.h"
+#include "src/common/mutex.h"
 
 namespace limiar {
 
@@ -29,10 +28,10 @@ class PeriodicWorker {
  private:
   const absl::Duration period_;
   const std::function<void()> fn_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;
+  Mutex mu_;
+  CondVar wake_;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace limiar

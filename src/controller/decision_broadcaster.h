@@ -4,15 +4,14 @@
 #ifndef LIMIAR_CONTROLLER_DECISION_BROADCASTER_H_
 #define LIMIAR_CONTROLLER_DECISION_BROADCASTER_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "src/common/mutex.h"
 #include "src/controller/decision.h"
 
 namespace limiar::controller {
@@ -24,20 +23,21 @@ class DecisionBroadcaster final : public DecisionSink {
     // The next decision, or nullopt after `timeout` without one or once closed.
     std::optional<Decision> Next(absl::Duration timeout);
     bool closed() const {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       return closed_;
     }
     uint64_t dropped() const;
 
    private:
     friend class DecisionBroadcaster;
-    mutable std::mutex mu_;
-    std::condition_variable cv_;
-    std::deque<Decision> queue_;
+    mutable Mutex mu_;
+    CondVar cv_;
+    std::deque<Decision> queue_ ABSL_GUARDED_BY(mu_);
+    // Set before the subscription is shared, read-only after.
     std::string target_;  // empty: all
     size_t capacity_ = 0;
-    uint64_t dropped_ = 0;
-    bool closed_ = false;
+    uint64_t dropped_ ABSL_GUARDED_BY(mu_) = 0;
+    bool closed_ ABSL_GUARDED_BY(mu_) = false;
   };
 
   explicit DecisionBroadcaster(size_t queue_capacity = 1024) : capacity_(queue_capacity) {}
@@ -47,7 +47,7 @@ class DecisionBroadcaster final : public DecisionSink {
   std::shared_ptr<Subscription> Subscribe(const std::string& target);
   void Unsubscribe(const std::shared_ptr<Subscription>& subscription);
   size_t subscriber_count() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return subscriptions_.size();
   }
   // Waits until at least `n` watchers are subscribed; false after `timeout` without.
@@ -59,9 +59,9 @@ class DecisionBroadcaster final : public DecisionSink {
 
  private:
   const size_t capacity_;
-  std::mutex mu_;
-  std::condition_variable subscribed_;
-  std::vector<std::shared_ptr<Subscription>> subscriptions_;
+  Mutex mu_;
+  CondVar subscribed_;
+  std::vector<std::shared_ptr<Subscription>> subscriptions_ ABSL_GUARDED_BY(mu_);
 };
 
 // Passes each decision to several sinks in order.

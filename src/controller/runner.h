@@ -5,16 +5,15 @@
 #ifndef LIMIAR_CONTROLLER_RUNNER_H_
 #define LIMIAR_CONTROLLER_RUNNER_H_
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "src/common/clock.h"
+#include "src/common/mutex.h"
 #include "src/controller/control_loop.h"
 
 namespace limiar::controller {
@@ -64,15 +63,16 @@ class Runner {
   TickObserver on_tick_;
   std::function<void(ControlLoop&, absl::Time now)> after_pass_;
 
-  std::mutex loop_mu_;  // guards loop_
-  std::unique_ptr<ControlLoop> loop_;
+  Mutex loop_mu_;
+  std::unique_ptr<ControlLoop> loop_ ABSL_GUARDED_BY(loop_mu_);
 
-  std::mutex mu_;  // guards the fields below
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::deque<std::string> fast_queue_;
-  absl::flat_hash_set<std::string> queued_;
-  absl::flat_hash_map<std::string, absl::Time> last_fast_;
+  Mutex mu_;
+  CondVar wake_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::deque<std::string> fast_queue_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> queued_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, absl::Time> last_fast_ ABSL_GUARDED_BY(mu_);
+  // Not guarded: Start and Stop come from the owner's thread, never at once.
   std::thread thread_;
 };
 

@@ -59,7 +59,7 @@ absl::Status ConnectionGate::Start() {
 }
 
 void ConnectionGate::Admit(int fd) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (stopping_) {
     ::close(fd);
     return;
@@ -72,16 +72,16 @@ void ConnectionGate::Admit(int fd) {
 
 void ConnectionGate::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (stopping_) return;
     stopping_ = true;
   }
-  work_.notify_all();
+  work_.SignalAll();
   if (wake_write_ >= 0) (void)::write(wake_write_, "s", 1);
   if (poller_.joinable()) poller_.join();
   for (std::thread& w : workers_) w.join();
   workers_.clear();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (int fd : admitted_) ::close(fd);
   admitted_.clear();
   for (const Job& job : jobs_) ::close(job.fd);
@@ -112,13 +112,13 @@ ConnectionGate::ReadOutcome ConnectionGate::ReadMore(Pending& p) {
 
 void ConnectionGate::Enqueue(Pending p) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (jobs_.size() < static_cast<size_t>(limits_.max_queued)) {
       // The answer gets as long again as the headers had.
       const Deadline deadline =
           SteadyClock::now() + absl::ToChronoNanoseconds(limits_.header_timeout);
       jobs_.push_back({p.fd, std::move(p.received), deadline});
-      work_.notify_one();
+      work_.Signal();
       return;
     }
   }
@@ -145,7 +145,7 @@ void ConnectionGate::PollLoop() {
     }
     std::vector<int> admitted;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (stopping_) break;
       admitted.swap(admitted_);
     }
@@ -197,8 +197,8 @@ void ConnectionGate::WorkerLoop() {
   for (;;) {
     Job job;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      work_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      MutexLock lock(&mu_);
+      while (!stopping_ && jobs_.empty()) work_.Wait(&mu_);
       if (stopping_) return;
       job = std::move(jobs_.front());
       jobs_.pop_front();

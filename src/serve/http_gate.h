@@ -15,17 +15,16 @@
 #define LIMIAR_SERVE_HTTP_GATE_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "src/common/mutex.h"
 
 namespace limiar::serve {
 
@@ -83,14 +82,11 @@ class ConnectionGate {
   int wake_read_ = -1;  // a pipe: Admit and Stop wake the poll thread through it
   int wake_write_ = -1;
 
-  // A std::mutex, not an absl::Mutex: Debian's Abseil is not built for ThreadSanitizer,
-  // which then cannot see that an absl::Mutex orders anything and reports every access it
-  // guards.
-  std::mutex mu_;  // guards the three below
-  std::condition_variable work_;
-  bool stopping_ = false;
-  std::vector<int> admitted_;  // not yet seen by the poll thread
-  std::deque<Job> jobs_;
+  Mutex mu_;
+  CondVar work_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<int> admitted_ ABSL_GUARDED_BY(mu_);  // not yet seen by the poll thread
+  std::deque<Job> jobs_ ABSL_GUARDED_BY(mu_);
 
   std::thread poller_;
   std::vector<std::thread> workers_;

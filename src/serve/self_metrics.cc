@@ -70,7 +70,7 @@ SelfMetrics::SelfMetrics()
                           .Add({})) {}
 
 void SelfMetrics::OnDecision(const controller::Decision& d) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   const std::map<std::string, std::string> target{{"target", d.target}};
   current_.Add(target).Set(d.current_replicas);
   desired_.Add(target).Set(d.desired_replicas);
@@ -88,13 +88,13 @@ void SelfMetrics::OnDecision(const controller::Decision& d) {
 }
 
 void SelfMetrics::ObserveTick(absl::Duration took, bool ok) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   tick_seconds_.Observe(absl::ToDoubleSeconds(took));
   if (!ok) ticks_failed_.Increment();
 }
 
 void SelfMetrics::SetTotalsSource(std::function<Totals()> source) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   totals_source_ = std::move(source);
 }
 
@@ -116,7 +116,7 @@ void SelfMetrics::RefreshTotals() {
 }
 
 std::string SelfMetrics::Render() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   RefreshTotals();
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, registry_->Collect());

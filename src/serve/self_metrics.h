@@ -8,7 +8,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -16,6 +15,7 @@
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
+#include "src/common/mutex.h"
 #include "src/controller/decision.h"
 
 namespace limiar::serve {
@@ -47,7 +47,7 @@ class SelfMetrics final : public controller::DecisionSink {
   std::string Render();
 
  private:
-  void RefreshTotals();
+  void RefreshTotals() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Gauge>& current_;
@@ -64,10 +64,10 @@ class SelfMetrics final : public controller::DecisionSink {
   prometheus::Counter& scrape_failures_;
   prometheus::Counter& query_failures_;
   prometheus::Counter& state_failures_;
-  Totals last_;
+  Totals last_ ABSL_GUARDED_BY(mu_);
 
-  std::mutex mu_;  // decisions come from the runner, renders from the HTTP thread
-  std::function<Totals()> totals_source_;
+  Mutex mu_;  // decisions come from the runner, renders from the HTTP thread
+  std::function<Totals()> totals_source_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace limiar::serve

@@ -2,51 +2,61 @@
 
 #include <gtest/gtest.h>
 
-#include <condition_variable>
+#include "src/common/mutex.h"
 
 namespace limiar {
 namespace {
 
+// Counts the worker's calls; the test waits for a count, with a bound.
+class Calls {
+ public:
+  void Add() {
+    MutexLock lock(&mu_);
+    ++count_;
+    changed_.SignalAll();
+  }
+  // False if `n` calls have not happened within 30 s.
+  bool WaitFor(int n) {
+    MutexLock lock(&mu_);
+    const CondVar::Deadline deadline = CondVar::After(absl::Seconds(30));
+    while (count_ < n) {
+      if (changed_.WaitUntil(&mu_, deadline)) return count_ >= n;
+    }
+    return true;
+  }
+  int count() {
+    MutexLock lock(&mu_);
+    return count_;
+  }
+
+ private:
+  Mutex mu_;
+  CondVar changed_;
+  int count_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 TEST(PeriodicWorkerTest, CallsAtOnceAndStopsPromptly) {
-  std::mutex mu;
-  std::condition_variable cv;
-  int calls = 0;
+  Calls calls;
   // An hour-long period: only the immediate first call can happen, and Stop must not wait
   // for the next one.
-  PeriodicWorker worker(absl::Hours(1), [&] {
-    std::lock_guard<std::mutex> lock(mu);
-    ++calls;
-    cv.notify_all();
-  });
+  PeriodicWorker worker(absl::Hours(1), [&] { calls.Add(); });
   worker.Start();
   worker.Start();  // no second thread
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return calls >= 1; }));
-  }
+  ASSERT_TRUE(calls.WaitFor(1));
   worker.Stop();
   worker.Stop();  // idempotent
-  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(calls.count(), 1);
 }
 
 TEST(PeriodicWorkerTest, RestartsAfterStop) {
-  std::mutex mu;
-  std::condition_variable cv;
-  int calls = 0;
-  PeriodicWorker worker(absl::Hours(1), [&] {
-    std::lock_guard<std::mutex> lock(mu);
-    ++calls;
-    cv.notify_all();
-  });
+  Calls calls;
+  PeriodicWorker worker(absl::Hours(1), [&] { calls.Add(); });
   for (int round = 1; round <= 2; ++round) {
     worker.Start();
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return calls >= round; }));
-    }
+    ASSERT_TRUE(calls.WaitFor(round));
     worker.Stop();
   }
-  EXPECT_EQ(calls, 2);  // one immediate call per start
+  EXPECT_EQ(calls.count(), 2);  // one immediate call per start
 }
 
 }  // namespace

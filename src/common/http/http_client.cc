@@ -137,7 +137,7 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   // curl would otherwise send "Expect: 100-continue" for larger bodies and wait for it.
   headers = curl_slist_append(headers, "Expect:");
 
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   CURL* curl = static_cast<CURL*>(curl_);
   if (curl == nullptr) {
     curl_slist_free_all(headers);

@@ -7,7 +7,6 @@
 #define LIMIAR_COMMON_HTTP_HTTP_CLIENT_H_
 
 #include <cstddef>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "src/common/mutex.h"
 
 namespace limiar::http {
 
@@ -73,8 +73,8 @@ class HttpClient {
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request);
 
  private:
-  std::mutex mu_;
-  void* curl_;  // CURL*, kept out of this header
+  Mutex mu_;
+  void* curl_ ABSL_GUARDED_BY(mu_);  // CURL*, kept out of this header
 };
 
 // The status an HTTP response maps to: 2xx OK; 429 ResourceExhausted and 5xx Unavailable

@@ -66,12 +66,12 @@ PromQlPoller::PromQlPoller(std::vector<PromQlSource> sources, PromQlQuerier* que
 PromQlPoller::~PromQlPoller() { Stop(); }
 
 int PromQlPoller::PollDue(absl::Time now) {
-  std::lock_guard<std::mutex> poll_lock(poll_mu_);
+  MutexLock poll_lock(&poll_mu_);
   int ran = 0;
   for (size_t i = 0; i < sources_.size(); ++i) {
     const PromQlSource& source = sources_[i];
     {
-      std::lock_guard<std::mutex> lock(status_mu_);
+      MutexLock lock(&status_mu_);
       if (now < status_[i].next_due) continue;
     }
     // The network call runs without status_mu_, so that SourceStatus() never waits on it.
@@ -83,7 +83,7 @@ int PromQlPoller::PollDue(absl::Time now) {
     ++ran;
     std::optional<PromQlHealthChange> change;
     {
-      std::lock_guard<std::mutex> lock(status_mu_);
+      MutexLock lock(&status_mu_);
       PromQlSourceStatus& s = status_[i];
       s.next_due = now + source.query.interval;
       s.last_attempt = now;
@@ -123,12 +123,12 @@ void PromQlPoller::Start() { worker_.Start(); }
 void PromQlPoller::Stop() { worker_.Stop(); }
 
 std::vector<PromQlSourceStatus> PromQlPoller::SourceStatus() const {
-  std::lock_guard<std::mutex> lock(status_mu_);
+  MutexLock lock(&status_mu_);
   return status_;
 }
 
 int64_t PromQlPoller::total_errors() const {
-  std::lock_guard<std::mutex> lock(status_mu_);
+  MutexLock lock(&status_mu_);
   return total_errors_;
 }
 

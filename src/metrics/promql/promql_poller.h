@@ -12,7 +12,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -21,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "src/common/clock.h"
+#include "src/common/mutex.h"
 #include "src/common/periodic_worker.h"
 #include "src/metrics/promql/promql_client.h"
 #include "src/metrics/store/sample_store.h"
@@ -116,12 +116,12 @@ class PromQlPoller {
   Clock* const clock_;
   const PromQlHealthLog log_;
 
-  std::mutex poll_mu_;  // serialises PollDue
-  // Per source, the kind of failure last logged; "" while healthy. PollDue's, under poll_mu_.
-  std::vector<std::string> logged_failure_;
-  mutable std::mutex status_mu_;
-  std::vector<PromQlSourceStatus> status_;  // parallel to sources_
-  int64_t total_errors_ = 0;
+  Mutex poll_mu_;  // serialises PollDue
+  // Per source, the kind of failure last logged; "" while healthy.
+  std::vector<std::string> logged_failure_ ABSL_GUARDED_BY(poll_mu_);
+  mutable Mutex status_mu_;
+  std::vector<PromQlSourceStatus> status_ ABSL_GUARDED_BY(status_mu_);  // parallel to sources_
+  int64_t total_errors_ ABSL_GUARDED_BY(status_mu_) = 0;
 
   PeriodicWorker worker_{absl::Seconds(1), [this] { PollDue(clock_->Now()); }};
 };

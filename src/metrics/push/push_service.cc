@@ -36,12 +36,12 @@ PushService::PushService(SampleStore* store, std::shared_ptr<const ResourceIndex
       index_(std::move(index)) {}
 
 void PushService::SetIndex(std::shared_ptr<const ResourceIndex> index) {
-  std::lock_guard<std::mutex> lock(index_mu_);
+  MutexLock lock(&index_mu_);
   index_ = std::move(index);
 }
 
 std::shared_ptr<const ResourceIndex> PushService::index() const {
-  std::lock_guard<std::mutex> lock(index_mu_);
+  MutexLock lock(&index_mu_);
   return index_;
 }
 

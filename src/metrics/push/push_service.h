@@ -9,11 +9,11 @@
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "limiar/v1/samples.grpc.pb.h"
 #include "src/common/clock.h"
+#include "src/common/mutex.h"
 #include "src/metrics/push/sample_validation.h"
 #include "src/metrics/store/sample_store.h"
 
@@ -53,8 +53,8 @@ class PushService final : public limiar::v1::Ingest::Service {
   const IngestLimits limits_;
   const std::string token_;
   StoredCallback on_stored_;
-  mutable std::mutex index_mu_;
-  std::shared_ptr<const ResourceIndex> index_;
+  mutable Mutex index_mu_;
+  std::shared_ptr<const ResourceIndex> index_ ABSL_GUARDED_BY(index_mu_);
   std::atomic<uint64_t> accepted_{0};
   std::atomic<uint64_t> rejected_{0};
 };

@@ -94,18 +94,18 @@ Scraper::~Scraper() {
   Stop();
   std::vector<std::thread> pool;
   {
-    std::lock_guard<std::mutex> lock(queue_mu_);
+    MutexLock lock(&queue_mu_);
     stopping_ = true;
     pool.swap(pool_);
   }
-  work_cv_.notify_all();
+  work_cv_.SignalAll();
   for (std::thread& thread : pool) thread.join();
 }
 
 void Scraper::ReloadFile(Target& t, absl::Time now, std::vector<std::string>* removed) {
   absl::StatusOr<std::optional<std::string>> text = t.watcher->ReadIfChanged();
   if (!text.ok()) {
-    std::lock_guard<std::mutex> lock(status_mu_);
+    MutexLock lock(&status_mu_);
     t.status.file_error = text.status();
     return;
   }
@@ -140,7 +140,7 @@ void Scraper::ReloadFile(Target& t, absl::Time now, std::vector<std::string>* re
     if (!listed.contains(replica)) removed->push_back(replica);
   }
 
-  std::lock_guard<std::mutex> lock(status_mu_);
+  MutexLock lock(&status_mu_);
   // Whatever was not moved into `next` is gone: a scrape of it in flight records nothing.
   for (const auto& [replica, slot] : old_by_replica) {
     if (*slot != nullptr) (*slot)->removed = true;
@@ -154,7 +154,7 @@ void Scraper::ReloadFile(Target& t, absl::Time now, std::vector<std::string>* re
 }
 
 std::shared_ptr<Scraper::Batch> Scraper::DispatchBatch(absl::Time now) {
-  std::lock_guard<std::mutex> poll_lock(poll_mu_);
+  MutexLock poll_lock(&poll_mu_);
   for (std::unique_ptr<Target>& t : targets_) {
     if (!t->watcher) continue;
     std::vector<std::string> removed;
@@ -165,7 +165,7 @@ std::shared_ptr<Scraper::Batch> Scraper::DispatchBatch(absl::Time now) {
   auto batch = std::make_shared<Batch>();
   std::vector<Job> due;
   {
-    std::lock_guard<std::mutex> lock(status_mu_);
+    MutexLock lock(&status_mu_);
     for (const std::unique_ptr<Target>& t : targets_) {
       for (const std::shared_ptr<Endpoint>& e : t->endpoints) {
         if (e->in_flight || now < e->status.next_due) continue;
@@ -176,7 +176,7 @@ std::shared_ptr<Scraper::Batch> Scraper::DispatchBatch(absl::Time now) {
   }
   if (due.empty()) return batch;
 
-  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_mu_.Lock();
   batch->handed_out = due.size();
   batch->remaining = due.size();
   for (Job& job : due) queue_.push_back(std::move(job));
@@ -192,14 +192,14 @@ std::shared_ptr<Scraper::Batch> Scraper::DispatchBatch(absl::Time now) {
     // Not even one thread: scrape here rather than never.
     std::deque<Job> jobs;
     jobs.swap(queue_);
-    lock.unlock();
+    queue_mu_.Unlock();
     for (const Job& job : jobs) ScrapeOne(*job.target, *job.endpoint, *clients_[0], job.now);
-    lock.lock();
+    MutexLock lock(&queue_mu_);
     batch->remaining = 0;
     return batch;
   }
-  lock.unlock();
-  work_cv_.notify_all();
+  queue_mu_.Unlock();
+  work_cv_.SignalAll();
   return batch;
 }
 
@@ -207,23 +207,24 @@ int Scraper::Dispatch(absl::Time now) { return static_cast<int>(DispatchBatch(no
 
 int Scraper::PollDue(absl::Time now) {
   const std::shared_ptr<Batch> batch = DispatchBatch(now);
-  std::unique_lock<std::mutex> lock(queue_mu_);
-  done_cv_.wait(lock, [&] { return batch->remaining == 0; });
+  MutexLock lock(&queue_mu_);
+  while (batch->remaining != 0) done_cv_.Wait(&queue_mu_);
   return static_cast<int>(batch->handed_out);
 }
 
 void Scraper::Work(http::HttpClient& client) {
-  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_mu_.Lock();
   while (true) {
-    work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (stopping_) return;
+    while (!stopping_ && queue_.empty()) work_cv_.Wait(&queue_mu_);
+    if (stopping_) break;
     Job job = std::move(queue_.front());
     queue_.pop_front();
-    lock.unlock();
+    queue_mu_.Unlock();
     ScrapeOne(*job.target, *job.endpoint, client, job.now);
-    lock.lock();
-    if (--job.batch->remaining == 0) done_cv_.notify_all();
+    queue_mu_.Lock();
+    if (--job.batch->remaining == 0) done_cv_.SignalAll();
   }
+  queue_mu_.Unlock();
 }
 
 void Scraper::ScrapeOne(const Target& t, Endpoint& e, http::HttpClient& client, absl::Time now) {
@@ -296,7 +297,7 @@ void Scraper::ScrapeOne(const Target& t, Endpoint& e, http::HttpClient& client, 
   }
   const absl::Duration took = absl::FromChrono(std::chrono::steady_clock::now() - started);
 
-  std::lock_guard<std::mutex> lock(status_mu_);
+  MutexLock lock(&status_mu_);
   e.in_flight = false;
   // A reload that removed this replica from the store is not undone by a late answer.
   if (e.removed) return;
@@ -338,7 +339,7 @@ void Scraper::Start() { worker_.Start(); }
 void Scraper::Stop() { worker_.Stop(); }
 
 std::vector<ScrapeEndpointStatus> Scraper::Status() const {
-  std::lock_guard<std::mutex> lock(status_mu_);
+  MutexLock lock(&status_mu_);
   std::vector<ScrapeEndpointStatus> out;
   for (const std::unique_ptr<Target>& t : targets_) {
     for (const std::shared_ptr<Endpoint>& e : t->endpoints) out.push_back(e->status);
@@ -347,14 +348,14 @@ std::vector<ScrapeEndpointStatus> Scraper::Status() const {
 }
 
 std::vector<ScrapeTargetStatus> Scraper::TargetStatus() const {
-  std::lock_guard<std::mutex> lock(status_mu_);
+  MutexLock lock(&status_mu_);
   std::vector<ScrapeTargetStatus> out;
   for (const std::unique_ptr<Target>& t : targets_) out.push_back(t->status);
   return out;
 }
 
 ScrapeTotals Scraper::totals() const {
-  std::lock_guard<std::mutex> lock(status_mu_);
+  MutexLock lock(&status_mu_);
   return totals_;
 }
 

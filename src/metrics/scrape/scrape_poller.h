@@ -30,12 +30,10 @@
 #ifndef LIMIAR_METRICS_SCRAPE_SCRAPE_POLLER_H_
 #define LIMIAR_METRICS_SCRAPE_SCRAPE_POLLER_H_
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -45,6 +43,7 @@
 #include "absl/time/time.h"
 #include "src/common/clock.h"
 #include "src/common/http/http_client.h"
+#include "src/common/mutex.h"
 #include "src/common/periodic_worker.h"
 #include "src/metrics/scrape/scrape_config.h"
 #include "src/metrics/scrape/scrape_endpoints_file.h"
@@ -174,22 +173,23 @@ class Scraper {
   // One per pool thread: a client serialises its calls.
   std::vector<std::unique_ptr<http::HttpClient>> clients_;
 
-  std::mutex poll_mu_;  // serialises Dispatch (the file reloads and the due check)
+  Mutex poll_mu_;  // serialises Dispatch (the file reloads and the due check)
 
   // The pool: started with the first job, joined by the destructor. The queue holds each
   // endpoint at most once (an endpoint in flight is not due), so it is bounded by the
   // number of endpoints.
-  std::mutex queue_mu_;
-  std::condition_variable work_cv_;  // a job was queued, or stopping_
-  std::condition_variable done_cv_;  // a batch finished
-  std::deque<Job> queue_;            // queue_mu_
-  bool stopping_ = false;            // queue_mu_
-  std::vector<std::thread> pool_;    // queue_mu_
-  // Guards every status, the totals and the endpoint lists' membership (which changes
-  // only inside PollDue, between scrapes).
-  mutable std::mutex status_mu_;
+  Mutex queue_mu_;
+  CondVar work_cv_;  // a job was queued, or stopping_
+  CondVar done_cv_;  // a batch finished
+  std::deque<Job> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+  std::vector<std::thread> pool_ ABSL_GUARDED_BY(queue_mu_);
+  // Guards every status, the totals and the endpoint lists' membership. Not annotated on
+  // targets_: the membership changes only inside Dispatch under poll_mu_ and status_mu_
+  // both, so Dispatch reads it under poll_mu_ alone, which the analysis cannot express.
+  mutable Mutex status_mu_;
   std::vector<std::unique_ptr<Target>> targets_;
-  ScrapeTotals totals_;
+  ScrapeTotals totals_ ABSL_GUARDED_BY(status_mu_);
 
   PeriodicWorker worker_{absl::Seconds(1), [this] { Dispatch(clock_->Now()); }};
 };

@@ -80,7 +80,7 @@ void SampleStore::Trim(Series& s, absl::Time newest) const {
 
 absl::Status SampleStore::Add(const Sample& sample) {
   Shard& shard = ShardFor(sample.target);
-  std::lock_guard<std::mutex> lock(shard.mu);
+  MutexLock lock(&shard.mu);
   return AddTo(sample.target, shard.targets[sample.target], sample);
 }
 
@@ -89,7 +89,7 @@ absl::Status SampleStore::AddAll(absl::Span<const Sample> samples) {
   for (size_t i = 0; i < samples.size();) {
     const std::string& target = samples[i].target;
     Shard& shard = ShardFor(target);
-    std::lock_guard<std::mutex> lock(shard.mu);
+    MutexLock lock(&shard.mu);
     TargetSeries& series = shard.targets[target];
     for (; i < samples.size() && samples[i].target == target; ++i) {
       if (absl::Status s = AddTo(target, series, samples[i]); !s.ok() && first.ok()) first = s;
@@ -227,7 +227,7 @@ void SampleStore::RemoveReplica(const std::string& target, const std::string& re
 
 void SampleStore::Compact(absl::Time now) {
   for (Shard& shard : shards_) {
-    std::lock_guard<std::mutex> lock(shard.mu);
+    MutexLock lock(&shard.mu);
     for (auto t = shard.targets.begin(); t != shard.targets.end();) {
       if (ExpireTarget(t->second, now)) {
         shard.targets.erase(t++);
@@ -240,7 +240,7 @@ void SampleStore::Compact(absl::Time now) {
 
 void SampleStore::CompactIfDue(absl::Time now) {
   {
-    std::lock_guard<std::mutex> lock(compact_mu_);
+    MutexLock lock(&compact_mu_);
     if (now < next_compact_) return;
     next_compact_ = now + absl::Minutes(1);
   }
@@ -262,7 +262,7 @@ std::optional<double> SampleStore::MeanOver(const Series& s, absl::Time from, ab
 absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time now,
                                   std::vector<policy::MetricObservation>* out) {
   Shard& shard = ShardFor(target.target);
-  std::lock_guard<std::mutex> lock(shard.mu);
+  MutexLock lock(&shard.mu);
   out->resize(target.metrics.size());
   auto t = shard.targets.find(target.target);
   if (t != shard.targets.end()) (void)ExpireTarget(t->second, now);

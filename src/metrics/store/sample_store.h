@@ -25,13 +25,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/types/span.h"
+#include "src/common/mutex.h"
 #include "src/metrics/metric_source.h"
 #include "src/metrics/store/collector_window.h"
 
@@ -129,8 +129,8 @@ class SampleStore final : public MetricSource {
   };
   static constexpr size_t kShards = 16;
   struct Shard {
-    std::mutex mu;
-    absl::flat_hash_map<std::string, TargetSeries> targets;
+    Mutex mu;
+    absl::flat_hash_map<std::string, TargetSeries> targets ABSL_GUARDED_BY(mu);
   };
 
   Shard& ShardFor(const std::string& target);
@@ -150,8 +150,8 @@ class SampleStore final : public MetricSource {
   const SampleStoreOptions options_;
   std::array<Shard, kShards> shards_;
   std::atomic<size_t> series_count_{0};
-  std::mutex compact_mu_;
-  absl::Time next_compact_ = absl::InfinitePast();  // guarded by compact_mu_
+  Mutex compact_mu_;
+  absl::Time next_compact_ ABSL_GUARDED_BY(compact_mu_) = absl::InfinitePast();
 };
 
 }  // namespace limiar::metrics

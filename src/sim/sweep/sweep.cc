@@ -182,6 +182,7 @@ absl::StatusOr<std::vector<PointResult>> RunSweep(const Scenario& scenario,
 
   std::atomic<int64_t> next{0};
   std::atomic<bool> stop{false};
+  // Locals, so std::mutex and "guarded by" comments: lock annotations name members only.
   std::mutex mu;
   std::condition_variable cv;
   int64_t done = 0;       // guarded by mu

@@ -83,19 +83,17 @@ void Service::OnStored(const std::vector<metrics::Sample>& samples) {
 void Service::SaveState(controller::ControlLoop& loop, absl::Time now) {
   if (config_.state_file.empty()) return;
   const absl::Status s = controller::WriteStateFile(config_.state_file, {now, loop.SaveState()});
-  if (s.ok()) {
-    if (!last_state_error_.empty()) {
+  if (!s.ok()) state_write_failures_.fetch_add(1);
+  switch (state_errors_.Note(s)) {
+    case SaidOnChange::Say::kNothing:
+      break;
+    case SaidOnChange::Say::kError:
+      LogEvent(*log_, log_format_, "state",
+               absl::StrCat("state file not written: ", state_errors_.error()), spdlog::level::err);
+      break;
+    case SaidOnChange::Say::kRecovered:
       LogEvent(*log_, log_format_, "state", "state file writable again");
-    }
-    last_state_error_.clear();
-    return;
-  }
-  state_write_failures_.fetch_add(1);
-  // Once per distinct error: a full disk must not flood the log every tick.
-  if (s.ToString() != last_state_error_) {
-    last_state_error_ = s.ToString();
-    LogEvent(*log_, log_format_, "state",
-             absl::StrCat("state file not written: ", last_state_error_), spdlog::level::err);
+      break;
   }
 }
 

@@ -158,7 +158,8 @@ absl::Status Service::StartPollers(const Targets& targets) {
   std::vector<metrics::PromQlSource>& promql = sources.promql;
   std::vector<metrics::ScrapeTarget>& scrape = sources.scrape;
   if (!scrape.empty()) {
-    scraper_ = std::make_unique<metrics::Scraper>(std::move(scrape), &store_, &clock_);
+    scraper_ =
+        std::make_unique<metrics::Scraper>(std::move(scrape), &store_, &clock_, sources.scraper);
     scraper_->Start();
   }
   if (!promql.empty()) {

@@ -19,11 +19,16 @@ int RunServeCommand(const ServeOptions& options, std::ostream& err) {
     }
     config = *std::move(loaded);
   }
-  if (!options.grpc_listen.empty()) config.grpc_listen = options.grpc_listen;
-  if (!options.http_listen.empty()) config.http_listen = options.http_listen;
-  if (!options.state_file.empty()) config.state_file = options.state_file;
-  if (!options.token_file.empty()) config.admin_token_file = options.token_file;
-  if (options.tick_interval_s > 0) config.tick_interval = absl::Seconds(options.tick_interval_s);
+  if (absl::Status s = serve::ApplyServeFlags({.grpc_listen = options.grpc_listen,
+                                               .http_listen = options.http_listen,
+                                               .state_file = options.state_file,
+                                               .admin_token_file = options.token_file,
+                                               .tick_interval_s = options.tick_interval_s},
+                                              config);
+      !s.ok()) {
+    PrintError(err, s.message());
+    return 1;
+  }
   const serve::LogFormat format =
       options.log_format == "json" ? serve::LogFormat::kJson : serve::LogFormat::kText;
 

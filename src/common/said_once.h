@@ -8,7 +8,10 @@
 #include <cstddef>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "absl/status/status.h"
 
 namespace limiar {
 
@@ -28,6 +31,37 @@ class SaidOnce {
 
  private:
   std::set<std::string> said_;
+};
+
+// The outcome of an attempt repeated every tick (writing the state file), said once per
+// distinct error and once when it succeeds again: a full disk must not flood the log with
+// the same line every tick, yet a new reason, or the end of the trouble, is news. Not
+// thread-safe: the caller serializes.
+class SaidOnChange {
+ public:
+  enum class Say {
+    kNothing,    // a success after a success, or the same error again
+    kError,      // an error unlike the previous attempt's: say error()
+    kRecovered,  // a success after an error
+  };
+
+  // Notes the outcome of one attempt and says what is news.
+  Say Note(const absl::Status& status) {
+    if (status.ok()) {
+      if (error_.empty()) return Say::kNothing;
+      error_.clear();
+      return Say::kRecovered;
+    }
+    std::string error = status.ToString();
+    if (error == error_) return Say::kNothing;
+    error_ = std::move(error);
+    return Say::kError;
+  }
+  // The last attempt's error, "" after a success.
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string error_;
 };
 
 }  // namespace limiar

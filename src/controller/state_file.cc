@@ -360,4 +360,21 @@ StartState ReadStateFileAtStart(const std::string& path, absl::Time now) {
   return start;
 }
 
+std::map<std::string, actuator::TargetStart> TargetStarts(
+    const std::vector<policy::TargetPolicy>& targets,
+    const std::map<std::string, TargetState>& saved) {
+  std::map<std::string, actuator::TargetStart> starts;
+  for (const policy::TargetPolicy& t : targets) {
+    actuator::TargetStart& start = starts[t.target];
+    start.replicas = t.min_replicas;
+    auto s = saved.find(t.target);
+    // A negative count is "never observed": no hint.
+    if (s != saved.end() && s->second.replicas >= 0) {
+      start.replicas = std::clamp(s->second.replicas, t.min_replicas, t.max_replicas);
+    }
+    if (!t.metrics.empty()) start.resource = t.metrics.front().autoscale_resource;
+  }
+  return starts;
+}
+
 }  // namespace limiar::controller

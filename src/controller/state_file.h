@@ -10,9 +10,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "src/actuator/actuator.h"
 #include "src/common/bounded_json.h"
 #include "src/controller/control_loop.h"
 
@@ -47,6 +49,15 @@ struct StartState {
   std::string set_aside_to;
 };
 StartState ReadStateFileAtStart(const std::string& path, absl::Time now);
+
+// Each target's count at start and its autoscale resource: what the actuator is created
+// with, and told of the targets a reload adds. The count is the saved one clamped into the
+// target's [min, max] (a blueprint edited while stopped may have moved the bounds; a count
+// outside them would be acted on before the first decision), else min: the saved state is
+// only a hint. Pure.
+std::map<std::string, actuator::TargetStart> TargetStarts(
+    const std::vector<policy::TargetPolicy>& targets,
+    const std::map<std::string, TargetState>& saved);
 
 }  // namespace limiar::controller
 

@@ -38,6 +38,10 @@ void ReadNumber(const FieldReader& r, absl::string_view key, double min, double 
   if (r.Number(key, Bounds{.min = min, .max = max}, &d)) *out = static_cast<T>(d);
 }
 
+// The tick interval, from the config or the flag: below 0.1 s the loop would only spin.
+constexpr double kMinTickS = 0.1;
+constexpr double kMaxTickS = 3600;
+
 void ReadSeconds(const FieldReader& r, absl::string_view key, double min, double max,
                  absl::Duration* out) {
   double d;
@@ -211,10 +215,28 @@ absl::StatusOr<ResolvedSources> ResolveSources(const ServeConfig& config,
                            " does not scale on ", policy::MetricTypeName(m)));
         }
       }
+      if (out.scrape.empty() || sources.scrape->max_concurrency > out.scraper.max_concurrency) {
+        out.scraper.max_concurrency = sources.scrape->max_concurrency;
+      }
       out.scrape.push_back({target, *sources.scrape});
     }
   }
   return out;
+}
+
+absl::Status ApplyServeFlags(const ServeFlags& flags, ServeConfig& config) {
+  if (flags.tick_interval_s != 0 &&
+      !(flags.tick_interval_s >= kMinTickS && flags.tick_interval_s <= kMaxTickS)) {
+    return absl::InvalidArgumentError(absl::StrCat("--tick-interval: must be at least ", kMinTickS,
+                                                   " and at most ", kMaxTickS, " seconds, not ",
+                                                   flags.tick_interval_s));
+  }
+  if (!flags.grpc_listen.empty()) config.grpc_listen = flags.grpc_listen;
+  if (!flags.http_listen.empty()) config.http_listen = flags.http_listen;
+  if (!flags.state_file.empty()) config.state_file = flags.state_file;
+  if (!flags.admin_token_file.empty()) config.admin_token_file = flags.admin_token_file;
+  if (flags.tick_interval_s != 0) config.tick_interval = absl::Seconds(flags.tick_interval_s);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std::string& source) {
@@ -237,7 +259,7 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
   r.RejectUnknownKeys(*known);
   r.String("grpc_listen", &c.grpc_listen);
   r.String("http_listen", &c.http_listen);
-  ReadSeconds(r, "tick_interval_s", 0.1, 3600, &c.tick_interval);
+  ReadSeconds(r, "tick_interval_s", kMinTickS, kMaxTickS, &c.tick_interval);
   ReadNumber(r, "fast_path_threshold_pct", 0, 10000, &c.fast_path_threshold_pct);
   r.String("state_file", &c.state_file);
   r.String("admin_token_file", &c.admin_token_file);

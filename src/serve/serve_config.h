@@ -115,10 +115,25 @@ struct ServeConfig {
 absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std::string& source);
 absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path);
 
+// The flags of `limiar serve` that override the config file; empty or 0 when not given.
+struct ServeFlags {
+  std::string grpc_listen;
+  std::string http_listen;
+  std::string state_file;
+  std::string admin_token_file;
+  double tick_interval_s = 0;
+};
+// Sets in `config` each flag that was given. A flag is checked as its config key is (the
+// tick interval from 0.1 to 3600 s): InvalidArgument naming the flag, `config` unchanged.
+absl::Status ApplyServeFlags(const ServeFlags& flags, ServeConfig& config);
+
 // The configured sources checked against the blueprint's targets, as the pollers take them.
 struct ResolvedSources {
   std::vector<metrics::PromQlSource> promql;
   std::vector<metrics::ScrapeTarget> scrape;
+  // One pool for every target's scrapes, as large as the largest max_concurrency a target
+  // sets, so none gets fewer threads than it asked for (the default when none scrapes).
+  metrics::ScraperOptions scraper;
 };
 
 // A source must name a managed target and feed a metric that target scales on; an unkeyed

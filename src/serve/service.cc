@@ -16,25 +16,6 @@
 namespace limiar::serve {
 namespace {
 
-// Each target's count at start (the state file's, clamped to the target's bounds, else
-// replicas_min) and its autoscale resource: what the actuator is created with, and told of
-// the targets a reload adds.
-std::map<std::string, actuator::TargetStart> TargetStarts(
-    const std::vector<policy::TargetPolicy>& targets,
-    const std::map<std::string, controller::TargetState>& saved) {
-  std::map<std::string, actuator::TargetStart> starts;
-  for (const policy::TargetPolicy& t : targets) {
-    actuator::TargetStart& start = starts[t.target];
-    start.replicas = t.min_replicas;
-    auto s = saved.find(t.target);
-    if (s != saved.end() && s->second.replicas >= 0) {
-      start.replicas = std::clamp(s->second.replicas, t.min_replicas, t.max_replicas);
-    }
-    start.resource = t.metrics.front().autoscale_resource;
-  }
-  return starts;
-}
-
 // The synchronous server runs every call on a thread of its own: the quota caps them (a
 // call beyond it is answered RESOURCE_EXHAUSTED by gRPC) and gRPC's memory, keepalive finds dead
 // peers whose streams would hold a thread for ever, and the age limits recycle every connection.
@@ -102,19 +83,17 @@ void Service::OnStored(const std::vector<metrics::Sample>& samples) {
 void Service::SaveState(controller::ControlLoop& loop, absl::Time now) {
   if (config_.state_file.empty()) return;
   const absl::Status s = controller::WriteStateFile(config_.state_file, {now, loop.SaveState()});
-  if (s.ok()) {
-    if (!last_state_error_.empty()) {
+  if (!s.ok()) state_write_failures_.fetch_add(1);
+  switch (state_errors_.Note(s)) {
+    case SaidOnChange::Say::kNothing:
+      break;
+    case SaidOnChange::Say::kError:
+      LogEvent(*log_, log_format_, "state",
+               absl::StrCat("state file not written: ", state_errors_.error()), spdlog::level::err);
+      break;
+    case SaidOnChange::Say::kRecovered:
       LogEvent(*log_, log_format_, "state", "state file writable again");
-    }
-    last_state_error_.clear();
-    return;
-  }
-  state_write_failures_.fetch_add(1);
-  // Once per distinct error: a full disk must not flood the log every tick.
-  if (s.ToString() != last_state_error_) {
-    last_state_error_ = s.ToString();
-    LogEvent(*log_, log_format_, "state",
-             absl::StrCat("state file not written: ", last_state_error_), spdlog::level::err);
+      break;
   }
 }
 
@@ -134,7 +113,7 @@ absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload() {
   ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadConfiguredBlueprint());
   ASSIGN_OR_RETURN(std::unique_ptr<controller::ControlLoop> loop, BuildLoop(loaded.targets));
   // Before the new loop runs: a target the reload added must be observable at once.
-  actuator_->AddTargets(TargetStarts(loaded.targets, saved_at_start_));
+  actuator_->AddTargets(controller::TargetStarts(loaded.targets, saved_at_start_));
   // The new loop inherits the history and last decision of every target it keeps.
   runner_->ReplaceLoop(std::move(loop));
   push_->SetIndex(std::make_shared<metrics::ResourceIndex>(loaded.targets));
@@ -179,7 +158,8 @@ absl::Status Service::StartPollers(const Targets& targets) {
   std::vector<metrics::PromQlSource>& promql = sources.promql;
   std::vector<metrics::ScrapeTarget>& scrape = sources.scrape;
   if (!scrape.empty()) {
-    scraper_ = std::make_unique<metrics::Scraper>(std::move(scrape), &store_, &clock_);
+    scraper_ =
+        std::make_unique<metrics::Scraper>(std::move(scrape), &store_, &clock_, sources.scraper);
     scraper_->Start();
   }
   if (!promql.empty()) {
@@ -228,7 +208,7 @@ absl::Status Service::Start() {
 
   if (saved) saved_at_start_ = saved->targets;
   actuator::ActuatorEnvironment env;
-  for (const auto& [target, start] : TargetStarts(loaded.targets, saved_at_start_)) {
+  for (const auto& [target, start] : controller::TargetStarts(loaded.targets, saved_at_start_)) {
     env.initial_replicas[target] = start.replicas;
     env.resources[target] = start.resource;
   }

@@ -101,7 +101,8 @@ class Service {
   std::atomic<bool> first_pass_done_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> state_write_failures_{0};
-  std::string last_state_error_;
+  // State file writes: each distinct error is logged once, and the recovery.
+  SaidOnChange state_errors_;
   int grpc_port_ = 0;
   int http_port_ = 0;
   bool started_ = false;

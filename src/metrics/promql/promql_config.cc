@@ -1,6 +1,8 @@
 #include "src/metrics/promql/promql_config.h"
 
 #include <map>
+#include <set>
+#include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -126,17 +128,18 @@ std::optional<PromQlQuery> ReadPromQlConfig(const nlohmann::json& config,
   const config::ErrorsSince failed(diag);
   const FieldReader r(config, json_path, diag);
   if (!r.ok()) return std::nullopt;
-  // Unknown keys first: a misspelt key explains a "required" error better than the error
-  // does.
-  r.RejectUnknownKeys(PromQlKeys());
-  if (failed.any()) return std::nullopt;
-  if (!r.HasAll({"server_address", "query"})) return std::nullopt;
-  PromQlQuery q;
-  // In key order (nlohmann's objects are sorted maps), so the problem reported is stable.
-  for (const auto& [key, unused] : config.items()) {
-    if (!ReadKey(r, key, q)) return std::nullopt;
+  // Every problem is reported, not only the first, so one run fixes them all. A misspelt
+  // key's "did you mean" explains a missing key better than "required" would: that one is
+  // left out.
+  const std::set<std::string> suggested = r.RejectUnknownKeys(PromQlKeys());
+  for (const absl::string_view key : {"server_address", "query"}) {
+    if (!r.Has(key) && !suggested.contains(std::string(key))) r.Error(key, "required");
   }
-  CheckCombinations(r, q);
+  PromQlQuery q;
+  // In key order (nlohmann's objects are sorted maps), so the problems are listed stably.
+  for (const auto& [key, unused] : config.items()) ReadKey(r, key, q);
+  // Combinations of values that are each bad would only repeat their problems.
+  if (!failed.any()) CheckCombinations(r, q);
   if (failed.any()) return std::nullopt;
   return q;
 }

@@ -18,7 +18,7 @@
 //
 // Unknown keys are errors with a "did you mean" hint that also knows KEDA's camelCase
 // names (serverAddress, ignoreNullValues, customHeaders, ...); wrong types are named. Every
-// unknown key is reported, then the first other problem only.
+// problem is reported at once, each at its JSON path, so that one run fixes them all.
 #ifndef LIMIAR_METRICS_PROMQL_PROMQL_CONFIG_H_
 #define LIMIAR_METRICS_PROMQL_PROMQL_CONFIG_H_
 

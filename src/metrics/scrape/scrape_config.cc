@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <optional>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -24,6 +27,9 @@ using json = nlohmann::json;
 constexpr size_t kMinBodyBytes = 1024;
 constexpr size_t kMaxBodyBytes = 64 << 20;
 constexpr size_t kMaxSeries = 1'000'000;
+// Threads of the scraper's pool: past a few hundred, threads cost more memory and scheduling
+// than the endpoints they wait on (each fetch waits on latency, not CPU).
+constexpr int kMaxConcurrency = 256;
 
 // Names that other systems (Prometheus' scrape_config above all) use for our keys; each
 // object takes those that lead to one of its own keys ("type" means kind in a mapping only).
@@ -39,6 +45,10 @@ const config::AliasMap& Aliases() {
       {"scrape_timeout", "timeout_s"},
       {"body_size_limit", "max_body_bytes"},
       {"sample_limit", "max_series"},
+      {"concurrency", "max_concurrency"},
+      {"threads", "max_concurrency"},
+      {"workers", "max_concurrency"},
+      {"parallelism", "max_concurrency"},
       {"timeout", "timeout_s"},
       {"mappings", "metrics"},
       {"selector", "series"},
@@ -69,11 +79,11 @@ const std::map<std::string, std::string>& AliasNotes() {
 }
 
 const config::KnownKeys& ScrapeKeys() {
-  static const auto* known =
-      new config::KnownKeys{.keys = {"endpoints", "endpoints_file", "path", "interval_s",
-                                     "timeout_s", "max_body_bytes", "max_series", "metrics"},
-                            .aliases = Aliases(),
-                            .alias_notes = AliasNotes()};
+  static const auto* known = new config::KnownKeys{
+      .keys = {"endpoints", "endpoints_file", "path", "interval_s", "timeout_s", "max_body_bytes",
+               "max_series", "max_concurrency", "metrics"},
+      .aliases = Aliases(),
+      .alias_notes = AliasNotes()};
   return *known;
 }
 
@@ -109,6 +119,15 @@ bool IsHostPort(absl::string_view s) {
          IsPort(s.substr(colon + 1));
 }
 
+// Reports each of `keys` that is absent as required, unless an unknown key was taken for it
+// (its "did you mean" line already says what to do).
+void RequireUnlessSuggested(const FieldReader& r, const std::set<std::string>& suggested,
+                            std::initializer_list<absl::string_view> keys) {
+  for (const absl::string_view key : keys) {
+    if (!r.Has(key) && !suggested.contains(std::string(key))) r.Error(key, "required");
+  }
+}
+
 // One element of `endpoints`: "host:port", a URL, or {address, replica}. `list` reads the
 // list the element is in.
 std::optional<ScrapeEndpoint> ReadEndpoint(const json& v, const std::string& path,
@@ -120,9 +139,8 @@ std::optional<ScrapeEndpoint> ReadEndpoint(const json& v, const std::string& pat
   std::string address_path = path;
   if (v.is_object()) {
     const FieldReader e(v, path, diag);
-    e.RejectUnknownKeys(EndpointKeys());
-    if (failed.any()) return std::nullopt;
-    if (!e.NonEmptyString("address", &address, FieldReader::Need::kRequired)) return std::nullopt;
+    RequireUnlessSuggested(e, e.RejectUnknownKeys(EndpointKeys()), {"address"});
+    e.NonEmptyString("address", &address);
     e.NonEmptyString("replica", &replica);
     if (failed.any()) return std::nullopt;
     address_path = e.PathOf("address");
@@ -142,36 +160,44 @@ std::optional<ScrapeEndpoint> ReadEndpoint(const json& v, const std::string& pat
   return *std::move(endpoint);
 }
 
+// Every problem of the mapping is reported, not only the first: one run fixes them all.
 std::optional<ScrapeMapping> ReadMapping(const json& v, const std::string& path,
                                          config::Diagnostics& diag) {
   const config::ErrorsSince failed(diag);
   const FieldReader m(v, path, diag);
   if (!m.ok()) return std::nullopt;
-  m.RejectUnknownKeys(MappingKeys());
-  if (failed.any()) return std::nullopt;
-  if (!m.HasAll({"metric", "series"})) return std::nullopt;
+  RequireUnlessSuggested(m, m.RejectUnknownKeys(MappingKeys()), {"metric", "series"});
+  // The selector has no empty value: the mapping is built at the end, when all is good.
+  policy::MetricType type = policy::MetricType::kCpu;
+  std::optional<SeriesSelector> selector;
+  ScrapeKind kind = ScrapeKind::kAuto;
+  double scale = 1;
   std::string metric;
-  if (!m.NonEmptyString("metric", &metric)) return std::nullopt;
-  std::optional<policy::MetricType> type;
-  for (const policy::MetricType t : {policy::MetricType::kCpu, policy::MetricType::kRequests,
-                                     policy::MetricType::kConnections}) {
-    if (metric == policy::MetricTypeName(t)) type = t;
-  }
-  if (!type) {
-    m.Error("metric",
-            absl::StrCat("must be one of cpu, requests, connections, not \"", metric, "\""));
-    return std::nullopt;
+  if (m.NonEmptyString("metric", &metric)) {
+    bool known = false;
+    for (const policy::MetricType t : {policy::MetricType::kCpu, policy::MetricType::kRequests,
+                                       policy::MetricType::kConnections}) {
+      if (metric == policy::MetricTypeName(t)) {
+        type = t;
+        known = true;
+      }
+    }
+    if (!known) {
+      m.Error("metric",
+              absl::StrCat("must be one of cpu, requests, connections, not \"", metric, "\""));
+    }
   }
 
   std::string text;
-  if (!m.NonEmptyString("series", &text)) return std::nullopt;
-  absl::StatusOr<SeriesSelector> series = SeriesSelector::Parse(text);
-  if (!series.ok()) {
-    m.Error("series", series.status().message());
-    return std::nullopt;
+  if (m.NonEmptyString("series", &text)) {
+    absl::StatusOr<SeriesSelector> series = SeriesSelector::Parse(text);
+    if (series.ok()) {
+      selector = *std::move(series);
+    } else {
+      m.Error("series", series.status().message());
+    }
   }
 
-  ScrapeKind kind = ScrapeKind::kAuto;
   std::string k;
   if (m.NonEmptyString("kind", &k)) {
     if (k == "counter") {
@@ -183,12 +209,10 @@ std::optional<ScrapeMapping> ReadMapping(const json& v, const std::string& path,
                                    k == "rate" ? " (a counter becomes a rate)" : ""));
     }
   }
-  if (failed.any()) return std::nullopt;
-  double scale = 1;
   // A negative or zero scale would turn load into no load: never what was meant.
   m.Number("scale", {.min = 0, .min_exclusive = true}, &scale);
-  if (failed.any()) return std::nullopt;
-  return ScrapeMapping{*type, *std::move(series), kind, scale};
+  if (failed.any() || !selector) return std::nullopt;
+  return ScrapeMapping{type, *std::move(selector), kind, scale};
 }
 
 }  // namespace
@@ -242,86 +266,84 @@ std::optional<ScrapeConfig> ReadScrapeConfig(const nlohmann::json& config,
   const config::ErrorsSince failed(diag);
   const FieldReader r(config, json_path, diag);
   if (!r.ok()) return std::nullopt;
-  r.RejectUnknownKeys(ScrapeKeys());
-  if (failed.any()) return std::nullopt;
-  if (!r.HasAll({"metrics"})) return std::nullopt;
-  if (!r.Has("endpoints") && !r.Has("endpoints_file")) {
+  // Every problem is reported, not only the first; a value that depends on another (an
+  // endpoint on the path, the timeout on the interval) is checked only once that one is good.
+  const std::set<std::string> suggested = r.RejectUnknownKeys(ScrapeKeys());
+  RequireUnlessSuggested(r, suggested, {"metrics"});
+  if (!r.Has("endpoints") && !r.Has("endpoints_file") && !suggested.contains("endpoints") &&
+      !suggested.contains("endpoints_file")) {
     r.Error("endpoints", "required (or endpoints_file)");
-    return std::nullopt;
   }
 
   ScrapeConfig c;
   // The path first: endpoints are resolved with it.
+  const config::ErrorsSince path_failed(diag);
   if (r.NonEmptyString("path", &c.path) &&
       (!absl::StartsWith(c.path, "/") || c.path.find_first_of(" \t\r\n#") != std::string::npos)) {
     r.Error("path",
             absl::StrCat("must start with / and hold no whitespace or #, not \"", c.path, "\""));
   }
-  if (failed.any()) return std::nullopt;
+  const bool path_ok = !path_failed.any();
   // The scraper wakes once a second: a shorter interval would silently be 1 s.
+  const config::ErrorsSince interval_failed(diag);
   r.Seconds("interval_s", {.min = 1, .max = 86400}, &c.interval);
-  if (failed.any()) return std::nullopt;
   // Prometheus' default timeout, and as there, never longer than the interval.
   c.timeout = std::min(absl::Seconds(10), c.interval);
   if (r.Seconds("timeout_s", {.min = 0, .min_exclusive = true, .max = 300}, &c.timeout) &&
-      c.timeout > c.interval) {
+      !interval_failed.any() && c.timeout > c.interval) {
     r.Error("timeout_s",
             absl::StrCat("must not be longer than interval_s (", absl::ToDoubleSeconds(c.interval),
                          " s): a scrape would still run when the next is due"));
   }
-  if (failed.any()) return std::nullopt;
   r.Integer("max_body_bytes", {.min = kMinBodyBytes, .max = kMaxBodyBytes}, &c.max_body_bytes);
-  if (failed.any()) return std::nullopt;
   r.Integer("max_series", {.min = 1, .max = kMaxSeries}, &c.max_series);
-  if (failed.any()) return std::nullopt;
+  r.Integer("max_concurrency", {.min = 1, .max = kMaxConcurrency}, &c.max_concurrency);
   r.NonEmptyString("endpoints_file", &c.endpoints_file);
-  if (failed.any()) return std::nullopt;
-  if (r.Has("endpoints")) {
+  if (r.Has("endpoints") && path_ok) {
     const json* list = r.Array("endpoints");
-    if (list == nullptr) return std::nullopt;
-    if (list->empty() && c.endpoints_file.empty()) {
+    if (list != nullptr && list->empty() && c.endpoints_file.empty()) {
       r.Error("endpoints", "must not be empty (or set endpoints_file)");
-      return std::nullopt;
     }
     absl::flat_hash_map<std::string, size_t> seen;  // replica -> index
-    for (size_t i = 0; i < list->size(); ++i) {
+    for (size_t i = 0; list != nullptr && i < list->size(); ++i) {
       const std::string path = config::Index(r.PathOf("endpoints"), i);
       std::optional<ScrapeEndpoint> e = ReadEndpoint((*list)[i], path, c.path, r);
-      if (!e) return std::nullopt;
+      if (!e) continue;
       const auto [it, inserted] = seen.emplace(e->replica, i);
       if (!inserted) {
         diag.Error(path,
                    absl::StrCat("replica \"", e->replica, "\" is already endpoints[", it->second,
                                 "]; give each endpoint its own replica"),
                    "");
-        return std::nullopt;
+        continue;
       }
       c.endpoints.push_back(*std::move(e));
     }
   }
 
   const json* metrics = r.Array("metrics");
-  if (metrics == nullptr) return std::nullopt;
-  if (metrics->empty()) {
-    r.Error("metrics", "must list at least one mapping");
-    return std::nullopt;
-  }
-  for (size_t i = 0; i < metrics->size(); ++i) {
+  if (metrics != nullptr && metrics->empty()) r.Error("metrics", "must list at least one mapping");
+  std::vector<size_t> mapped_at;  // the index in `metrics` of each of c.metrics
+  for (size_t i = 0; metrics != nullptr && i < metrics->size(); ++i) {
     const std::string path = config::Index(r.PathOf("metrics"), i);
     std::optional<ScrapeMapping> m = ReadMapping((*metrics)[i], path, diag);
-    if (!m) return std::nullopt;
-    for (size_t j = 0; j < c.metrics.size(); ++j) {
+    if (!m) continue;
+    bool duplicate = false;
+    for (size_t j = 0; j < c.metrics.size() && !duplicate; ++j) {
       if (c.metrics[j].metric != m->metric) continue;
-      diag.Error(
-          config::Child(path, "metric"),
-          absl::StrCat(policy::MetricTypeName(m->metric), " is already mapped by metrics[", j,
-                       "]; one selector can match several series (they are summed), "
-                       "e.g. {__name__=~\"a_total|b_total\"}"),
-          "");
-      return std::nullopt;
+      duplicate = true;
+      diag.Error(config::Child(path, "metric"),
+                 absl::StrCat(policy::MetricTypeName(m->metric), " is already mapped by metrics[",
+                              mapped_at[j],
+                              "]; one selector can match several series (they are summed), "
+                              "e.g. {__name__=~\"a_total|b_total\"}"),
+                 "");
     }
+    if (duplicate) continue;
     c.metrics.push_back(*std::move(m));
+    mapped_at.push_back(i);
   }
+  if (failed.any()) return std::nullopt;
   return c;
 }
 

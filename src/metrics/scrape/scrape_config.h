@@ -14,6 +14,9 @@
 //                                     1024 to 64 MiB (default 16 MiB)
 //     "max_series": 10000,            more series matching the mappings fail the scrape;
 //                                     1 to 1,000,000 (default 10,000)
+//     "max_concurrency": 16,          endpoints fetched at once: the scraper's thread
+//                                     pool, one for all targets, takes the largest any
+//                                     target sets; 1 to 256 (default 16)
 //     "metrics": [
 //       {"metric": "requests", "series": "http_requests_total{code=~\"2..\"}"},
 //       {"metric": "cpu", "series": "process_cpu_seconds_total"},
@@ -33,8 +36,8 @@
 //
 // A replica's id in the sample store is its `replica`, or else the endpoint as written.
 // Unknown keys are errors with a hint (the nearest key; Prometheus' own names, such as
-// metrics_path and scrape_interval, are recognised); wrong types are named. Every unknown
-// key of an object is reported, then the first other problem only.
+// metrics_path and scrape_interval, are recognised); wrong types are named. Every problem is
+// reported at once, each at its JSON path, so that one run fixes them all.
 #ifndef LIMIAR_METRICS_SCRAPE_SCRAPE_CONFIG_H_
 #define LIMIAR_METRICS_SCRAPE_SCRAPE_CONFIG_H_
 
@@ -83,6 +86,9 @@ struct ScrapeConfig {
   // do more series matching the mappings than this (only those are kept while parsing).
   size_t max_body_bytes = 16 << 20;
   size_t max_series = 10'000;
+  // Endpoints fetched at once. The scraper has one pool for all targets, as large as the
+  // largest of these (serve's ResolveSources).
+  int max_concurrency = 16;
   std::vector<ScrapeMapping> metrics;
 };
 

@@ -45,6 +45,7 @@
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "src/common/clock.h"
+#include "src/common/config/diagnostics.h"
 #include "src/common/http/http_client.h"
 #include "src/metrics/promql/promql_client.h"
 #include "src/metrics/store/sample_store.h"
@@ -56,6 +57,8 @@ namespace limiar::metrics {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::Pair;
 using ::testing::StartsWith;
 
@@ -202,6 +205,20 @@ TEST(PromQlConfigTest, BadValuesAndCombinations) {
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << text;
     EXPECT_THAT(std::string(s.message()), StartsWith(absl::StrCat(kPath, want))) << text;
   }
+}
+
+// Every problem at once, each at its path; a misspelt key's hint stands for the "required"
+// it would otherwise cause.
+TEST(PromQlConfigTest, ReportsEveryProblemAtOnce) {
+  const absl::Status s = ConfigError(
+      R"({"server_address": "prom:9090", "querry": "up", "interval_s": 0.5, "timeout_s": 0})");
+  const std::string p = kPath;
+  EXPECT_EQ(config::ProblemCount(s), 4) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr(p + ".querry: unknown key; did you mean query?"));
+  EXPECT_THAT(std::string(s.message()), Not(HasSubstr(".query: required")));
+  EXPECT_THAT(std::string(s.message()), HasSubstr(p + ".server_address: must start with http://"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr(p + ".interval_s: must be at least 1"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr(p + ".timeout_s: must be more than 0"));
 }
 
 }  // namespace

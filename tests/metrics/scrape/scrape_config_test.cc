@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "src/common/config/diagnostics.h"
 #include "src/metrics/scrape/scrape_endpoints_file.h"
 
 namespace limiar::metrics {
@@ -95,6 +96,7 @@ TEST(ScrapeConfigTest, Defaults) {
   EXPECT_EQ(c->endpoints_file, "");
   EXPECT_EQ(c->max_body_bytes, 16u << 20);
   EXPECT_EQ(c->max_series, 10'000u);
+  EXPECT_EQ(c->max_concurrency, 16);
 
   // Prometheus' rule: the default timeout never outlasts the interval.
   c = Parse(R"({"endpoints": ["a:1"], "interval_s": 4, "metrics": [{"metric": "cpu",
@@ -122,7 +124,9 @@ TEST(ScrapeConfigTest, UnknownKeysGetAHint) {
       {"max_seires", "did you mean max_series?"},
       {"zzz",
        "known keys: endpoints, endpoints_file, path, interval_s, timeout_s, max_body_bytes, "
-       "max_series, metrics"},
+       "max_series, max_concurrency, metrics"},
+      {"max_concurency", "did you mean max_concurrency?"},
+      {"threads", "did you mean max_concurrency?"},
       {"body_size_limit", "did you mean max_body_bytes? (an integer number of bytes)"},
       {"sample_limit", "did you mean max_series?"},
       // A mapping's alias is no hint at the top level.
@@ -183,7 +187,10 @@ TEST(ScrapeConfigTest, WrongTypesAreNamed) {
       {R"({"endpoints": ["a:1"], "max_series": "10", "metrics": []})",
        ".max_series: must be a number, not string (write 10 without quotes)"},
   };
-  for (const auto& [text, want] : cases) EXPECT_EQ(ErrorOf(text), absl::StrCat(kPath, want));
+  // Other problems of the same config follow on their own lines.
+  for (const auto& [text, want] : cases) {
+    EXPECT_THAT(ErrorOf(text), StartsWith(absl::StrCat(kPath, want))) << text;
+  }
 }
 
 TEST(ScrapeConfigTest, BadValues) {
@@ -223,6 +230,10 @@ TEST(ScrapeConfigTest, BadValues) {
        ".max_series: must be an integer from 1 to 1000000, not 0"},
       {absl::StrCat(R"({"endpoints": ["a:1"], "max_series": 2.5, )", m, "}"),
        ".max_series: must be an integer from 1 to 1000000, not 2.5"},
+      {absl::StrCat(R"({"endpoints": ["a:1"], "max_concurrency": 0, )", m, "}"),
+       ".max_concurrency: must be an integer from 1 to 256, not 0"},
+      {absl::StrCat(R"({"endpoints": ["a:1"], "max_concurrency": 257, )", m, "}"),
+       ".max_concurrency: must be an integer from 1 to 256, not 257"},
       {R"({"endpoints": ["a:1"], "metrics": [{"series": "x"}]})", ".metrics[0].metric: required"},
       {R"({"endpoints": ["a:1"], "metrics": [{"metric": "cpu"}]})", ".metrics[0].series: required"},
       {R"({"endpoints": ["a:1"], "metrics": [{"metric": "memory", "series": "x"}]})",
@@ -245,6 +256,34 @@ TEST(ScrapeConfigTest, BadValues) {
   for (const auto& [text, want] : cases) {
     EXPECT_THAT(ErrorOf(text), StartsWith(absl::StrCat(kPath, want))) << text;
   }
+}
+
+TEST(ScrapeConfigTest, MaxConcurrencyIsRead) {
+  absl::StatusOr<ScrapeConfig> c = Parse(R"({"endpoints": ["a:1"], "max_concurrency": 64,
+                                            "metrics": [{"metric": "cpu", "series": "x"}]})");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->max_concurrency, 64);
+}
+
+// Every problem at once, each at its path, so that one run fixes them all: two in one
+// mapping, one in another, and the good keys around them do not hide them.
+TEST(ScrapeConfigTest, ReportsEveryProblemAtOnce) {
+  const std::string error = ErrorOf(R"({"endpoints": ["a:1", "b"], "interval_s": 0,
+      "metrics": [{"metric": "memory", "series": "x", "kind": "rate"},
+                  {"metric": "cpu", "series": "y", "scale": 0}]})");
+  const std::string p = kPath;
+  EXPECT_THAT(error, HasSubstr(p + ".interval_s: must be at least 1"));
+  EXPECT_THAT(error, HasSubstr(p + ".endpoints[1]: \"b\" must be host:port"));
+  EXPECT_THAT(error, HasSubstr(p + ".metrics[0].metric: must be one of cpu, requests"));
+  EXPECT_THAT(error, HasSubstr(p + ".metrics[0].kind: must be one of auto, counter, gauge"));
+  EXPECT_THAT(error, HasSubstr(p + ".metrics[1].scale: must be more than 0"));
+  EXPECT_EQ(config::ProblemCount(Parse(R"({"endpoints": ["a:1"], "metrics": [
+                {"metric": "memory", "series": "x", "kind": "rate"}]})")
+                                     .status()),
+            2);
+  // A misspelt key's hint stands for the "required" it would otherwise cause.
+  EXPECT_EQ(ErrorOf(R"({"endpoints": ["a:1"], "metrics": [{"metric": "cpu", "selector": "x"}]})"),
+            p + ".metrics[0].selector: unknown key; did you mean series?");
 }
 
 TEST(ScrapeEndpointTest, AddressForms) {

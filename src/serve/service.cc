@@ -61,14 +61,14 @@ void Service::InstallTargets(const Targets& targets) {
   const std::map<std::string, policy::MetricTriggers> triggers =
       policy::FastPathTriggers(targets, config_.fast_path_threshold_pct);
   FastThresholds thresholds(triggers.begin(), triggers.end());
-  std::lock_guard<std::mutex> lock(fast_mu_);
+  MutexLock lock(&fast_mu_);
   fast_thresholds_ = std::move(thresholds);
 }
 
 void Service::OnStored(const std::vector<metrics::Sample>& samples) {
   std::vector<std::string> hot;
   {
-    std::lock_guard<std::mutex> lock(fast_mu_);
+    MutexLock lock(&fast_mu_);
     for (const metrics::Sample& s : samples) {
       auto it = fast_thresholds_.find(s.target);
       if (it == fast_thresholds_.end() || s.value < it->second[static_cast<size_t>(s.metric)]) {
@@ -109,7 +109,7 @@ void Service::LogBlueprintWarnings(const std::vector<std::string>& warnings) {
 }
 
 absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload() {
-  std::lock_guard<std::mutex> lock(reload_mu_);
+  MutexLock lock(&reload_mu_);
   ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadConfiguredBlueprint());
   ASSIGN_OR_RETURN(std::unique_ptr<controller::ControlLoop> loop, BuildLoop(loaded.targets));
   // Before the new loop runs: a target the reload added must be observable at once.

@@ -9,7 +9,6 @@
 #include <atomic>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,6 +16,7 @@
 #include "src/actuator/actuator.h"
 #include "src/actuator/actuator_stats.h"
 #include "src/common/clock.h"
+#include "src/common/mutex.h"
 #include "src/common/said_once.h"
 #include "src/controller/admin_service.h"
 #include "src/controller/decision_broadcaster.h"
@@ -88,9 +88,9 @@ class Service {
   // asks for an evaluation at once; infinity where none does. A hash lookup per sample:
   // this runs on every ingested sample.
   using FastThresholds = absl::flat_hash_map<std::string, policy::MetricTriggers>;
-  std::mutex fast_mu_;
-  FastThresholds fast_thresholds_;
-  std::mutex reload_mu_;  // one reload at a time
+  Mutex fast_mu_;
+  FastThresholds fast_thresholds_ ABSL_GUARDED_BY(fast_mu_);
+  Mutex reload_mu_;  // one reload at a time
   // The blueprint warnings said so far (at start, then under reload_mu_): a reload says only
   // those its edit brought.
   SaidOnce blueprint_warnings_;

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include <atomic>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -63,9 +64,9 @@ double SampleValue(const std::string& body, const std::string& name) {
 
 TEST(StartupMetricsTest, MetricsScrapedWhileServeStartsWithPollersConfigured) {
   testing::TestDir dir;
-  const int http_port = testing::UnusedPort();
   // Nothing listens there: every scrape and query fails, and is counted.
-  const std::string dead = absl::StrCat("127.0.0.1:", testing::UnusedPort());
+  const int dead_port = testing::UnusedPort();
+  const std::string dead = absl::StrCat("127.0.0.1:", dead_port);
   const json config{
       {"tick_interval_s", 0.2},
       {"sources",
@@ -75,39 +76,52 @@ TEST(StartupMetricsTest, MetricsScrapedWhileServeStartsWithPollersConfigured) {
            {{"endpoints", {dead}},
             {"interval_s", 1},
             {"metrics", {{{"metric", "requests"}, {"series", "http_requests_total"}}}}}}}}}}};
+  const std::string config_file = WriteConfig(dir, "serve.json", config);
 
   // From before the process exists until told to stop, scrape /metrics as fast as it
   // answers: the first answers come from the first moment the port listens.
+  std::atomic<int> http_port{0};
   std::atomic<bool> stop{false};
   std::atomic<int> answers{0}, not_ok{0};
   std::thread scraper([&] {
     while (!stop.load()) {
-      const HttpResult r = HttpGet(http_port, "/metrics");
+      const HttpResult r = HttpGet(http_port.load(), "/metrics");
       if (r.status < 0) continue;  // not listening yet
       ++answers;
       if (r.status != 200) ++not_ok;
     }
   });
-  ServeProcess serve({"--blueprint", TestData("no_warnings.json"), "--grpc-listen", "127.0.0.1:0",
-                      "--http-listen", absl::StrCat("127.0.0.1:", http_port), "--config",
-                      WriteConfig(dir, "serve.json", config)});
-  const bool serving = serve.WaitServing();
+  // The HTTP port is chosen before serve starts, so that it can be scraped from its first
+  // moment; another test may bind it in between, so a start refused for that is retried
+  // on another port (and the dead address is never it).
+  std::unique_ptr<ServeProcess> serve;
+  bool serving = false;
+  for (int attempt = 0; attempt < 5 && !serving; ++attempt) {
+    int port = testing::UnusedPort();
+    while (port == dead_port) port = testing::UnusedPort();
+    http_port.store(port);
+    serve = std::make_unique<ServeProcess>(std::vector<std::string>{
+        "--blueprint", TestData("no_warnings.json"), "--grpc-listen", "127.0.0.1:0",
+        "--http-listen", absl::StrCat("127.0.0.1:", port), "--config", config_file});
+    serving = serve->WaitServing();
+    if (!serving && serve->Log().find("cannot bind HTTP") == std::string::npos) break;
+  }
   HttpResult last;
   const bool counted = serving && PollUntil([&] {
-                         last = HttpGet(http_port, "/metrics");
+                         last = HttpGet(http_port.load(), "/metrics");
                          return SampleValue(last.body, "limiar_scrape_failures_total") >= 1 &&
                                 SampleValue(last.body, "limiar_promql_failures_total") >= 1;
                        });
   stop.store(true);
   scraper.join();
-  ASSERT_TRUE(serving) << serve.Log();
+  ASSERT_TRUE(serving) << serve->Log();
   EXPECT_TRUE(counted) << last.body;
   EXPECT_GT(answers.load(), 0);
   EXPECT_EQ(not_ok.load(), 0);
 
-  serve.Signal(SIGTERM);
-  ASSERT_TRUE(serve.WaitExit().has_value()) << serve.Log();
-  const std::vector<std::string> races = OurRaces(serve.Log());
+  serve->Signal(SIGTERM);
+  ASSERT_TRUE(serve->WaitExit().has_value()) << serve->Log();
+  const std::vector<std::string> races = OurRaces(serve->Log());
   EXPECT_TRUE(races.empty()) << races.size() << " races, the first:\n" << races.front();
 }
 

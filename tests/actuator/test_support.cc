@@ -15,12 +15,6 @@
 
 namespace limiar::testing {
 
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) ADD_FAILURE() << "cannot write " << path;
-}
-
 std::string ReadFileOrDie(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
@@ -31,12 +25,6 @@ std::string ReadFileOrDie(const std::string& path) {
 void WriteScript(const std::string& path, const std::string& body) {
   WriteFile(path, "#!/bin/sh\n" + body);
   ::chmod(path.c_str(), 0755);
-}
-
-void ReplaceFile(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".new";
-  WriteFile(temp, text);
-  std::filesystem::rename(temp, path);
 }
 
 namespace {

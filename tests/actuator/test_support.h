@@ -15,12 +15,14 @@ std::string ReadFileOrDie(const std::string& path);
 // Writes an executable /bin/sh script with `body` after the #! line.
 void WriteScript(const std::string& path, const std::string& body);
 
-// A private CA and a server certificate it signed, valid for IP 127.0.0.1 and DNS
-// localhost, made with the openssl CLI into `dir`.
+// A private CA, a server certificate it signed (valid for IP 127.0.0.1 and DNS localhost)
+// and a client certificate it signed (for mutual TLS), made with the openssl CLI into `dir`.
 struct TestCerts {
   std::string ca_cert;  // PEM file paths
   std::string server_cert;
   std::string server_key;
+  std::string client_cert;
+  std::string client_key;
 };
 TestCerts MakeTestCerts(const std::string& dir);
 

@@ -15,12 +15,6 @@
 
 namespace limiar::testing {
 
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) ADD_FAILURE() << "cannot write " << path;
-}
-
 std::string ReadFileOrDie(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
@@ -31,12 +25,6 @@ std::string ReadFileOrDie(const std::string& path) {
 void WriteScript(const std::string& path, const std::string& body) {
   WriteFile(path, "#!/bin/sh\n" + body);
   ::chmod(path.c_str(), 0755);
-}
-
-void ReplaceFile(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".new";
-  WriteFile(temp, text);
-  std::filesystem::rename(temp, path);
 }
 
 namespace {
@@ -50,26 +38,37 @@ void Run(const std::vector<std::string>& argv) {
   }
 }
 
+// `dir`/`name`.crt and .key: a certificate for `subject` with `extensions`, signed by the CA.
+// EC keys: generated in milliseconds, unlike RSA.
+void SignedCertificate(const std::string& dir, const std::string& name, const std::string& serial,
+                       const std::string& subject, const std::string& extensions,
+                       const std::string& ca_cert, const std::string& ca_key) {
+  const std::string csr = dir + "/" + name + ".csr";
+  const std::string ext = dir + "/" + name + ".ext";
+  Run({"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+       "-nodes", "-keyout", dir + "/" + name + ".key", "-out", csr, "-subj", subject});
+  WriteFile(ext, extensions);
+  Run({"openssl", "x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key, "-set_serial",
+       serial, "-days", "2", "-extfile", ext, "-out", dir + "/" + name + ".crt"});
+}
+
 }  // namespace
 
 TestCerts MakeTestCerts(const std::string& dir) {
-  TestCerts certs{dir + "/ca.crt", dir + "/server.crt", dir + "/server.key"};
+  TestCerts certs{dir + "/ca.crt", dir + "/server.crt", dir + "/server.key", dir + "/client.crt",
+                  dir + "/client.key"};
   const std::string ca_key = dir + "/ca.key";
-  const std::string csr = dir + "/server.csr";
-  const std::string ext = dir + "/server.ext";
-  // EC keys: generated in milliseconds, unlike RSA.
   Run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
        "-nodes", "-keyout", ca_key, "-out", certs.ca_cert, "-days", "2", "-subj",
        "/CN=limiar test CA"});
-  Run({"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-       "-nodes", "-keyout", certs.server_key, "-out", csr, "-subj", "/CN=localhost"});
-  WriteFile(ext,
-            "basicConstraints=CA:FALSE\n"
-            "keyUsage=digitalSignature,keyEncipherment\n"
-            "extendedKeyUsage=serverAuth\n"
-            "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  Run({"openssl", "x509", "-req", "-in", csr, "-CA", certs.ca_cert, "-CAkey", ca_key, "-set_serial",
-       "1", "-days", "2", "-extfile", ext, "-out", certs.server_cert});
+  SignedCertificate(dir, "server", "1", "/CN=localhost",
+                    "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
+                    "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n",
+                    certs.ca_cert, ca_key);
+  SignedCertificate(dir, "client", "2", "/CN=limiar test client",
+                    "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
+                    "extendedKeyUsage=clientAuth\n",
+                    certs.ca_cert, ca_key);
   return certs;
 }
 

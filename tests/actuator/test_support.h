@@ -1,6 +1,6 @@
-// Helpers for the actuator tests: files and scripts, test TLS
+// Helpers for the actuator tests: reading files, scripts, test TLS
 // certificates made with the openssl CLI, and (from tests/support) an HTTP(S) server on
-// 127.0.0.1 in the test process.
+// 127.0.0.1 in the test process; WriteFile and ReplaceFile come with tests/support/test_dir.h.
 #ifndef LIMIAR_TESTS_ACTUATOR_TEST_SUPPORT_H_
 #define LIMIAR_TESTS_ACTUATOR_TEST_SUPPORT_H_
 
@@ -11,19 +11,18 @@
 
 namespace limiar::testing {
 
-void WriteFile(const std::string& path, const std::string& text);
 std::string ReadFileOrDie(const std::string& path);
 // Writes an executable /bin/sh script with `body` after the #! line.
 void WriteScript(const std::string& path, const std::string& body);
-// Replaces `path` atomically with new contents (rename over it), as the kubelet does.
-void ReplaceFile(const std::string& path, const std::string& text);
 
-// A private CA and a server certificate it signed, valid for IP 127.0.0.1 and DNS
-// localhost, made with the openssl CLI into `dir`.
+// A private CA, a server certificate it signed (valid for IP 127.0.0.1 and DNS localhost)
+// and a client certificate it signed (for mutual TLS), made with the openssl CLI into `dir`.
 struct TestCerts {
   std::string ca_cert;  // PEM file paths
   std::string server_cert;
   std::string server_key;
+  std::string client_cert;
+  std::string client_key;
 };
 TestCerts MakeTestCerts(const std::string& dir);
 

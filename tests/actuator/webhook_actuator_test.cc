@@ -90,6 +90,15 @@ WebhookOptions Options(const WebhookServer& server) {
   return options;
 }
 
+// The webhook actuator as serve wraps it: five attempts, backoff from 1 s to 10 s on
+// `clock` (virtual time), a seeded jitter.
+RetryingActuator Retrying(const WebhookServer& server, Clock* clock, ActuatorStats* stats) {
+  return RetryingActuator(
+      std::make_unique<WebhookActuator>(Options(server), std::map<std::string, int32_t>{}),
+      "webhook", RetryPolicy{5, absl::Seconds(1), absl::Seconds(10)}, clock, std::mt19937_64(3),
+      stats);
+}
+
 TEST(WebhookBodyTest, DocumentedShape) {
   EXPECT_EQ(WebhookBody(Request(5)),
             R"({"target":"storefront","replicas":5,"previous_replicas":3,"reason":"scale_up",)"
@@ -128,10 +137,7 @@ TEST(WebhookActuatorTest, ServerErrorThenSuccessIsRetriedWithTheSameBody) {
   server.Script({{500, "database is down"}, {503, "try later"}});
   ManualClock clock(kDecided);
   ActuatorStats stats;
-  RetryingActuator retrying(
-      std::make_unique<WebhookActuator>(Options(server), std::map<std::string, int32_t>{}),
-      "webhook", RetryPolicy{5, absl::Seconds(1), absl::Seconds(10)}, &clock, std::mt19937_64(3),
-      &stats);
+  RetryingActuator retrying = Retrying(server, &clock, &stats);
   ASSERT_TRUE(retrying.SetReplicas(Request(5)).ok());
   const std::vector<Received> got = server.received();
   ASSERT_EQ(got.size(), 3u);
@@ -149,10 +155,7 @@ TEST(WebhookActuatorTest, ClientErrorIsNotRetriedAndQuotesTheBody) {
   server.Script({{400, long_body}});
   ManualClock clock(kDecided);
   ActuatorStats stats;
-  RetryingActuator retrying(
-      std::make_unique<WebhookActuator>(Options(server), std::map<std::string, int32_t>{}),
-      "webhook", RetryPolicy{5, absl::Seconds(1), absl::Seconds(10)}, &clock, std::mt19937_64(3),
-      &stats);
+  RetryingActuator retrying = Retrying(server, &clock, &stats);
   const absl::Status status = retrying.SetReplicas(Request(5));
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("HTTP 400"));

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <string>
+
+#include "tests/support/test_dir.h"
 
 namespace limiar {
 namespace {
@@ -20,17 +20,13 @@ TEST(BearerTokenTest, MatchesOnlyTheExactTokenAfterTheScheme) {
 }
 
 TEST(BearerTokenTest, ATokenFileIsTrimmedAndMustNotBeEmpty) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("limiar_token_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string token = (dir / "token").string();
-  std::ofstream(token) << "  s3cret\n";
+  const testing::TestDir dir;
+  const std::string token = dir.Write("token", "  s3cret\n");
   absl::StatusOr<std::string> read = ReadBearerTokenFile(token, "admin token file");
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(*read, "s3cret");
 
-  const std::string blank = (dir / "blank").string();
-  std::ofstream(blank) << " \n\t";
+  const std::string blank = dir.Write("blank", " \n\t");
   read = ReadBearerTokenFile(blank, "admin token file");
   EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(read.status().message(), "admin token file " + blank + " is empty");
@@ -38,8 +34,7 @@ TEST(BearerTokenTest, ATokenFileIsTrimmedAndMustNotBeEmpty) {
   read = ReadBearerTokenFile("", "admin token file");  // none configured
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(*read, "");
-  EXPECT_FALSE(ReadBearerTokenFile((dir / "absent").string(), "admin token file").ok());
-  std::filesystem::remove_all(dir);
+  EXPECT_FALSE(ReadBearerTokenFile(dir.File("absent"), "admin token file").ok());
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "nlohmann/json.hpp"
 #include "src/metrics/store/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::controller {
 namespace {
@@ -18,13 +19,6 @@ namespace {
 using ::testing::HasSubstr;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1795766400);
-
-std::string TempPath(const std::string& name) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("limiar_state_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
-}
 
 SavedState Sample() {
   SavedState s;
@@ -41,7 +35,8 @@ SavedState Sample() {
 }
 
 TEST(StateFileTest, RoundTripsEveryField) {
-  const std::string path = TempPath("roundtrip.json");
+  const ::limiar::testing::TestDir tmp;
+  const std::string path = tmp.File("roundtrip.json");
   ASSERT_TRUE(WriteStateFile(path, Sample()).ok());
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
   absl::StatusOr<SavedState> back = ReadStateFile(path, kT0);
@@ -60,32 +55,34 @@ TEST(StateFileTest, RoundTripsEveryField) {
 }
 
 TEST(StateFileTest, MissingTornAndForeignFilesAreNamed) {
-  EXPECT_EQ(ReadStateFile(TempPath("absent.json"), kT0).status().code(),
+  const ::limiar::testing::TestDir tmp;
+  EXPECT_EQ(ReadStateFile(tmp.File("absent.json"), kT0).status().code(),
             absl::StatusCode::kNotFound);
-  const std::string torn = TempPath("torn.json");
+  const std::string torn = tmp.File("torn.json");
   std::ofstream(torn) << "{\"version\": 1, \"targets\": {\"a\": {\"mo";
   absl::StatusOr<SavedState> r = ReadStateFile(torn, kT0);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(r.status().message().find(torn), std::string::npos);
-  const std::string bad_field = TempPath("bad_field.json");
+  const std::string bad_field = tmp.File("bad_field.json");
   std::ofstream(bad_field)
       << R"({"version": 1, "saved_at_ms": 0, "targets": {"web": {"mode": "fast"}}})";
   r = ReadStateFile(bad_field, kT0);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(r.status().message().find("targets.web"), std::string::npos) << r.status();
-  const std::string future = TempPath("future.json");
+  const std::string future = tmp.File("future.json");
   std::ofstream(future) << R"({"version": 9, "saved_at_ms": 0, "targets": {}})";
   EXPECT_EQ(ReadStateFile(future, kT0).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(StateFileTest, AStartSetsAnUnreadableFileAsideAndIgnoresAMissingOne) {
-  const std::string absent = TempPath("start_absent.json");
+  const ::limiar::testing::TestDir tmp;
+  const std::string absent = tmp.File("start_absent.json");
   StartState start = ReadStateFileAtStart(absent, kT0);
   EXPECT_FALSE(start.saved.has_value());
   EXPECT_TRUE(start.error.ok()) << start.error;
   EXPECT_TRUE(start.set_aside_to.empty());
 
-  const std::string good = TempPath("start_good.json");
+  const std::string good = tmp.File("start_good.json");
   ASSERT_TRUE(WriteStateFile(good, Sample()).ok());
   start = ReadStateFileAtStart(good, kT0);
   ASSERT_TRUE(start.saved.has_value());
@@ -93,7 +90,7 @@ TEST(StateFileTest, AStartSetsAnUnreadableFileAsideAndIgnoresAMissingOne) {
   EXPECT_TRUE(start.error.ok());
   EXPECT_TRUE(std::filesystem::exists(good));
 
-  const std::string torn = TempPath("start_torn.json");
+  const std::string torn = tmp.File("start_torn.json");
   std::filesystem::remove(torn + ".unreadable");
   std::ofstream(torn) << "{\"version\": 1, \"targ";
   start = ReadStateFileAtStart(torn, kT0);
@@ -110,8 +107,9 @@ std::string ReadAll(const std::string& path) {
 }
 
 TEST(StateFileTest, TheTempFileIsNeverReachedThroughASymlink) {
-  const std::string path = TempPath("linked.json");
-  const std::string victim = TempPath("victim.txt");
+  const ::limiar::testing::TestDir tmp;
+  const std::string path = tmp.File("linked.json");
+  const std::string victim = tmp.File("victim.txt");
   std::ofstream(victim) << "precious";
   std::filesystem::remove(path + ".tmp");
   std::filesystem::create_symlink(victim, path + ".tmp");
@@ -194,7 +192,8 @@ TEST(StateFileTest, RestoredNumbersAreIntegersInRangeAndNothingIsDatedAfterNow) 
 }
 
 TEST(StateFileTest, SizeDepthAndKindOfFileAreCheckedBeforeParsing) {
-  const std::string deep = TempPath("deep.json");
+  const ::limiar::testing::TestDir tmp;
+  const std::string deep = tmp.File("deep.json");
   std::ofstream(deep) << R"({"version": 1, "saved_at_ms": 0, "targets": )"
                       << std::string(100'000, '[');
   absl::StatusOr<SavedState> r = ReadStateFile(deep, kT0);
@@ -202,7 +201,7 @@ TEST(StateFileTest, SizeDepthAndKindOfFileAreCheckedBeforeParsing) {
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("nested more than 16 levels deep"));
 
   // A sparse file past the cap: refused by its size, without reading it.
-  const std::string huge = TempPath("huge.json");
+  const std::string huge = tmp.File("huge.json");
   std::ofstream(huge).close();
   std::filesystem::resize_file(huge, (256u << 20) + 1);
   r = ReadStateFile(huge, kT0);
@@ -211,7 +210,7 @@ TEST(StateFileTest, SizeDepthAndKindOfFileAreCheckedBeforeParsing) {
               HasSubstr("268435457 bytes, over the limit of 268435456 bytes"));
   std::filesystem::remove(huge);
 
-  const std::string dir = TempPath("a_directory");
+  const std::string dir = tmp.File("a_directory");
   std::filesystem::create_directories(dir);
   r = ReadStateFile(dir, kT0);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -219,6 +218,7 @@ TEST(StateFileTest, SizeDepthAndKindOfFileAreCheckedBeforeParsing) {
 }
 
 TEST(StateFileTest, ControlLoopStateSurvivesAFileRoundTrip) {
+  const ::limiar::testing::TestDir tmp;
   policy::TargetPolicy t;
   t.target = "storefront";
   t.min_replicas = 2;
@@ -241,7 +241,7 @@ TEST(StateFileTest, ControlLoopStateSurvivesAFileRoundTrip) {
   }
   ASSERT_TRUE((*first)->Tick(kT0).ok());
   ASSERT_TRUE((*first)->SetMode("storefront", policy::Mode::kDryRun).ok());
-  const std::string path = TempPath("loop.json");
+  const std::string path = tmp.File("loop.json");
   ASSERT_TRUE(WriteStateFile(path, {kT0, (*first)->SaveState()}).ok());
 
   auto second = ControlLoop::Create({t}, &store, &actuator, nullptr);

@@ -78,7 +78,7 @@ TEST(AdminSecurityTest, TokenFileGuardsAdminCalls) {
 
 TEST(AdminSecurityTest, TlsNeedsTheCaAndRefusesPlainText) {
   testing::TestDir dir;
-  const Certificates certs = MakeCertificates(dir.path());
+  const testing::TestCerts certs = testing::MakeTestCerts(dir.path());
   auto serve =
       StartServe(dir, TestData("no_warnings.json"),
                  {{"tls", {{"cert_file", certs.server_cert}, {"key_file", certs.server_key}}}});
@@ -94,14 +94,14 @@ TEST(AdminSecurityTest, TlsNeedsTheCaAndRefusesPlainText) {
 
   // A CA that did not sign the server's certificate is refused too.
   testing::TestDir other;
-  const Certificates stranger = MakeCertificates(other.path());
+  const testing::TestCerts stranger = testing::MakeTestCerts(other.path());
   const RunResult wrong_ca = RunLimiar(Status(*serve, {"--tls-ca", stranger.ca_cert}));
   EXPECT_EQ(wrong_ca.exit_code, 1) << wrong_ca.output;
 }
 
 TEST(AdminSecurityTest, MutualTlsNeedsAClientCertificate) {
   testing::TestDir dir;
-  const Certificates certs = MakeCertificates(dir.path());
+  const testing::TestCerts certs = testing::MakeTestCerts(dir.path());
   auto serve = StartServe(dir, TestData("no_warnings.json"),
                           {{"tls",
                             {{"cert_file", certs.server_cert},

@@ -1,8 +1,5 @@
 // `limiar serve` refuses to start on bad input, with exit 1 and a message that says what
 // and where, and leaves nothing running.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/serve/serve_harness.h"
+#include "tests/support/ports.h"
 
 namespace limiar::serve_test {
 namespace {
@@ -47,29 +45,14 @@ std::vector<std::string> Args(const std::string& blueprint, std::vector<std::str
   return args;
 }
 
-// A TCP socket listening on an ephemeral 127.0.0.1 port, without SO_REUSEPORT, so that
+// A socket listening on an ephemeral 127.0.0.1 port, without SO_REUSEPORT, so that
 // nobody else can bind the port while it lives.
 class BusyPort {
  public:
-  BusyPort() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        ::listen(fd_, 1) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      ADD_FAILURE() << "cannot hold a port on 127.0.0.1";
-    }
-    port_ = ntohs(addr.sin_port);
-  }
-  ~BusyPort() { ::close(fd_); }
-  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+  std::string address() const { return absl::StrCat("127.0.0.1:", listener_.port()); }
 
  private:
-  int fd_ = -1;
-  int port_ = 0;
+  ::limiar::testing::LoopbackListener listener_;
 };
 
 TEST(BadStartTest, UnknownConfigKeyNamesTheJsonPath) {

@@ -3,9 +3,7 @@
 // hold every worker thread, so /healthz timed out and a healthy pod would be restarted.
 #include "src/serve/http_endpoints.h"
 
-#include <arpa/inet.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -23,6 +21,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/ports.h"
 
 namespace limiar::serve {
 namespace {
@@ -34,14 +33,8 @@ using ::testing::HasSubstr;
 constexpr absl::Duration kWait = absl::Seconds(20);
 
 int Connect(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ADD_FAILURE() << "cannot connect to 127.0.0.1:" << port;
-  }
+  const int fd = ::limiar::testing::ConnectLoopback(port);
+  if (fd < 0) ADD_FAILURE() << "cannot connect to 127.0.0.1:" << port;
   return fd;
 }
 

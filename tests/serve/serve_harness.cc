@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "limiar/v1/samples.grpc.pb.h"
+#include "tests/support/child_process.h"
 
 extern char** environ;
 
@@ -103,14 +104,7 @@ RunResult RunLimiar(const std::vector<std::string>& args) {
   return RunProgram(argv);
 }
 
-bool OnPath(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  for (absl::string_view dir : absl::StrSplit(path, ':')) {
-    if (::access(absl::StrCat(dir, "/", program).c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
+bool OnPath(const std::string& program) { return !testing::FindProgram(program).empty(); }
 
 ServeProcess::ServeProcess(const std::vector<std::string>& serve_args) {
   std::vector<std::string> argv{LIMIAR_BINARY, "serve"};
@@ -390,53 +384,6 @@ bool IsDecision(const std::string& line, const std::string& target) {
 
 bool IsDecisionWithMetrics(const std::string& line, const std::string& target) {
   return IsDecision(line, target) && line.find("FailedGetPodsMetric") == std::string::npos;
-}
-
-namespace {
-
-void Openssl(const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"openssl"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const RunResult r = RunProgram(argv);
-  if (r.exit_code != 0) {
-    ADD_FAILURE() << "openssl " << args[0] << " failed:\n" << r.output;
-    std::abort();
-  }
-}
-
-// A certificate for `subject` with `extensions`, signed by the CA.
-void SignedCertificate(const std::string& dir, const std::string& name, const std::string& subject,
-                       const std::string& extensions, const Certificates& c,
-                       const std::string& ca_key) {
-  const std::string key = absl::StrCat(dir, "/", name, ".key");
-  const std::string csr = absl::StrCat(dir, "/", name, ".csr");
-  const std::string ext = absl::StrCat(dir, "/", name, ".ext");
-  // EC keys: generated in milliseconds, unlike RSA.
-  Openssl({"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-           "-keyout", key, "-out", csr, "-subj", subject});
-  testing::WriteFile(ext, extensions);
-  Openssl({"x509", "-req", "-in", csr, "-CA", c.ca_cert, "-CAkey", ca_key, "-set_serial",
-           name == "server" ? "1" : "2", "-days", "2", "-extfile", ext, "-out",
-           absl::StrCat(dir, "/", name, ".crt")});
-}
-
-}  // namespace
-
-Certificates MakeCertificates(const std::string& dir) {
-  Certificates c{dir + "/ca.crt", dir + "/server.crt", dir + "/server.key", dir + "/client.crt",
-                 dir + "/client.key"};
-  const std::string ca_key = dir + "/ca.key";
-  Openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-           "-keyout", ca_key, "-out", c.ca_cert, "-days", "2", "-subj", "/CN=limiar e2e test CA"});
-  SignedCertificate(dir, "server", "/CN=localhost",
-                    "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
-                    "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n",
-                    c, ca_key);
-  SignedCertificate(dir, "client", "/CN=limiar e2e client",
-                    "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
-                    "extendedKeyUsage=clientAuth\n",
-                    c, ca_key);
-  return c;
 }
 
 }  // namespace limiar::serve_test

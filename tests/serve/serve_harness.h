@@ -172,15 +172,6 @@ bool IsDecision(const std::string& line, const std::string& target);
 // The same, for a decision that saw metrics (not the "no samples yet" hold of a start).
 bool IsDecisionWithMetrics(const std::string& line, const std::string& target);
 
-// A private CA, a server certificate for 127.0.0.1 and a client certificate, all signed
-// by that CA, made with the openssl CLI into `dir` (PEM file paths).
-struct Certificates {
-  std::string ca_cert;
-  std::string server_cert, server_key;
-  std::string client_cert, client_key;
-};
-Certificates MakeCertificates(const std::string& dir);
-
 }  // namespace limiar::serve_test
 
 #endif  // LIMIAR_TESTS_SERVE_SERVE_HARNESS_H_

@@ -17,6 +17,25 @@ int ConnectLoopback(int port);
 // Whether something accepts connections on 127.0.0.1:port now.
 bool AcceptsConnections(int port);
 
+// A socket on 127.0.0.1 (a port the kernel picked) that listens but never accepts unless
+// the test does: connections complete in the kernel and requests are queued, but no answer
+// comes (a hung peer), and the port stays taken (a port in use) until it goes away.
+class LoopbackListener {
+ public:
+  // A failure to bind or listen fails the test; port() is then 0.
+  LoopbackListener();
+  ~LoopbackListener();
+  LoopbackListener(const LoopbackListener&) = delete;
+  LoopbackListener& operator=(const LoopbackListener&) = delete;
+
+  int fd() const { return fd_; }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 }  // namespace limiar::testing
 
 #endif  // LIMIAR_TESTS_SUPPORT_PORTS_H_

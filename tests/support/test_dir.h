@@ -11,8 +11,26 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 
 namespace limiar::testing {
+
+// Writes `text` to `path` (truncating); a failure to write fails the test.
+inline void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out.flush()) ADD_FAILURE() << "cannot write " << path;
+}
+
+// Replaces `path` atomically with new contents (a new file renamed over it), as the kubelet
+// and other well-behaved writers do: readers see another inode, never a half-written file.
+inline void ReplaceFile(const std::string& path, const std::string& text) {
+  const std::string temp = path + ".new";
+  WriteFile(temp, text);
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  if (error) ADD_FAILURE() << "cannot rename " << temp << " to " << path << ": " << error.message();
+}
 
 class TestDir {
  public:
@@ -44,9 +62,7 @@ class TestDir {
   // Writes `text` to `name` in the folder and returns its path.
   std::string Write(const std::string& name, const std::string& text) const {
     const std::string path = File(name);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) ADD_FAILURE() << "cannot write " << path;
+    WriteFile(path, text);
     return path;
   }
 

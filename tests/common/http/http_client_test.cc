@@ -3,10 +3,8 @@
 // absl::Status. No test waits on wall time.
 #include "src/common/http/http_client.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/support/local_http_server.h"
+#include "tests/support/ports.h"
 
 namespace limiar::http {
 namespace {
@@ -93,26 +92,19 @@ TEST(HttpClientTest, SendsMethodBodyHeadersAndBearerToken) {
 // client has given up (a deliberate 200 ms timeout), then reads what the kernel queued.
 // httplib, the test server elsewhere, drops empty headers, so it cannot show them.
 TEST(HttpClientTest, EmptyHeaderValuesAreSent) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
-  ASSERT_EQ(::listen(fd, 1), 0);
-  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const ::limiar::testing::LoopbackListener listener;
+  ASSERT_GT(listener.port(), 0);
   HttpClient http;
   HttpRequest request;
-  request.url = absl::StrCat("http://127.0.0.1:", ntohs(addr.sin_port), "/");
+  request.url = absl::StrCat("http://127.0.0.1:", listener.port(), "/");
   request.headers = {{"X-Empty", ""}, {"X-Full", "1"}};
   request.timeout = absl::Milliseconds(200);
   EXPECT_EQ(http.Send(request).status().code(), absl::StatusCode::kDeadlineExceeded);
-  const int conn = ::accept(fd, nullptr, nullptr);
+  const int conn = ::accept(listener.fd(), nullptr, nullptr);
   ASSERT_GE(conn, 0);
   char buf[4096];
   const ssize_t n = ::recv(conn, buf, sizeof buf, MSG_DONTWAIT);
   ::close(conn);
-  ::close(fd);
   ASSERT_GT(n, 0);
   const std::string wire(buf, static_cast<size_t>(n));
   // curl drops "Name:" unless spelled "Name;".

@@ -53,9 +53,9 @@
 #include "src/metrics/store/sample_store.h"
 #include "src/policy/policy.h"
 #include "src/policy/policy_config.h"
-#include "tests/metrics/promql/promql_test_util.h"
 #include "tests/support/local_http_server.h"
 #include "tests/support/peak_rss.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::metrics {
 namespace {
@@ -72,8 +72,8 @@ constexpr char kResponsesFile[] = "tests/metrics/testdata/promql_api_responses.t
 using TestHttpServer = ::limiar::testing::CannedHttpServer;
 using ::limiar::testing::CannedResponse;
 using ::limiar::testing::SeenRequest;
+using ::limiar::testing::TestDir;
 using ::limiar::testing::UnusedPort;
-using promql_test::TempDir;
 
 // ---------------------------------------------------------------------------------------
 // Canned answers captured from Prometheus 2.42 (see promql_capture.sh).
@@ -336,13 +336,25 @@ CannedResponse Canned(const std::string& name) {
   return CannedResponse{static_cast<int>(c.status), "application/json", c.body};
 }
 
-TEST(PromQlClientTest, SendsTheQueryTimeAndHeaders) {
-  TestHttpServer server([](const SeenRequest&) { return Canned("vector_one"); });
-  ASSERT_TRUE(server.ok());
-  TempDir dir;
+// A server handler that answers every request with the captured answer `name`.
+TestHttpServer::Handler AnswersWith(const std::string& name) {
+  return [name](const SeenRequest&) { return Canned(name); };
+}
+
+// An instant query for `promql` to the server at `address`, with the defaults otherwise.
+PromQlQuery QueryTo(const std::string& address, const std::string& promql) {
   PromQlQuery q;
-  q.server_address = server.base_url() + "/prefix/";
-  q.query = R"(sum(rate(http_requests_total{code=~"5.."}[1m])) + 0.5)";
+  q.server_address = address;
+  q.query = promql;
+  return q;
+}
+
+TEST(PromQlClientTest, SendsTheQueryTimeAndHeaders) {
+  TestHttpServer server(AnswersWith("vector_one"));
+  ASSERT_TRUE(server.ok());
+  TestDir dir;
+  PromQlQuery q = QueryTo(server.base_url() + "/prefix/",
+                          R"(sum(rate(http_requests_total{code=~"5.."}[1m])) + 0.5)");
   q.bearer_token_file = dir.Write("token", "s3cr3t\n");
   q.headers = {{"X-Scope-OrgID", "tenant-a"}, {"X-Empty", ""}};
   PromQlClient client;
@@ -363,12 +375,10 @@ TEST(PromQlClientTest, SendsTheQueryTimeAndHeaders) {
 }
 
 TEST(PromQlClientTest, SendsBasicAuthWithThePasswordFromItsFile) {
-  TestHttpServer server([](const SeenRequest&) { return Canned("scalar"); });
+  TestHttpServer server(AnswersWith("scalar"));
   ASSERT_TRUE(server.ok());
-  TempDir dir;
-  PromQlQuery q;
-  q.server_address = server.base_url();
-  q.query = "scalar(sum(up)) * 2.5";
+  TestDir dir;
+  PromQlQuery q = QueryTo(server.base_url(), "scalar(sum(up)) * 2.5");
   q.username = "user";
   q.password_file = dir.Write("password", "pass\n");
   PromQlClient client;
@@ -380,12 +390,10 @@ TEST(PromQlClientTest, SendsBasicAuthWithThePasswordFromItsFile) {
 }
 
 TEST(PromQlClientTest, RereadsTheTokenFileOnEveryQuery) {
-  TestHttpServer server([](const SeenRequest&) { return Canned("vector_one"); });
+  TestHttpServer server(AnswersWith("vector_one"));
   ASSERT_TRUE(server.ok());
-  TempDir dir;
-  PromQlQuery q;
-  q.server_address = server.base_url();
-  q.query = "up";
+  TestDir dir;
+  PromQlQuery q = QueryTo(server.base_url(), "up");
   q.bearer_token_file = dir.Write("token", "first");
   PromQlClient client;
   ASSERT_TRUE(client.QueryInstant(q, absl::FromUnixSeconds(1)).ok());
@@ -398,11 +406,9 @@ TEST(PromQlClientTest, RereadsTheTokenFileOnEveryQuery) {
 }
 
 TEST(PromQlClientTest, ErrorsNameTheServer) {
-  TestHttpServer server([](const SeenRequest&) { return Canned("error_bad_data"); });
+  TestHttpServer server(AnswersWith("error_bad_data"));
   ASSERT_TRUE(server.ok());
-  PromQlQuery q;
-  q.server_address = server.base_url();
-  q.query = "sum(up";
+  PromQlQuery q = QueryTo(server.base_url(), "sum(up");
   PromQlClient client;
   absl::StatusOr<PromQlValue> v = client.Query(q, absl::FromUnixSeconds(1));
   EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
@@ -412,13 +418,11 @@ TEST(PromQlClientTest, ErrorsNameTheServer) {
 }
 
 TEST(PromQlClientTest, UnreadableTokenFileFailsBeforeAnyRequest) {
-  TestHttpServer server([](const SeenRequest&) { return Canned("vector_one"); });
+  TestHttpServer server(AnswersWith("vector_one"));
   ASSERT_TRUE(server.ok());
-  TempDir dir;
-  PromQlQuery q;
-  q.server_address = server.base_url();
-  q.query = "up";
-  q.bearer_token_file = dir.path() + "/missing";
+  TestDir dir;
+  PromQlQuery q = QueryTo(server.base_url(), "up");
+  q.bearer_token_file = dir.File("missing");
   PromQlClient client;
   absl::StatusOr<double> v = client.QueryInstant(q, absl::FromUnixSeconds(1));
   EXPECT_EQ(v.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -434,9 +438,7 @@ TEST(PromQlClientTest, UnreadableTokenFileFailsBeforeAnyRequest) {
 TEST(PromQlClientTest, RefusedConnectionIsUnavailable) {
   const int port = UnusedPort();
   ASSERT_GT(port, 0);
-  PromQlQuery q;
-  q.server_address = absl::StrCat("http://127.0.0.1:", port);
-  q.query = "up";
+  PromQlQuery q = QueryTo(absl::StrCat("http://127.0.0.1:", port), "up");
   PromQlClient client;
   absl::StatusOr<double> v = client.QueryInstant(q, absl::FromUnixSeconds(1));
   EXPECT_EQ(v.status().code(), absl::StatusCode::kUnavailable);
@@ -455,9 +457,7 @@ TEST(PromQlClientTest, SlowServerHitsTheTimeout) {
     return Canned("vector_one");
   });
   ASSERT_TRUE(server.ok());
-  PromQlQuery q;
-  q.server_address = server.base_url();
-  q.query = "up";
+  PromQlQuery q = QueryTo(server.base_url(), "up");
   q.timeout = absl::Milliseconds(200);
   PromQlClient client;
   absl::StatusOr<double> v = client.QueryInstant(q, absl::FromUnixSeconds(1));
@@ -476,9 +476,7 @@ TEST(PromQlClientTest, SixteenMegabytesOfBracketsStopAtTheBodyCap) {
   ::limiar::testing::LocalHttpServer server;
   ::limiar::testing::ServeWithoutCopies(server.server(), "/api/v1/query", body, "application/json");
   server.Start();
-  PromQlQuery q;
-  q.server_address = server.base_url();
-  q.query = "up";
+  PromQlQuery q = QueryTo(server.base_url(), "up");
   q.timeout = absl::Seconds(20);
   PromQlClient client;
   const ::limiar::testing::PeakRssGrowth growth;
@@ -499,9 +497,7 @@ TEST(PromQlClientTest, TheConfiguredBodyCapApplies) {
                      R"("result":[{"metric":{"l":")", big_label, R"("},"value":[1,"4"]}]}})")};
   });
   ASSERT_TRUE(server.ok());
-  PromQlQuery q;
-  q.server_address = server.base_url();
-  q.query = "up";
+  PromQlQuery q = QueryTo(server.base_url(), "up");
   PromQlClient client;
   ASSERT_TRUE(client.Query(q, absl::FromUnixSeconds(1)).ok());
   q.max_body_bytes = 4096;

@@ -1,35 +1,20 @@
 // Everything against a real Debian `prometheus` that the test starts on 127.0.0.1 and that
 // scrapes a tiny exporter served by this process. Nothing waits on wall time except bounded
 // polls for a readiness condition.
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -39,7 +24,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -52,9 +36,10 @@
 #include "src/metrics/store/sample_store.h"
 #include "src/policy/policy.h"
 #include "tests/metrics/promql/promql_test_util.h"
+#include "tests/support/child_process.h"
 #include "tests/support/local_http_server.h"
-
-extern char** environ;
+#include "tests/support/ports.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::metrics {
 namespace {
@@ -67,12 +52,11 @@ using ::limiar::testing::CannedResponse;
 using ::limiar::testing::SeenRequest;
 using ::limiar::testing::UnusedPort;
 using promql_test::StoredValue;
-using promql_test::TempDir;
 
 // ---------------------------------------------------------------------------------------
 // A real Prometheus (Debian's `prometheus` 2.42) on 127.0.0.1, scraping an exporter that
 // this process serves. One instance per test binary, started by the first test that needs
-// it and stopped (SIGTERM, then SIGKILL after 10 s; waitpid either way) after the suite.
+// it and stopped by pid (ChildProcess) after the suite.
 
 // Counter at 10 per second since the exporter started, and two gauge series: the queries
 // below then have known answers (rate ~10, sum 7.5).
@@ -88,91 +72,35 @@ std::string ExporterBody(std::chrono::steady_clock::time_point start) {
       "test_gauge{pod=\"a\"} 3\ntest_gauge{pod=\"b\"} 4.5\n");
 }
 
-std::string FindPrometheus() {
-  const char* path_env = std::getenv("PATH");
-  std::vector<std::string> dirs = absl::StrSplit(path_env ? path_env : "", ':', absl::SkipEmpty());
-  dirs.push_back("/usr/bin");
-  for (const std::string& dir : dirs) {
-    const std::string candidate = absl::StrCat(dir, "/prometheus");
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
 class LivePrometheus {
  public:
   // Starts everything; on failure `error()` says why (with Prometheus' log).
   LivePrometheus() : exporter_([this](const SeenRequest& r) { return Export(r); }) {
-    const std::string binary = FindPrometheus();
+    const std::string binary = ::limiar::testing::FindProgram("prometheus");
     if (binary.empty()) {
       skip_ = "no `prometheus` binary on PATH or in /usr/bin (apt-get install prometheus)";
       return;
     }
-    if (!exporter_.ok() || dir_.path().empty()) {
-      error_ = "cannot start the test exporter or create a temp dir";
+    if (!exporter_.ok()) {
+      error_ = "cannot start the test exporter";
       return;
     }
+    // Prometheus cannot bind port 0 and report its port, so it gets one that was free.
     port_ = UnusedPort();
     const std::string config = dir_.Write(
         "prometheus.yml", absl::StrCat("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
                                        "scrape_configs:\n  - job_name: test\n    static_configs:\n"
                                        "      - targets: ['127.0.0.1:",
                                        exporter_.port(), "']\n"));
-    log_ = dir_.path() + "/prometheus.log";
-    std::vector<std::string> args = {
-        binary, "--config.file=" + config, "--storage.tsdb.path=" + dir_.path() + "/tsdb",
-        absl::StrCat("--web.listen-address=127.0.0.1:", port_), "--log.level=warn"};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    const int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-      pid_ = -1;
-      error_ = absl::StrCat("posix_spawn ", binary, ": ", std::strerror(rc));
-      return;
-    }
-    // Ready in well under a second; 30 s of polling covers a loaded machine.
-    http::HttpClient http;
-    http::HttpRequest ready;
-    ready.url = base_url() + "/-/ready";
-    ready.timeout = absl::Seconds(1);
-    bool up = false;
-    for (int i = 0; i < 300 && !up; ++i) {
-      absl::StatusOr<http::HttpResponse> r = http.Send(ready);
-      up = r.ok() && r->status == 200;
-      if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    if (!up) {
-      error_ = absl::StrCat("prometheus did not get ready in 30 s; log:\n", Log());
-      return;
-    }
+    absl::Status status = process_.Start(
+        {binary, "--config.file=" + config, "--storage.tsdb.path=" + dir_.File("tsdb"),
+         absl::StrCat("--web.listen-address=127.0.0.1:", port_), "--log.level=warn"});
+    // Ready in well under a second; 30 s covers a loaded machine.
+    if (status.ok()) status = process_.WaitUntil([this] { return Ready(); }, absl::Seconds(30));
     // The scrape manager applies its targets ~5 s after start: wait (at most 30 s) until
     // the first scrape is queryable.
-    if (!WaitFor("sum(test_gauge)")) {
-      error_ = absl::StrCat("no scrape of the test exporter in 30 s; log:\n", Log());
-    }
-  }
-
-  ~LivePrometheus() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      bool exited = false;
-      for (int i = 0; i < 100 && !exited; ++i) {
-        exited = waitpid(pid_, &status, WNOHANG) == pid_;
-        if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      if (!exited) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, &status, 0);
-      }
-    }
+    if (status.ok()) status = WaitFor("sum(test_gauge)");
+    if (!status.ok()) error_ = status.ToString();
   }
 
   const std::string& skip() const { return skip_; }
@@ -189,22 +117,23 @@ class LivePrometheus {
     return q;
   }
 
-  // Polls (at most 30 s) until `promql` yields a value (not an empty result) now.
-  bool WaitFor(const std::string& promql) {
+  // Polls (at most 30 s) until `promql` yields a value (not an empty result) now; the
+  // error carries Prometheus' log.
+  absl::Status WaitFor(const std::string& promql) {
     PromQlClient client;
     const PromQlQuery q = Query(promql, /*ignore_null_values=*/false);
-    for (int i = 0; i < 300; ++i) {
-      if (client.QueryInstant(q, absl::Now()).ok()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
+    return process_.WaitUntil([&] { return client.QueryInstant(q, absl::Now()).ok(); },
+                              absl::Seconds(30), absl::Milliseconds(100));
   }
 
-  std::string Log() const {
-    std::ifstream in(log_);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+ private:
+  bool Ready() const {
+    http::HttpClient http;
+    http::HttpRequest ready;
+    ready.url = base_url() + "/-/ready";
+    ready.timeout = absl::Seconds(1);
+    absl::StatusOr<http::HttpResponse> r = http.Send(ready);
+    return r.ok() && r->status == 200;
   }
 
  private:
@@ -214,13 +143,12 @@ class LivePrometheus {
   }
 
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  TempDir dir_;
+  ::limiar::testing::TestDir dir_;
   TestHttpServer exporter_;
+  ::limiar::testing::ChildProcess process_;
   std::string skip_;
   std::string error_;
-  std::string log_;
   int port_ = 0;
-  pid_t pid_ = -1;
 };
 
 class PromQlLiveTest : public ::testing::Test {
@@ -240,7 +168,8 @@ LivePrometheus* PromQlLiveTest::live_ = nullptr;
 
 TEST_F(PromQlLiveTest, ClientAndPollerReadGaugeAndRate) {
   // rate() over [5s] divides by the whole 5 s: wait until five scrapes cover the window.
-  ASSERT_TRUE(live_->WaitFor("count_over_time(test_requests_total[5s]) >= 5")) << live_->Log();
+  const absl::Status covered = live_->WaitFor("count_over_time(test_requests_total[5s]) >= 5");
+  ASSERT_TRUE(covered.ok()) << covered;
   PromQlClient client;
   absl::StatusOr<double> gauge = client.QueryInstant(live_->Query("sum(test_gauge)"), absl::Now());
   ASSERT_TRUE(gauge.ok()) << gauge.status();

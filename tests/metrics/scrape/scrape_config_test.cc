@@ -18,6 +18,7 @@
 #include "nlohmann/json.hpp"
 #include "src/common/config/diagnostics.h"
 #include "src/metrics/scrape/scrape_endpoints_file.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::metrics {
 namespace {
@@ -352,27 +353,16 @@ TEST(ScrapeEndpointsFileTest, ParsesLinesCommentsAndReplicaIds) {
   EXPECT_THAT(ParseEndpointsFile("", "/metrics").endpoints, IsEmpty());
 }
 
+// A file in a fresh folder: the watcher tests create, replace and remove it.
 class TempFile {
  public:
-  TempFile() {
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    path_ = absl::StrCat(tmp ? tmp : "/tmp", "/scrape_endpoints_", getpid(), "_", ++counter_);
-  }
-  ~TempFile() {
-    std::remove(path_.c_str());
-    std::remove((path_ + ".new").c_str());
-  }
   const std::string& path() const { return path_; }
-  void Write(const std::string& text) const { std::ofstream(path_, std::ios::trunc) << text; }
-  // As a well-behaved writer does: a new file renamed over the old one.
-  void Replace(const std::string& text) const {
-    std::ofstream(path_ + ".new", std::ios::trunc) << text;
-    std::filesystem::rename(path_ + ".new", path_);
-  }
+  void Write(const std::string& text) const { ::limiar::testing::WriteFile(path_, text); }
+  void Replace(const std::string& text) const { ::limiar::testing::ReplaceFile(path_, text); }
 
  private:
-  static inline int counter_ = 0;
-  std::string path_;
+  ::limiar::testing::TestDir dir_;
+  const std::string path_ = dir_.File("endpoints");
 };
 
 // Something else writes the file: a FIFO there must not hang the scraper, and a runaway

@@ -37,6 +37,8 @@
 #include "src/policy/policy.h"
 #include "tests/support/local_http_server.h"
 #include "tests/support/peak_rss.h"
+#include "tests/support/ports.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::metrics {
 namespace {
@@ -88,29 +90,6 @@ class ExpositionServer {
   std::map<std::string, std::pair<int, std::string>> routes_;  // mu_
   // Last: stopped before the routes its handler reads go away.
   testing::CannedHttpServer server_{[this](const testing::SeenRequest& r) { return Answer(r); }};
-};
-
-// A loopback socket that listens but never accepts: the connection completes in the
-// kernel, the request is sent, and no answer ever comes (a hung replica).
-class SilentListener {
- public:
-  SilentListener() {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), len);
-    listen(fd_, 8);
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~SilentListener() { close(fd_); }
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
 };
 
 using ::limiar::testing::UnusedPort;
@@ -299,7 +278,8 @@ TEST_F(ScraperTest, FailingEndpointsAreMissingNeverZero) {
   server_.Set("/ok", Body(0, 0, 0, 0, 5));
   server_.Set("/down", "upstream unavailable\n", 503);
   server_.Set("/html", "<html><body>It works!</body></html>\n");
-  SilentListener silent;
+  // Listens but never accepts: the request is sent and no answer ever comes (a hung replica).
+  ::limiar::testing::LoopbackListener silent;
   const int refused = UnusedPort();
   Scraper scraper(
       {Target(absl::StrCat(R"({"timeout_s": 0.3, "endpoints": [")", server_.url("/ok"), R"(", ")",
@@ -438,28 +418,8 @@ TEST_F(ScraperTest, MappingsThatMatchNothingOrMixKindsRecordNothingAndSaySo) {
   EXPECT_THAT(Values(MetricType::kCpu, kT0), ElementsAre(Pair("<error>", std::nullopt)));
 }
 
-class TempDir {
- public:
-  TempDir() {
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    path_ = absl::StrCat(tmp ? tmp : "/tmp", "/scrape_poller_test_", getpid());
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(absl::string_view name) const { return absl::StrCat(path_, "/", name); }
-
- private:
-  std::string path_;
-};
-
-// As a well-behaved writer does: a new file renamed over the old one.
-void ReplaceFile(const std::string& path, const std::string& text) {
-  std::ofstream(path + ".tmp", std::ios::trunc) << text;
-  std::filesystem::rename(path + ".tmp", path);
-}
-
 TEST_F(ScraperTest, EndpointsFileChangesAddAndRemoveReplicas) {
-  TempDir dir;
+  ::limiar::testing::TestDir dir;
   const std::string file = dir.File("web.endpoints");
   for (const char* path : {"/static", "/web-1", "/web-2", "/web-3"}) {
     server_.Set(path, Body(0, 0, 0, 0, 1));
@@ -478,8 +438,8 @@ TEST_F(ScraperTest, EndpointsFileChangesAddAndRemoveReplicas) {
   EXPECT_EQ(targets[0].file_loads, 0);
   EXPECT_EQ(targets[0].endpoints, 1);
 
-  ReplaceFile(file, absl::StrCat("# storefront\n", server_.url("/web-1"), " web-1\n",
-                                 server_.url("/web-2"), " web-2\n"));
+  ::limiar::testing::ReplaceFile(file, absl::StrCat("# storefront\n", server_.url("/web-1"),
+                                                    " web-1\n", server_.url("/web-2"), " web-2\n"));
   absl::Time now = kT0 + absl::Seconds(5);
   EXPECT_EQ(scraper.PollDue(now), 2);  // the new ones at once; static is not due yet
   EXPECT_THAT(Values(MetricType::kConnections, now),
@@ -498,8 +458,9 @@ TEST_F(ScraperTest, EndpointsFileChangesAddAndRemoveReplicas) {
 
   // web-1 leaves, web-3 arrives; a bad line and a replica that clashes with the config's
   // are left out. web-2 keeps its counter history: it has a rate in this very poll.
-  ReplaceFile(file, absl::StrCat(server_.url("/web-2"), " web-2\n", server_.url("/web-3"),
-                                 " web-3\nnot-an-endpoint\n", server_.url("/web-1"), " static\n"));
+  ::limiar::testing::ReplaceFile(
+      file, absl::StrCat(server_.url("/web-2"), " web-2\n", server_.url("/web-3"),
+                         " web-3\nnot-an-endpoint\n", server_.url("/web-1"), " static\n"));
   server_.Set("/web-2", Body(300, 0, 0, 0, 1));
   now = kT0 + absl::Seconds(35);
   EXPECT_EQ(scraper.PollDue(now), 3);

@@ -220,11 +220,7 @@ namespace {
 // A PromQL result is one number for the whole target: HPA reads it as KEDA makes HPA read
 // it, an External metric with an AverageValue target.
 TEST(HpaWholeTargetTest, TotalIsAnExternalAverageValue) {
-  TargetPolicy config;
-  config.target = "storefront";
-  config.min_replicas = 2;
-  config.max_replicas = 20;
-  config.metrics.push_back({"scale-store", MetricType::kRequests, 65, 100});
+  const TargetPolicy config = ::limiar::testing::RequestsPolicy(2, 20);
   std::unique_ptr<Policy> p = MakeHpaPolicy(config);
   OwnedInput in;
   in.now = absl::FromUnixSeconds(1795766400);

@@ -127,8 +127,8 @@ TEST(ScenarioTest, EventsAfterTheEndAreRefused) {
 }
 
 TEST(ScenarioTest, BlueprintPathIsRelativeToTheScenario) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("limiar_scenario_test_" + std::to_string(getpid()));
+  const ::limiar::testing::TestDir tmp;
+  const std::filesystem::path& dir = tmp.path();
   std::filesystem::create_directories(dir / "bp");
   std::ofstream(dir / "bp" / "b.json") << R"({"nome": "b", "recursos": [
     {"tipo": "compute", "nome": "api", "config": {"replicas_min": 2, "replicas_max": 4}},
@@ -147,7 +147,6 @@ TEST(ScenarioTest, BlueprintPathIsRelativeToTheScenario) {
   EXPECT_THAT(m.status().message(),
               HasSubstr("missing.json: blueprint: " + (dir / "nope.json").string() +
                         ": cannot read the blueprint: No such file or directory"));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(ScenarioTest, SyntaxErrorsNameLineAndColumn) {

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "src/sim/model/traffic.h"
 #include "tests/sim/sim_test_support.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::sim {
 namespace {
@@ -19,13 +20,12 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// A file under the test's temporary folder, named after the test so tests never share one.
+// A file named after the running test, so that tests never share one, in a folder that
+// lives until the binary exits: ErrorOf and the tests hold only paths.
 std::string WriteTemp(const std::string& content) {
+  static const ::limiar::testing::TestDir dir;
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string path = ::testing::TempDir() + "limiar_trace_csv_" + info->test_suite_name() +
-                           "_" + info->name() + ".csv";
-  std::ofstream(path, std::ios::binary) << content;
-  return path;
+  return dir.Write(std::string(info->test_suite_name()) + "_" + info->name() + ".csv", content);
 }
 
 std::string ErrorOf(const std::string& content) {
@@ -47,12 +47,10 @@ TEST(TraceCsvTest, StepsBelowAMillisecondAreRefusedAtTheirRow) {
 
 // Opening a FIFO waits for a writer, and /dev/zero never ends: both are refused unread.
 TEST(TraceCsvTest, FifoAndDevZeroAreRefusedUnread) {
-  const std::string fifo =
-      ::testing::TempDir() + "limiar_trace_csv_" + std::to_string(getpid()) + ".fifo";
-  std::filesystem::remove(fifo);
+  const ::limiar::testing::TestDir dir;
+  const std::string fifo = dir.File("trace.fifo");
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
   absl::StatusOr<Trace> t = ReadTraceCsv(fifo);
-  std::filesystem::remove(fifo);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().message(), fifo +
                                       ": cannot read the trace: not a regular file (a FIFO); give "
@@ -171,13 +169,14 @@ TEST(TraceCsvTest, RejectsEmptyFiles) {
 }
 
 TEST(TraceCsvTest, MissingFile) {
-  const std::string path = ::testing::TempDir() + "limiar_no_such_trace.csv";
+  const ::limiar::testing::TestDir dir;
+  const std::string path = dir.File("no_such_trace.csv");
   absl::StatusOr<Trace> t = ReadTraceCsv(path);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(t.status().message(), HasSubstr(path + ": cannot read the trace: No such file"));
 
-  const std::string folder = ::testing::TempDir() + "limiar_trace_folder";
+  const std::string folder = dir.File("trace_folder");
   std::filesystem::create_directories(folder);
   EXPECT_THAT(ReadTraceCsv(folder).status().message(),
               HasSubstr(folder + ": cannot read the trace: not a regular file (a folder)"));

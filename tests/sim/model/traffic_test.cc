@@ -8,6 +8,7 @@
 #include <map>
 #include <numbers>
 #include <numeric>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/sim/sim_test_support.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::sim {
 namespace {
@@ -32,21 +34,15 @@ using ::testing::Pointwise;
 
 constexpr char kPath[] = "targets.storefront.traffic";
 
-// A folder of its own for each test, for trace files.
-std::string TempFolder() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string dir =
-      ::testing::TempDir() + "limiar_traffic_" + info->test_suite_name() + "_" + info->name();
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
+// Writes a trace of `values`, one row per `step_s`, to `dir`/`name` (a test's TestDir).
 std::string WriteTrace(const std::string& dir, const std::string& name, double step_s,
                        const std::vector<double>& values) {
-  std::ofstream out(dir + "/" + name);
-  out << "# test trace\nt_seconds,value\n";
-  for (size_t i = 0; i < values.size(); ++i) out << i * step_s << "," << values[i] << "\n";
-  return dir + "/" + name;
+  std::ostringstream text;
+  text << "# test trace\nt_seconds,value\n";
+  for (size_t i = 0; i < values.size(); ++i) text << i * step_s << "," << values[i] << "\n";
+  const std::string path = dir + "/" + name;
+  ::limiar::testing::WriteFile(path, text.str());
+  return path;
 }
 
 TrafficSpec Parse(const std::string& text, const std::string& base_dir = "") {
@@ -147,7 +143,8 @@ TEST(ParseTrafficTest, Defaults) {
 }
 
 TEST(ParseTrafficTest, ReadsATraceRelativeToTheBaseDir) {
-  const std::string dir = TempFolder();
+  const ::limiar::testing::TestDir tmp;
+  const std::string dir = tmp.path().string();
   WriteTrace(dir, "x.csv", 1, {1, 2, 3});
   TrafficSpec t = Parse(
       R"({"kind": "trace", "path": "x.csv", "scale": 2, "offset_s": 1, "speedup": 3, "loop": true})",
@@ -255,7 +252,8 @@ TEST(ParseTrafficTest, AFlashSaleNeedsALength) {
 }
 
 TEST(ParseTrafficTest, TracePathProblems) {
-  const std::string dir = TempFolder();
+  const ::limiar::testing::TestDir tmp;
+  const std::string dir = tmp.path().string();
   EXPECT_THAT(Errors(R"({"kind": "trace", "path": "."})", dir),
               ElementsAre(HasSubstr("traffic.path: " + dir +
                                     "/.: cannot read the trace: not a regular file (a folder)")));
@@ -339,7 +337,8 @@ TEST(RenderTrafficTest, ClippedDiurnalStaysAtZero) {
 }
 
 TEST(RenderTrafficTest, CoarseStepsAverageFineOnes) {
-  const std::string dir = TempFolder();
+  const ::limiar::testing::TestDir tmp;
+  const std::string dir = tmp.path().string();
   std::vector<double> values;
   for (int i = 0; i < 400; ++i) values.push_back((i * 37) % 101);
   const std::string trace = WriteTrace(dir, "t.csv", 1, values);
@@ -462,7 +461,8 @@ TEST(PoissonTest, CoarseStepsDrawPerStep) {
 // --- traces ---
 
 TEST(RenderTraceTest, ValuesPerRowBecomeRates) {
-  const std::string dir = TempFolder();
+  const ::limiar::testing::TestDir tmp;
+  const std::string dir = tmp.path().string();
   WriteTrace(dir, "ten.csv", 10, {10, 20, 40});  // arrivals per 10 s row
   const std::string base = R"({"kind": "trace", "path": "ten.csv")";
   const auto render = [&](const std::string& extra, double step_s, int64_t steps) {
@@ -489,7 +489,8 @@ TEST(RenderTraceTest, ValuesPerRowBecomeRates) {
 }
 
 TEST(RenderTraceTest, ATooShortTraceSaysByHowMuch) {
-  const std::string dir = TempFolder();
+  const ::limiar::testing::TestDir tmp;
+  const std::string dir = tmp.path().string();
   const std::string path = WriteTrace(dir, "short.csv", 1, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
   absl::StatusOr<std::vector<double>> r = RenderTraffic(
       Parse(R"({"kind": "trace", "path": "short.csv", "offset_s": 4})", dir), 2, 5, 1);
@@ -503,10 +504,11 @@ TEST(RenderTraceTest, ATooShortTraceSaysByHowMuch) {
 }
 
 TEST(RenderTraceTest, ATraceThatBrokeSinceParsing) {
-  const std::string dir = TempFolder();
+  const ::limiar::testing::TestDir tmp;
+  const std::string dir = tmp.path().string();
   const std::string path = WriteTrace(dir, "gone.csv", 1, {1});
   const TrafficSpec spec = Parse(R"({"kind": "trace", "path": "gone.csv"})", dir);
-  std::ofstream(path) << "t_seconds,value\n0,x\n";
+  ::limiar::testing::WriteFile(path, "t_seconds,value\n0,x\n");
   absl::StatusOr<std::vector<double>> r = RenderTraffic(spec, 1, 1, 1);
   EXPECT_THAT(r.status().message(), HasSubstr(path + ":2: value \"x\" is not a number"));
   std::filesystem::remove(path);
@@ -534,7 +536,8 @@ TEST(RenderTraceTest, ReplaysTheWorldCupTrace) {
 
 TEST(RenderTraceTest, ARunThatWouldReadTooManyRowsIsRefused) {
   // Millisecond rows replayed 10^12 times faster: every step would read 10^15 rows.
-  const std::string dir = TempFolder();
+  const ::limiar::testing::TestDir tmp;
+  const std::string dir = tmp.path().string();
   const std::string path = WriteTrace(dir, "ms.csv", 0.001, {1, 2, 3});
   const TrafficSpec spec =
       Parse(R"({"kind": "trace", "path": "ms.csv", "speedup": 1e12, "loop": true})", dir);
@@ -616,7 +619,8 @@ TEST(DescribeTrafficTest, OneLine) {
   EXPECT_EQ(DescribeTraffic(Parse(R"({"kind": "diurnal", "mean": 500, "amplitude": 300,
                                        "peak_at_s": 50400})")),
             "diurnal: 500 +/- 300 req/s, period 24h, peak at t=50400s");
-  const std::string dir = TempFolder();
+  const ::limiar::testing::TestDir tmp;
+  const std::string dir = tmp.path().string();
   WriteTrace(dir, "wc.csv", 1, {1});
   EXPECT_EQ(DescribeTraffic(Parse(
                 R"({"kind": "trace", "path": "wc.csv", "scale": 2, "offset_s": 60, "speedup": 10,

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "src/sim/engine/simulation.h"
 #include "src/sim/report/report_html.h"
 #include "tests/sim/report/report_test_data.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::sim {
 namespace {
@@ -69,13 +71,8 @@ class BrowserTest : public ::testing::Test {
       GTEST_SKIP() << kChromium << " is not installed; the browser checks need Debian's "
                    << "chromium package";
     }
-    std::string tmpl = (fs::temp_directory_path() / "limiar-report-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
+    tmp_.emplace();
+    dir_ = tmp_->path();
   }
 
   // One Chromium run with a fresh profile; `timeout` bounds a hung start.
@@ -96,6 +93,8 @@ class BrowserTest : public ::testing::Test {
     return run;
   }
 
+  // Made only when Chromium is there: a skipped test leaves no folder behind.
+  std::optional<::limiar::testing::TestDir> tmp_;
   fs::path dir_;
   int runs_ = 0;
 };

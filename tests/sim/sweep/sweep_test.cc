@@ -18,6 +18,7 @@
 #include "src/sim/sweep/sweep_grid.h"
 #include "src/sim/sweep/sweep_merge.h"
 #include "tests/sim/sim_test_support.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::sim {
 namespace {
@@ -378,9 +379,8 @@ TEST(SweepCsvTest, NamesWithCommasQuotesAndLineBreaksRoundTrip) {
 TEST(SweepCsvTest, ShardsMergeIntoTheUnshardedBytes) {
   const Scenario scenario = Parse(TinyScenario());
   const SweepTable whole = RunGrid(scenario, Plan(kGrid), 2);
-  const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) / "sweep_merge_test";
-  std::filesystem::create_directories(dir);
+  const ::limiar::testing::TestDir tmp;
+  const std::filesystem::path& dir = tmp.path();
   std::vector<std::pair<std::string, SweepTable>> shards;
   for (int i = 2; i >= 0; --i) {  // in any order
     const std::string path = (dir / absl::StrCat("shard", i, ".csv")).string();

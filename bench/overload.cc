@@ -35,6 +35,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -184,26 +185,21 @@ struct Tally {
   }
 };
 
-// One sender: streams of up to 50 batches, paced to `rate` samples/s, until `until`.
-void LoadSender(const std::string& address, const std::vector<limiar::v1::SampleBatch>& batches,
-                double rate, Clock::time_point until, Tally* tally) {
+// Push streams of up to `batches_per_stream` batches, each from `next_batch`, until
+// `until`; every stream's reply goes to `tally`. A refused stream is followed by a 20 ms
+// back-off, as a client would.
+void PushStreams(const std::string& address, int batches_per_stream, Clock::time_point until,
+                 const std::function<const limiar::v1::SampleBatch&()>& next_batch, Tally* tally) {
   auto stub = limiar::v1::Ingest::NewStub(OwnConnection(address));
-  const auto per_batch =
-      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1000.0 / rate));
-  auto due = Clock::now();
-  size_t next = 0;
   while (Clock::now() < until) {
     grpc::ClientContext ctx;
     ctx.set_deadline(Deadline(until + kGrace));
     limiar::v1::PushResponse reply;
     auto writer = stub->Push(&ctx, &reply);
     uint64_t sent = 0;
-    for (int i = 0; i < 50 && Clock::now() < until; ++i) {
-      std::this_thread::sleep_until(due);  // the offered rate, not a wait for the server
-      due = std::max(due + per_batch, Clock::now() - per_batch * 10);
-      const limiar::v1::SampleBatch& b = batches[next];
+    for (int i = 0; i < batches_per_stream && Clock::now() < until; ++i) {
+      const limiar::v1::SampleBatch& b = next_batch();
       if (!writer->Write(b)) break;
-      next = (next + 1) % batches.size();
       sent += static_cast<uint64_t>(b.samples_size());
     }
     writer->WritesDone();
@@ -213,36 +209,47 @@ void LoadSender(const std::string& address, const std::vector<limiar::v1::Sample
   }
 }
 
-// One flooder: streams of 20 batches, as fast as the server takes them, until `until`.
+// One sender: streams of up to 50 batches, paced to `rate` samples/s, until `until`.
+void LoadSender(const std::string& address, const std::vector<limiar::v1::SampleBatch>& batches,
+                double rate, Clock::time_point until, Tally* tally) {
+  const auto per_batch =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1000.0 / rate));
+  auto due = Clock::now();
+  size_t next = 0;
+  PushStreams(
+      address, 50, until,
+      [&]() -> const limiar::v1::SampleBatch& {
+        std::this_thread::sleep_until(due);  // the offered rate, not a wait for the server
+        due = std::max(due + per_batch, Clock::now() - per_batch * 10);
+        const limiar::v1::SampleBatch& b = batches[next];
+        next = (next + 1) % batches.size();
+        return b;
+      },
+      tally);
+}
+
+// One flooder: streams of 20 batches of never-seen series, as fast as the server takes
+// them, until `until`.
 void FloodSender(const std::string& address, int flooder, const Options& o, Clock::time_point until,
                  Tally* tally) {
-  auto stub = limiar::v1::Ingest::NewStub(OwnConnection(address));
   int64_t next = 0;
-  while (Clock::now() < until) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(Deadline(until + kGrace));
-    limiar::v1::PushResponse reply;
-    auto writer = stub->Push(&ctx, &reply);
-    uint64_t sent = 0;
-    for (int b = 0; b < 20 && Clock::now() < until; ++b) {
-      limiar::v1::SampleBatch batch;
-      for (int i = 0; i < 1000; ++i, ++next) {
-        const std::string id = std::to_string(flooder) + "-" + std::to_string(next);
-        const bool resource = o.flood == "resources" || (o.flood == "both" && next % 2 == 0);
-        if (resource) {
-          AddSample(&batch, "unknown-" + id, "r", 10);
-        } else {
-          AddSample(&batch, TargetName(static_cast<int>(next % o.targets)), "new-" + id, 10);
+  limiar::v1::SampleBatch batch;
+  PushStreams(
+      address, 20, until,
+      [&]() -> const limiar::v1::SampleBatch& {
+        batch.Clear();
+        for (int i = 0; i < 1000; ++i, ++next) {
+          const std::string id = std::to_string(flooder) + "-" + std::to_string(next);
+          const bool resource = o.flood == "resources" || (o.flood == "both" && next % 2 == 0);
+          if (resource) {
+            AddSample(&batch, "unknown-" + id, "r", 10);
+          } else {
+            AddSample(&batch, TargetName(static_cast<int>(next % o.targets)), "new-" + id, 10);
+          }
         }
-      }
-      if (!writer->Write(batch)) break;
-      sent += 1000;
-    }
-    writer->WritesDone();
-    const grpc::Status status = writer->Finish();
-    tally->Add(status.ok() ? sent : 0, reply, status);
-    if (!status.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+        return batch;
+      },
+      tally);
 }
 
 // Decisions of the spike targets, as WatchDecisions delivers them, by arrival time.

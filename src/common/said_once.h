@@ -33,12 +33,24 @@ class SaidOnce {
   std::set<std::string> said_;
 };
 
-// The outcome of an attempt repeated every tick (writing the state file), said once per
-// distinct error and once when it succeeds again: a full disk must not flood the log with
-// the same line every tick, yet a new reason, or the end of the trouble, is news. Not
-// thread-safe: the caller serializes.
+// The whole error: two errors are the same only when code and message are.
+inline std::string ExactError(const absl::Status& status) { return status.ToString(); }
+
+// The code and the message with every run of digits alike, so that "after 0 ms" and "after
+// 3 ms" (curl's connect errors) or a changing series count are the same error.
+std::string ErrorWithDigitsAlike(const absl::Status& status);
+
+// The outcome of an attempt repeated every tick (writing the state file, polling a PromQL
+// source), said once per distinct error and once when it succeeds again: a full disk must
+// not flood the log with the same line every tick, yet a new reason, or the end of the
+// trouble, is news. Not thread-safe: the caller serializes.
 class SaidOnChange {
  public:
+  // What makes two errors the same, e.g. ExactError or ErrorWithDigitsAlike.
+  using Sameness = std::string (*)(const absl::Status&);
+
+  explicit SaidOnChange(Sameness sameness = &ExactError) : sameness_(sameness) {}
+
   enum class Say {
     kNothing,    // a success after a success, or the same error again
     kError,      // an error unlike the previous attempt's: say error()
@@ -52,15 +64,16 @@ class SaidOnChange {
       error_.clear();
       return Say::kRecovered;
     }
-    std::string error = status.ToString();
+    std::string error = sameness_(status);
     if (error == error_) return Say::kNothing;
     error_ = std::move(error);
     return Say::kError;
   }
-  // The last attempt's error, "" after a success.
+  // The last attempt's error as the sameness spells it, "" after a success.
   const std::string& error() const { return error_; }
 
  private:
+  Sameness sameness_;
   std::string error_;
 };
 

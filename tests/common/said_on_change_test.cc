@@ -30,5 +30,20 @@ TEST(SaidOnChangeTest, SaysEachDistinctErrorOnceAndTheRecovery) {
   EXPECT_EQ(said.Note(full), Say::kError);
 }
 
+TEST(SaidOnChangeTest, DigitsAlikeMakesNumbersInTheMessageTheSameError) {
+  SaidOnChange said(&ErrorWithDigitsAlike);
+  EXPECT_EQ(said.Note(absl::UnavailableError("connect failed after 0 ms")), Say::kError);
+  EXPECT_EQ(said.Note(absl::UnavailableError("connect failed after 312 ms")), Say::kNothing);
+  // Another code, or other words, is another error.
+  EXPECT_EQ(said.Note(absl::DeadlineExceededError("connect failed after 3 ms")), Say::kError);
+  EXPECT_EQ(said.Note(absl::DeadlineExceededError("timed out after 3 ms")), Say::kError);
+  EXPECT_EQ(said.Note(absl::OkStatus()), Say::kRecovered);
+}
+
+TEST(SaidOnChangeTest, ErrorWithDigitsAlikeKeepsCodeAndWords) {
+  EXPECT_EQ(ErrorWithDigitsAlike(absl::UnavailableError("7 of 12 series, 0.5 s")),
+            "UNAVAILABLE:# of # series, #.# s");
+}
+
 }  // namespace
 }  // namespace limiar

@@ -5,29 +5,9 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace limiar::metrics {
-
-namespace {
-
-// What makes two failures the same for the log: the code and the message with every run
-// of digits alike, so that "after 0 ms" and "after 3 ms" (curl's connect errors) or a
-// changing series count do not each make a line.
-std::string FailureKind(const absl::Status& status) {
-  std::string kind = absl::StrCat(absl::StatusCodeToString(status.code()), ":");
-  bool in_digits = false;
-  for (const char c : status.message()) {
-    const bool digit = absl::ascii_isdigit(static_cast<unsigned char>(c));
-    if (!digit) kind.push_back(c);
-    if (digit && !in_digits) kind.push_back('#');
-    in_digits = digit;
-  }
-  return kind;
-}
-
-}  // namespace
 
 std::string DescribeHealthChange(const PromQlHealthChange& change) {
   const std::string source =
@@ -51,7 +31,7 @@ PromQlPoller::PromQlPoller(std::vector<PromQlSource> sources, PromQlQuerier* que
       store_(store),
       clock_(clock),
       log_(std::move(log)),
-      logged_failure_(sources_.size()) {
+      said_(sources_.size(), SaidOnChange(&ErrorWithDigitsAlike)) {
   status_.reserve(sources_.size());
   for (const PromQlSource& source : sources_) {
     PromQlSourceStatus s;
@@ -88,9 +68,10 @@ int PromQlPoller::PollDue(absl::Time now) {
       s.next_due = now + source.query.interval;
       s.last_attempt = now;
       ++s.total_queries;
+      // Logged once per kind of failure, and once on recovery (with the failures before it).
+      const bool news = said_[i].Note(recorded) != SaidOnChange::Say::kNothing;
+      if (news && recorded.ok()) change = HealthChange(source, recorded, s);
       if (recorded.ok()) {
-        if (s.consecutive_failures > 0) change = HealthChange(source, recorded, s);
-        logged_failure_[i].clear();
         s.last_success = now;
         s.last_value = result->value;
         s.last_null_replaced = result->null_replaced;
@@ -101,10 +82,7 @@ int PromQlPoller::PollDue(absl::Time now) {
         ++s.consecutive_failures;
         ++s.total_errors;
         ++total_errors_;
-        if (std::string kind = FailureKind(recorded); kind != logged_failure_[i]) {
-          logged_failure_[i] = std::move(kind);
-          change = HealthChange(source, recorded, s);
-        }
+        if (news) change = HealthChange(source, recorded, s);
       }
     }
     if (change && log_) log_(*change);

@@ -22,6 +22,7 @@
 #include "src/common/clock.h"
 #include "src/common/mutex.h"
 #include "src/common/periodic_worker.h"
+#include "src/common/said_once.h"
 #include "src/metrics/promql/promql_client.h"
 #include "src/metrics/store/sample_store.h"
 #include "src/policy/policy_config.h"
@@ -117,8 +118,8 @@ class PromQlPoller {
   const PromQlHealthLog log_;
 
   Mutex poll_mu_;  // serialises PollDue
-  // Per source, the kind of failure last logged; "" while healthy.
-  std::vector<std::string> logged_failure_ ABSL_GUARDED_BY(poll_mu_);
+  // Per source, what was last logged of its health.
+  std::vector<SaidOnChange> said_ ABSL_GUARDED_BY(poll_mu_);
   mutable Mutex status_mu_;
   std::vector<PromQlSourceStatus> status_ ABSL_GUARDED_BY(status_mu_);  // parallel to sources_
   int64_t total_errors_ ABSL_GUARDED_BY(status_mu_) = 0;

@@ -1,81 +1,46 @@
 // The PromQL poller on a ManualClock with a scripted querier: intervals, failures, logging.
 #include "src/metrics/promql/promql_poller.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <cmath>
-#include <condition_variable>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/string_view.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "nlohmann/json.hpp"
 #include "src/common/clock.h"
-#include "src/common/http/http_client.h"
-#include "src/metrics/promql/promql_client.h"
+#include "src/common/mutex.h"
 #include "src/metrics/promql/promql_config.h"
 #include "src/metrics/store/sample_store.h"
 #include "src/policy/policy.h"
 #include "tests/metrics/promql/promql_test_util.h"
-#include "tests/support/local_http_server.h"
 
 namespace limiar::metrics {
 namespace {
 
 using ::testing::SizeIs;
 
-using promql_test::StoredValue;
-
 const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
-
-// ---------------------------------------------------------------------------------------
-// The poller, on a ManualClock with a scripted querier.
 
 class ScriptedQuerier : public PromQlQuerier {
  public:
   // The next answers for `query`, in order; the last one repeats.
   void Script(const std::string& query, std::vector<absl::StatusOr<PromQlValue>> answers) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     answers_[query] = std::move(answers);
   }
   absl::StatusOr<PromQlValue> Query(const PromQlQuery& query, absl::Time at) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     calls_.emplace_back(query.query, at);
-    cv_.notify_all();
+    called_.SignalAll();
     std::vector<absl::StatusOr<PromQlValue>>& a = answers_[query.query];
     if (a.empty()) return absl::InternalError("unscripted");
     absl::StatusOr<PromQlValue> next = a.front();
@@ -83,20 +48,24 @@ class ScriptedQuerier : public PromQlQuerier {
     return next;
   }
   std::vector<std::pair<std::string, absl::Time>> calls() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return calls_;
   }
   // Waits (at most `limit`) until at least `n` queries have run.
-  bool WaitForCalls(size_t n, std::chrono::seconds limit) {
-    std::unique_lock<std::mutex> lock(mu_);
-    return cv_.wait_for(lock, limit, [&] { return calls_.size() >= n; });
+  bool WaitForCalls(size_t n, absl::Duration limit) {
+    const CondVar::Deadline deadline = CondVar::After(limit);
+    MutexLock lock(&mu_);
+    while (calls_.size() < n) {
+      if (called_.WaitUntil(&mu_, deadline)) return calls_.size() >= n;
+    }
+    return true;
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<std::string, std::vector<absl::StatusOr<PromQlValue>>> answers_;
-  std::vector<std::pair<std::string, absl::Time>> calls_;
+  Mutex mu_;
+  CondVar called_;
+  std::map<std::string, std::vector<absl::StatusOr<PromQlValue>>> answers_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::pair<std::string, absl::Time>> calls_ ABSL_GUARDED_BY(mu_);
 };
 
 PromQlSource Source(const std::string& target, policy::MetricType metric, const std::string& query,
@@ -110,22 +79,40 @@ PromQlSource Source(const std::string& target, policy::MetricType metric, const 
   return s;
 }
 
-TEST(PromQlPollerTest, RunsEachQueryOnItsIntervalAndStoresStampedValues) {
-  ScriptedQuerier querier;
-  querier.Script("fast", {PromQlValue{10, ""}, PromQlValue{11, ""}, PromQlValue{12, ""}});
-  querier.Script("slow", {PromQlValue{3, ""}, PromQlValue{4, ""}});
-  SampleStore store;
-  ManualClock clock(kT0);
-  PromQlPoller poller({Source("web", policy::MetricType::kRequests, "fast", absl::Seconds(10)),
-                       Source("web", policy::MetricType::kConnections, "slow", absl::Seconds(30))},
-                      &querier, &store, &clock);
+// What every poller test sets up: a scripted querier, a store and a manual clock at kT0.
+class PromQlPollerTest : public ::testing::Test {
+ protected:
+  // The poller over `sources`, wired to this fixture's querier, store and clock.
+  PromQlPoller& MakePoller(std::vector<PromQlSource> sources, PromQlHealthLog log = nullptr) {
+    poller_ = std::make_unique<PromQlPoller>(std::move(sources), &querier_, store_.get(), &clock_,
+                                             std::move(log));
+    return *poller_;
+  }
+  // The store's whole-target value for `target`'s `metric` at `now`.
+  std::optional<double> Stored(const std::string& target, policy::MetricType metric,
+                               absl::Time now) {
+    return promql_test::StoredValue(*store_, target, metric, now);
+  }
+
+  ScriptedQuerier querier_;
+  std::unique_ptr<SampleStore> store_ = std::make_unique<SampleStore>();
+  ManualClock clock_{kT0};
+  std::unique_ptr<PromQlPoller> poller_;  // last: stops before what it uses goes away
+};
+
+TEST_F(PromQlPollerTest, RunsEachQueryOnItsIntervalAndStoresStampedValues) {
+  querier_.Script("fast", {PromQlValue{10, ""}, PromQlValue{11, ""}, PromQlValue{12, ""}});
+  querier_.Script("slow", {PromQlValue{3, ""}, PromQlValue{4, ""}});
+  PromQlPoller& poller =
+      MakePoller({Source("web", policy::MetricType::kRequests, "fast", absl::Seconds(10)),
+                  Source("web", policy::MetricType::kConnections, "slow", absl::Seconds(30))});
 
   EXPECT_EQ(poller.PollDue(kT0), 2);  // everything is due at first
-  EXPECT_EQ(StoredValue(store, "web", policy::MetricType::kRequests, kT0), 10);
-  EXPECT_EQ(StoredValue(store, "web", policy::MetricType::kConnections, kT0), 3);
+  EXPECT_EQ(Stored("web", policy::MetricType::kRequests, kT0), 10);
+  EXPECT_EQ(Stored("web", policy::MetricType::kConnections, kT0), 3);
   EXPECT_EQ(poller.PollDue(kT0 + absl::Seconds(9)), 0);
   EXPECT_EQ(poller.PollDue(kT0 + absl::Seconds(10)), 1);
-  EXPECT_EQ(StoredValue(store, "web", policy::MetricType::kRequests, kT0 + absl::Seconds(10)), 11);
+  EXPECT_EQ(Stored("web", policy::MetricType::kRequests, kT0 + absl::Seconds(10)), 11);
   // A late tick runs the query once and counts the next interval from then.
   EXPECT_EQ(poller.PollDue(kT0 + absl::Seconds(35)), 2);
   EXPECT_EQ(poller.PollDue(kT0 + absl::Seconds(44)), 0);
@@ -133,14 +120,13 @@ TEST(PromQlPollerTest, RunsEachQueryOnItsIntervalAndStoresStampedValues) {
 
   // Each query was evaluated at the tick's time, and the value is stamped with it: the store
   // does not show it to an evaluation before that time.
-  const std::vector<std::pair<std::string, absl::Time>> calls = querier.calls();
+  const std::vector<std::pair<std::string, absl::Time>> calls = querier_.calls();
   ASSERT_THAT(calls, SizeIs(6));
   EXPECT_EQ(calls[0], std::make_pair(std::string("fast"), kT0));
   EXPECT_EQ(calls[2], std::make_pair(std::string("fast"), kT0 + absl::Seconds(10)));
   EXPECT_EQ(calls[4], std::make_pair(std::string("slow"), kT0 + absl::Seconds(35)));
-  EXPECT_EQ(StoredValue(store, "web", policy::MetricType::kRequests, kT0 + absl::Seconds(45)), 12);
-  EXPECT_EQ(StoredValue(store, "web", policy::MetricType::kConnections, kT0 + absl::Seconds(45)),
-            4);
+  EXPECT_EQ(Stored("web", policy::MetricType::kRequests, kT0 + absl::Seconds(45)), 12);
+  EXPECT_EQ(Stored("web", policy::MetricType::kConnections, kT0 + absl::Seconds(45)), 4);
 
   const std::vector<PromQlSourceStatus> status = poller.SourceStatus();
   ASSERT_THAT(status, SizeIs(2));
@@ -156,22 +142,20 @@ TEST(PromQlPollerTest, RunsEachQueryOnItsIntervalAndStoresStampedValues) {
   EXPECT_EQ(poller.total_errors(), 0);
 }
 
-TEST(PromQlPollerTest, AFailureRecordsNothingAndIsCounted) {
-  ScriptedQuerier querier;
-  querier.Script("q",
-                 {PromQlValue{5, ""}, absl::UnavailableError("prometheus down"),
-                  absl::InvalidArgumentError("the query returned 2 series"), PromQlValue{6, ""}});
+TEST_F(PromQlPollerTest, AFailureRecordsNothingAndIsCounted) {
+  querier_.Script("q",
+                  {PromQlValue{5, ""}, absl::UnavailableError("prometheus down"),
+                   absl::InvalidArgumentError("the query returned 2 series"), PromQlValue{6, ""}});
   SampleStoreOptions options;
   options.max_age = absl::Seconds(60);
-  SampleStore store(options);
-  ManualClock clock(kT0);
-  PromQlPoller poller({Source("api", policy::MetricType::kRequests, "q", absl::Seconds(20))},
-                      &querier, &store, &clock);
+  store_ = std::make_unique<SampleStore>(options);
+  PromQlPoller& poller =
+      MakePoller({Source("api", policy::MetricType::kRequests, "q", absl::Seconds(20))});
 
   poller.PollDue(kT0);
   poller.PollDue(kT0 + absl::Seconds(20));  // fails
   // The old value is still the newest one; nothing (no 0) was written for the failure.
-  EXPECT_EQ(StoredValue(store, "api", policy::MetricType::kRequests, kT0 + absl::Seconds(20)), 5);
+  EXPECT_EQ(Stored("api", policy::MetricType::kRequests, kT0 + absl::Seconds(20)), 5);
   poller.PollDue(kT0 + absl::Seconds(40));  // fails
   std::vector<PromQlSourceStatus> status = poller.SourceStatus();
   EXPECT_EQ(status[0].consecutive_failures, 2);
@@ -182,8 +166,7 @@ TEST(PromQlPollerTest, AFailureRecordsNothingAndIsCounted) {
   EXPECT_EQ(status[0].last_success, kT0);
   EXPECT_EQ(poller.total_errors(), 2);
   // Past the store's max_age the old value is missing, not zero.
-  EXPECT_EQ(StoredValue(store, "api", policy::MetricType::kRequests, kT0 + absl::Seconds(61)),
-            std::nullopt);
+  EXPECT_EQ(Stored("api", policy::MetricType::kRequests, kT0 + absl::Seconds(61)), std::nullopt);
 
   poller.PollDue(kT0 + absl::Seconds(60));  // recovers
   status = poller.SourceStatus();
@@ -191,10 +174,10 @@ TEST(PromQlPollerTest, AFailureRecordsNothingAndIsCounted) {
   EXPECT_EQ(status[0].total_errors, 2);
   EXPECT_EQ(status[0].last_error.code(), absl::StatusCode::kInvalidArgument);  // kept
   EXPECT_EQ(status[0].last_value, 6);
-  EXPECT_EQ(StoredValue(store, "api", policy::MetricType::kRequests, kT0 + absl::Seconds(61)), 6);
+  EXPECT_EQ(Stored("api", policy::MetricType::kRequests, kT0 + absl::Seconds(61)), 6);
 }
 
-TEST(PromQlPollerTest, LogsEachDistinctFailureOnceAndTheRecovery) {
+TEST_F(PromQlPollerTest, LogsEachDistinctFailureOnceAndTheRecovery) {
   const auto refused = [](int ms) {
     return absl::UnavailableError(absl::StrCat(
         "prometheus http://prom:9090: GET http://prom:9090/api/v1/query: Failed to connect to "
@@ -202,15 +185,12 @@ TEST(PromQlPollerTest, LogsEachDistinctFailureOnceAndTheRecovery) {
         ms, " ms: Couldn't connect to server"));
   };
   const absl::Status two_series = absl::InvalidArgumentError("the query returned 2 series");
-  ScriptedQuerier querier;
-  querier.Script("q", {PromQlValue{5, ""}, refused(0), refused(3), refused(1), two_series,
-                       two_series, PromQlValue{6, ""}, PromQlValue{7, ""}, refused(0)});
-  SampleStore store;
-  ManualClock clock(kT0);
+  querier_.Script("q", {PromQlValue{5, ""}, refused(0), refused(3), refused(1), two_series,
+                        two_series, PromQlValue{6, ""}, PromQlValue{7, ""}, refused(0)});
   std::vector<PromQlHealthChange> logged;
-  PromQlPoller poller({Source("api", policy::MetricType::kRequests, "q", absl::Seconds(1))},
-                      &querier, &store, &clock,
-                      [&](const PromQlHealthChange& change) { logged.push_back(change); });
+  PromQlPoller& poller =
+      MakePoller({Source("api", policy::MetricType::kRequests, "q", absl::Seconds(1))},
+                 [&](const PromQlHealthChange& change) { logged.push_back(change); });
   for (int i = 0; i < 9; ++i) poller.PollDue(kT0 + absl::Seconds(i));
 
   // Three polls refused (only the milliseconds differ), two with too many series, two
@@ -235,37 +215,30 @@ TEST(PromQlPollerTest, LogsEachDistinctFailureOnceAndTheRecovery) {
             "promql source api/requests (http://prom:9090) answers again after 5 failed queries");
 }
 
-TEST(PromQlPollerTest, KedasNullZeroIsStoredAndFlagged) {
-  ScriptedQuerier querier;
-  querier.Script("q", {PromQlValue{0, "empty result"}});
-  SampleStore store;
-  ManualClock clock(kT0);
-  PromQlPoller poller({Source("api", policy::MetricType::kRequests, "q", absl::Seconds(20))},
-                      &querier, &store, &clock);
+TEST_F(PromQlPollerTest, KedasNullZeroIsStoredAndFlagged) {
+  querier_.Script("q", {PromQlValue{0, "empty result"}});
+  PromQlPoller poller({Source("api", policy::MetricType::kRequests, "q", absl::Seconds(20))});
   poller.PollDue(kT0);
-  EXPECT_EQ(StoredValue(store, "api", policy::MetricType::kRequests, kT0), 0);
+  EXPECT_EQ(Stored("api", policy::MetricType::kRequests, kT0), 0);
   EXPECT_EQ(poller.SourceStatus()[0].last_null_replaced, "empty result");
 }
 
-TEST(PromQlPollerTest, StartPollsOnItsThreadUntilStopped) {
-  ScriptedQuerier querier;
-  querier.Script("q", {PromQlValue{7, ""}});
-  SampleStore store;
-  ManualClock clock(kT0);
-  PromQlPoller poller({Source("api", policy::MetricType::kRequests, "q", absl::Seconds(20))},
-                      &querier, &store, &clock);
+TEST_F(PromQlPollerTest, StartPollsOnItsThreadUntilStopped) {
+  querier_.Script("q", {PromQlValue{7, ""}});
+  PromQlPoller& poller =
+      MakePoller({Source("api", policy::MetricType::kRequests, "q", absl::Seconds(20))});
   poller.Stop();  // not running: no-op
   poller.Start();
   poller.Start();  // running: no-op
-  ASSERT_TRUE(querier.WaitForCalls(1, std::chrono::seconds(10)));
+  ASSERT_TRUE(querier_.WaitForCalls(1, absl::Seconds(10)));
   poller.Stop();
   // The thread read the clock: the value is stamped with the ManualClock's time.
-  EXPECT_EQ(querier.calls()[0].second, kT0);
-  EXPECT_EQ(StoredValue(store, "api", policy::MetricType::kRequests, kT0), 7);
+  EXPECT_EQ(querier_.calls()[0].second, kT0);
+  EXPECT_EQ(Stored("api", policy::MetricType::kRequests, kT0), 7);
   // Restartable; the manual clock has not moved, so nothing is due.
   poller.Start();
   poller.Stop();
-  EXPECT_THAT(querier.calls(), SizeIs(1));
+  EXPECT_THAT(querier_.calls(), SizeIs(1));
 }
 
 }  // namespace

@@ -29,6 +29,7 @@
 
 #include "bench/serve_child.h"
 #include "limiar/v1/samples.grpc.pb.h"
+#include "tests/support/scoped_temp_dir.h"
 
 namespace {
 
@@ -184,8 +185,13 @@ int main(int argc, char** argv) {
     std::ofstream(o.write_blueprint) << Blueprint(o.targets);
     return 0;
   }
-  const limiar::bench::ScratchDir scratch("ingest_load");
-  const std::string& dir = scratch.path;
+  const limiar::testing::ScopedTempDir scratch(
+      limiar::testing::ScopedTempDir::InTemp("ingest_load"));
+  if (scratch.path().empty()) {
+    std::perror("mkdtemp");  // the folder for the blueprint and config
+    return 1;
+  }
+  const std::string dir = scratch.path().string();
   int status = 1;
   {
     Server server;

@@ -47,6 +47,7 @@
 #include "bench/serve_child.h"
 #include "limiar/v1/admin.grpc.pb.h"
 #include "limiar/v1/samples.grpc.pb.h"
+#include "tests/support/scoped_temp_dir.h"
 
 namespace {
 
@@ -377,8 +378,12 @@ int main(int argc, char** argv) {
                  " [--config FILE] [--limiar PATH]\n";
     return 2;
   }
-  const limiar::bench::ScratchDir scratch("overload");
-  const std::string blueprint = scratch.path + "/blueprint.json";
+  const limiar::testing::ScopedTempDir scratch(limiar::testing::ScopedTempDir::InTemp("overload"));
+  if (scratch.path().empty()) {
+    std::perror("mkdtemp");  // the folder for the blueprint and config
+    return 1;
+  }
+  const std::string blueprint = scratch.File("blueprint.json");
   std::ofstream(blueprint) << Blueprint(o);
   std::vector<std::string> extra;
   if (!o.config.empty()) extra = {"--config", o.config};

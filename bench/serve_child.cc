@@ -1,35 +1,13 @@
 #include "bench/serve_child.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <iostream>
-#include <regex>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 
-extern char** environ;
+#include "tests/support/serving_line.h"
 
 namespace limiar::bench {
-
-ScratchDir::ScratchDir(const std::string& prefix) {
-  path = (std::filesystem::temp_directory_path() / (prefix + "_XXXXXX")).string();
-  if (::mkdtemp(path.data()) == nullptr) {
-    std::perror("mkdtemp");
-    std::exit(1);
-  }
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path, ignored);
-}
 
 std::string RequestsTarget(const std::string& name, int replicas_max) {
   return R"({"tipo": "compute", "nome": ")" + name +
@@ -98,53 +76,22 @@ bool Flags::Parse(int argc, char** argv) const {
 
 bool ServeChild::Start(const std::string& limiar, const std::string& blueprint,
                        const std::vector<std::string>& extra_args) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return false;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
   std::vector<std::string> args{limiar,          "serve",       "--blueprint",   blueprint,
                                 "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const int err = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  if (err != 0) {
-    std::cerr << "cannot start " << limiar << "\n";
-    pid_ = -1;
+  if (const absl::Status started = child_.Start(args); !started.ok()) {
+    std::cerr << "cannot start " << limiar << ": " << started << "\n";
     return false;
   }
-  FILE* log = ::fdopen(fds[0], "r");
-  static const std::regex kPort(R"(grpc on 127\.0\.0\.1:([0-9]+))");
-  char line[65536];
-  while (std::fgets(line, sizeof line, log) != nullptr) {
-    std::cmatch m;
-    if (std::regex_search(line, m, kPort)) {
-      address_ = "127.0.0.1:" + m[1].str();
-      break;
-    }
-    std::cerr << "limiar serve: " << line;
+  const std::optional<std::string> serving = child_.WaitForLine(
+      [](const std::string& line) { return testing::ParseServingLine(line).has_value(); }, 0,
+      absl::Seconds(60));
+  if (!serving) {
+    std::cerr << "limiar serve did not come up; its log:\n" << child_.Output();
+    return false;
   }
-  drain_ = std::thread([log] {
-    char buf[65536];
-    while (std::fread(buf, 1, sizeof buf, log) > 0) {
-    }
-    std::fclose(log);
-  });
-  return !address_.empty();
-}
-
-ServeChild::~ServeChild() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-  if (drain_.joinable()) drain_.join();
+  address_ = "127.0.0.1:" + std::to_string(testing::ParseServingLine(*serving)->grpc);
+  return true;
 }
 
 }  // namespace limiar::bench

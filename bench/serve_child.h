@@ -1,27 +1,18 @@
-// What the load generators share: `limiar serve` as a child process (started on loopback
-// with ephemeral ports, its gRPC address read from its "serving:" log line, its log
-// drained by a thread so that it never blocks on a full pipe, and SIGTERM'd and reaped on
-// destruction), a scratch directory, blueprint text and command-line flags.
+// What the load generators share: `limiar serve` as a child process (tests/support's
+// launcher: started on loopback with ephemeral ports, its gRPC address read from its
+// "serving:" log line, SIGTERM'd and reaped on destruction), blueprint text and
+// command-line flags. Scratch folders are tests/support's ScopedTempDir.
 #ifndef LIMIAR_BENCH_SERVE_CHILD_H_
 #define LIMIAR_BENCH_SERVE_CHILD_H_
-
-#include <sys/types.h>
 
 #include <functional>
 #include <map>
 #include <string>
-#include <thread>
 #include <vector>
 
-namespace limiar::bench {
+#include "tests/support/child_process.h"
 
-// A fresh temp directory, removed with everything in it on every way out. Exits the
-// program if it cannot be made.
-struct ScratchDir {
-  explicit ScratchDir(const std::string& prefix);
-  ~ScratchDir();
-  std::string path;
-};
+namespace limiar::bench {
 
 // A compute `name` (2..`replicas_max` replicas) and its autoscale resource on requests at
 // 65 % of 100/s per replica: two items of a blueprint's `recursos` list, no trailing comma.
@@ -48,19 +39,17 @@ class Flags {
 
 class ServeChild {
  public:
-  ~ServeChild();
   // Runs `limiar serve --blueprint BLUEPRINT --grpc-listen 127.0.0.1:0 --http-listen
   // 127.0.0.1:0 EXTRA...`; false (with the reason on stderr) if it does not come up.
   bool Start(const std::string& limiar, const std::string& blueprint,
              const std::vector<std::string>& extra_args = {});
 
   const std::string& address() const { return address_; }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_.pid(); }
 
  private:
-  pid_t pid_ = -1;
+  testing::ChildProcess child_;
   std::string address_;
-  std::thread drain_;
 };
 
 }  // namespace limiar::bench

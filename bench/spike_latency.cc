@@ -32,6 +32,7 @@
 
 #include "bench/serve_child.h"
 #include "limiar/v1/samples.grpc.pb.h"
+#include "tests/support/scoped_temp_dir.h"
 
 namespace {
 
@@ -164,8 +165,13 @@ int main(int argc, char** argv) {
     std::cerr << "usage: spike_latency [--rounds N] [--targets T] [--limiar PATH]\n";
     return 2;
   }
-  const limiar::bench::ScratchDir scratch("spike_latency");
-  const std::string& dir = scratch.path;
+  const limiar::testing::ScopedTempDir scratch(
+      limiar::testing::ScopedTempDir::InTemp("spike_latency"));
+  if (scratch.path().empty()) {
+    std::perror("mkdtemp");  // the folder for the blueprint and config
+    return 1;
+  }
+  const std::string dir = scratch.path().string();
   std::vector<double> latencies;
   int missed = 0;
   {

@@ -17,9 +17,6 @@ fuzz_seconds=${LIMIAR_FUZZ_SECONDS:-20}
 tsan_targets=(common_test http_client_test controller_test admin_service_test metrics_test push_service_test
               promql_test scrape_test actuator_http_test actuator_grpc_test actuator_exec_test
               actuator_retry_test sim_sweep_test serve_e2e_test cli_test http_endpoints_test limiar)
-# The tsan test preset leaves out ScraperTest.AHugeExpositionCostsOnlyItsMappedSeries: it
-# bounds peak RSS, which ThreadSanitizer's shadow memory inflates (52 MB against its 40 MB
-# bound); the release and asan suites run it.
 
 stage_start=$SECONDS
 stage_done() {

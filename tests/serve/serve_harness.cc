@@ -1,10 +1,8 @@
 #include "tests/serve/serve_harness.h"
 
-#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,8 +17,7 @@
 #include "gtest/gtest.h"
 #include "limiar/v1/samples.grpc.pb.h"
 #include "tests/support/child_process.h"
-
-extern char** environ;
+#include "tests/support/serving_line.h"
 
 namespace limiar::serve_test {
 namespace {
@@ -28,35 +25,6 @@ namespace {
 std::chrono::steady_clock::time_point Deadline(absl::Duration timeout) {
   return std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(timeout);
 }
-
-// A child with stdout and stderr on the write end of a fresh pipe; returns the read end.
-// Both ends are close-on-exec, so a later child never holds an earlier child's pipe open
-// (which would hide that child's exit from the reader).
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& stdin_file, int* read_fd) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return -1;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(
-      &actions, 0, stdin_file.empty() ? "/dev/null" : stdin_file.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int err = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  if (err != 0) {
-    ::close(fds[0]);
-    return -1;
-  }
-  *read_fd = fds[0];
-  return pid;
-}
-
-int ExitCode(int wait_status) { return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1; }
 
 }  // namespace
 
@@ -79,22 +47,14 @@ std::string TestData(const std::string& name) {
 
 RunResult RunProgram(const std::vector<std::string>& argv, const std::string& stdin_file) {
   RunResult result;
-  int fd = -1;
-  const pid_t pid = Spawn(argv, stdin_file, &fd);
-  if (pid < 0) {
-    result.output = absl::StrCat("cannot start ", argv[0]);
+  testing::ChildProcess child;
+  if (const absl::Status started = child.Start(argv, stdin_file); !started.ok()) {
+    result.output = absl::StrCat("cannot start ", argv[0], ": ", started.message());
     return result;
   }
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
-    if (n > 0) result.output.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.exit_code = ExitCode(status);
+  const std::optional<int> status = child.WaitExit(absl::InfiniteDuration());
+  result.output = child.Output();
+  result.exit_code = status ? testing::ExitCode(*status) : -1;
   return result;
 }
 
@@ -109,118 +69,23 @@ bool OnPath(const std::string& program) { return !testing::FindProgram(program).
 ServeProcess::ServeProcess(const std::vector<std::string>& serve_args) {
   std::vector<std::string> argv{LIMIAR_BINARY, "serve"};
   argv.insert(argv.end(), serve_args.begin(), serve_args.end());
-  int fd = -1;
-  pid_ = Spawn(argv, "", &fd);
-  if (pid_ < 0) {
-    ADD_FAILURE() << "cannot start " << LIMIAR_BINARY;
-    exited_ = true;
-    return;
-  }
-  reader_ = std::thread([this, fd] { ReadLoop(fd); });
-}
-
-ServeProcess::~ServeProcess() {
-  Signal(SIGKILL);
-  if (reader_.joinable()) reader_.join();
-}
-
-void ServeProcess::ReadLoop(int fd) {
-  std::string partial;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    partial.append(buf, static_cast<size_t>(n));
-    std::vector<std::string> complete;
-    size_t start = 0;
-    for (size_t nl; (nl = partial.find('\n', start)) != std::string::npos; start = nl + 1) {
-      complete.push_back(partial.substr(start, nl - start));
-    }
-    partial.erase(0, start);
-    if (!complete.empty()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (std::string& l : complete) lines_.push_back(std::move(l));
-      changed_.notify_all();
-    }
-  }
-  ::close(fd);
-  // Wait for the exit without reaping, so that Signal() (which holds mu_) can never hit a
-  // pid the kernel has handed to another process; then reap under the lock.
-  siginfo_t info;
-  while (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!partial.empty()) lines_.push_back(partial);
-  ::waitpid(pid_, &wait_status_, 0);
-  exited_ = true;
-  changed_.notify_all();
+  if (const absl::Status started = Start(argv); !started.ok()) ADD_FAILURE() << started;
 }
 
 bool ServeProcess::WaitServing(absl::Duration timeout) {
-  static const std::regex kPorts(R"(grpc on 127\.0\.0\.1:([0-9]+), http on 127\.0\.0\.1:([0-9]+))");
-  std::optional<std::string> line =
-      WaitForLine([](const std::string& l) { return std::regex_search(l, kPorts); }, 0, timeout);
+  const std::optional<std::string> line = WaitForLine(
+      [](const std::string& l) { return testing::ParseServingLine(l).has_value(); }, 0, timeout);
   if (!line) return false;
-  std::smatch m;
-  std::regex_search(*line, m, kPorts);
-  grpc_port_ = std::stoi(m[1].str());
-  http_port_ = std::stoi(m[2].str());
+  const testing::ServingPorts ports = *testing::ParseServingLine(*line);
+  grpc_port_ = ports.grpc;
+  http_port_ = ports.http;
   return true;
 }
 
 std::string ServeProcess::grpc_address() const { return absl::StrCat("127.0.0.1:", grpc_port_); }
 
-size_t ServeProcess::LineCount() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return lines_.size();
-}
-
-std::optional<std::string> ServeProcess::WaitForLine(
-    const std::function<bool(const std::string&)>& match, size_t from, absl::Duration timeout,
-    size_t* index) {
-  std::unique_lock<std::mutex> lock(mu_);
-  size_t next = from;
-  bool found = false;
-  changed_.wait_until(lock, Deadline(timeout), [&] {
-    for (; next < lines_.size(); ++next) {
-      if (match(lines_[next])) return found = true;
-    }
-    return exited_;
-  });
-  if (!found) return std::nullopt;
-  if (index != nullptr) *index = next;
-  return lines_[next];
-}
-
-std::optional<std::string> ServeProcess::WaitForLine(const std::string& needle, size_t from,
-                                                     absl::Duration timeout, size_t* index) {
-  return WaitForLine(
-      [&needle](const std::string& l) { return l.find(needle) != std::string::npos; }, from,
-      timeout, index);
-}
-
-std::vector<std::string> ServeProcess::Lines() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return lines_;
-}
-
 std::string ServeProcess::Log() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return absl::StrCat("--- limiar serve log ---\n", absl::StrJoin(lines_, "\n"), "\n---");
-}
-
-void ServeProcess::Signal(int signal) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!exited_ && pid_ > 0) ::kill(pid_, signal);
-}
-
-std::optional<int> ServeProcess::WaitExit(absl::Duration timeout) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (!changed_.wait_until(lock, Deadline(timeout), [this] { return exited_; })) {
-    return std::nullopt;
-  }
-  return wait_status_;
+  return absl::StrCat("--- limiar serve log ---\n", Output(), "---");
 }
 
 std::shared_ptr<grpc::Channel> OwnConnection(const std::string& address) {

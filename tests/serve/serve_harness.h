@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "limiar/v1/samples.pb.h"
 #include "tests/actuator/test_support.h"
+#include "tests/support/child_process.h"
 
 namespace limiar::serve_test {
 
@@ -49,15 +50,12 @@ RunResult RunProgram(const std::vector<std::string>& argv, const std::string& st
 // True when `program` is an executable on PATH.
 bool OnPath(const std::string& program);
 
-// `limiar serve ARGS...` as a child process. stdout and stderr go to one pipe that a
-// thread reads into lines, so a test can wait for "the first line after index N that
-// matches". The destructor kills (SIGKILL) and reaps the child if it still runs.
-class ServeProcess {
+// `limiar serve ARGS...` as a child process, its output read into lines (see ChildProcess).
+// The destructor kills (SIGKILL) and reaps the child if it still runs.
+class ServeProcess : public testing::ChildProcess {
  public:
   explicit ServeProcess(const std::vector<std::string>& serve_args);
-  ~ServeProcess();
-  ServeProcess(const ServeProcess&) = delete;
-  ServeProcess& operator=(const ServeProcess&) = delete;
+  ~ServeProcess() override { Stop(SIGKILL); }
 
   // Waits for the "serving: ... grpc on 127.0.0.1:P, http on 127.0.0.1:Q" line and reads
   // the two ports from it. False when the process exits (or the wait times out) first.
@@ -66,39 +64,12 @@ class ServeProcess {
   int http_port() const { return http_port_; }
   std::string grpc_address() const;  // "127.0.0.1:PORT"
 
-  // Number of lines read so far: the index the next line will have.
-  size_t LineCount() const;
-  // The first line with index >= `from` that satisfies `match`, waiting up to `timeout`;
-  // nullopt on timeout or when the process has exited without printing one. `index`, when
-  // given, receives the line's index.
-  std::optional<std::string> WaitForLine(const std::function<bool(const std::string&)>& match,
-                                         size_t from, absl::Duration timeout = kWait,
-                                         size_t* index = nullptr);
-  // Same, for a line that contains `needle`.
-  std::optional<std::string> WaitForLine(const std::string& needle, size_t from,
-                                         absl::Duration timeout = kWait, size_t* index = nullptr);
-  std::vector<std::string> Lines() const;
-  // Everything printed so far, for failure messages.
+  // Everything printed so far, framed for failure messages.
   std::string Log() const;
 
-  // Sends `signal` unless the child has already been reaped (no stray kill on a reused pid).
-  void Signal(int signal);
-  // The wait status (as waitpid returns it) once the child has exited; nullopt on timeout.
-  std::optional<int> WaitExit(absl::Duration timeout = kWait);
-  pid_t pid() const { return pid_; }
-
  private:
-  void ReadLoop(int fd);
-
-  pid_t pid_ = -1;
   int grpc_port_ = 0;
   int http_port_ = 0;
-  mutable std::mutex mu_;
-  std::condition_variable changed_;
-  std::vector<std::string> lines_;
-  bool exited_ = false;
-  int wait_status_ = 0;
-  std::thread reader_;
 };
 
 // A channel to `address` with a connection of its own (no subchannel shared with other

@@ -5,13 +5,14 @@
 #define LIMIAR_TESTS_SUPPORT_TEST_DIR_H_
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <system_error>
+
+#include "tests/support/scoped_temp_dir.h"
 
 namespace limiar::testing {
 
@@ -34,30 +35,18 @@ inline void ReplaceFile(const std::string& path, const std::string& text) {
 
 class TestDir {
  public:
-  TestDir() {
-    // No current test in SetUpTestSuite: a folder shared by a suite gets a plain name.
-    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string pattern = ::testing::TempDir() + "limiar_";
-    if (info != nullptr) {
-      pattern += std::string(info->test_suite_name()) + "_" + info->name() + "_";
-    }
-    pattern += "XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp " << pattern;
+  TestDir() : dir_(Prefix()) {
+    if (dir_.path().empty()) {
+      ADD_FAILURE() << "mkdtemp " << Prefix() << "XXXXXX";
       std::abort();
     }
-    path_ = pattern;
-  }
-  ~TestDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
   }
   TestDir(const TestDir&) = delete;
   TestDir& operator=(const TestDir&) = delete;
 
-  const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& path() const { return dir_.path(); }
   // The path of `name` in the folder; `dir / name` says the same.
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
+  std::string File(const std::string& name) const { return dir_.File(name); }
   std::string operator/(const std::string& name) const { return File(name); }
   // Writes `text` to `name` in the folder and returns its path.
   std::string Write(const std::string& name, const std::string& text) const {
@@ -67,7 +56,17 @@ class TestDir {
   }
 
  private:
-  std::filesystem::path path_;
+  // No current test in SetUpTestSuite: a folder shared by a suite gets a plain name.
+  static std::string Prefix() {
+    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string prefix = ::testing::TempDir() + "limiar_";
+    if (info != nullptr) {
+      prefix += std::string(info->test_suite_name()) + "_" + info->name() + "_";
+    }
+    return prefix;
+  }
+
+  ScopedTempDir dir_;
 };
 
 }  // namespace limiar::testing

@@ -217,7 +217,8 @@ TEST_F(PromQlPollerTest, LogsEachDistinctFailureOnceAndTheRecovery) {
 
 TEST_F(PromQlPollerTest, KedasNullZeroIsStoredAndFlagged) {
   querier_.Script("q", {PromQlValue{0, "empty result"}});
-  PromQlPoller poller({Source("api", policy::MetricType::kRequests, "q", absl::Seconds(20))});
+  PromQlPoller& poller =
+      MakePoller({Source("api", policy::MetricType::kRequests, "q", absl::Seconds(20))});
   poller.PollDue(kT0);
   EXPECT_EQ(Stored("api", policy::MetricType::kRequests, kT0), 0);
   EXPECT_EQ(poller.SourceStatus()[0].last_null_replaced, "empty result");

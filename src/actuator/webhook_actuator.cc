@@ -1,7 +1,5 @@
 #include "src/actuator/webhook_actuator.h"
 
-#include <curl/curl.h>
-
 #include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
@@ -15,16 +13,6 @@
 #include "src/common/regular_file.h"
 
 namespace limiar::actuator {
-namespace {
-
-std::string UrlEscape(const std::string& text) {
-  char* escaped = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
-  std::string out = escaped != nullptr ? escaped : "";
-  curl_free(escaped);
-  return out;
-}
-
-}  // namespace
 
 std::string WebhookBody(const ScaleRequest& request) {
   // ordered_json keeps the documented key order, which makes bodies easy to eyeball.
@@ -67,7 +55,7 @@ absl::StatusOr<ScaleState> WebhookActuator::Observe(const std::string& target) {
   if (!base.ok()) return base.status();
   http::HttpRequest request = *std::move(base);
   request.method = "GET";
-  request.url = absl::StrReplaceAll(options_.observe_url, {{"{target}", UrlEscape(target)}});
+  request.url = absl::StrReplaceAll(options_.observe_url, {{"{target}", http::UrlEncode(target)}});
   request.headers.emplace_back("Accept", "application/json");
   absl::StatusOr<http::HttpResponse> response = http_.Send(request);
   if (!response.ok()) {

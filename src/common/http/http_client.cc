@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -24,11 +25,24 @@ struct Sink {
   std::string* body;
   size_t max;
   bool overflow = false;
+  // For Stream: the consumer of a 2xx body, and whether it (or keep_going) said stop.
+  const StreamConsumer* consumer = nullptr;
+  CURL* curl = nullptr;
+  bool stopped = false;
 };
 
 size_t Write(char* data, size_t size, size_t nmemb, void* user) {
   Sink* sink = static_cast<Sink*>(user);
   const size_t n = size * nmemb;
+  if (sink->consumer != nullptr) {
+    long status = 0;
+    curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 300) {
+      if (sink->consumer->on_data(absl::string_view(data, n))) return n;
+      sink->stopped = true;
+      return 0;  // CURLE_WRITE_ERROR, read as a stop below
+    }
+  }
   if (sink->body->size() + n > sink->max) {
     sink->overflow = true;
     return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
@@ -41,6 +55,20 @@ size_t Write(char* data, size_t size, size_t nmemb, void* user) {
   }
   body.append(data, n);
   return n;
+}
+
+// CURLOPT_XFERINFOFUNCTION: libcurl calls it about once a second even when no data flows.
+int Progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  Sink* sink = static_cast<Sink*>(user);
+  if (!sink->consumer->keep_going || sink->consumer->keep_going()) return 0;
+  sink->stopped = true;
+  return 1;  // CURLE_ABORTED_BY_CALLBACK, read as a stop below
+}
+
+// A PEM blob option; libcurl copies the bytes.
+void SetBlob(CURL* curl, CURLoption option, const std::string& pem) {
+  curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
+  curl_easy_setopt(curl, option, &blob);
 }
 
 // RFC 9110 token characters, the only ones a header name may hold.
@@ -102,6 +130,24 @@ absl::Status AppendHeader(const HttpRequest& request, absl::string_view name,
 
 }  // namespace
 
+std::string UrlEncode(absl::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (const char c : text) {
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+        c == '~') {
+      out.push_back(c);
+    } else {
+      const auto u = static_cast<unsigned char>(c);
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0xF]);
+    }
+  }
+  return out;
+}
+
 absl::string_view UrlForMessage(absl::string_view url) {
   return url.substr(0, std::min(url.find('?'), url.size()));
 }
@@ -116,6 +162,16 @@ HttpClient::~HttpClient() {
 }
 
 absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
+  return Perform(request, nullptr);
+}
+
+absl::StatusOr<HttpResponse> HttpClient::Stream(const HttpRequest& request,
+                                                const StreamConsumer& consumer) {
+  return Perform(request, &consumer);
+}
+
+absl::StatusOr<HttpResponse> HttpClient::Perform(const HttpRequest& request,
+                                                 const StreamConsumer* consumer) {
   if (!absl::StartsWith(request.url, "http://") && !absl::StartsWith(request.url, "https://")) {
     return absl::InvalidArgumentError(absl::StrCat(request.method, " ", UrlForMessage(request.url),
                                                    ": only http:// and https:// URLs"));
@@ -147,6 +203,8 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_reset(curl);
   HttpResponse response;
   Sink sink{&response.body, request.max_body_bytes};
+  sink.consumer = consumer;
+  sink.curl = curl;
   char error[CURL_ERROR_SIZE] = {0};
   const long timeout_ms =
       std::max<int64_t>(1, absl::ToInt64Milliseconds(request.timeout));  // 0 means none
@@ -160,7 +218,9 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Write);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
+  // Whatever libcurl can decode, except on a stream: a compressing server holds lines back
+  // until its compressor's buffer fills, and a watch's events must arrive as they happen.
+  if (consumer == nullptr) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "limiar");
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   if (!request.username.empty()) {
@@ -175,6 +235,15 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   if (!request.client_key_file.empty()) {
     curl_easy_setopt(curl, CURLOPT_SSLKEY, request.client_key_file.c_str());
   }
+  if (!request.ca_pem.empty()) SetBlob(curl, CURLOPT_CAINFO_BLOB, request.ca_pem);
+  if (!request.client_cert_pem.empty())
+    SetBlob(curl, CURLOPT_SSLCERT_BLOB, request.client_cert_pem);
+  if (!request.client_key_pem.empty()) SetBlob(curl, CURLOPT_SSLKEY_BLOB, request.client_key_pem);
+  if (consumer != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &Progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &sink);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
   if (request.method == "GET" && request.body.empty()) {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   } else {
@@ -186,7 +255,7 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
 
   const CURLcode code = curl_easy_perform(curl);
   absl::Status status;
-  if (code != CURLE_OK) {
+  if (code != CURLE_OK && !sink.stopped) {
     status = CurlError(code, error, request, sink);
   } else {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

@@ -7,6 +7,7 @@
 #define LIMIAR_COMMON_HTTP_HTTP_CLIENT_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,6 +44,11 @@ struct HttpRequest {
   // PEM client certificate and key for mutual TLS; both or neither.
   std::string client_cert_file;
   std::string client_key_file;
+  // The same three as PEM text rather than files (a kubeconfig's *-data fields); each
+  // takes the place of its file when non-empty.
+  std::string ca_pem;
+  std::string client_cert_pem;
+  std::string client_key_pem;
   // Larger bodies are ResourceExhausted rather than a memory spike.
   size_t max_body_bytes = kDefaultMaxResponseBytes;
 };
@@ -50,7 +56,17 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;  // HTTP status code
   std::string content_type;
-  std::string body;
+  std::string body;  // for a stream: only a non-2xx answer's body (an error to read)
+};
+
+// How a streamed 2xx body (a Kubernetes watch) is consumed as it arrives.
+struct StreamConsumer {
+  // Each piece of the body, in order; false stops the transfer (the call then returns the
+  // response as it stood, without an error).
+  std::function<bool(absl::string_view piece)> on_data;
+  // Asked about once a second, data or not; false stops the transfer the same way. Lets
+  // another thread end an idle stream without waiting for its timeout.
+  std::function<bool()> keep_going;
 };
 
 class HttpClient {
@@ -72,7 +88,14 @@ class HttpClient {
   // per thread for parallel requests.
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request);
 
+  // As Send, but a 2xx body goes to `consumer` piece by piece instead of into the response
+  // (max_body_bytes then bounds only a non-2xx body; the consumer bounds what it keeps).
+  // `request.timeout` is the whole stream's.
+  absl::StatusOr<HttpResponse> Stream(const HttpRequest& request, const StreamConsumer& consumer);
+
  private:
+  absl::StatusOr<HttpResponse> Perform(const HttpRequest& request, const StreamConsumer* consumer);
+
   Mutex mu_;
   void* curl_ ABSL_GUARDED_BY(mu_);  // CURL*, kept out of this header
 };
@@ -82,6 +105,11 @@ class HttpClient {
 // PermissionDenied, 404 NotFound, 409 FailedPrecondition, 422 InvalidArgument, other 4xx
 // FailedPrecondition; none of them retried. `message` becomes the status message.
 absl::Status HttpStatusToStatus(long status, absl::string_view message);
+
+// Percent-encodes everything but RFC 3986's unreserved characters, for a query parameter or
+// a path segment: PromQL's braces and quotes, a label selector's '=', ',' and '!' reach the
+// server intact.
+std::string UrlEncode(absl::string_view text);
 
 // `url` without its query string, for messages: a query may carry anything.
 absl::string_view UrlForMessage(absl::string_view url);

@@ -139,26 +139,6 @@ absl::Status ReadErrorBody(long http_status, const json& doc) {
                    error_type.empty() ? "none" : Excerpt(error_type, 40), "): ", message));
 }
 
-// Percent-encodes everything but RFC 3986's unreserved characters, so that PromQL's
-// braces, quotes, '+', '=' and spaces reach the server intact.
-std::string UrlEncode(absl::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (const char c : s) {
-    if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-        c == '~') {
-      out.push_back(c);
-    } else {
-      const auto u = static_cast<unsigned char>(c);
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0xF]);
-    }
-  }
-  return out;
-}
-
 // A secret from a file, surrounding whitespace (the trailing newline) removed.
 absl::StatusOr<std::string> ReadSecretFile(const std::string& path, absl::string_view what) {
   absl::StatusOr<std::string> contents = ReadRegularFile(path, kMaxCredentialFileBytes, what);
@@ -231,7 +211,7 @@ std::string PromQlQueryUrl(absl::string_view server_address, absl::string_view q
   const int64_t abs_ms = ms < 0 ? -ms : ms;
   const std::string time =
       absl::StrFormat("%s%d.%03d", ms < 0 ? "-" : "", abs_ms / 1000, abs_ms % 1000);
-  return absl::StrCat(base, "/api/v1/query?query=", UrlEncode(query), "&time=", time);
+  return absl::StrCat(base, "/api/v1/query?query=", http::UrlEncode(query), "&time=", time);
 }
 
 absl::StatusOr<PromQlValue> PromQlClient::Query(const PromQlQuery& query, absl::Time at) {

@@ -8,17 +8,27 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <filesystem>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "src/common/mutex.h"
+#include "src/common/regular_file.h"
 #include "tests/support/local_http_server.h"
 #include "tests/support/ports.h"
+#include "tests/support/test_certs.h"
+#include "tests/support/test_dir.h"
 
 namespace limiar::http {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+std::string ReadFile(const std::string& path) {
+  return ReadRegularFile(path, kMaxCredentialFileBytes, "CA").value_or("");
+}
 
 TEST(HttpClientTest, RefusesOversizedBodiesAndBadHeaders) {
   testing::LocalHttpServer server;
@@ -139,6 +149,122 @@ TEST(HttpClientTest, UnreadableTlsFilesFailBeforeAnyHandshake) {
   request.client_key_file = "/nonexistent/client-key.pem";
   r = http.Send(request);
   EXPECT_FALSE(r.ok());
+}
+
+// A chunked body that the server sends one line at a time, as a Kubernetes watch does.
+TEST(HttpClientStreamTest, DeliversAStreamedBodyPieceByPiece) {
+  testing::LocalHttpServer server;
+  server.server().Get("/watch", [](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("application/json", [](size_t, httplib::DataSink& sink) {
+      for (const char* line : {"{\"type\":\"ADDED\"}\n", "{\"type\":\"MODIFIED\"}\n"}) {
+        sink.write(line, std::strlen(line));
+      }
+      sink.done();
+      return true;
+    });
+  });
+  server.Start();
+  HttpClient http;
+  HttpRequest request;
+  request.url = server.base_url() + "/watch";
+  std::string streamed;
+  const absl::StatusOr<HttpResponse> r =
+      http.Stream(request, {[&](absl::string_view piece) {
+                              streamed.append(piece.data(), piece.size());
+                              return true;
+                            },
+                            nullptr});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->content_type, "application/json");
+  EXPECT_EQ(r->body, "");  // the consumer had it
+  EXPECT_EQ(streamed, "{\"type\":\"ADDED\"}\n{\"type\":\"MODIFIED\"}\n");
+}
+
+TEST(HttpClientStreamTest, TheConsumerOrKeepGoingStopsAStreamWithoutAnError) {
+  testing::LocalHttpServer server;
+  // An endless stream: one line, then one more each time the client has taken the last.
+  server.server().Get("/endless", [](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("application/json", [](size_t, httplib::DataSink& sink) {
+      return sink.write("{}\n", 3);  // false once the client has gone
+    });
+  });
+  // One line and then silence until the test ends it: an idle watch.
+  Mutex mu;
+  CondVar released;
+  bool release = false;
+  server.server().Get("/idle", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("application/json", [&](size_t, httplib::DataSink& sink) {
+      sink.write("{}\n", 3);
+      MutexLock lock(&mu);
+      while (!release) released.Wait(&mu);
+      return false;
+    });
+  });
+  server.Start();
+  HttpClient http;
+  HttpRequest request;
+  request.url = server.base_url() + "/endless";
+  int pieces = 0;
+  absl::StatusOr<HttpResponse> r =
+      http.Stream(request, {[&](absl::string_view) { return ++pieces < 3; }, nullptr});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(pieces, 3);
+
+  // keep_going is asked while no data flows: the idle stream ends long before its timeout.
+  request.url = server.base_url() + "/idle";
+  request.timeout = absl::Hours(1);
+  bool got_line = false;
+  r = http.Stream(request,
+                  {[&](absl::string_view) { return got_line = true; }, [&] { return !got_line; }});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(got_line);
+  MutexLock lock(&mu);
+  release = true;
+  released.SignalAll();
+}
+
+TEST(HttpClientStreamTest, AnErrorAnswerIsReadWholeForTheCaller) {
+  testing::LocalHttpServer server;
+  server.server().Get("/watch", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 403;
+    res.set_content(R"({"kind":"Status","reason":"Forbidden"})", "application/json");
+  });
+  server.Start();
+  HttpClient http;
+  HttpRequest request;
+  request.url = server.base_url() + "/watch";
+  bool consumed = false;
+  const absl::StatusOr<HttpResponse> r =
+      http.Stream(request, {[&](absl::string_view) { return consumed = true; }, nullptr});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(r->body, R"({"kind":"Status","reason":"Forbidden"})");
+  EXPECT_FALSE(consumed);
+}
+
+// A kubeconfig carries its CA as certificate-authority-data: PEM text, not a file.
+TEST(HttpClientTest, VerifiesTheServerWithACaGivenAsPemText) {
+  testing::TestDir dir;
+  const testing::TestCerts certs = testing::MakeTestCerts(dir.path().string());
+  std::filesystem::create_directory(dir / "other");
+  const testing::TestCerts other = testing::MakeTestCerts(dir / "other");
+  testing::LocalHttpServer server(certs.server_cert, certs.server_key);
+  server.server().Get("/version", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("{}", "application/json");
+  });
+  server.Start();
+  HttpClient http;
+  HttpRequest request;
+  request.url = server.base_url() + "/version";
+  request.ca_pem = ReadFile(certs.ca_cert);
+  const absl::StatusOr<HttpResponse> r = http.Send(request);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 200);
+
+  request.ca_pem = ReadFile(other.ca_cert);  // a CA that did not sign the server
+  EXPECT_EQ(http.Send(request).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(HttpStatusToStatusTest, MapsRetryableAndPermanentCodes) {

@@ -7,7 +7,7 @@ packages=(
   build-essential make cmake ninja-build pkg-config git
   libabsl-dev libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  prometheus-cpp-dev libcurl4-openssl-dev libre2-dev
+  prometheus-cpp-dev libcurl4-openssl-dev libre2-dev libyaml-dev
   prometheus prometheus-node-exporter
   libcpp-httplib-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev clang-format

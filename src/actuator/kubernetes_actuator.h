@@ -21,8 +21,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "src/actuator/actuator.h"
-#include "src/actuator/token_file.h"
 #include "src/common/http/http_client.h"
+#include "src/kube/token_file.h"
 
 namespace limiar::actuator {
 
@@ -88,7 +88,7 @@ class KubernetesActuator final : public Actuator {
   const std::string ca_file_;
   const std::map<std::string, std::string> deployments_;
   const absl::Duration timeout_;
-  TokenFile token_;
+  kube::TokenFile token_;
   http::HttpClient http_;
 };
 

@@ -1,8 +1,8 @@
 // A bearer token kept in a file that is rotated underneath us: Kubernetes projected
 // service-account tokens expire (one hour by default) and the kubelet swaps in a new file
 // well before. Reading once at start would break an hour later.
-#ifndef LIMIAR_ACTUATOR_TOKEN_FILE_H_
-#define LIMIAR_ACTUATOR_TOKEN_FILE_H_
+#ifndef LIMIAR_KUBE_TOKEN_FILE_H_
+#define LIMIAR_KUBE_TOKEN_FILE_H_
 
 #include <sys/types.h>
 
@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "src/common/mutex.h"
 
-namespace limiar::actuator {
+namespace limiar::kube {
 
 // Thread-safe.
 class TokenFile {
@@ -41,6 +41,6 @@ class TokenFile {
   std::string token_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace limiar::actuator
+}  // namespace limiar::kube
 
-#endif  // LIMIAR_ACTUATOR_TOKEN_FILE_H_
+#endif  // LIMIAR_KUBE_TOKEN_FILE_H_

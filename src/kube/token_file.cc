@@ -1,4 +1,4 @@
-#include "src/actuator/token_file.h"
+#include "src/kube/token_file.h"
 
 #include <sys/stat.h>
 
@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "src/common/regular_file.h"
 
-namespace limiar::actuator {
+namespace limiar::kube {
 
 TokenFile::TokenFile(std::string path) : path_(std::move(path)) {}
 
@@ -44,4 +44,4 @@ void TokenFile::Invalidate() {
   cached_ = false;
 }
 
-}  // namespace limiar::actuator
+}  // namespace limiar::kube

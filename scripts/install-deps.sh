@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
   clang libclang-rt-14-dev lld llvm
   chromium
+  python3-kubernetes
 )
 
 missing=()

@@ -368,11 +368,15 @@ absl::Status ApiClient::Watch(const ResourceRef& collection, const WatchOptions&
     }
     return true;
   };
-  consumer.keep_going = keep_going;
+  bool told_to_stop = false;  // possibly before the answer's headers came
+  if (keep_going) {
+    consumer.keep_going = [&] { return !(told_to_stop = !keep_going()); };
+  }
   http::HttpClient own_connection;
   const absl::StatusOr<http::HttpResponse> response =
       Send(std::move(request), own_connection, &consumer);
   if (!event_status.ok()) return event_status;
+  if (told_to_stop) return absl::OkStatus();
   if (!response.ok()) {
     return absl::Status(response.status().code(),
                         absl::StrCat("kubernetes: watch ", Object(collection), " ",

@@ -50,22 +50,24 @@ InformerStatus Informer::Status() const {
 
 uint64_t Informer::generation() const {
   MutexLock lock(&mu_);
-  return cache_.generation();
+  return cache_.generation() + status_changes_;
 }
 
 uint64_t Informer::WaitForChange(uint64_t after, absl::Duration timeout) const {
   const CondVar::Deadline deadline = CondVar::After(timeout);
   MutexLock lock(&mu_);
-  while (cache_.generation() <= after) {
+  while (cache_.generation() + status_changes_ <= after) {
     if (changed_.WaitUntil(&mu_, deadline)) break;
   }
-  return cache_.generation();
+  return cache_.generation() + status_changes_;
 }
 
 void Informer::Failed(const absl::Status& status) {
   MutexLock lock(&mu_);
   ++status_.failures;
   status_.last_error = status;
+  ++status_changes_;
+  changed_.SignalAll();
 }
 
 bool Informer::Pause(absl::Duration d) {
@@ -91,10 +93,13 @@ bool Informer::List() {
   if (!replaced.ok()) {
     ++status_.failures;
     status_.last_error = replaced;
+    ++status_changes_;
+    changed_.SignalAll();
     return false;
   }
   status_.synced = true;
   ++status_.lists;
+  ++status_changes_;
   changed_.SignalAll();
   return true;
 }

@@ -62,8 +62,10 @@ class Informer {
   // A copy of the objects as they stand. Thread-safe.
   std::map<std::string, nlohmann::json> Objects() const;
   InformerStatus Status() const;
-  // Waits until the cache's generation passes `after` (ObjectCache::generation), up to
-  // `timeout`; returns the generation then. For tests and for callers that react to change.
+  // A count that grows with every change of the objects (ObjectCache::generation) and of
+  // Status() (a list, a failure).
+  // Waits until the generation passes `after`, up to `timeout`; returns the generation
+  // then. For tests and for callers that react to change.
   uint64_t WaitForChange(uint64_t after, absl::Duration timeout) const;
   uint64_t generation() const;
 
@@ -88,6 +90,7 @@ class Informer {
   mutable CondVar changed_;
   ObjectCache cache_ ABSL_GUARDED_BY(mu_);
   InformerStatus status_ ABSL_GUARDED_BY(mu_);
+  uint64_t status_changes_ ABSL_GUARDED_BY(mu_) = 0;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };

@@ -31,9 +31,9 @@
 #include "gtest/gtest.h"
 #include "src/common/bounded_json.h"
 #include "src/common/mutex.h"
-#include "tests/actuator/test_support.h"
 #include "tests/fakes/kube_selectors.h"
 #include "tests/support/local_http_server.h"
+#include "tests/support/test_certs.h"
 #include "tests/support/test_dir.h"
 
 namespace limiar::testing {

@@ -17,8 +17,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "src/common/http/http_client.h"
-#include "tests/actuator/test_support.h"
+#include "src/common/regular_file.h"
 #include "tests/fakes/kube_test_objects.h"
+#include "tests/support/test_certs.h"
 #include "tests/support/test_dir.h"
 
 namespace limiar::testing {
@@ -527,7 +528,7 @@ TEST_F(FakeKubeApiTest, DeleteAnswersAndTellsWatches) {
 TEST_F(FakeKubeApiTest, WritesAKubeconfig) {
   const std::string path = dir_ / "kubeconfig";
   api_.WriteKubeconfig(path, "shop");
-  const json config = json::parse(ReadFileOrDie(path));
+  const json config = json::parse(ReadRegularFile(path, 1 << 20, "the kubeconfig").value());
   EXPECT_EQ(config["current-context"], "fake");
   EXPECT_EQ(config["clusters"][0]["cluster"]["server"], api_.base_url());
   EXPECT_EQ(config["clusters"][0]["cluster"]["certificate-authority"], api_.ca_file());

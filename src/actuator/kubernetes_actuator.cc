@@ -8,8 +8,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "src/common/bounded_json.h"
-#include "src/common/excerpt.h"
 #include "src/common/regular_file.h"
+#include "src/kube/cluster_access.h"
 
 namespace limiar::actuator {
 namespace {
@@ -19,17 +19,6 @@ using nlohmann::json;
 // A Deployment is rarely deeper than 20 levels (managedFields included); the size is the
 // HTTP client's cap.
 constexpr JsonLimits kApiAnswerLimits{.max_bytes = http::kDefaultMaxResponseBytes, .max_depth = 64};
-
-// The API server explains failures in a v1 Status object; its `message` is the most
-// useful line ("deployments.apps \"web\" is forbidden: User ... cannot patch ...").
-std::string ServerMessage(const std::string& body) {
-  const absl::StatusOr<json> doc = ParseBoundedJson(body, kApiAnswerLimits, "status");
-  if (doc.ok() && doc->is_object() && doc->value("kind", "") == "Status" &&
-      doc->contains("message") && (*doc)["message"].is_string()) {
-    return Excerpt((*doc)["message"].get_ref<const std::string&>(), 300);
-  }
-  return Excerpt(body);
-}
 
 // An int32 count at a JSON pointer; the API server omits zero counts (omitempty), so a
 // missing one is 0.
@@ -60,18 +49,6 @@ absl::StatusOr<json> ParseApiObject(const std::string& body, const std::string& 
 
 }  // namespace
 
-absl::StatusOr<std::string> InClusterApiServer(const char* host, const char* port) {
-  if (host == nullptr || *host == '\0' || port == nullptr || *port == '\0') {
-    return absl::FailedPreconditionError(
-        "kubernetes actuator: not in a cluster: KUBERNETES_SERVICE_HOST and "
-        "KUBERNETES_SERVICE_PORT must be set (or set kubernetes.api_server)");
-  }
-  const std::string h = host;
-  // An IPv6 address needs brackets in a URL (Go's net.JoinHostPort does the same).
-  if (absl::StrContains(h, ':')) return absl::StrCat("https://[", h, "]:", port);
-  return absl::StrCat("https://", h, ":", port);
-}
-
 bool IsDns1123Name(const std::string& name, bool label) {
   if (name.empty() || name.size() > (label ? 63u : 253u)) return false;
   auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
@@ -84,17 +61,22 @@ bool IsDns1123Name(const std::string& name, bool label) {
 
 absl::StatusOr<std::unique_ptr<KubernetesActuator>> KubernetesActuator::Create(
     const KubernetesOptions& options) {
-  std::string api_server = options.api_server;
-  if (api_server.empty()) {
-    absl::StatusOr<std::string> in_cluster = InClusterApiServer(
+  kube::ClusterAccess access;
+  access.server = options.api_server;
+  if (access.server.empty()) {
+    absl::StatusOr<std::string> in_cluster = kube::InClusterApiServer(
         std::getenv("KUBERNETES_SERVICE_HOST"), std::getenv("KUBERNETES_SERVICE_PORT"));
-    if (!in_cluster.ok()) return in_cluster.status();
-    api_server = *std::move(in_cluster);
+    if (!in_cluster.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("kubernetes actuator: ", in_cluster.status().message(),
+                       "; or set kubernetes.api_server"));
+    }
+    access.server = *std::move(in_cluster);
   }
-  while (absl::EndsWith(api_server, "/")) api_server.pop_back();
+  while (absl::EndsWith(access.server, "/")) access.server.pop_back();
 
-  std::string namespace_name = options.namespace_name;
-  if (namespace_name.empty()) {
+  access.namespace_name = options.namespace_name;
+  if (access.namespace_name.empty()) {
     absl::StatusOr<std::string> text =
         ReadRegularFile(options.namespace_file, kMaxCredentialFileBytes, "namespace file");
     if (!text.ok()) {
@@ -103,11 +85,11 @@ absl::StatusOr<std::unique_ptr<KubernetesActuator>> KubernetesActuator::Create(
                        "pod with a mounted service account (",
                        text.status().message(), ")"));
     }
-    namespace_name = std::string(absl::StripAsciiWhitespace(*text));
+    access.namespace_name = std::string(absl::StripAsciiWhitespace(*text));
   }
-  if (!IsDns1123Name(namespace_name, /*label=*/true)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("kubernetes actuator: \"", namespace_name, "\" is not a valid namespace"));
+  if (!IsDns1123Name(access.namespace_name, /*label=*/true)) {
+    return absl::InvalidArgumentError(absl::StrCat("kubernetes actuator: \"", access.namespace_name,
+                                                   "\" is not a valid namespace"));
   }
   if (!options.ca_file.empty()) {
     if (absl::StatusOr<std::string> ca =
@@ -117,23 +99,44 @@ absl::StatusOr<std::unique_ptr<KubernetesActuator>> KubernetesActuator::Create(
           absl::StrCat("kubernetes actuator: ca_file: ", ca.status().message()));
     }
   }
-  auto actuator = std::unique_ptr<KubernetesActuator>(
-      new KubernetesActuator(options, std::move(api_server), std::move(namespace_name)));
-  if (absl::StatusOr<std::string> token = actuator->token_.Get(); !token.ok()) {
+  if (absl::StatusOr<std::string> token = kube::TokenFile(options.token_file).Get(); !token.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("kubernetes actuator: service-account token: ", token.status().message()));
   }
-  return actuator;
+  access.ca_file = options.ca_file;
+  access.token_file = options.token_file;
+  access.description = "the kubernetes actuator's service account";
+  kube::ApiClientOptions client_options;
+  client_options.timeout = options.timeout;
+  client_options.max_body_bytes = kApiAnswerLimits.max_bytes;
+  client_options.max_json_depth = kApiAnswerLimits.max_depth;
+  absl::StatusOr<std::unique_ptr<kube::ApiClient>> client =
+      kube::ApiClient::Create(std::move(access), client_options);
+  if (!client.ok()) {
+    return absl::Status(client.status().code(),
+                        absl::StrCat("kubernetes actuator: ", client.status().message()));
+  }
+  return std::unique_ptr<KubernetesActuator>(new KubernetesActuator(options, *std::move(client)));
 }
 
-KubernetesActuator::KubernetesActuator(const KubernetesOptions& options, std::string api_server,
-                                       std::string namespace_name)
-    : api_server_(std::move(api_server)),
-      namespace_(std::move(namespace_name)),
-      ca_file_(options.ca_file),
-      deployments_(options.deployments),
-      timeout_(options.timeout),
-      token_(options.token_file) {}
+KubernetesActuator::KubernetesActuator(const KubernetesOptions& options,
+                                       std::unique_ptr<kube::ApiClient> client)
+    : deployments_(options.deployments), client_(std::move(client)) {}
+
+const std::string& KubernetesActuator::api_server() const { return client_->access().server; }
+
+const std::string& KubernetesActuator::namespace_name() const {
+  return client_->access().namespace_name;
+}
+
+kube::ResourceRef KubernetesActuator::Deployment(const std::string& name) const {
+  kube::ResourceRef ref;
+  ref.group = "apps";
+  ref.resource = "deployments";
+  ref.namespace_name = namespace_name();
+  ref.name = name;
+  return ref;
+}
 
 absl::StatusOr<std::string> KubernetesActuator::DeploymentName(const std::string& target) const {
   auto it = deployments_.find(target);
@@ -146,69 +149,41 @@ absl::StatusOr<std::string> KubernetesActuator::DeploymentName(const std::string
   return name;
 }
 
-absl::StatusOr<http::HttpResponse> KubernetesActuator::Call(http::HttpRequest request) {
-  request.timeout = timeout_;
-  request.ca_file = ca_file_;
-  request.headers.emplace_back("Accept", "application/json");
-  for (int attempt = 0;; ++attempt) {
-    absl::StatusOr<std::string> token = token_.Get();
-    if (!token.ok()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("kubernetes actuator: service-account token: ", token.status().message()));
-    }
-    request.bearer_token = *token;
-    absl::StatusOr<http::HttpResponse> response = http_.Send(request);
-    if (!response.ok()) {
-      return absl::Status(response.status().code(),
-                          absl::StrCat("kubernetes actuator: ", response.status().message()));
-    }
-    if (response->status != 401 || attempt > 0) return response;
-    // The token may have rotated since the last stat; retry once if it did.
-    token_.Invalidate();
-    absl::StatusOr<std::string> fresh = token_.Get();
-    if (!fresh.ok() || *fresh == *token) return response;
-  }
-}
-
-absl::Status KubernetesActuator::Explain(const http::HttpResponse& response,
-                                         const std::string& verb,
-                                         const std::string& deployment) const {
-  const std::string object = absl::StrCat("deployment ", namespace_, "/", deployment);
-  const std::string said = ServerMessage(response.body);
-  std::string message;
-  switch (response.status) {
-    case 401:
-      message =
-          absl::StrCat("the API server rejected the service-account token from ", token_.path(),
-                       " (HTTP 401 Unauthorized): check that the token is mounted, current "
-                       "and issued for this cluster: ",
-                       said);
+absl::Status KubernetesActuator::Explain(const absl::Status& status) {
+  std::string todo;
+  absl::StatusCode code = status.code();
+  switch (status.code()) {
+    case absl::StatusCode::kPermissionDenied:
+      todo =
+          "; the kubernetes actuator needs verbs \"get\" and \"patch\" on \"deployments/scale\" "
+          "and \"get\" on \"deployments\" (apiGroup \"apps\")";
       break;
-    case 403:
-      message = absl::StrCat(
-          verb, " ", object,
-          " is forbidden (HTTP 403): the service account needs RBAC verbs "
-          "\"get\" and \"patch\" on \"deployments/scale\" and \"get\" on \"deployments\" "
-          "(apiGroup \"apps\") in namespace ",
-          namespace_, ": ", said);
+    case absl::StatusCode::kNotFound:
+      todo =
+          "; check kubernetes.namespace and the target's Deployment name (kubernetes.deployments)";
       break;
-    case 404:
-      message = absl::StrCat(object,
-                             " not found (HTTP 404): check kubernetes.namespace and the "
-                             "target's Deployment name (kubernetes.deployments): ",
-                             said);
-      break;
-    case 409:
-      message = absl::StrCat(verb, " ", object,
-                             " conflicted with another change (HTTP 409 Conflict): check for "
-                             "another autoscaler (an HPA, KEDA) writing the same Deployment: ",
-                             said);
+    case absl::StatusCode::kAborted:
+      // A scale PATCH carries no resourceVersion, so a 409 is not a lost race to retry: some
+      // admission or another writer refused it.
+      code = absl::StatusCode::kFailedPrecondition;
+      todo = "; check for another autoscaler (an HPA, KEDA) writing the same Deployment";
       break;
     default:
-      message = absl::StrCat(verb, " ", object, " answered HTTP ", response.status, ": ", said);
       break;
   }
-  return http::HttpStatusToStatus(response.status, absl::StrCat("kubernetes actuator: ", message));
+  return absl::Status(code, absl::StrCat("kubernetes actuator: ", status.message(), todo));
+}
+
+absl::StatusOr<ScaleState> ScaleStateFromObjects(const json& scale, const json& deployment,
+                                                 const std::string& path) {
+  ScaleState state;
+  absl::StatusOr<int32_t> spec = CountAt(scale, "/spec/replicas", path + "/scale");
+  if (!spec.ok()) return spec.status();
+  absl::StatusOr<int32_t> ready = CountAt(deployment, "/status/readyReplicas", path);
+  if (!ready.ok()) return ready.status();
+  state.spec_replicas = *spec;
+  state.ready_replicas = *ready;
+  return state;
 }
 
 absl::StatusOr<ScaleState> ParseKubernetesScaleAnswers(const std::string& scale_body,
@@ -218,34 +193,19 @@ absl::StatusOr<ScaleState> ParseKubernetesScaleAnswers(const std::string& scale_
   if (!scale_doc.ok()) return scale_doc.status();
   absl::StatusOr<json> deployment_doc = ParseApiObject(deployment_body, url);
   if (!deployment_doc.ok()) return deployment_doc.status();
-  ScaleState state;
-  absl::StatusOr<int32_t> spec = CountAt(*scale_doc, "/spec/replicas", url + "/scale");
-  if (!spec.ok()) return spec.status();
-  absl::StatusOr<int32_t> ready = CountAt(*deployment_doc, "/status/readyReplicas", url);
-  if (!ready.ok()) return ready.status();
-  state.spec_replicas = *spec;
-  state.ready_replicas = *ready;
-  return state;
+  return ScaleStateFromObjects(*scale_doc, *deployment_doc, url);
 }
 
 absl::StatusOr<ScaleState> KubernetesActuator::Observe(const std::string& target) {
   absl::StatusOr<std::string> name = DeploymentName(target);
   if (!name.ok()) return name.status();
-  const std::string url =
-      absl::StrCat(api_server_, "/apis/apps/v1/namespaces/", namespace_, "/deployments/", *name);
-  http::HttpRequest get_scale;
-  get_scale.url = url + "/scale";
-  absl::StatusOr<http::HttpResponse> scale = Call(get_scale);
-  if (!scale.ok()) return scale.status();
-  if (scale->status != 200) return Explain(*scale, "get scale of", *name);
-
-  http::HttpRequest get_deployment;
-  get_deployment.url = url;
-  absl::StatusOr<http::HttpResponse> deployment = Call(get_deployment);
-  if (!deployment.ok()) return deployment.status();
-  if (deployment->status != 200) return Explain(*deployment, "get", *name);
-
-  return ParseKubernetesScaleAnswers(scale->body, deployment->body, url);
+  kube::ResourceRef scale_ref = Deployment(*name);
+  scale_ref.subresource = "scale";
+  absl::StatusOr<json> scale = client_->Get(scale_ref);
+  if (!scale.ok()) return Explain(scale.status());
+  absl::StatusOr<json> deployment = client_->Get(Deployment(*name));
+  if (!deployment.ok()) return Explain(deployment.status());
+  return ScaleStateFromObjects(*scale, *deployment, Deployment(*name).Path());
 }
 
 absl::Status KubernetesActuator::SetReplicas(const ScaleRequest& request) {
@@ -255,17 +215,11 @@ absl::Status KubernetesActuator::SetReplicas(const ScaleRequest& request) {
   }
   absl::StatusOr<std::string> name = DeploymentName(request.target);
   if (!name.ok()) return name.status();
-  http::HttpRequest patch;
-  patch.method = "PATCH";
-  patch.url = absl::StrCat(api_server_, "/apis/apps/v1/namespaces/", namespace_, "/deployments/",
-                           *name, "/scale");
-  patch.headers.emplace_back("Content-Type", "application/merge-patch+json");
-  patch.body = json{{"spec", {{"replicas", request.replicas}}}}.dump();
-  absl::StatusOr<http::HttpResponse> response = Call(patch);
-  if (!response.ok()) return response.status();
-  if (response->status < 200 || response->status >= 300) {
-    return Explain(*response, "patch scale of", *name);
-  }
+  kube::ResourceRef scale_ref = Deployment(*name);
+  scale_ref.subresource = "scale";
+  absl::StatusOr<json> patched =
+      client_->Patch(scale_ref, json{{"spec", {{"replicas", request.replicas}}}});
+  if (!patched.ok()) return Explain(patched.status());
   return absl::OkStatus();
 }
 

@@ -6,10 +6,11 @@
 //   Observe:     GET   .../deployments/NAME/scale -> spec.replicas (the count asked for)
 //                GET   .../deployments/NAME       -> status.readyReplicas (absent = 0)
 //
-// The bearer token is read from the token file and read again whenever the file changes
-// (tokens rotate); after a 401 the file is re-read and the call made once more if the
-// token changed. The server is verified with ca_file. RBAC the service account needs, in
-// the target's namespace: apiGroups ["apps"], resources ["deployments/scale"], verbs
+// The calls go through the one Kubernetes API client (src/kube): the bearer token is read
+// from the token file and read again whenever the file changes (tokens rotate); after a 401
+// the file is re-read and the call made once more if the token changed. The server is verified with
+// ca_file. RBAC the service account needs, in the target's namespace: apiGroups ["apps"], resources
+// ["deployments/scale"], verbs
 // ["get", "patch"]; and resources ["deployments"], verbs ["get"].
 #ifndef LIMIAR_ACTUATOR_KUBERNETES_ACTUATOR_H_
 #define LIMIAR_ACTUATOR_KUBERNETES_ACTUATOR_H_
@@ -20,13 +21,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "nlohmann/json.hpp"
 #include "src/actuator/actuator.h"
-#include "src/common/http/http_client.h"
-#include "src/kube/token_file.h"
+#include "src/kube/api_client.h"
+#include "src/kube/cluster_access.h"
 
 namespace limiar::actuator {
-
-inline constexpr char kServiceAccountDir[] = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 struct KubernetesOptions {
   // "https://host:port". Empty: in-cluster, from KUBERNETES_SERVICE_HOST and
@@ -34,18 +34,14 @@ struct KubernetesOptions {
   std::string api_server;
   // Empty: the contents of namespace_file (the pod's own namespace).
   std::string namespace_name;
-  std::string token_file = std::string(kServiceAccountDir) + "/token";
-  std::string ca_file = std::string(kServiceAccountDir) + "/ca.crt";  // empty: system roots
-  std::string namespace_file = std::string(kServiceAccountDir) + "/namespace";
+  std::string token_file = std::string(kube::kServiceAccountDir) + "/token";
+  std::string ca_file = std::string(kube::kServiceAccountDir) + "/ca.crt";  // empty: system roots
+  std::string namespace_file = std::string(kube::kServiceAccountDir) + "/namespace";
   // Target name -> Deployment name; a target not listed scales the Deployment of its own
   // name.
   std::map<std::string, std::string> deployments;
   absl::Duration timeout = absl::Seconds(10);
 };
-
-// "https://HOST:PORT" from the two in-cluster variables (IPv6 hosts get brackets);
-// FailedPrecondition naming them when either is unset or empty.
-absl::StatusOr<std::string> InClusterApiServer(const char* host, const char* port);
 
 // True for a valid Kubernetes object name (DNS-1123 subdomain) or, with `label`, a valid
 // namespace name (DNS-1123 label).
@@ -57,6 +53,10 @@ bool IsDns1123Name(const std::string& name, bool label);
 absl::StatusOr<ScaleState> ParseKubernetesScaleAnswers(const std::string& scale_body,
                                                        const std::string& deployment_body,
                                                        const std::string& url);
+// The same from the two answers parsed (`path` is the Deployment's, for errors).
+absl::StatusOr<ScaleState> ScaleStateFromObjects(const nlohmann::json& scale,
+                                                 const nlohmann::json& deployment,
+                                                 const std::string& path);
 
 class KubernetesActuator final : public Actuator {
  public:
@@ -69,27 +69,20 @@ class KubernetesActuator final : public Actuator {
   absl::StatusOr<ScaleState> Observe(const std::string& target) override;
   absl::Status SetReplicas(const ScaleRequest& request) override;
 
-  const std::string& api_server() const { return api_server_; }
-  const std::string& namespace_name() const { return namespace_; }
+  const std::string& api_server() const;
+  const std::string& namespace_name() const;
 
  private:
-  KubernetesActuator(const KubernetesOptions& options, std::string api_server,
-                     std::string namespace_name);
+  KubernetesActuator(const KubernetesOptions& options, std::unique_ptr<kube::ApiClient> client);
 
   absl::StatusOr<std::string> DeploymentName(const std::string& target) const;
-  // Sends with the current token; on 401 retries once if the token file changed.
-  absl::StatusOr<http::HttpResponse> Call(http::HttpRequest request);
-  // Maps a non-2xx answer to a status whose message says what to check.
-  absl::Status Explain(const http::HttpResponse& response, const std::string& verb,
-                       const std::string& deployment) const;
+  kube::ResourceRef Deployment(const std::string& name) const;
+  // The API client's error with what to check in the actuator's own config; a 409 (Aborted)
+  // becomes FailedPrecondition: not a race a retry would win.
+  static absl::Status Explain(const absl::Status& status);
 
-  const std::string api_server_;
-  const std::string namespace_;
-  const std::string ca_file_;
   const std::map<std::string, std::string> deployments_;
-  const absl::Duration timeout_;
-  kube::TokenFile token_;
-  http::HttpClient http_;
+  const std::unique_ptr<kube::ApiClient> client_;
 };
 
 }  // namespace limiar::actuator

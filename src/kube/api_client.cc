@@ -232,7 +232,13 @@ absl::StatusOr<json> ApiClient::Answer(const absl::StatusOr<http::HttpResponse>&
                                      response.status().message()));
   }
   if (response->status < 200 || response->status >= 300) {
-    return StatusFromAnswer(response->status, response->body, verb, ref);
+    absl::Status refused = StatusFromAnswer(response->status, response->body, verb, ref);
+    if (response->status == 401 && token_file_) {
+      // Which file the refused token came from is the first thing to check.
+      return absl::Status(refused.code(), absl::StrCat(refused.message(), " (token from ",
+                                                       token_file_->path(), ")"));
+    }
+    return refused;
   }
   absl::StatusOr<json> doc =
       ParseBoundedJson(response->body, {options_.max_body_bytes, options_.max_json_depth},

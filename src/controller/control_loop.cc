@@ -183,8 +183,11 @@ bool ControlLoop::Evaluate(absl::Time now, size_t index) {
   d.desired_replicas = d.recommendation.desired_replicas;
 
   if (d.desired_replicas != d.current_replicas) {
+    std::string held;
     if (m.mode == policy::Mode::kDryRun) {
       d.actuation_note = "dry-run: not actuated";
+    } else if (gate_ && !(held = gate_()).empty()) {
+      d.actuation_note = std::move(held);
     } else {
       const absl::Status set =
           actuator_->SetReplicas({config.target, d.desired_replicas, d.current_replicas,

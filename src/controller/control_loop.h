@@ -5,6 +5,7 @@
 #define LIMIAR_CONTROLLER_CONTROL_LOOP_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,6 +43,10 @@ struct LoopStats {
   int64_t skipped_paused = 0;
 };
 
+// Whether this copy may actuate now: "" when it may, else why not ("follower: limiar-0
+// leads"). Asked once per decision that would change a count; thread-safe, never blocking.
+using ActuationGate = std::function<std::string()>;
+
 class ControlLoop {
  public:
   // Builds one policy per target. `metrics`, `actuator` and `sink` (may be null) must
@@ -55,6 +60,11 @@ class ControlLoop {
   absl::Status Tick(absl::Time now);
   // Evaluates one target (the fast path for a spike). NotFound for an unknown target.
   absl::Status TickTarget(absl::Time now, const std::string& target);
+
+  // While `gate` says why not, decisions that would change a count are made, logged and
+  // kept but not actuated, as in dry-run: a leader election's followers stay hot, so a
+  // takeover decides at once. Null (the default): always actuate.
+  void SetActuationGate(ActuationGate gate) { gate_ = std::move(gate); }
 
   // Switches a target's mode at run time. NotFound for an unknown target.
   absl::Status SetMode(const std::string& target, policy::Mode mode);
@@ -97,6 +107,7 @@ class ControlLoop {
   metrics::MetricSource* metrics_;
   actuator::Actuator* actuator_;
   DecisionSink* sink_;
+  ActuationGate gate_;
   // Reused across evaluations: no per-tick allocation. input_.metrics views observations_.
   std::vector<policy::MetricObservation> observations_;
   policy::PolicyInput input_;

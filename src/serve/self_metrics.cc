@@ -67,7 +67,13 @@ SelfMetrics::SelfMetrics()
                           .Name("limiar_state_file_write_failures_total")
                           .Help("State file writes that failed (restart safety at risk)")
                           .Register(*registry_)
-                          .Add({})) {}
+                          .Add({})),
+      leader_(prometheus::BuildGauge()
+                  .Name("limiar_leader")
+                  .Help("1 while this copy may actuate (it holds the leader election's Lease, "
+                        "or none is configured), 0 while it follows")
+                  .Register(*registry_)
+                  .Add({})) {}
 
 void SelfMetrics::OnDecision(const controller::Decision& d) {
   MutexLock lock(&mu_);
@@ -112,6 +118,7 @@ void SelfMetrics::RefreshTotals() {
   grow(scrape_failures_, t.scrape_failures, last_.scrape_failures);
   grow(query_failures_, t.query_failures, last_.query_failures);
   grow(state_failures_, t.state_write_failures, last_.state_write_failures);
+  leader_.Set(t.leader ? 1 : 0);
   last_ = t;
 }
 

@@ -40,6 +40,8 @@ class SelfMetrics final : public controller::DecisionSink {
     uint64_t scrape_failures = 0;
     uint64_t query_failures = 0;
     uint64_t state_write_failures = 0;
+    // This copy may actuate: it holds the leader election's Lease, or none is configured.
+    bool leader = true;
   };
   void SetTotalsSource(std::function<Totals()> source);
 
@@ -64,6 +66,7 @@ class SelfMetrics final : public controller::DecisionSink {
   prometheus::Counter& scrape_failures_;
   prometheus::Counter& query_failures_;
   prometheus::Counter& state_failures_;
+  prometheus::Gauge& leader_;
   Totals last_ ABSL_GUARDED_BY(mu_);
 
   Mutex mu_;  // decisions come from the runner, renders from the HTTP thread

@@ -11,6 +11,7 @@
 #include "src/common/config/json_path.h"
 #include "src/common/regular_file.h"
 #include "src/common/status_macros.h"
+#include "src/kube/leader_election.h"
 #include "src/metrics/promql/promql_config.h"
 #include "src/policy/names.h"
 
@@ -125,6 +126,40 @@ void ParseTls(const json& j, ServeConfig& c, Diagnostics& diag) {
     diag.Error("tls", "needs both cert_file and key_file", "");
   }
   c.tls = tls;
+}
+
+void ParseKubernetes(const json& j, ServeConfig& c, Diagnostics& diag) {
+  const FieldReader r(j, "kubernetes", diag);
+  if (!r.ok()) return;
+  static const auto* known = new config::KnownKeys(Keys({"kubeconfig", "context"}));
+  r.RejectUnknownKeys(*known);
+  r.NonEmptyString("kubeconfig", &c.kubernetes.kubeconfig);
+  r.NonEmptyString("context", &c.kubernetes.context);
+}
+
+void ParseLeaderElection(const json& j, ServeConfig& c, Diagnostics& diag) {
+  const FieldReader r(j, "leader_election", diag);
+  if (!r.ok()) return;
+  static const auto* known =
+      new config::KnownKeys(Keys({"lease_name", "namespace", "identity", "lease_duration_s",
+                                  "renew_deadline_s", "retry_period_s"}));
+  r.RejectUnknownKeys(*known);
+  LeaderElectionConfig e;
+  r.NonEmptyString("lease_name", &e.lease_name);
+  r.NonEmptyString("namespace", &e.namespace_name);
+  r.NonEmptyString("identity", &e.identity);
+  ReadSeconds(r, "lease_duration_s", 1, 3600, &e.lease_duration);
+  ReadSeconds(r, "renew_deadline_s", 1, 3600, &e.renew_deadline);
+  ReadSeconds(r, "retry_period_s", 0.1, 600, &e.retry_period);
+  kube::ElectionConfig check{.identity = "x",
+                             .lease_duration = e.lease_duration,
+                             .renew_deadline = e.renew_deadline,
+                             .retry_period = e.retry_period};
+  if (absl::Status valid = kube::ValidateElectionConfig(check); !valid.ok()) {
+    diag.Error("leader_election", std::string(valid.message()),
+               "e.g. lease_duration_s 15, renew_deadline_s 10, retry_period_s 2");
+  }
+  c.leader_election = std::move(e);
 }
 
 // `promql` holds one query, or one per metric name.
@@ -255,7 +290,7 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
   static const auto* known = new config::KnownKeys(
       Keys({"grpc_listen", "http_listen", "tick_interval_s", "fast_path_threshold_pct",
             "state_file", "admin_token_file", "ingest_token_file", "tls", "grpc", "http",
-            "actuator", "ingest", "store", "sources"}));
+            "actuator", "ingest", "store", "sources", "kubernetes", "leader_election"}));
   r.RejectUnknownKeys(*known);
   r.String("grpc_listen", &c.grpc_listen);
   r.String("http_listen", &c.http_listen);
@@ -275,6 +310,8 @@ absl::StatusOr<ServeConfig> ParseServeConfig(const std::string& text, const std:
   if (const json* ingest = r.Find("ingest")) ParseIngest(*ingest, c, diag);
   if (const json* store = r.Find("store")) ParseStore(*store, c, diag);
   if (const json* sources = r.Find("sources")) ParseSources(*sources, c, diag);
+  if (const json* kubernetes = r.Find("kubernetes")) ParseKubernetes(*kubernetes, c, diag);
+  if (const json* election = r.Find("leader_election")) ParseLeaderElection(*election, c, diag);
   if (diag.has_errors()) return diag.ToStatus();
   return c;
 }

@@ -41,6 +41,13 @@
 //   "store": {"metric_window_s": 60, "max_age_s": 120, "retention_s": 600,
 //             "max_series": 1000000, "max_points_per_series": 512,
 //             "max_replicas_per_target": 10000},
+//   "kubernetes": {"kubeconfig": "~/.kube/config", "context": "prod"},  // how to reach the
+//                                         // API server; without it: $KUBECONFIG, else the
+//                                         // pod's service account, else ~/.kube/config
+//   "leader_election": {                  // several copies: only the Lease holder actuates
+//     "lease_name": "limiar", "namespace": "shop",  // default: the access's namespace
+//     "identity": "",                     // default: $POD_NAME, else HOSTNAME_PID
+//     "lease_duration_s": 15, "renew_deadline_s": 10, "retry_period_s": 2},
 //   "sources": {"storefront": {"promql": {"server_address": "http://...", "query": "..."}}}
 //   // or, for a target with several metrics: {"promql": {"requests": {...}, "cpu": {...}}}
 //   // scraping the replicas: {"scrape": {"endpoints": ["10.0.0.5:9100"], "interval_s": 15,
@@ -93,6 +100,23 @@ struct GrpcLimits {
   absl::Duration max_connection_age_grace = absl::Minutes(10);
 };
 
+// Where the Kubernetes API server is: a kubeconfig (and a context in it), or nothing for
+// what kubectl would use (kube::DefaultClusterAccess).
+struct KubernetesAccessConfig {
+  std::string kubeconfig;
+  std::string context;
+};
+
+// A coordination.k8s.io/v1 Lease elects the copy that actuates (kube::LeaseLeader).
+struct LeaderElectionConfig {
+  std::string lease_name = "limiar";
+  std::string namespace_name;  // "": the cluster access's namespace
+  std::string identity;        // "": $POD_NAME, else HOSTNAME_PID
+  absl::Duration lease_duration = absl::Seconds(15);
+  absl::Duration renew_deadline = absl::Seconds(10);
+  absl::Duration retry_period = absl::Seconds(2);
+};
+
 struct ServeConfig {
   std::string grpc_listen = "127.0.0.1:7070";
   std::string http_listen = "127.0.0.1:9464";
@@ -109,6 +133,8 @@ struct ServeConfig {
   int max_message_bytes = 16 << 20;
   metrics::SampleStoreOptions store;
   std::map<std::string, TargetSources> sources;
+  KubernetesAccessConfig kubernetes;
+  std::optional<LeaderElectionConfig> leader_election;
 };
 
 // Every problem at once, one per line, each naming `source` and the JSON path.

@@ -54,7 +54,11 @@ Service::~Service() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<controller::ControlLoop>> Service::BuildLoop(
     const Targets& targets) {
-  return controller::ControlLoop::Create(targets, &store_, actuator_.get(), sinks_.get());
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<controller::ControlLoop> loop,
+      controller::ControlLoop::Create(targets, &store_, actuator_.get(), sinks_.get()));
+  if (leadership_) loop->SetActuationGate(leadership_->Gate());
+  return loop;
 }
 
 void Service::InstallTargets(const Targets& targets) {
@@ -153,6 +157,14 @@ std::shared_ptr<grpc::ServerCredentials> Service::Credentials(absl::Status* erro
   return grpc::SslServerCredentials(options);
 }
 
+void Service::LogLeadershipChange() {
+  if (!leadership_) return;
+  std::string now = leadership_->Describe();
+  if (now == leadership_logged_) return;
+  LogEvent(*log_, log_format_, "leader", now);
+  leadership_logged_ = std::move(now);
+}
+
 absl::Status Service::StartPollers(const Targets& targets) {
   ASSIGN_OR_RETURN(ResolvedSources sources, ResolveSources(config_, targets, blueprint_path_));
   std::vector<metrics::PromQlSource>& promql = sources.promql;
@@ -215,6 +227,10 @@ absl::Status Service::Start() {
   env.stats = &actuator_stats_;
   env.jitter_seed = std::random_device{}();
   ASSIGN_OR_RETURN(actuator_, actuator::CreateActuator(config_.actuator, &clock_, env));
+  if (config_.leader_election) {
+    ASSIGN_OR_RETURN(leadership_, Leadership::Create(config_.kubernetes, *config_.leader_election,
+                                                     std::getenv, &clock_));
+  }
 
   decision_log_ = std::make_unique<DecisionLog>(log_, log_format_);
   sinks_ = std::make_unique<controller::FanoutSink>(
@@ -234,6 +250,7 @@ absl::Status Service::Start() {
       [this](absl::Duration took, const absl::Status& status) {
         self_metrics_.ObserveTick(took, status.ok());
         first_pass_done_.store(true);
+        LogLeadershipChange();
       });
   runner_->SetAfterPass([this](controller::ControlLoop& l, absl::Time now) {
     SaveState(l, now);
@@ -293,6 +310,7 @@ absl::Status Service::Start() {
     t.query_failures = promql != nullptr ? promql->total_errors() : 0;
     t.scrape_failures = scraper != nullptr ? scraper->totals().failures : 0;
     t.state_write_failures = state_write_failures_.load();
+    t.leader = leadership_ == nullptr || leadership_->IsLeader();
     return t;
   });
   http_ = std::make_unique<HttpEndpoints>(
@@ -301,15 +319,21 @@ absl::Status Service::Start() {
   ASSIGN_OR_RETURN(auto http_address, SplitListenAddress(config_.http_listen, "http_listen"));
   ASSIGN_OR_RETURN(http_port_, http_->Start(http_address.first, http_address.second));
 
+  // Elected before the first pass, so that a copy that wins at once actuates at once.
+  if (leadership_) {
+    leadership_->Start();
+    LogLeadershipChange();
+  }
   runner_->Start();
   started_ = true;
   const size_t colon = config_.grpc_listen.rfind(':');
-  LogEvent(
-      *log_, log_format_, "serving",
-      absl::StrCat("blueprint ", blueprint_path_, ": ", Counted(loaded.targets.size(), "target"),
-                   "; grpc on ", config_.grpc_listen.substr(0, colon), ":", grpc_port_,
-                   ", http on ", http_address.first, ":", http_port_, "; actuator ",
-                   actuator::ActuatorKindName(config_.actuator.kind)));
+  LogEvent(*log_, log_format_, "serving",
+           absl::StrCat(
+               "blueprint ", blueprint_path_, ": ", Counted(loaded.targets.size(), "target"),
+               "; grpc on ", config_.grpc_listen.substr(0, colon), ":", grpc_port_, ", http on ",
+               http_address.first, ":", http_port_, "; actuator ",
+               actuator::ActuatorKindName(config_.actuator.kind),
+               leadership_ ? absl::StrCat("; leader election as ", leadership_->identity()) : ""));
   return absl::OkStatus();
 }
 
@@ -325,6 +349,8 @@ void Service::Stop() {
     runner_->Stop();
     runner_->WithLoop([this](controller::ControlLoop& l) { SaveState(l, clock_.Now()); });
   }
+  // After the last pass: give the Lease up so that another copy takes over at once.
+  if (leadership_) leadership_->Stop();
   if (http_) http_->Stop();
   if (started_ && log_) LogEvent(*log_, log_format_, "stopped", "state flushed, bye");
 }

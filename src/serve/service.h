@@ -30,6 +30,7 @@
 #include "src/policy/fast_path.h"
 #include "src/serve/decision_log.h"
 #include "src/serve/http_endpoints.h"
+#include "src/serve/leadership.h"
 #include "src/serve/self_metrics.h"
 #include "src/serve/serve_config.h"
 
@@ -60,6 +61,8 @@ class Service {
   void OnStored(const std::vector<metrics::Sample>& samples);
   void SaveState(controller::ControlLoop& loop, absl::Time now);
   absl::Status StartPollers(const Targets& targets);
+  // Logs who leads when it changed since the last call.
+  void LogLeadershipChange();
   std::shared_ptr<grpc::ServerCredentials> Credentials(absl::Status* error) const;
 
   const std::string blueprint_path_;
@@ -83,6 +86,10 @@ class Service {
   std::unique_ptr<metrics::PromQlPoller> promql_poller_;
   std::unique_ptr<metrics::Scraper> scraper_;
   std::unique_ptr<HttpEndpoints> http_;
+  // Set when leader_election is configured: only the Lease holder actuates.
+  std::unique_ptr<Leadership> leadership_;
+  // Leadership as last logged (by the runner's thread only): a change is logged once.
+  std::string leadership_logged_;
 
   // Fast path: per target, per metric (indexed by MetricType), the per-replica value that
   // asks for an evaluation at once; infinity where none does. A hash lookup per sample:

@@ -108,6 +108,28 @@ TEST_F(ControlLoopTest, DryRunDecidesButDoesNotActuate) {
   EXPECT_EQ(d->actuation_note, "dry-run: not actuated");
 }
 
+TEST_F(ControlLoopTest, AFollowerDecidesButOnlyTheLeaderActuates) {
+  auto loop = Make({Storefront()});
+  bool leading = false;
+  loop->SetActuationGate(
+      [&]() -> std::string { return leading ? "" : "follower: limiar-0 leads"; });
+  Load("storefront", 2, 130, kT0);
+  ASSERT_TRUE(loop->Tick(kT0).ok());
+  EXPECT_TRUE(actuator_.calls.empty());
+  const Decision* d = loop->LastDecision("storefront");
+  EXPECT_EQ(d->desired_replicas, 4);
+  EXPECT_FALSE(d->actuated);
+  EXPECT_EQ(d->actuation_note, "follower: limiar-0 leads");
+  EXPECT_EQ(loop->stats().scale_events, 0);
+
+  // Taking over: the very next decision is actuated.
+  leading = true;
+  Load("storefront", 2, 130, kT0 + absl::Seconds(15));
+  ASSERT_TRUE(loop->Tick(kT0 + absl::Seconds(15)).ok());
+  ASSERT_EQ(actuator_.calls.size(), 1u);
+  EXPECT_TRUE(loop->LastDecision("storefront")->actuated);
+}
+
 TEST_F(ControlLoopTest, PausedHoldsWithoutEvaluatingAndModeSwitchesAtRunTime) {
   auto loop = Make({Storefront()});
   ASSERT_TRUE(loop->SetMode("storefront", policy::Mode::kPaused).ok());

@@ -27,6 +27,39 @@ TEST(ServeConfigTest, KeysAreReadWithTheirDefaultsElsewhere) {
   EXPECT_EQ(c->store.max_age, absl::Minutes(2));
 }
 
+TEST(ServeConfigTest, LeaderElectionAndClusterAccess) {
+  absl::StatusOr<ServeConfig> c = ParseServeConfig(R"({})", "c.json");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->leader_election.has_value());  // one copy: it actuates
+
+  c = ParseServeConfig(
+      R"({"kubernetes": {"kubeconfig": "/k", "context": "prod"},
+          "leader_election": {"namespace": "shop", "retry_period_s": 1}})",
+      "c.json");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->kubernetes.kubeconfig, "/k");
+  EXPECT_EQ(c->kubernetes.context, "prod");
+  ASSERT_TRUE(c->leader_election.has_value());
+  EXPECT_EQ(c->leader_election->lease_name, "limiar");
+  EXPECT_EQ(c->leader_election->namespace_name, "shop");
+  EXPECT_EQ(c->leader_election->lease_duration, absl::Seconds(15));  // kube-controller-manager's
+  EXPECT_EQ(c->leader_election->renew_deadline, absl::Seconds(10));
+  EXPECT_EQ(c->leader_election->retry_period, absl::Seconds(1));
+}
+
+TEST(ServeConfigTest, ALeaseThatCouldExpireWhileItsHolderStillActsIsRefused) {
+  absl::StatusOr<ServeConfig> c = ParseServeConfig(
+      R"({"leader_election": {"lease_duration_s": 10, "renew_deadline_s": 10}})", "c.json");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("c.json: leader_election: "));
+  EXPECT_THAT(c.status().message(), HasSubstr("longer than its renew deadline"));
+  c = ParseServeConfig(R"({"leader_election": {"lease_duraton_s": 20}})", "c.json");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("did you mean lease_duration_s?"));
+  c = ParseServeConfig(R"({"kubernetes": {"kubeconfig": ""}})", "c.json");
+  EXPECT_FALSE(c.ok());
+}
+
 // Found by the serve_config fuzz target: a number beyond a double's range threw an exception
 // nobody caught, and `limiar serve` terminated.
 TEST(ServeConfigTest, ANumberOutOfRangeIsAnErrorNotACrash) {

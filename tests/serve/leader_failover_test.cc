@@ -1,0 +1,128 @@
+// Two copies of `limiar serve` against one (fake) Kubernetes API server, electing a leader
+// on a Lease: both ingest and decide, only the holder scales the Deployment, and when the
+// holder dies (SIGKILL: no chance to release) the other takes over once the Lease has run
+// out, and actuates. A copy stopped with SIGTERM gives the Lease up at once.
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/fakes/fake_kube_api.h"
+#include "tests/fakes/kube_test_objects.h"
+#include "tests/serve/serve_harness.h"
+
+namespace limiar::serve_test {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr char kDeployment[] = "/apis/apps/v1/namespaces/shop/deployments/web";
+constexpr char kLease[] = "/apis/coordination.k8s.io/v1/namespaces/shop/leases/limiar";
+
+class LeaderFailoverTest : public ::testing::Test {
+ protected:
+  LeaderFailoverTest() : api_(dir_.path().string()) {
+    api_.Put(testing::TestDeployment("web", 2, 2));
+    api_.WriteKubeconfig(dir_ / "kubeconfig", "shop");
+    token_file_ = dir_.Write("token", api_.token());
+  }
+
+  // A short Lease, so the test takes seconds: 3 s, renewed within 2 s, tried every 0.5 s.
+  json Config(const std::string& identity) const {
+    return {{"tick_interval_s", 0.2},
+            {"store", {{"metric_window_s", 2}}},
+            {"actuator",
+             {{"kind", "kubernetes"},
+              {"kubernetes",
+               {{"api_server", api_.base_url()},
+                {"namespace", "shop"},
+                {"token_file", token_file_},
+                {"ca_file", api_.ca_file()}}}}},
+            {"kubernetes", {{"kubeconfig", dir_ / "kubeconfig"}}},
+            {"leader_election",
+             {{"identity", identity},
+              {"lease_duration_s", 3},
+              {"renew_deadline_s", 2},
+              {"retry_period_s", 0.5}}}};
+  }
+
+  std::unique_ptr<ServeProcess> Start(const std::string& identity) {
+    return StartServe(dir_, TestData("restart.json"), Config(identity),
+                      {"--state-file", dir_ / (identity + "-state.json")});
+  }
+
+  int SpecReplicas() const {
+    std::optional<json> d = api_.Get(kDeployment);
+    return d ? d->value("/spec/replicas"_json_pointer, -1) : -1;
+  }
+  std::string Holder() const {
+    std::optional<json> lease = api_.Get(kLease);
+    return lease ? lease->value("/spec/holderIdentity"_json_pointer, "") : "";
+  }
+  size_t ScalePatches() const {
+    size_t n = 0;
+    for (const testing::KubeApiRequest& r : api_.Requests()) {
+      n += r.method == "PATCH" && r.path == std::string(kDeployment) + "/scale";
+    }
+    return n;
+  }
+
+  // Pushes `per_replica` requests/s for two replicas to `serve` until a decision of it at or
+  // after the push contains `wanted`; returns that decision line.
+  std::optional<std::string> PushUntil(ServeProcess& serve, double per_replica,
+                                       const std::string& wanted) {
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      const size_t from = serve.LineCount();
+      absl::StatusOr<limiar::v1::PushResponse> r =
+          Push(serve.grpc_address(), "web", limiar::v1::METRIC_REQUESTS,
+               {{"web-0", per_replica}, {"web-1", per_replica}});
+      EXPECT_TRUE(r.ok()) << r.status();
+      std::optional<std::string> d = serve.WaitForLine(
+          [](const std::string& l) { return IsDecisionWithMetrics(l, "web"); }, from);
+      if (!d.has_value()) return std::nullopt;
+      if (absl::StrContains(*d, wanted)) return d;
+    }
+    return std::nullopt;
+  }
+
+  testing::TestDir dir_;
+  testing::FakeKubeApi api_;
+  std::string token_file_;
+};
+
+TEST_F(LeaderFailoverTest, OnlyTheLeaderActuatesAndAFollowerTakesOverWhenItDies) {
+  std::unique_ptr<ServeProcess> a = Start("limiar-a");
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(a->WaitForLine("limiar-a leading", 0)) << a->Log();
+  std::unique_ptr<ServeProcess> b = Start("limiar-b");
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(b->WaitForLine("limiar-b following limiar-a", 0)) << b->Log();
+  EXPECT_EQ(Holder(), "limiar-a");
+
+  // Both see the load and decide the same; only the leader scales.
+  ASSERT_TRUE(PushUntil(*a, 150, "[actuated]")) << a->Log();
+  ASSERT_TRUE(PushUntil(*b, 150, "[follower: limiar-a leads]")) << b->Log();
+  const int scaled_by_a = SpecReplicas();
+  EXPECT_GT(scaled_by_a, 2);
+  const size_t patches_by_a = ScalePatches();
+  EXPECT_THAT(HttpGet(a->http_port(), "/metrics").body, ::testing::HasSubstr("limiar_leader 1"));
+  EXPECT_THAT(HttpGet(b->http_port(), "/metrics").body, ::testing::HasSubstr("limiar_leader 0"));
+
+  // The leader dies without a word; b takes the Lease once it has run out, then actuates.
+  const absl::Time killed = absl::Now();
+  a->Stop(SIGKILL);
+  ASSERT_TRUE(b->WaitForLine("limiar-b leading", 0)) << b->Log();
+  std::cout << "takeover after " << absl::FormatDuration(absl::Now() - killed)
+            << " (Lease 3 s, retry 0.5 s)\n";
+  EXPECT_EQ(Holder(), "limiar-b");
+  ASSERT_TRUE(PushUntil(*b, 250, "[actuated]")) << b->Log();
+  EXPECT_GT(SpecReplicas(), scaled_by_a);
+  EXPECT_GT(ScalePatches(), patches_by_a);
+
+  // A copy stopped for good gives the Lease up: nobody holds it afterwards.
+  b->Stop(SIGTERM);
+  EXPECT_EQ(Holder(), "");
+}
+
+}  // namespace
+}  // namespace limiar::serve_test

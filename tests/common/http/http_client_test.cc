@@ -182,6 +182,10 @@ TEST(HttpClientStreamTest, DeliversAStreamedBodyPieceByPiece) {
 }
 
 TEST(HttpClientStreamTest, TheConsumerOrKeepGoingStopsAStreamWithoutAnError) {
+  // What the idle handler waits on outlives the server, which joins its threads first.
+  Mutex mu;
+  CondVar released;
+  bool release = false;
   testing::LocalHttpServer server;
   // An endless stream: one line, then one more each time the client has taken the last.
   server.server().Get("/endless", [](const httplib::Request&, httplib::Response& res) {
@@ -190,9 +194,6 @@ TEST(HttpClientStreamTest, TheConsumerOrKeepGoingStopsAStreamWithoutAnError) {
     });
   });
   // One line and then silence until the test ends it: an idle watch.
-  Mutex mu;
-  CondVar released;
-  bool release = false;
   server.server().Get("/idle", [&](const httplib::Request&, httplib::Response& res) {
     res.set_chunked_content_provider("application/json", [&](size_t, httplib::DataSink& sink) {
       sink.write("{}\n", 3);

@@ -189,6 +189,13 @@ std::string StatusTable(const limiar::v1::StatusResponse& resp) {
   return AlignedTable(rows, "llllrrrll");
 }
 
+// "leader: limiar-a (this copy)" or "leader: limiar-a; limiar-b (this copy) follows".
+std::string LeadershipLine(const limiar::v1::Leadership& l) {
+  if (l.leading()) return absl::StrCat("leader: ", l.identity(), " (this copy)");
+  return absl::StrCat("leader: ", l.holder().empty() ? "none yet" : l.holder(), "; ", l.identity(),
+                      " (this copy) follows");
+}
+
 int RunStatusCommand(const ClientOptions& client, const std::string& target, bool as_json,
                      std::ostream& out, std::ostream& err) {
   return CallAdmin(client, err, [&](limiar::v1::Admin::Stub& stub, grpc::ClientContext& ctx) {
@@ -205,6 +212,7 @@ int RunStatusCommand(const ClientOptions& client, const std::string& target, boo
       out << json << "\n";
       return 0;
     }
+    if (resp.has_leadership()) out << LeadershipLine(resp.leadership()) << "\n";
     out << StatusTable(resp);
     return 0;
   });

@@ -66,6 +66,7 @@ grpc::Status AdminService::Status(grpc::ServerContext* ctx, const limiar::v1::St
       }
     }
   });
+  if (found && options_.leadership) options_.leadership(out->mutable_leadership());
   return found ? grpc::Status::OK : NotFound(req->target());
 }
 

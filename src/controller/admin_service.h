@@ -22,6 +22,8 @@ struct AdminOptions {
   // Open WatchDecisions streams at most; each holds a server thread. Beyond it a watch is
   // refused RESOURCE_EXHAUSTED, naming the limit and its config key.
   int max_watch_streams = 16;
+  // With leader election: fills in who leads, for `status`. Null without.
+  std::function<void(limiar::v1::Leadership*)> leadership;
 };
 
 class AdminService final : public limiar::v1::Admin::Service {

@@ -78,6 +78,14 @@ controller::ActuationGate Leadership::Gate() const {
   };
 }
 
+std::function<void(limiar::v1::Leadership*)> Leadership::StatusFiller() const {
+  return [this](limiar::v1::Leadership* out) {
+    out->set_identity(identity_);
+    out->set_holder(leader_.leader());
+    out->set_leading(leader_.IsLeader());
+  };
+}
+
 std::string Leadership::Describe() const {
   if (leader_.IsLeader()) return absl::StrCat(identity_, " leading");
   const std::string holder = leader_.leader();

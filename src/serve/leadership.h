@@ -5,10 +5,12 @@
 #ifndef LIMIAR_SERVE_LEADERSHIP_H_
 #define LIMIAR_SERVE_LEADERSHIP_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "limiar/v1/admin.pb.h"
 #include "src/common/clock.h"
 #include "src/controller/control_loop.h"
 #include "src/kube/api_client.h"
@@ -47,6 +49,8 @@ class Leadership {
   absl::Status last_error() const { return leader_.last_error(); }
   // For ControlLoop::SetActuationGate: "" while leading, else "follower: HOLDER leads".
   controller::ActuationGate Gate() const;
+  // For `limiar status` (AdminOptions::leadership).
+  std::function<void(limiar::v1::Leadership*)> StatusFiller() const;
   // "leading", "following HOLDER", "no leader yet: ERROR", for logs when it changes.
   std::string Describe() const;
 

@@ -263,7 +263,8 @@ absl::Status Service::Start() {
       ingest_token, [this](const std::vector<metrics::Sample>& s) { OnStored(s); });
   admin_ = std::make_unique<controller::AdminService>(
       runner_.get(), &broadcaster_,
-      controller::AdminOptions{token, blueprint_path_, config_.grpc.max_watch_streams},
+      controller::AdminOptions{token, blueprint_path_, config_.grpc.max_watch_streams,
+                               leadership_ ? leadership_->StatusFiller() : nullptr},
       [this] { return Reload(); },
       [](const policy::TargetPolicy& t) {
         return policy::blueprint::ResolvedPolicyToJson(t).dump(1);

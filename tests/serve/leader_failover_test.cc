@@ -105,6 +105,10 @@ TEST_F(LeaderFailoverTest, OnlyTheLeaderActuatesAndAFollowerTakesOverWhenItDies)
   const int scaled_by_a = SpecReplicas();
   EXPECT_GT(scaled_by_a, 2);
   const size_t patches_by_a = ScalePatches();
+  EXPECT_THAT(RunLimiar({"status", "--server", a->grpc_address()}).output,
+              ::testing::HasSubstr("leader: limiar-a (this copy)"));
+  EXPECT_THAT(RunLimiar({"status", "--server", b->grpc_address()}).output,
+              ::testing::HasSubstr("leader: limiar-a; limiar-b (this copy) follows"));
   EXPECT_THAT(HttpGet(a->http_port(), "/metrics").body, ::testing::HasSubstr("limiar_leader 1"));
   EXPECT_THAT(HttpGet(b->http_port(), "/metrics").body, ::testing::HasSubstr("limiar_leader 0"));
 

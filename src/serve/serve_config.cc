@@ -142,12 +142,13 @@ void ParseLeaderElection(const json& j, ServeConfig& c, Diagnostics& diag) {
   if (!r.ok()) return;
   static const auto* known =
       new config::KnownKeys(Keys({"lease_name", "namespace", "identity", "lease_duration_s",
-                                  "renew_deadline_s", "retry_period_s"}));
+                                  "renew_deadline_s", "retry_period_s", "state_configmap"}));
   r.RejectUnknownKeys(*known);
   LeaderElectionConfig e;
   r.NonEmptyString("lease_name", &e.lease_name);
   r.NonEmptyString("namespace", &e.namespace_name);
   r.NonEmptyString("identity", &e.identity);
+  r.NonEmptyString("state_configmap", &e.state_configmap);
   ReadSeconds(r, "lease_duration_s", 1, 3600, &e.lease_duration);
   ReadSeconds(r, "renew_deadline_s", 1, 3600, &e.renew_deadline);
   ReadSeconds(r, "retry_period_s", 0.1, 600, &e.retry_period);

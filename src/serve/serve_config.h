@@ -47,7 +47,8 @@
 //   "leader_election": {                  // several copies: only the Lease holder actuates
 //     "lease_name": "limiar", "namespace": "shop",  // default: the access's namespace
 //     "identity": "",                     // default: $POD_NAME, else HOSTNAME_PID
-//     "lease_duration_s": 15, "renew_deadline_s": 10, "retry_period_s": 2},
+//     "lease_duration_s": 15, "renew_deadline_s": 10, "retry_period_s": 2,
+//     "state_configmap": ""},             // default: LEASE_NAME-state
 //   "sources": {"storefront": {"promql": {"server_address": "http://...", "query": "..."}}}
 //   // or, for a target with several metrics: {"promql": {"requests": {...}, "cpu": {...}}}
 //   // scraping the replicas: {"scrape": {"endpoints": ["10.0.0.5:9100"], "interval_s": 15,
@@ -115,6 +116,8 @@ struct LeaderElectionConfig {
   absl::Duration lease_duration = absl::Seconds(15);
   absl::Duration renew_deadline = absl::Seconds(10);
   absl::Duration retry_period = absl::Seconds(2);
+  // Where the leader keeps what a successor must not forget; "": LEASE_NAME-state.
+  std::string state_configmap;
 };
 
 struct ServeConfig {

@@ -253,6 +253,11 @@ absl::Status Service::Start() {
         LogLeadershipChange();
       });
   runner_->SetAfterPass([this](controller::ControlLoop& l, absl::Time now) {
+    if (leadership_) {
+      if (std::string said = leadership_->AfterPass(l, now); !said.empty()) {
+        LogEvent(*log_, log_format_, "leader", said);
+      }
+    }
     SaveState(l, now);
     store_.CompactIfDue(now);
   });
@@ -311,7 +316,7 @@ absl::Status Service::Start() {
     t.query_failures = promql != nullptr ? promql->total_errors() : 0;
     t.scrape_failures = scraper != nullptr ? scraper->totals().failures : 0;
     t.state_write_failures = state_write_failures_.load();
-    t.leader = leadership_ == nullptr || leadership_->IsLeader();
+    t.leader = leadership_ == nullptr || leadership_->MayActuate();
     return t;
   });
   http_ = std::make_unique<HttpEndpoints>(

@@ -18,6 +18,7 @@ using json = nlohmann::json;
 
 constexpr char kDeployment[] = "/apis/apps/v1/namespaces/shop/deployments/web";
 constexpr char kLease[] = "/apis/coordination.k8s.io/v1/namespaces/shop/leases/limiar";
+constexpr char kState[] = "/api/v1/namespaces/shop/configmaps/limiar-state";
 
 class LeaderFailoverTest : public ::testing::Test {
  protected:
@@ -58,6 +59,15 @@ class LeaderFailoverTest : public ::testing::Test {
   std::string Holder() const {
     std::optional<json> lease = api_.Get(kLease);
     return lease ? lease->value("/spec/holderIdentity"_json_pointer, "") : "";
+  }
+  // Whether the state the leader wrote to the cluster has web's last scale-up (its
+  // cooldown's start).
+  bool ClusterStateHasScaleUp() const {
+    std::optional<json> map = api_.Get(kState);
+    if (!map) return false;
+    const json state = json::parse(map->value("/data/state.json"_json_pointer, "{}"));
+    const json::json_pointer at("/targets/web/last_scale_up_ms");
+    return state.contains(at) && state.at(at).is_number();
   }
   size_t ScalePatches() const {
     size_t n = 0;
@@ -105,6 +115,9 @@ TEST_F(LeaderFailoverTest, OnlyTheLeaderActuatesAndAFollowerTakesOverWhenItDies)
   const int scaled_by_a = SpecReplicas();
   EXPECT_GT(scaled_by_a, 2);
   const size_t patches_by_a = ScalePatches();
+  // What a successor needs is in the cluster: a's scale event, written after the pass.
+  ASSERT_TRUE(a->WaitUntil([&] { return ClusterStateHasScaleUp(); }).ok())
+      << api_.Get(kState).value_or(nullptr).dump() << a->Log();
   EXPECT_THAT(RunLimiar({"status", "--server", a->grpc_address()}).output,
               ::testing::HasSubstr("leader: limiar-a (this copy)"));
   EXPECT_THAT(RunLimiar({"status", "--server", b->grpc_address()}).output,
@@ -116,6 +129,8 @@ TEST_F(LeaderFailoverTest, OnlyTheLeaderActuatesAndAFollowerTakesOverWhenItDies)
   const absl::Time killed = absl::Now();
   a->Stop(SIGKILL);
   ASSERT_TRUE(b->WaitForLine("limiar-b leading", 0)) << b->Log();
+  ASSERT_TRUE(b->WaitForLine("took over the state of 1 target from ConfigMap shop/limiar-state", 0))
+      << b->Log();
   std::cout << "takeover after " << absl::FormatDuration(absl::Now() - killed)
             << " (Lease 3 s, retry 0.5 s)\n";
   EXPECT_EQ(Holder(), "limiar-b");

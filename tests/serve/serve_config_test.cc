@@ -34,7 +34,8 @@ TEST(ServeConfigTest, LeaderElectionAndClusterAccess) {
 
   c = ParseServeConfig(
       R"({"kubernetes": {"kubeconfig": "/k", "context": "prod"},
-          "leader_election": {"namespace": "shop", "retry_period_s": 1}})",
+          "leader_election": {"namespace": "shop", "retry_period_s": 1,
+                              "state_configmap": "web-autoscaler"}})",
       "c.json");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->kubernetes.kubeconfig, "/k");
@@ -45,6 +46,7 @@ TEST(ServeConfigTest, LeaderElectionAndClusterAccess) {
   EXPECT_EQ(c->leader_election->lease_duration, absl::Seconds(15));  // kube-controller-manager's
   EXPECT_EQ(c->leader_election->renew_deadline, absl::Seconds(10));
   EXPECT_EQ(c->leader_election->retry_period, absl::Seconds(1));
+  EXPECT_EQ(c->leader_election->state_configmap, "web-autoscaler");
 }
 
 TEST(ServeConfigTest, ALeaseThatCouldExpireWhileItsHolderStillActsIsRefused) {

@@ -158,33 +158,14 @@ LeaseRecord LeaderElector::Released(absl::Time now) const {
 }
 
 LeaseLeader::LeaseLeader(ApiClient* client, ResourceRef lease, ElectionConfig config, Clock* clock)
-    : client_(client), lease_(std::move(lease)), clock_(clock), elector_(std::move(config)) {}
+    : client_(client),
+      lease_(std::move(lease)),
+      clock_(clock),
+      elector_(config),
+      // Its failures are kept in last_error_.
+      worker_(config.retry_period, [this] { (void)TryAcquireOrRenew(); }) {}
 
 LeaseLeader::~LeaseLeader() { Stop(); }
-
-void LeaseLeader::Start() {
-  MutexLock lock(&mu_);
-  if (thread_.joinable()) return;
-  stop_ = false;
-  thread_ = std::thread([this] { Run(); });
-}
-
-void LeaseLeader::Run() {
-  absl::Duration retry;
-  {
-    MutexLock lock(&mu_);
-    retry = elector_.config().retry_period;
-  }
-  while (true) {
-    (void)TryAcquireOrRenew();  // recorded in last_error_
-    MutexLock lock(&mu_);
-    const CondVar::Deadline deadline = CondVar::After(retry);
-    while (!stop_) {
-      if (wake_.WaitUntil(&mu_, deadline)) break;
-    }
-    if (stop_) return;
-  }
-}
 
 absl::Status LeaseLeader::TryAcquireOrRenew() {
   absl::StatusOr<json> lease = client_->Get(lease_);
@@ -228,14 +209,7 @@ absl::Status LeaseLeader::TryAcquireOrRenew() {
 }
 
 void LeaseLeader::Stop() {
-  std::thread thread;
-  {
-    MutexLock lock(&mu_);
-    stop_ = true;
-    wake_.SignalAll();
-    thread = std::move(thread_);
-  }
-  if (thread.joinable()) thread.join();
+  worker_.Stop();
 
   const absl::Time now = clock_->Now();
   LeaseRecord released;

@@ -22,13 +22,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "src/common/clock.h"
 #include "src/common/mutex.h"
+#include "src/common/periodic_worker.h"
 #include "src/kube/api_client.h"
 
 namespace limiar::kube {
@@ -98,7 +98,7 @@ class LeaseLeader {
   LeaseLeader(const LeaseLeader&) = delete;
   LeaseLeader& operator=(const LeaseLeader&) = delete;
 
-  void Start();
+  void Start() { worker_.Start(); }
   // Stops the thread and, when leading, releases the Lease so that another copy takes over
   // at once rather than after leaseDuration (client-go's ReleaseOnCancel).
   void Stop();
@@ -110,17 +110,14 @@ class LeaseLeader {
   absl::Status last_error() const;
 
  private:
-  void Run();
-
   ApiClient* const client_;
   const ResourceRef lease_;
   Clock* const clock_;
   mutable Mutex mu_;
-  CondVar wake_;
   LeaderElector elector_ ABSL_GUARDED_BY(mu_);
   absl::Status last_error_ ABSL_GUARDED_BY(mu_);
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  // Last: it calls TryAcquireOrRenew, which uses everything above.
+  PeriodicWorker worker_;
 };
 
 }  // namespace limiar::kube

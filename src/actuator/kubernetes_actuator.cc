@@ -59,8 +59,7 @@ bool IsDns1123Name(const std::string& name, bool label) {
   return true;
 }
 
-absl::StatusOr<std::unique_ptr<KubernetesActuator>> KubernetesActuator::Create(
-    const KubernetesOptions& options) {
+absl::StatusOr<kube::ClusterAccess> KubernetesActuatorAccess(const KubernetesOptions& options) {
   kube::ClusterAccess access;
   access.server = options.api_server;
   if (access.server.empty()) {
@@ -106,12 +105,19 @@ absl::StatusOr<std::unique_ptr<KubernetesActuator>> KubernetesActuator::Create(
   access.ca_file = options.ca_file;
   access.token_file = options.token_file;
   access.description = "the kubernetes actuator's service account";
+  return access;
+}
+
+absl::StatusOr<std::unique_ptr<KubernetesActuator>> KubernetesActuator::Create(
+    const KubernetesOptions& options) {
+  absl::StatusOr<kube::ClusterAccess> access = KubernetesActuatorAccess(options);
+  if (!access.ok()) return access.status();
   kube::ApiClientOptions client_options;
   client_options.timeout = options.timeout;
   client_options.max_body_bytes = kApiAnswerLimits.max_bytes;
   client_options.max_json_depth = kApiAnswerLimits.max_depth;
   absl::StatusOr<std::unique_ptr<kube::ApiClient>> client =
-      kube::ApiClient::Create(std::move(access), client_options);
+      kube::ApiClient::Create(*std::move(access), client_options);
   if (!client.ok()) {
     return absl::Status(client.status().code(),
                         absl::StrCat("kubernetes actuator: ", client.status().message()));
@@ -138,9 +144,14 @@ kube::ResourceRef KubernetesActuator::Deployment(const std::string& name) const 
   return ref;
 }
 
+std::string DeploymentOf(const std::map<std::string, std::string>& deployments,
+                         const std::string& target) {
+  const auto it = deployments.find(target);
+  return it == deployments.end() ? target : it->second;
+}
+
 absl::StatusOr<std::string> KubernetesActuator::DeploymentName(const std::string& target) const {
-  auto it = deployments_.find(target);
-  const std::string& name = it == deployments_.end() ? target : it->second;
+  const std::string name = DeploymentOf(deployments_, target);
   if (!IsDns1123Name(name, /*label=*/false)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "kubernetes actuator: \"", name, "\" (target \"", target,

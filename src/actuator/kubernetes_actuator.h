@@ -58,6 +58,15 @@ absl::StatusOr<ScaleState> ScaleStateFromObjects(const nlohmann::json& scale,
                                                  const nlohmann::json& deployment,
                                                  const std::string& path);
 
+// Where the API server is and how to reach it, from the actuator's options (in-cluster
+// defaults, the namespace file, the token and CA files checked); errors name what is
+// missing. The actuator and the scale Events on its Deployments share it.
+absl::StatusOr<kube::ClusterAccess> KubernetesActuatorAccess(const KubernetesOptions& options);
+
+// The Deployment a target scales: its entry in `deployments`, else the target's own name.
+std::string DeploymentOf(const std::map<std::string, std::string>& deployments,
+                         const std::string& target);
+
 class KubernetesActuator final : public Actuator {
  public:
   // Resolves the API server and the namespace and checks that the token file can be read

@@ -122,6 +122,10 @@ const char* ContentType(PatchType type) {
 
 }  // namespace
 
+std::string FormatMicroTime(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+}
+
 std::string ResourceRef::Path() const {
   std::string path =
       group.empty() ? absl::StrCat("/api/", version) : absl::StrCat("/apis/", group, "/", version);

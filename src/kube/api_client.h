@@ -80,6 +80,9 @@ struct ApiClientOptions {
   std::string user_agent_suffix;  // e.g. the instance id, for the API server's audit log
 };
 
+// A time as the API's MicroTime ("2026-12-06T10:00:00.123456Z": Lease and Event times).
+std::string FormatMicroTime(absl::Time t);
+
 // The Status a non-2xx answer stands for; `verb` ("list") and `ref` make the message.
 absl::Status StatusFromAnswer(long http_status, const std::string& body, const std::string& verb,
                               const ResourceRef& ref);

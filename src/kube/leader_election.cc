@@ -11,10 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string MicroTime(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
-}
-
 absl::Status Mistyped(const std::string& field, const std::string& expected) {
   return absl::InvalidArgumentError(absl::StrCat("the Lease's spec.", field, " is not ", expected,
                                                  "; delete the Lease and Limiar recreates it"));
@@ -74,8 +70,8 @@ absl::StatusOr<LeaseRecord> LeaseRecordFromLease(const json& lease) {
 json LeaseSpec(const LeaseRecord& record) {
   return json{{"holderIdentity", record.holder},
               {"leaseDurationSeconds", record.lease_duration_s},
-              {"acquireTime", MicroTime(record.acquire_time)},
-              {"renewTime", MicroTime(record.renew_time)},
+              {"acquireTime", FormatMicroTime(record.acquire_time)},
+              {"renewTime", FormatMicroTime(record.renew_time)},
               {"leaseTransitions", record.transitions}};
 }
 

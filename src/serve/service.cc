@@ -233,8 +233,17 @@ absl::Status Service::Start() {
   }
 
   decision_log_ = std::make_unique<DecisionLog>(log_, log_format_);
-  sinks_ = std::make_unique<controller::FanoutSink>(
-      std::vector<controller::DecisionSink*>{decision_log_.get(), &self_metrics_, &broadcaster_});
+  std::vector<controller::DecisionSink*> sinks{decision_log_.get(), &self_metrics_, &broadcaster_};
+  if (config_.actuator.kind == actuator::ActuatorKind::kKubernetes) {
+    std::function<bool()> may_record;
+    if (leadership_) may_record = [l = leadership_.get()] { return l->MayActuate(); };
+    ASSIGN_OR_RETURN(scale_events_, ScaleEvents::Create(config_.actuator.kubernetes,
+                                                        leadership_ ? leadership_->identity()
+                                                                    : DefaultIdentity(std::getenv),
+                                                        std::move(may_record)));
+    sinks.push_back(scale_events_.get());
+  }
+  sinks_ = std::make_unique<controller::FanoutSink>(std::move(sinks));
   ASSIGN_OR_RETURN(std::unique_ptr<controller::ControlLoop> loop, BuildLoop(loaded.targets));
   if (saved) {
     const std::vector<std::string> restored = loop->RestoreState(saved->targets);
@@ -355,6 +364,8 @@ void Service::Stop() {
     runner_->Stop();
     runner_->WithLoop([this](controller::ControlLoop& l) { SaveState(l, clock_.Now()); });
   }
+  // The last decisions' Events, if the API server answers soon.
+  if (scale_events_) scale_events_->Flush(absl::Seconds(2));
   // After the last pass: give the Lease up so that another copy takes over at once.
   if (leadership_) leadership_->Stop();
   if (http_) http_->Stop();

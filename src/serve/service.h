@@ -31,6 +31,7 @@
 #include "src/serve/decision_log.h"
 #include "src/serve/http_endpoints.h"
 #include "src/serve/leadership.h"
+#include "src/serve/scale_events.h"
 #include "src/serve/self_metrics.h"
 #include "src/serve/serve_config.h"
 
@@ -74,6 +75,8 @@ class Service {
   metrics::SampleStore store_;
   actuator::ActuatorStats actuator_stats_;
   std::unique_ptr<actuator::Actuator> actuator_;
+  // With the kubernetes actuator: Events on the Deployments it scales.
+  std::unique_ptr<ScaleEvents> scale_events_;
   SelfMetrics self_metrics_;
   std::unique_ptr<DecisionLog> decision_log_;
   controller::DecisionBroadcaster broadcaster_;

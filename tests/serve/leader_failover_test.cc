@@ -69,6 +69,18 @@ class LeaderFailoverTest : public ::testing::Test {
     const json::json_pointer at("/targets/web/last_scale_up_ms");
     return state.contains(at) && state.at(at).is_number();
   }
+  // SuccessfulRescale Events on web that `identity` created.
+  size_t RescaleEventsBy(const std::string& identity) const {
+    size_t n = 0;
+    for (const testing::KubeApiRequest& r : api_.Requests()) {
+      if (r.method != "POST" || r.path != "/apis/events.k8s.io/v1/namespaces/shop/events") continue;
+      const json e = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+      n += e.value("reportingInstance", "") == identity &&
+           e.value("reason", "") == "SuccessfulRescale" &&
+           e.value("/regarding/name"_json_pointer, "") == "web";
+    }
+    return n;
+  }
   size_t ScalePatches() const {
     size_t n = 0;
     for (const testing::KubeApiRequest& r : api_.Requests()) {
@@ -116,6 +128,7 @@ TEST_F(LeaderFailoverTest, OnlyTheLeaderActuatesAndAFollowerTakesOverWhenItDies)
   EXPECT_GT(scaled_by_a, 2);
   const size_t patches_by_a = ScalePatches();
   // What a successor needs is in the cluster: a's scale event, written after the pass.
+  ASSERT_TRUE(a->WaitUntil([&] { return RescaleEventsBy("limiar-a") > 0; }).ok()) << a->Log();
   ASSERT_TRUE(a->WaitUntil([&] { return ClusterStateHasScaleUp(); }).ok())
       << api_.Get(kState).value_or(nullptr).dump() << a->Log();
   EXPECT_THAT(RunLimiar({"status", "--server", a->grpc_address()}).output,
@@ -137,6 +150,7 @@ TEST_F(LeaderFailoverTest, OnlyTheLeaderActuatesAndAFollowerTakesOverWhenItDies)
   ASSERT_TRUE(PushUntil(*b, 250, "[actuated]")) << b->Log();
   EXPECT_GT(SpecReplicas(), scaled_by_a);
   EXPECT_GT(ScalePatches(), patches_by_a);
+  EXPECT_TRUE(b->WaitUntil([&] { return RescaleEventsBy("limiar-b") > 0; }).ok()) << b->Log();
 
   // A copy stopped for good gives the Lease up: nobody holds it afterwards.
   b->Stop(SIGTERM);

@@ -130,9 +130,9 @@ void ReadGrpc(const nlohmann::json& v, const std::string& path, GrpcOptions* grp
 void ReadKubernetes(const nlohmann::json& v, const std::string& path, KubernetesOptions* k8s,
                     config::Diagnostics& diag) {
   const FieldReader f(v, path, diag, config::kMustBeGot);
-  static const auto* known =
-      new config::KnownKeys(Keys({"api_server", "namespace", "token_file", "ca_file",
-                                  "namespace_file", "deployments", "timeout_seconds"}));
+  static const auto* known = new config::KnownKeys(
+      Keys({"api_server", "namespace", "token_file", "ca_file", "namespace_file", "deployments",
+            "sidecar_target", "pod_name", "timeout_seconds"}));
   f.RejectUnknownKeys(*known);
   ReadUrl(f, "api_server", &k8s->api_server, Need::kOptional);
   if (f.String("namespace", &k8s->namespace_name) &&
@@ -151,6 +151,8 @@ void ReadKubernetes(const nlohmann::json& v, const std::string& path, Kubernetes
                            "'-', '.')"));
     }
   }
+  f.NonEmptyString("sidecar_target", &k8s->sidecar_target);
+  f.NonEmptyString("pod_name", &k8s->pod_name);
   f.Seconds("timeout_seconds", kSeconds, &k8s->timeout);
 }
 

@@ -42,6 +42,9 @@
 //       "ca_file": "...",                   serviceaccount/{token,ca.crt,namespace}
 //       "namespace_file": "...",
 //       "deployments": {"target": "deployment-name"},  default: the target's own name
+//       "sidecar_target": "target",       Limiar runs in this target's own pods: its
+//                                         Deployment is found through the pod's owners
+//       "pod_name": "...",                default $POD_NAME (downward API)
 //       "timeout_seconds": 10
 //     }
 //   }

@@ -122,12 +122,18 @@ absl::StatusOr<std::unique_ptr<KubernetesActuator>> KubernetesActuator::Create(
     return absl::Status(client.status().code(),
                         absl::StrCat("kubernetes actuator: ", client.status().message()));
   }
-  return std::unique_ptr<KubernetesActuator>(new KubernetesActuator(options, *std::move(client)));
+  auto actuator =
+      std::unique_ptr<KubernetesActuator>(new KubernetesActuator(options, *std::move(client)));
+  absl::StatusOr<std::unique_ptr<KubernetesDeployments>> deployments =
+      KubernetesDeployments::Create(options, actuator->client_.get());
+  if (!deployments.ok()) return deployments.status();
+  actuator->deployments_ = *std::move(deployments);
+  return actuator;
 }
 
 KubernetesActuator::KubernetesActuator(const KubernetesOptions& options,
                                        std::unique_ptr<kube::ApiClient> client)
-    : deployments_(options.deployments), client_(std::move(client)) {}
+    : client_(std::move(client)) {}
 
 const std::string& KubernetesActuator::api_server() const { return client_->access().server; }
 
@@ -144,14 +150,37 @@ kube::ResourceRef KubernetesActuator::Deployment(const std::string& name) const 
   return ref;
 }
 
-std::string DeploymentOf(const std::map<std::string, std::string>& deployments,
-                         const std::string& target) {
-  const auto it = deployments.find(target);
-  return it == deployments.end() ? target : it->second;
+absl::StatusOr<std::unique_ptr<KubernetesDeployments>> KubernetesDeployments::Create(
+    const KubernetesOptions& options, kube::ApiClient* client) {
+  std::unique_ptr<kube::OwningDeployment> own;
+  if (!options.sidecar_target.empty()) {
+    std::string pod = options.pod_name;
+    if (pod.empty()) {
+      const char* env = std::getenv("POD_NAME");
+      pod = env != nullptr ? env : "";
+    }
+    if (pod.empty()) {
+      return absl::InvalidArgumentError(
+          "kubernetes actuator: sidecar_target needs the pod's name: set POD_NAME from the "
+          "downward API (env valueFrom fieldRef metadata.name), or kubernetes.pod_name");
+    }
+    own = std::make_unique<kube::OwningDeployment>(client, client->access().namespace_name, pod);
+  }
+  return std::unique_ptr<KubernetesDeployments>(new KubernetesDeployments(options, std::move(own)));
 }
 
-absl::StatusOr<std::string> KubernetesActuator::DeploymentName(const std::string& target) const {
-  const std::string name = DeploymentOf(deployments_, target);
+absl::StatusOr<std::string> KubernetesDeployments::Of(const std::string& target) const {
+  if (own_ != nullptr && target == sidecar_target_) {
+    absl::StatusOr<std::string> found = own_->Name();
+    if (!found.ok()) {
+      return absl::Status(found.status().code(),
+                          absl::StrCat("kubernetes actuator: the sidecar's own Deployment: ",
+                                       found.status().message()));
+    }
+    return found;
+  }
+  auto it = deployments_.find(target);
+  const std::string& name = it == deployments_.end() ? target : it->second;
   if (!IsDns1123Name(name, /*label=*/false)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "kubernetes actuator: \"", name, "\" (target \"", target,
@@ -208,7 +237,7 @@ absl::StatusOr<ScaleState> ParseKubernetesScaleAnswers(const std::string& scale_
 }
 
 absl::StatusOr<ScaleState> KubernetesActuator::Observe(const std::string& target) {
-  absl::StatusOr<std::string> name = DeploymentName(target);
+  absl::StatusOr<std::string> name = deployments_->Of(target);
   if (!name.ok()) return name.status();
   kube::ResourceRef scale_ref = Deployment(*name);
   scale_ref.subresource = "scale";
@@ -224,7 +253,7 @@ absl::Status KubernetesActuator::SetReplicas(const ScaleRequest& request) {
     return absl::InvalidArgumentError(
         absl::StrCat("kubernetes actuator: negative replicas ", request.replicas));
   }
-  absl::StatusOr<std::string> name = DeploymentName(request.target);
+  absl::StatusOr<std::string> name = deployments_->Of(request.target);
   if (!name.ok()) return name.status();
   kube::ResourceRef scale_ref = Deployment(*name);
   scale_ref.subresource = "scale";

@@ -25,6 +25,7 @@
 #include "src/actuator/actuator.h"
 #include "src/kube/api_client.h"
 #include "src/kube/cluster_access.h"
+#include "src/kube/owners.h"
 
 namespace limiar::actuator {
 
@@ -40,6 +41,11 @@ struct KubernetesOptions {
   // Target name -> Deployment name; a target not listed scales the Deployment of its own
   // name.
   std::map<std::string, std::string> deployments;
+  // Limiar as a sidecar: this target scales the Deployment that runs Limiar's own pod,
+  // found through the pod's owners (pod -> ReplicaSet -> Deployment).
+  std::string sidecar_target;
+  // The pod's name for that; empty: $POD_NAME (downward API: fieldRef metadata.name).
+  std::string pod_name;
   absl::Duration timeout = absl::Seconds(10);
 };
 
@@ -63,9 +69,27 @@ absl::StatusOr<ScaleState> ScaleStateFromObjects(const nlohmann::json& scale,
 // missing. The actuator and the scale Events on its Deployments share it.
 absl::StatusOr<kube::ClusterAccess> KubernetesActuatorAccess(const KubernetesOptions& options);
 
-// The Deployment a target scales: its entry in `deployments`, else the target's own name.
-std::string DeploymentOf(const std::map<std::string, std::string>& deployments,
-                         const std::string& target);
+// The Deployment each target scales: its entry in `deployments`, the Deployment of
+// Limiar's own pod for the sidecar target, else the target's own name; checked as a
+// Deployment name. Thread-safe. The actuator and the Events on its Deployments share it.
+class KubernetesDeployments {
+ public:
+  // `client` must outlive this. InvalidArgument when the sidecar target has no pod name.
+  static absl::StatusOr<std::unique_ptr<KubernetesDeployments>> Create(
+      const KubernetesOptions& options, kube::ApiClient* client);
+  absl::StatusOr<std::string> Of(const std::string& target) const;
+
+ private:
+  KubernetesDeployments(const KubernetesOptions& options,
+                        std::unique_ptr<kube::OwningDeployment> own)
+      : deployments_(options.deployments),
+        sidecar_target_(options.sidecar_target),
+        own_(std::move(own)) {}
+
+  const std::map<std::string, std::string> deployments_;
+  const std::string sidecar_target_;
+  const std::unique_ptr<kube::OwningDeployment> own_;
+};
 
 class KubernetesActuator final : public Actuator {
  public:
@@ -84,14 +108,13 @@ class KubernetesActuator final : public Actuator {
  private:
   KubernetesActuator(const KubernetesOptions& options, std::unique_ptr<kube::ApiClient> client);
 
-  absl::StatusOr<std::string> DeploymentName(const std::string& target) const;
   kube::ResourceRef Deployment(const std::string& name) const;
   // The API client's error with what to check in the actuator's own config; a 409 (Aborted)
   // becomes FailedPrecondition: not a race a retry would win.
   static absl::Status Explain(const absl::Status& status);
 
-  const std::map<std::string, std::string> deployments_;
   const std::unique_ptr<kube::ApiClient> client_;
+  std::unique_ptr<KubernetesDeployments> deployments_;
 };
 
 }  // namespace limiar::actuator

@@ -32,22 +32,21 @@ absl::StatusOr<std::unique_ptr<ScaleEvents>> ScaleEvents::Create(
     std::function<bool()> may_record) {
   absl::StatusOr<kube::ClusterAccess> access = actuator::KubernetesActuatorAccess(actuator);
   if (!access.ok()) return access.status();
-  std::string namespace_name = access->namespace_name;
   absl::StatusOr<std::unique_ptr<kube::ApiClient>> client =
       kube::ApiClient::Create(*std::move(access));
   if (!client.ok()) return client.status();
-  return std::unique_ptr<ScaleEvents>(new ScaleEvents(*std::move(client), std::move(namespace_name),
-                                                      actuator.deployments, identity,
-                                                      std::move(may_record)));
+  auto events = std::unique_ptr<ScaleEvents>(
+      new ScaleEvents(*std::move(client), identity, std::move(may_record)));
+  absl::StatusOr<std::unique_ptr<actuator::KubernetesDeployments>> deployments =
+      actuator::KubernetesDeployments::Create(actuator, events->client_.get());
+  if (!deployments.ok()) return deployments.status();
+  events->deployments_ = *std::move(deployments);
+  return events;
 }
 
-ScaleEvents::ScaleEvents(std::unique_ptr<kube::ApiClient> client, std::string namespace_name,
-                         std::map<std::string, std::string> deployments,
-                         const std::string& identity, std::function<bool()> may_record)
-    : client_(std::move(client)),
-      namespace_(std::move(namespace_name)),
-      deployments_(std::move(deployments)),
-      may_record_(std::move(may_record)) {
+ScaleEvents::ScaleEvents(std::unique_ptr<kube::ApiClient> client, const std::string& identity,
+                         std::function<bool()> may_record)
+    : client_(std::move(client)), may_record_(std::move(may_record)) {
   kube::EventOptions options;
   options.reporting_instance = identity;
   recorder_ = std::make_unique<kube::EventRecorder>(client_.get(), options);
@@ -55,11 +54,14 @@ ScaleEvents::ScaleEvents(std::unique_ptr<kube::ApiClient> client, std::string na
 
 void ScaleEvents::OnDecision(const controller::Decision& d) {
   if (may_record_ && !may_record_()) return;
-  const kube::ObjectReference regarding{"apps/v1", "Deployment", namespace_,
-                                        actuator::DeploymentOf(deployments_, d.target)};
-  if (std::optional<kube::EventNote> note = EventForDecision(d, regarding)) {
-    recorder_->Record(*std::move(note), d.time);
-  }
+  // Only decisions that make an Event look the Deployment up (the sidecar's, through the
+  // API server, once).
+  std::optional<kube::EventNote> note = EventForDecision(d, {});
+  if (!note) return;
+  absl::StatusOr<std::string> deployment = deployments_->Of(d.target);
+  if (!deployment.ok()) return;  // the actuator reports the same failure
+  note->regarding = {"apps/v1", "Deployment", client_->access().namespace_name, *deployment};
+  recorder_->Record(*std::move(note), d.time);
 }
 
 }  // namespace limiar::serve

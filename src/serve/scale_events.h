@@ -38,13 +38,11 @@ class ScaleEvents final : public controller::DecisionSink {
   kube::EventStats stats() const { return recorder_->stats(); }
 
  private:
-  ScaleEvents(std::unique_ptr<kube::ApiClient> client, std::string namespace_name,
-              std::map<std::string, std::string> deployments, const std::string& identity,
+  ScaleEvents(std::unique_ptr<kube::ApiClient> client, const std::string& identity,
               std::function<bool()> may_record);
 
   const std::unique_ptr<kube::ApiClient> client_;
-  const std::string namespace_;
-  const std::map<std::string, std::string> deployments_;
+  std::unique_ptr<actuator::KubernetesDeployments> deployments_;
   const std::function<bool()> may_record_;
   std::unique_ptr<kube::EventRecorder> recorder_;  // last: it sends through client_
 };

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/fakes/fake_kube_api.h"
@@ -155,6 +156,44 @@ TEST_F(LeaderFailoverTest, OnlyTheLeaderActuatesAndAFollowerTakesOverWhenItDies)
   // A copy stopped for good gives the Lease up: nobody holds it afterwards.
   b->Stop(SIGTERM);
   EXPECT_EQ(Holder(), "");
+}
+
+// A scale-down the old leader's stabilization window holds stays held by its successor,
+// which only ever saw the low load: it seeded its own window with the count it found (as
+// the HPA does) and merges in the old leader's history from the ConfigMap, so the takeover
+// changes nothing.
+TEST_F(LeaderFailoverTest, AHeldScaleDownIsStillHeldAfterATakeover) {
+  std::unique_ptr<ServeProcess> a = Start("limiar-a");
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(a->WaitForLine("limiar-a leading", 0)) << a->Log();
+  ASSERT_TRUE(PushUntil(*a, 150, "[actuated]")) << a->Log();
+  ASSERT_TRUE(a->WaitUntil([&] { return ClusterStateHasScaleUp(); }).ok()) << a->Log();
+
+  // The load falls; a holds (stabilization). b starts now: it never sees the high load.
+  ASSERT_TRUE(PushUntil(*a, 5, "held at")) << a->Log();
+  const int high = SpecReplicas();
+  ASSERT_GT(high, 2);
+  std::unique_ptr<ServeProcess> b = Start("limiar-b");
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(b->WaitForLine("limiar-b following limiar-a", 0)) << b->Log();
+  ASSERT_TRUE(PushUntil(*b, 5, "held at")) << b->Log();
+
+  a->Stop(SIGKILL);
+  size_t took_over = 0;
+  ASSERT_TRUE(b->WaitForLine("took over the state of 1 target", 0, kWait, &took_over)) << b->Log();
+  // Several of b's own decisions on the low load, as leader: none scales down.
+  for (int i = 0; i < 3; ++i) {
+    const size_t from = b->LineCount();
+    ASSERT_TRUE(
+        Push(b->grpc_address(), "web", limiar::v1::METRIC_REQUESTS, {{"web-0", 5}, {"web-1", 5}})
+            .ok());
+    std::optional<std::string> d =
+        b->WaitForLine([](const std::string& l) { return IsDecisionWithMetrics(l, "web"); }, from);
+    ASSERT_TRUE(d.has_value()) << b->Log();
+    EXPECT_THAT(*d, ::testing::HasSubstr(absl::StrCat("held at ", high))) << *d;
+    EXPECT_THAT(*d, ::testing::Not(::testing::HasSubstr("[actuated]"))) << *d;
+  }
+  EXPECT_EQ(SpecReplicas(), high);
 }
 
 }  // namespace

@@ -90,8 +90,7 @@ absl::Status KubePodSource::ReadSelector(absl::Time now) {
   return absl::OkStatus();
 }
 
-void KubePodSource::DropGone(const std::vector<PodInfo>& pods) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  // Called from Poll with poll_mu_ held (the analysis does not follow it here).
+void KubePodSource::DropGone(const std::vector<PodInfo>& pods) {
   std::set<std::string> now_replicas;
   for (const PodInfo& pod : pods) {
     if (IsReplica(pod)) now_replicas.insert(pod.name);

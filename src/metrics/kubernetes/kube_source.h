@@ -87,7 +87,7 @@ class KubePodSource {
   absl::Status ReadSelector(absl::Time now);
   absl::Status PollMetrics(absl::Time now, const std::vector<PodInfo>& pods);
   // Removes from the store the replicas that were written before and are no replica now.
-  void DropGone(const std::vector<PodInfo>& pods);
+  void DropGone(const std::vector<PodInfo>& pods) ABSL_EXCLUSIVE_LOCKS_REQUIRED(poll_mu_);
   std::shared_ptr<kube::Informer> informer() const;
   std::vector<PodInfo> Pods() const;
   std::string Named(absl::string_view what) const;

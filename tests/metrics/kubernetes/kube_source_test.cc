@@ -1,0 +1,245 @@
+// The kubernetes source against the fake API server: the selector from /scale, pods
+// appearing, turning ready, being deleted mid-watch, a watch expiring; PodMetrics into the
+// store; 404, 403 and a missing request named. Waits are on the informer's generation,
+// bounded, never sleeps.
+#include "src/metrics/kubernetes/kube_source.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "nlohmann/json.hpp"
+#include "tests/fakes/kube_test_objects.h"
+#include "tests/kube/fake_cluster.h"
+
+namespace limiar::metrics {
+namespace {
+
+using json = nlohmann::json;
+using ::limiar::testing::TestDeployment;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr absl::Duration kBound = absl::Seconds(30);  // a bound on waits, never a sleep
+// The PodMetrics' timestamp; the polls happen a little after it.
+const absl::Time kT = absl::FromUnixSeconds(1714557600);  // 2024-05-01T10:00:00Z
+
+// A pod of Deployment "web" (app=web,tier=front) requesting `cpu_request` in one container.
+json WebPod(const std::string& name, bool ready, const std::string& cpu_request = "500m") {
+  json pod = {
+      {"apiVersion", "v1"},
+      {"kind", "Pod"},
+      {"metadata",
+       {{"name", name}, {"namespace", "shop"}, {"labels", {{"app", "web"}, {"tier", "front"}}}}},
+      {"spec",
+       {{"containers",
+         {{{"name", "app"},
+           {"image", "nginx"},
+           {"resources", {{"requests", {{"cpu", cpu_request}}}}}}}}}},
+      {"status",
+       {{"phase", ready ? "Running" : "Pending"},
+        {"podIP", "10.0.0." + name.substr(name.size() - 1)},
+        {"startTime", "2024-05-01T09:50:00Z"},
+        {"conditions",
+         {{{"type", "Ready"},
+           {"status", ready ? "True" : "False"},
+           {"lastTransitionTime", "2024-05-01T09:51:00Z"}}}}}}};
+  if (cpu_request.empty()) pod["spec"]["containers"][0].erase("resources");
+  return pod;
+}
+
+json WebPodMetrics(const std::string& name, const std::string& cpu) {
+  json m = limiar::testing::TestPodMetrics(name, cpu);
+  m["metadata"]["labels"] = {{"app", "web"}, {"tier", "front"}};
+  return m;
+}
+
+std::string PodPath(const std::string& name) { return "/api/v1/namespaces/shop/pods/" + name; }
+
+class KubeSourceTest : public kube::FakeClusterTest {
+ protected:
+  KubeSourceTest() { api_.Put(TestDeployment("web", 3, 3)); }
+
+  std::unique_ptr<KubePodSource> Source(const std::string& name = "web") {
+    KubeSourceConfig config;
+    config.scale_target.group = "apps";
+    config.scale_target.resource = "deployments";
+    config.scale_target.namespace_name = "shop";
+    config.scale_target.name = name;
+    config.max_pods = 10;
+    return std::make_unique<KubePodSource>(
+        "web", config, client_.get(), &store_,
+        KubeSourceOptions{.capacity_per_replica = 0.5,
+                          .initial_backoff = absl::Milliseconds(10),
+                          .max_backoff = absl::Milliseconds(100)});
+  }
+
+  static std::vector<std::string> Names(const KubePodSource& source, bool ready_only = false) {
+    std::vector<std::string> names;
+    for (const PodReplica& r : source.Replicas()) {
+      if (!ready_only || r.ready) names.push_back(r.name);
+    }
+    return names;
+  }
+
+  // Waits on the pod informer until `pred` holds.
+  template <typename Pred>
+  void WaitUntil(const KubePodSource& source, Pred pred) {
+    const absl::Time give_up = absl::Now() + kBound;
+    uint64_t generation = source.PodGeneration();
+    while (!pred() && absl::Now() < give_up) {
+      generation = source.WaitForPodChange(generation, absl::Seconds(1));
+    }
+    ASSERT_TRUE(pred()) << "not reached within " << kBound;
+  }
+
+  // The store's cpu replicas of "web" at `now`: id -> value (nullopt: missing).
+  std::map<std::string, std::optional<double>> Observed(absl::Time now) {
+    policy::TargetPolicy target;
+    target.target = "web";
+    target.metrics.push_back({.metric = policy::MetricType::kCpu, .capacity_per_replica = 0.5});
+    std::vector<policy::MetricObservation> out;
+    EXPECT_TRUE(store_.Observe(target, now, &out).ok());
+    std::map<std::string, std::optional<double>> values;
+    if (out.empty()) return values;
+    for (const policy::ReplicaSample& r : out[0].replicas) values[r.replica_id] = r.value;
+    return values;
+  }
+
+  SampleStore store_;
+};
+
+TEST_F(KubeSourceTest, SelectorFromScaleThenPodsAppearTurnReadyAndGo) {
+  api_.Put(WebPod("web-1", true));
+  api_.Put(limiar::testing::TestPod("db-1", {{"app", "db"}}));
+  std::unique_ptr<KubePodSource> source = Source();
+  ASSERT_TRUE(source->Poll(kT).ok()) << source->Status().selector_error;
+  EXPECT_EQ(source->Status().selector, "app=web,tier=front");
+  WaitUntil(*source, [&] { return Names(*source) == std::vector<std::string>{"web-1"}; });
+
+  // A new pod is picked up without a restart; it is not ready until its condition says so.
+  api_.Put(WebPod("web-2", false));
+  WaitUntil(*source, [&] { return Names(*source).size() == 2; });
+  EXPECT_THAT(Names(*source, true), ElementsAre("web-1"));
+  api_.Put(WebPod("web-2", true));
+  WaitUntil(*source, [&] { return Names(*source, true).size() == 2; });
+
+  // Being deleted: no longer a replica, though the pod is still there.
+  json deleting = WebPod("web-1", true);
+  deleting["metadata"]["deletionTimestamp"] = "2024-05-01T10:00:05Z";
+  api_.Put(deleting);
+  WaitUntil(*source, [&] { return Names(*source) == std::vector<std::string>{"web-2"}; });
+  api_.Remove(PodPath("web-1"));
+  api_.Remove(PodPath("web-2"));
+  WaitUntil(*source, [&] { return Names(*source).empty(); });
+}
+
+TEST_F(KubeSourceTest, PodMetricsBecomeSamplesAndGonePodsLeaveTheStore) {
+  api_.Put(WebPod("web-1", true));
+  api_.Put(WebPod("web-2", true));
+  api_.Put(WebPod("web-3", false));
+  std::unique_ptr<KubePodSource> source = Source();
+  ASSERT_TRUE(source->Poll(kT).ok());
+  WaitUntil(*source, [&] { return Names(*source).size() == 3; });
+  api_.Put(WebPodMetrics("web-1", "250m"));        // 250 / 500 x 0.5 cores = 0.25
+  api_.Put(WebPodMetrics("web-2", "750000000n"));  // 750 / 500 x 0.5 = 0.75
+  // web-3 has no PodMetrics yet: missing.
+  ASSERT_TRUE(source->Poll(kT + absl::Seconds(20)).ok()) << source->Status().metrics_error;
+  EXPECT_EQ(source->Status().samples, 2);
+  std::map<std::string, std::optional<double>> seen = Observed(kT + absl::Seconds(20));
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_DOUBLE_EQ(*seen["web-1"], 0.25);
+  EXPECT_DOUBLE_EQ(*seen["web-2"], 0.75);
+
+  // The first poll listed too (before any PodMetrics); one within the interval does not.
+  EXPECT_EQ(source->Status().metrics_polls, 2);
+  ASSERT_TRUE(source->Poll(kT + absl::Seconds(25)).ok());
+  EXPECT_EQ(source->Status().metrics_polls, 2);
+
+  // web-2 deleted mid-watch: dropped from the store at the next poll, not after max_age.
+  api_.Remove(PodPath("web-2"));
+  WaitUntil(*source, [&] { return Names(*source).size() == 2; });
+  ASSERT_TRUE(source->Poll(kT + absl::Seconds(26)).ok());
+  seen = Observed(kT + absl::Seconds(26));
+  EXPECT_EQ(seen.count("web-2"), 0u);
+  EXPECT_EQ(seen.count("web-1"), 1u);
+}
+
+TEST_F(KubeSourceTest, ExpiredWatchRelistsWithoutLosingAChange) {
+  api_.Put(WebPod("web-1", true));
+  std::unique_ptr<KubePodSource> source = Source();
+  ASSERT_TRUE(source->Poll(kT).ok());
+  WaitUntil(*source, [&] { return Names(*source).size() == 1; });
+  ASSERT_TRUE(api_.WaitForOpenWatches(1, kBound));
+
+  // While no watch runs, web-1 goes and web-2 comes; the history is gone (410 on resume).
+  api_.CompactHistory();
+  api_.CloseWatches();
+  api_.Remove(PodPath("web-1"));
+  api_.Put(WebPod("web-2", true));
+  api_.CompactHistory();
+  WaitUntil(*source, [&] { return Names(*source) == std::vector<std::string>{"web-2"}; });
+  EXPECT_GE(source->Status().pods.lists, 1);
+}
+
+TEST_F(KubeSourceTest, MissingTargetIsNamed) {
+  std::unique_ptr<KubePodSource> source = Source("nope");
+  const absl::Status s = source->Poll(kT);
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(s.message(), HasSubstr("kubernetes source of web: reading the scale subresource of "
+                                     "deployments.apps shop/nope"));
+  EXPECT_THAT(s.message(), HasSubstr("nope"));
+  EXPECT_EQ(source->Status().selector_error, s);
+  // Retried at the next poll, not only after selector_refresh: the target appears.
+  api_.Put(TestDeployment("nope", 1, 1));
+  EXPECT_TRUE(source->Poll(kT + absl::Seconds(1)).ok());
+}
+
+TEST_F(KubeSourceTest, ForbiddenNamesTheGrant) {
+  api_.Deny("get", "apps", "deployments/scale", "shop");
+  const absl::Status s = Source()->Poll(kT);
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(s.message(), HasSubstr("grant `get` on `deployments/scale` in `shop`"));
+  EXPECT_THAT(s.message(), HasSubstr("apiGroups [\"apps\"]"));
+}
+
+TEST_F(KubeSourceTest, ForbiddenPodMetricsNamesTheGrant) {
+  api_.Put(WebPod("web-1", true));
+  api_.Deny("list", "metrics.k8s.io", "pods", "shop");
+  std::unique_ptr<KubePodSource> source = Source();
+  const absl::Status later = source->Poll(kT);
+  EXPECT_EQ(later.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(source->Status().metrics_error, later);
+  // The pods are still followed: only the metrics are refused.
+  WaitUntil(*source, [&] { return Names(*source).size() == 1; });
+  EXPECT_THAT(later.message(), HasSubstr("listing PodMetrics"));
+  EXPECT_THAT(later.message(), HasSubstr("apiGroups [\"metrics.k8s.io\"]"));
+  EXPECT_THAT(later.message(), HasSubstr("grant `list` on `pods` in `shop`"));
+}
+
+TEST_F(KubeSourceTest, MissingRequestMakesCpuUnavailableWithAReason) {
+  api_.Put(WebPod("web-1", true));
+  api_.Put(WebPod("web-2", true, ""));
+  api_.Put(WebPodMetrics("web-1", "100m"));
+  std::unique_ptr<KubePodSource> source = Source();
+  ASSERT_TRUE(source->Poll(kT).ok());
+  WaitUntil(*source, [&] { return Names(*source).size() == 2; });
+  const absl::Status s = source->Poll(kT + absl::Seconds(15));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("missing request for cpu in container app of Pod web-2"));
+  EXPECT_TRUE(Observed(kT + absl::Seconds(15)).empty());
+}
+
+TEST_F(KubeSourceTest, TooManyPodsFailLoudly) {
+  for (int i = 0; i < 11; ++i) api_.Put(WebPod("web-" + std::to_string(i), true));
+  std::unique_ptr<KubePodSource> source = Source();  // max_pods 10
+  ASSERT_TRUE(source->Poll(kT).ok());
+  WaitUntil(*source, [&] { return source->Status().pods.failures > 0; });
+  EXPECT_EQ(source->Status().pods.last_error.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(Names(*source).empty());
+}
+
+}  // namespace
+}  // namespace limiar::metrics

@@ -11,8 +11,12 @@
 #include <vector>
 
 #include "nlohmann/json.hpp"
+#include "src/common/clock.h"
+#include "src/metrics/kubernetes/kube_scrape.h"
+#include "src/metrics/prometheus/prometheus_selector.h"
 #include "tests/fakes/kube_test_objects.h"
 #include "tests/kube/fake_cluster.h"
+#include "tests/support/local_http_server.h"
 
 namespace limiar::metrics {
 namespace {
@@ -239,6 +243,71 @@ TEST_F(KubeSourceTest, TooManyPodsFailLoudly) {
   WaitUntil(*source, [&] { return source->Status().pods.failures > 0; });
   EXPECT_EQ(source->Status().pods.last_error.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_TRUE(Names(*source).empty());
+}
+
+// Scrape mode: the Scraper fetches the ready pods the source finds (prometheus.io
+// annotations give each its port), follows a pod that turns ready and one that goes.
+TEST_F(KubeSourceTest, ScrapeModeFeedsTheScraperWithReadyPods) {
+  testing::CannedHttpServer exporter([](const testing::SeenRequest& r) {
+    return testing::CannedResponse{200, "text/plain", "inflight_requests 7\n"};
+  });
+  ASSERT_TRUE(exporter.ok());
+  const auto pod = [&](const std::string& name, bool ready) {
+    json p = WebPod(name, ready);
+    p["status"]["podIP"] = "127.0.0.1";
+    p["metadata"]["annotations"] = {{"prometheus.io/port", std::to_string(exporter.port())},
+                                    {"prometheus.io/path", "/stats"}};
+    return p;
+  };
+  api_.Put(pod("web-1", true));
+  api_.Put(pod("web-2", false));
+
+  KubeSourceConfig config;
+  config.scale_target = {
+      .group = "apps", .resource = "deployments", .namespace_name = "shop", .name = "web"};
+  config.metric = KubeMetricKind::kScrape;
+  absl::StatusOr<SeriesSelector> series = SeriesSelector::Parse("inflight_requests");
+  ASSERT_TRUE(series.ok());
+  config.metrics.push_back(
+      {.metric = policy::MetricType::kConnections, .series = *series, .kind = ScrapeKind::kGauge});
+  KubePodSource source(
+      "web", config, client_.get(), &store_,
+      {.initial_backoff = absl::Milliseconds(10), .max_backoff = absl::Milliseconds(100)});
+  ManualClock clock(kT);
+  Scraper scraper({KubeScrapeTarget(&source)}, &store_, &clock);
+  ASSERT_TRUE(source.Poll(kT).ok());
+  WaitUntil(source, [&] { return Names(source).size() == 2; });
+
+  const auto scraped = [&](absl::Time now) {
+    std::vector<std::string> replicas;
+    for (const ScrapeEndpointStatus& e : scraper.Status()) {
+      if (e.last_success == now) replicas.push_back(e.replica);
+    }
+    return replicas;
+  };
+  EXPECT_EQ(scraper.PollDue(kT), 1);
+  EXPECT_THAT(scraped(kT), ElementsAre("web-1"));
+  EXPECT_EQ(exporter.requests().at(0).path, "/stats");
+
+  api_.Put(pod("web-2", true));
+  WaitUntil(source, [&] { return Names(source, true).size() == 2; });
+  const absl::Time t2 = kT + absl::Seconds(15);
+  scraper.PollDue(t2);
+  EXPECT_THAT(scraped(t2), ElementsAre("web-1", "web-2"));
+
+  api_.Remove(PodPath("web-1"));
+  WaitUntil(source, [&] { return Names(source).size() == 1; });
+  const absl::Time t3 = kT + absl::Seconds(30);
+  scraper.PollDue(t3);
+  EXPECT_THAT(scraped(t3), ElementsAre("web-2"));
+  policy::TargetPolicy target;
+  target.target = "web";
+  target.metrics.push_back({.metric = policy::MetricType::kConnections});
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(store_.Observe(target, t3, &out).ok());
+  ASSERT_EQ(out[0].replicas.size(), 1u);
+  EXPECT_EQ(out[0].replicas[0].replica_id, "web-2");
+  EXPECT_EQ(out[0].replicas[0].value, 7);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "src/controller/admin_service.h"
 #include "src/controller/decision_broadcaster.h"
 #include "src/controller/runner.h"
+#include "src/metrics/kubernetes/kube_poller.h"
 #include "src/metrics/promql/promql_client.h"
 #include "src/metrics/promql/promql_poller.h"
 #include "src/metrics/push/push_service.h"
@@ -81,6 +82,8 @@ class Service {
   std::unique_ptr<grpc::Server> grpc_server_;
   metrics::PromQlClient promql_client_;
   std::unique_ptr<metrics::PromQlPoller> promql_poller_;
+  // Before scraper_: the scraper reads its kubernetes targets' pods, so it goes first.
+  std::unique_ptr<metrics::KubePoller> kube_poller_;
   std::unique_ptr<metrics::Scraper> scraper_;
   std::unique_ptr<HttpEndpoints> http_;
 

@@ -12,6 +12,7 @@
 
 #include "nlohmann/json.hpp"
 #include "src/common/clock.h"
+#include "src/metrics/kubernetes/kube_poller.h"
 #include "src/metrics/kubernetes/kube_scrape.h"
 #include "src/metrics/prometheus/prometheus_selector.h"
 #include "tests/fakes/kube_test_objects.h"
@@ -308,6 +309,30 @@ TEST_F(KubeSourceTest, ScrapeModeFeedsTheScraperWithReadyPods) {
   ASSERT_EQ(out[0].replicas.size(), 1u);
   EXPECT_EQ(out[0].replicas[0].replica_id, "web-2");
   EXPECT_EQ(out[0].replicas[0].value, 7);
+}
+
+// The poller reports a source's failure once, not at every poll, and its recovery.
+TEST_F(KubeSourceTest, PollerReportsChangesOnce) {
+  KubeSourceConfig config;
+  config.scale_target = {
+      .group = "apps", .resource = "deployments", .namespace_name = "shop", .name = "api"};
+  std::vector<absl::Status> reported;  // the polling thread is not started: PollAll here
+  ManualClock clock(kT);
+  KubePoller poller(NewClient(), {{"api", config, 0.5}}, &store_, &clock,
+                    [&](const std::string& target, const absl::Status& s) {
+                      EXPECT_EQ(target, "api");
+                      reported.push_back(s);
+                    });
+  EXPECT_TRUE(poller.ScrapeTargets().empty());
+  poller.PollAll(kT);
+  poller.PollAll(kT + absl::Seconds(1));
+  ASSERT_EQ(reported.size(), 1u);
+  EXPECT_EQ(reported[0].code(), absl::StatusCode::kNotFound);
+  api_.Put(TestDeployment("api", 1, 1));
+  poller.PollAll(kT + absl::Seconds(2));
+  poller.PollAll(kT + absl::Seconds(3));
+  ASSERT_EQ(reported.size(), 2u);
+  EXPECT_TRUE(reported[1].ok()) << reported[1];
 }
 
 }  // namespace

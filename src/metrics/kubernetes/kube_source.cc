@@ -82,6 +82,7 @@ absl::Status KubePodSource::ReadSelector(absl::Time now) {
     options.max_backoff = options_.max_backoff;
     stale = std::move(informer_);
     informer_ = std::make_shared<kube::Informer>(client_, pods, options);
+    ++informer_epoch_;
     fresh = informer_;
     status_.selector = selector;
   }
@@ -193,14 +194,29 @@ KubeSourceStatus KubePodSource::Status() const {
   return status;
 }
 
+namespace {
+constexpr int kEpochShift = 40;  // an informer's own generation stays far below 2^40
+}  // namespace
+
+std::shared_ptr<kube::Informer> KubePodSource::informer(uint64_t* epoch_bits) const {
+  MutexLock lock(&mu_);
+  *epoch_bits = informer_epoch_ << kEpochShift;
+  return informer_;
+}
+
 uint64_t KubePodSource::PodGeneration() const {
-  std::shared_ptr<kube::Informer> informer = this->informer();
-  return informer ? informer->generation() : 0;
+  uint64_t epoch = 0;
+  std::shared_ptr<kube::Informer> informer = this->informer(&epoch);
+  return informer ? epoch | informer->generation() : 0;
 }
 
 uint64_t KubePodSource::WaitForPodChange(uint64_t after, absl::Duration timeout) const {
-  std::shared_ptr<kube::Informer> informer = this->informer();
-  return informer ? informer->WaitForChange(after, timeout) : 0;
+  uint64_t epoch = 0;
+  std::shared_ptr<kube::Informer> informer = this->informer(&epoch);
+  if (!informer) return 0;
+  // A count from an earlier informer: the pods have changed since, by definition.
+  if (after < epoch) return epoch | informer->generation();
+  return epoch | informer->WaitForChange(after - epoch, timeout);
 }
 
 }  // namespace limiar::metrics

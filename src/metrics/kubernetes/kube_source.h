@@ -75,8 +75,9 @@ class KubePodSource {
   // Scrape mode: one endpoint per ready pod (ScrapeEndpointsOf).
   PodEndpoints Endpoints() const;
   KubeSourceStatus Status() const;
-  // The pod informer's generation (0 before it starts), and a wait on it, for callers that
-  // react to pod changes and for tests.
+  // A count that grows with every change of the pods, also across a selector change (which
+  // starts a new informer: the count is epoch << 40 | the informer's generation); 0 before
+  // the first informer. And a wait on it, for callers that react to pod changes and tests.
   uint64_t PodGeneration() const;
   uint64_t WaitForPodChange(uint64_t after, absl::Duration timeout) const;
 
@@ -89,6 +90,8 @@ class KubePodSource {
   // Removes from the store the replicas that were written before and are no replica now.
   void DropGone(const std::vector<PodInfo>& pods) ABSL_EXCLUSIVE_LOCKS_REQUIRED(poll_mu_);
   std::shared_ptr<kube::Informer> informer() const;
+  // The informer and the high bits of PodGeneration.
+  std::shared_ptr<kube::Informer> informer(uint64_t* epoch_bits) const;
   std::vector<PodInfo> Pods() const;
   std::string Named(absl::string_view what) const;
 
@@ -105,6 +108,7 @@ class KubePodSource {
 
   mutable Mutex mu_;
   std::shared_ptr<kube::Informer> informer_ ABSL_GUARDED_BY(mu_);
+  uint64_t informer_epoch_ ABSL_GUARDED_BY(mu_) = 0;  // informers started
   KubeSourceStatus status_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -13,6 +13,7 @@
 #include "nlohmann/json.hpp"
 #include "src/common/clock.h"
 #include "src/metrics/kubernetes/kube_poller.h"
+#include "src/metrics/kubernetes/kube_replicas.h"
 #include "src/metrics/kubernetes/kube_scrape.h"
 #include "src/metrics/prometheus/prometheus_selector.h"
 #include "tests/fakes/kube_test_objects.h"
@@ -309,6 +310,63 @@ TEST_F(KubeSourceTest, ScrapeModeFeedsTheScraperWithReadyPods) {
   ASSERT_EQ(out[0].replicas.size(), 1u);
   EXPECT_EQ(out[0].replicas[0].replica_id, "web-2");
   EXPECT_EQ(out[0].replicas[0].value, 7);
+}
+
+// Through KubeReplicaSource the loop sees every pod: a pod without PodMetrics is a missing
+// replica (as the HPA counts it), a pending one an unready one.
+TEST_F(KubeSourceTest, PodsWithoutMetricsAreMissingReplicas) {
+  api_.Put(WebPod("web-1", true));
+  api_.Put(WebPod("web-2", true));
+  api_.Put(WebPod("web-3", false));
+  api_.Put(WebPodMetrics("web-1", "250m"));
+  std::unique_ptr<KubePodSource> source = Source();
+  KubeReplicaSource merged(&store_);
+  merged.SetSources({source.get()});
+  ASSERT_TRUE(source->Poll(kT).ok());
+  WaitUntil(*source, [&] { return Names(*source).size() == 3; });
+  ASSERT_TRUE(source->Poll(kT + absl::Seconds(15)).ok());
+
+  policy::TargetPolicy target;
+  target.target = "web";
+  target.metrics.push_back({.metric = policy::MetricType::kCpu, .capacity_per_replica = 0.5});
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(merged.Observe(target, kT + absl::Seconds(15), &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_EQ(out[0].replicas.size(), 3u);
+  EXPECT_EQ(out[0].replicas[0].replica_id, "web-1");
+  EXPECT_DOUBLE_EQ(*out[0].replicas[0].value, 0.25);
+  EXPECT_EQ(out[0].replicas[1].replica_id, "web-2");
+  EXPECT_FALSE(out[0].replicas[1].value.has_value());
+  EXPECT_TRUE(out[0].replicas[1].ready);
+  EXPECT_EQ(out[0].replicas[2].replica_id, "web-3");
+  EXPECT_FALSE(out[0].replicas[2].ready);
+  EXPECT_EQ(out[0].replicas[2].start_time, absl::FromUnixSeconds(1714557000));  // 09:50:00Z
+}
+
+// A changed status.selector is picked up at the next refresh: a new pod informer, and the
+// pod count keeps growing across it (the scraper's discovery relies on that).
+TEST_F(KubeSourceTest, ChangedSelectorRestartsThePodWatch) {
+  api_.Put(WebPod("web-1", true));
+  json canary = WebPod("canary-1", true);
+  canary["metadata"]["labels"] = {{"app", "canary"}};
+  api_.Put(canary);
+  std::unique_ptr<KubePodSource> source = Source();
+  ASSERT_TRUE(source->Poll(kT).ok());
+  WaitUntil(*source, [&] { return Names(*source) == std::vector<std::string>{"web-1"}; });
+  const uint64_t before = source->PodGeneration();
+
+  json deployment = TestDeployment("web", 3, 3);
+  deployment["spec"]["selector"] = {{"matchLabels", {{"app", "canary"}}}};
+  api_.Put(deployment);
+  ASSERT_TRUE(source->Poll(kT + absl::Seconds(30)).ok());  // not yet due
+  EXPECT_EQ(source->Status().selector, "app=web,tier=front");
+  ASSERT_TRUE(source->Poll(kT + absl::Seconds(60)).ok());
+  EXPECT_EQ(source->Status().selector, "app=canary");
+  WaitUntil(*source, [&] { return Names(*source) == std::vector<std::string>{"canary-1"}; });
+  EXPECT_GT(source->PodGeneration(), before);
+  // The replica that left with the old selector leaves the store's view too.
+  ASSERT_TRUE(source->Poll(kT + absl::Seconds(61)).ok());
+  EXPECT_EQ(source->Status().replicas, 1);
 }
 
 // The poller reports a source's failure once, not at every poll, and its recovery.

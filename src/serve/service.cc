@@ -56,7 +56,7 @@ Service::~Service() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<controller::ControlLoop>> Service::BuildLoop(
     const Targets& targets) {
-  return controller::ControlLoop::Create(targets, &store_, actuator_.get(), sinks_.get());
+  return controller::ControlLoop::Create(targets, &observed_, actuator_.get(), sinks_.get());
 }
 
 void Service::InstallTargets(const Targets& targets) {
@@ -175,6 +175,9 @@ absl::Status Service::StartPollers(const Targets& targets) {
                    s.ok() ? spdlog::level::info : spdlog::level::warn);
         });
     for (metrics::ScrapeTarget& t : kube_poller_->ScrapeTargets()) scrape.push_back(std::move(t));
+    std::vector<const metrics::KubePodSource*> pods;
+    for (const auto& s : kube_poller_->sources()) pods.push_back(s.get());
+    observed_.SetSources(pods);
     kube_poller_->Start();
   }
   if (!scrape.empty()) {

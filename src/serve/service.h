@@ -22,6 +22,7 @@
 #include "src/controller/decision_broadcaster.h"
 #include "src/controller/runner.h"
 #include "src/metrics/kubernetes/kube_poller.h"
+#include "src/metrics/kubernetes/kube_replicas.h"
 #include "src/metrics/promql/promql_client.h"
 #include "src/metrics/promql/promql_poller.h"
 #include "src/metrics/push/push_service.h"
@@ -70,6 +71,9 @@ class Service {
 
   RealClock clock_;
   metrics::SampleStore store_;
+  // What the loop observes: the store, with each kubernetes target's pods merged in (a pod
+  // without a sample is a missing replica, as the HPA counts it).
+  metrics::KubeReplicaSource observed_{&store_};
   actuator::ActuatorStats actuator_stats_;
   std::unique_ptr<actuator::Actuator> actuator_;
   SelfMetrics self_metrics_;

@@ -166,7 +166,11 @@ absl::Status KubePodSource::Poll(absl::Time now) {
     absl::Status s = ReadSelector(now);
     if (!s.ok()) return s;
   }
-  const std::vector<PodInfo> pods = Pods();
+  // Until the (new) informer has listed, its pods are unknown, not gone: dropping the
+  // replicas then would empty the target's store at every selector change.
+  std::shared_ptr<kube::Informer> informer = this->informer();
+  if (!informer || !informer->Status().synced) return absl::OkStatus();
+  const std::vector<PodInfo> pods = PodsFromObjects(informer->Objects());
   DropGone(pods);
   {
     MutexLock lock(&mu_);

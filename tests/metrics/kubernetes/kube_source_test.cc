@@ -159,10 +159,11 @@ TEST_F(KubeSourceTest, PodMetricsBecomeSamplesAndGonePodsLeaveTheStore) {
   EXPECT_DOUBLE_EQ(*seen["web-1"], 0.25);
   EXPECT_DOUBLE_EQ(*seen["web-2"], 0.75);
 
-  // The first poll listed too (before any PodMetrics); one within the interval does not.
-  EXPECT_EQ(source->Status().metrics_polls, 2);
+  // The first poll came before the pods were listed, so it listed no PodMetrics (pods
+  // unknown); one within the interval does not list either.
+  EXPECT_EQ(source->Status().metrics_polls, 1);
   ASSERT_TRUE(source->Poll(kT + absl::Seconds(25)).ok());
-  EXPECT_EQ(source->Status().metrics_polls, 2);
+  EXPECT_EQ(source->Status().metrics_polls, 1);
 
   // web-2 deleted mid-watch: dropped from the store at the next poll, not after max_age.
   api_.Remove(PodPath("web-2"));
@@ -215,11 +216,12 @@ TEST_F(KubeSourceTest, ForbiddenPodMetricsNamesTheGrant) {
   api_.Put(WebPod("web-1", true));
   api_.Deny("list", "metrics.k8s.io", "pods", "shop");
   std::unique_ptr<KubePodSource> source = Source();
-  const absl::Status later = source->Poll(kT);
+  ASSERT_TRUE(source->Poll(kT).ok());
+  // The pods are followed: only the metrics are refused.
+  WaitUntil(*source, [&] { return Names(*source).size() == 1; });
+  const absl::Status later = source->Poll(kT + absl::Seconds(1));
   EXPECT_EQ(later.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(source->Status().metrics_error, later);
-  // The pods are still followed: only the metrics are refused.
-  WaitUntil(*source, [&] { return Names(*source).size() == 1; });
   EXPECT_THAT(later.message(), HasSubstr("listing PodMetrics"));
   EXPECT_THAT(later.message(), HasSubstr("apiGroups [\"metrics.k8s.io\"]"));
   EXPECT_THAT(later.message(), HasSubstr("grant `list` on `pods` in `shop`"));

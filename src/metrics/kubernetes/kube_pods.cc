@@ -59,9 +59,11 @@ json ProjectPod(json&& pod) {
     Keep(metadata, m, key);
   }
   if (const json* annotations = Field(metadata, "annotations", json::value_t::object)) {
+    json kept = json::object();
     for (const char* key : {kPrometheusPortAnnotation, kPrometheusPathAnnotation}) {
-      Keep(*annotations, m["annotations"], key);
+      Keep(*annotations, kept, key);
     }
+    if (!kept.empty()) m["annotations"] = std::move(kept);
   }
   const json& spec = pod.contains("spec") ? pod["spec"] : empty;
   if (const json* containers = Field(spec, "containers", json::value_t::array)) {

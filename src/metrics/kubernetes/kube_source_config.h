@@ -8,8 +8,8 @@
 //     "namespace": "shop",            required
 //     "metric": "pod_metrics_cpu",    pod_metrics_cpu (metrics.k8s.io PodMetrics against
 //                                     the pods' cpu requests, as the HPA) or scrape
-//     "interval_s": 15,               how often PodMetrics are listed; >= 1 (default 15,
-//                                     the HPA's sync period)
+//     "interval_s": 15,               how often PodMetrics are listed, or the pods
+//                                     scraped; >= 1 (default 15, the HPA's sync period)
 //     "selector_refresh_s": 60,       how often /scale status.selector is read again
 //                                     (also after any failure); >= 1 (default 60)
 //     "max_pods": 1000,               pods tracked per target; more fail loudly

@@ -61,6 +61,12 @@ TEST(KubePodsTest, ProjectionKeepsWhatIsReadAndDropsTheRest) {
   EXPECT_EQ(kept.annotations, full.annotations);
 }
 
+TEST(KubePodsTest, ProjectionKeepsNoEmptyAnnotations) {
+  json pod = FullPod();
+  pod["metadata"]["annotations"] = {{"team", "shop"}};
+  EXPECT_FALSE(ProjectPod(std::move(pod))["metadata"].contains("annotations"));
+}
+
 TEST(KubePodsTest, ReadsEveryField) {
   const PodInfo p = PodFromJson(ProjectPod(FullPod()));
   EXPECT_EQ(p.name, "web-1");

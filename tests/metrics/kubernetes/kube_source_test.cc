@@ -16,6 +16,7 @@
 #include "src/metrics/kubernetes/kube_replicas.h"
 #include "src/metrics/kubernetes/kube_scrape.h"
 #include "src/metrics/prometheus/prometheus_selector.h"
+#include "src/policy/hpa/hpa_policy.h"
 #include "tests/fakes/kube_test_objects.h"
 #include "tests/kube/fake_cluster.h"
 #include "tests/support/local_http_server.h"
@@ -343,6 +344,46 @@ TEST_F(KubeSourceTest, PodsWithoutMetricsAreMissingReplicas) {
   EXPECT_EQ(out[0].replicas[2].replica_id, "web-3");
   EXPECT_FALSE(out[0].replicas[2].ready);
   EXPECT_EQ(out[0].replicas[2].start_time, absl::FromUnixSeconds(1714557000));  // 09:50:00Z
+}
+
+// What the HPA decides on the same pods: two report 400m of a 500m request (80 %), the
+// third has no PodMetrics yet. The HPA counts it as missing and, scaling up, as using
+// nothing: 800m / 1500m = 53 %, ratio 53/50 = 1.06, within the 0.1 tolerance: stay at 3.
+// Had the missing pod been left out, 80/50 = 1.6 of 2 replicas would ask for 4.
+TEST_F(KubeSourceTest, HpaOnTheMergedPodsCountsAMissingPodAsTheHpaDoes) {
+  for (const char* name : {"web-1", "web-2", "web-3"}) api_.Put(WebPod(name, true));
+  api_.Put(WebPodMetrics("web-1", "400m"));
+  api_.Put(WebPodMetrics("web-2", "400m"));
+  std::unique_ptr<KubePodSource> source = Source();
+  KubeReplicaSource merged(&store_);
+  merged.SetSources({source.get()});
+  ASSERT_TRUE(source->Poll(kT).ok());
+  WaitUntil(*source, [&] { return Names(*source).size() == 3; });
+  ASSERT_TRUE(source->Poll(kT + absl::Seconds(15)).ok());
+
+  policy::TargetPolicy target;
+  target.target = "web";
+  target.min_replicas = 1;
+  target.max_replicas = 10;
+  target.metrics.push_back(
+      {.metric = policy::MetricType::kCpu, .target_percent = 50, .capacity_per_replica = 0.5});
+  std::unique_ptr<policy::Policy> hpa = policy::hpa::MakeHpaPolicy(target);
+  const auto decide = [&](MetricSource& metrics) {
+    std::vector<policy::MetricObservation> out;
+    EXPECT_TRUE(metrics.Observe(target, kT + absl::Seconds(15), &out).ok());
+    policy::PolicyInput in{.now = kT + absl::Seconds(15),
+                           .current_replicas = 3,
+                           .ready_replicas = 3,
+                           .min_replicas = 1,
+                           .max_replicas = 10,
+                           .metrics = out};
+    absl::StatusOr<policy::Recommendation> r = hpa->Recommend(in);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->desired_replicas : -1;
+  };
+  EXPECT_EQ(decide(merged), 3);
+  hpa = policy::hpa::MakeHpaPolicy(target);
+  EXPECT_EQ(decide(store_), 4);  // the store alone knows only the pods that reported
 }
 
 // A changed status.selector is picked up at the next refresh: a new pod informer, and the

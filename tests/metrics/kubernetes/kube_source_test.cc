@@ -102,6 +102,14 @@ class KubeSourceTest : public kube::FakeClusterTest {
     ASSERT_TRUE(pred()) << "not reached within " << kBound;
   }
 
+  // Polls at kT, waits until the pod informer holds `pods` pods, and polls again at
+  // kT + 15 s (the PodMetrics interval), so that the metrics of those pods are in.
+  void PollWhenListed(KubePodSource& source, size_t pods) {
+    ASSERT_TRUE(source.Poll(kT).ok());
+    WaitUntil(source, [&] { return Names(source).size() == pods; });
+    ASSERT_TRUE(source.Poll(kT + absl::Seconds(15)).ok()) << source.Status().metrics_error;
+  }
+
   // The store's cpu replicas of "web" at `now`: id -> value (nullopt: missing).
   std::map<std::string, std::optional<double>> Observed(absl::Time now) {
     policy::TargetPolicy target;
@@ -325,9 +333,7 @@ TEST_F(KubeSourceTest, PodsWithoutMetricsAreMissingReplicas) {
   std::unique_ptr<KubePodSource> source = Source();
   KubeReplicaSource merged(&store_);
   merged.SetSources({source.get()});
-  ASSERT_TRUE(source->Poll(kT).ok());
-  WaitUntil(*source, [&] { return Names(*source).size() == 3; });
-  ASSERT_TRUE(source->Poll(kT + absl::Seconds(15)).ok());
+  ASSERT_NO_FATAL_FAILURE(PollWhenListed(*source, 3));
 
   policy::TargetPolicy target;
   target.target = "web";
@@ -357,9 +363,7 @@ TEST_F(KubeSourceTest, HpaOnTheMergedPodsCountsAMissingPodAsTheHpaDoes) {
   std::unique_ptr<KubePodSource> source = Source();
   KubeReplicaSource merged(&store_);
   merged.SetSources({source.get()});
-  ASSERT_TRUE(source->Poll(kT).ok());
-  WaitUntil(*source, [&] { return Names(*source).size() == 3; });
-  ASSERT_TRUE(source->Poll(kT + absl::Seconds(15)).ok());
+  ASSERT_NO_FATAL_FAILURE(PollWhenListed(*source, 3));
 
   policy::TargetPolicy target;
   target.target = "web";

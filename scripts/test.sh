@@ -17,7 +17,7 @@ fuzz_seconds=${LIMIAR_FUZZ_SECONDS:-20}
 tsan_targets=(common_test http_client_test controller_test admin_service_test metrics_test push_service_test
               promql_test scrape_test actuator_http_test actuator_grpc_test actuator_exec_test
               actuator_retry_test sim_sweep_test serve_e2e_test cli_test http_endpoints_test kube_test
-              fake_kube_api_test limiar)
+              fake_kube_api_test kube_metrics_test limiar)
 
 stage_start=$SECONDS
 stage_done() {

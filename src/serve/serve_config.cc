@@ -192,7 +192,7 @@ void ParsePromQl(const json& promql, const std::string& path, TargetSources& s, 
 void ParseSources(const json& j, ServeConfig& c, Diagnostics& diag) {
   const FieldReader sources(j, "sources", diag);
   if (!sources.ok()) return;
-  static const auto* known = new config::KnownKeys(Keys({"promql", "scrape"}));
+  static const auto* known = new config::KnownKeys(Keys({"promql", "scrape", "kubernetes"}));
   for (const auto& [target, spec] : j.items()) {
     const FieldReader r(spec, sources.PathOf(target), diag);
     if (!r.ok()) continue;
@@ -202,7 +202,45 @@ void ParseSources(const json& j, ServeConfig& c, Diagnostics& diag) {
     if (const json* scrape = r.Find("scrape")) {
       s.scrape = metrics::ReadScrapeConfig(*scrape, r.PathOf("scrape"), diag);
     }
+    if (const json* kube = r.Find("kubernetes")) {
+      s.kubernetes = metrics::ReadKubeSourceConfig(*kube, r.PathOf("kubernetes"), diag);
+      // Two ways of finding the same replicas would make each replica twice.
+      if (r.Has("scrape")) {
+        r.Error("kubernetes", "set scrape or kubernetes, not both: each finds the replicas");
+      }
+    }
   }
+}
+
+// Whether `target` scales on `m`.
+bool ScalesOn(const policy::TargetPolicy& target, policy::MetricType m) {
+  return std::any_of(target.metrics.begin(), target.metrics.end(),
+                     [m](const policy::MetricTarget& mt) { return mt.metric == m; });
+}
+
+absl::Status ResolveKubernetes(const std::string& name, const policy::TargetPolicy& target,
+                               const metrics::KubeSourceConfig& kube, ResolvedSources& out) {
+  ResolvedSources::Kubernetes source{name, kube};
+  if (kube.metric == metrics::KubeMetricKind::kPodMetricsCpu) {
+    const auto cpu = std::find_if(target.metrics.begin(), target.metrics.end(), [](const auto& m) {
+      return m.metric == policy::MetricType::kCpu;
+    });
+    if (cpu == target.metrics.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("sources.", name, ".kubernetes.metric: ", name,
+                       " does not scale on cpu, the one metric pod_metrics_cpu gives"));
+    }
+    source.cpu_capacity = cpu->capacity_per_replica;
+  }
+  for (size_t i = 0; i < kube.metrics.size(); ++i) {
+    if (!ScalesOn(target, kube.metrics[i].metric)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("sources.", name, ".kubernetes.metrics[", i, "].metric: ", name,
+                       " does not scale on ", policy::MetricTypeName(kube.metrics[i].metric)));
+    }
+  }
+  out.kubernetes.push_back(std::move(source));
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -244,8 +282,7 @@ absl::StatusOr<ResolvedSources> ResolveSources(const ServeConfig& config,
     if (sources.scrape) {
       for (size_t i = 0; i < sources.scrape->metrics.size(); ++i) {
         const policy::MetricType m = sources.scrape->metrics[i].metric;
-        if (std::none_of(t->metrics.begin(), t->metrics.end(),
-                         [m](const policy::MetricTarget& mt) { return mt.metric == m; })) {
+        if (!ScalesOn(*t, m)) {
           return absl::InvalidArgumentError(
               absl::StrCat("sources.", target, ".scrape.metrics[", i, "].metric: ", target,
                            " does not scale on ", policy::MetricTypeName(m)));
@@ -255,6 +292,9 @@ absl::StatusOr<ResolvedSources> ResolveSources(const ServeConfig& config,
         out.scraper.max_concurrency = sources.scrape->max_concurrency;
       }
       out.scrape.push_back({target, *sources.scrape});
+    }
+    if (sources.kubernetes) {
+      RETURN_IF_ERROR(ResolveKubernetes(target, *t, *sources.kubernetes, out));
     }
   }
   return out;

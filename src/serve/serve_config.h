@@ -53,6 +53,9 @@
 //   // or, for a target with several metrics: {"promql": {"requests": {...}, "cpu": {...}}}
 //   // scraping the replicas: {"scrape": {"endpoints": ["10.0.0.5:9100"], "interval_s": 15,
 //   //   "metrics": [{"metric": "cpu", "series": "process_cpu_seconds_total"}]}}
+//   // a Kubernetes workload's pods (kube_source_config.h; API access as kubectl finds it):
+//   //   {"kubernetes": {"kind": "Deployment", "name": "web", "namespace": "shop",
+//   //                   "metric": "pod_metrics_cpu"}}
 // }
 #ifndef LIMIAR_SERVE_SERVE_CONFIG_H_
 #define LIMIAR_SERVE_SERVE_CONFIG_H_
@@ -65,6 +68,7 @@
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 #include "src/actuator/actuator_config.h"
+#include "src/metrics/kubernetes/kube_source_config.h"
 #include "src/metrics/promql/promql_client.h"
 #include "src/metrics/promql/promql_poller.h"
 #include "src/metrics/push/sample_validation.h"
@@ -86,6 +90,7 @@ struct TargetSources {
   // only metric (a `promql` object with a `query` key).
   std::map<std::string, metrics::PromQlQuery> promql;
   std::optional<metrics::ScrapeConfig> scrape;
+  std::optional<metrics::KubeSourceConfig> kubernetes;
 };
 
 // Bounds of the gRPC server: without them each stream took a thread of its own (1,000 watch
@@ -160,6 +165,13 @@ absl::Status ApplyServeFlags(const ServeFlags& flags, ServeConfig& config);
 struct ResolvedSources {
   std::vector<metrics::PromQlSource> promql;
   std::vector<metrics::ScrapeTarget> scrape;
+  // The kubernetes sources; cpu_capacity is the target's cpu capacity_per_replica.
+  struct Kubernetes {
+    std::string target;
+    metrics::KubeSourceConfig config;
+    double cpu_capacity = 1.0;
+  };
+  std::vector<Kubernetes> kubernetes;
   // One pool for every target's scrapes, as large as the largest max_concurrency a target
   // sets, so none gets fewer threads than it asked for (the default when none scrapes).
   metrics::ScraperOptions scraper;

@@ -1,5 +1,6 @@
 #include "src/serve/service.h"
 
+#include <cstdlib>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -10,6 +11,7 @@
 #include "src/common/regular_file.h"
 #include "src/common/status_macros.h"
 #include "src/controller/state_file.h"
+#include "src/kube/cluster_access.h"
 #include "src/policy/blueprint/blueprint_loader.h"
 #include "src/policy/blueprint/policy_json.h"
 
@@ -56,7 +58,7 @@ absl::StatusOr<std::unique_ptr<controller::ControlLoop>> Service::BuildLoop(
     const Targets& targets) {
   ASSIGN_OR_RETURN(
       std::unique_ptr<controller::ControlLoop> loop,
-      controller::ControlLoop::Create(targets, &store_, actuator_.get(), sinks_.get()));
+      controller::ControlLoop::Create(targets, &observed_, actuator_.get(), sinks_.get()));
   if (leadership_) loop->SetActuationGate(leadership_->Gate());
   return loop;
 }
@@ -169,6 +171,28 @@ absl::Status Service::StartPollers(const Targets& targets) {
   ASSIGN_OR_RETURN(ResolvedSources sources, ResolveSources(config_, targets, blueprint_path_));
   std::vector<metrics::PromQlSource>& promql = sources.promql;
   std::vector<metrics::ScrapeTarget>& scrape = sources.scrape;
+  if (!sources.kubernetes.empty()) {
+    ASSIGN_OR_RETURN(kube::ClusterAccess access,
+                     ServeClusterAccess(config_.kubernetes, std::getenv));
+    ASSIGN_OR_RETURN(std::unique_ptr<kube::ApiClient> client,
+                     kube::ApiClient::Create(std::move(access)));
+    std::vector<metrics::KubePollerTarget> targets;
+    for (ResolvedSources::Kubernetes& k : sources.kubernetes) {
+      targets.push_back({std::move(k.target), std::move(k.config), k.cpu_capacity});
+    }
+    kube_poller_ = std::make_unique<metrics::KubePoller>(
+        std::move(client), std::move(targets), &store_, &clock_,
+        [this](const std::string& target, const absl::Status& s) {
+          LogEvent(*log_, log_format_, "kubernetes",
+                   s.ok() ? "source of " + target + " recovered" : s.ToString(),
+                   s.ok() ? spdlog::level::info : spdlog::level::warn);
+        });
+    for (metrics::ScrapeTarget& t : kube_poller_->ScrapeTargets()) scrape.push_back(std::move(t));
+    std::vector<const metrics::KubePodSource*> pods;
+    for (const auto& s : kube_poller_->sources()) pods.push_back(s.get());
+    observed_.SetSources(pods);
+    kube_poller_->Start();
+  }
   if (!scrape.empty()) {
     scraper_ =
         std::make_unique<metrics::Scraper>(std::move(scrape), &store_, &clock_, sources.scraper);
@@ -360,6 +384,7 @@ void Service::Stop() {
     grpc_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   if (promql_poller_) promql_poller_->Stop();
   if (scraper_) scraper_->Stop();
+  if (kube_poller_) kube_poller_->Stop();
   if (runner_) {
     runner_->Stop();
     runner_->WithLoop([this](controller::ControlLoop& l) { SaveState(l, clock_.Now()); });

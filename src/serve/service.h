@@ -21,6 +21,8 @@
 #include "src/controller/admin_service.h"
 #include "src/controller/decision_broadcaster.h"
 #include "src/controller/runner.h"
+#include "src/metrics/kubernetes/kube_poller.h"
+#include "src/metrics/kubernetes/kube_replicas.h"
 #include "src/metrics/promql/promql_client.h"
 #include "src/metrics/promql/promql_poller.h"
 #include "src/metrics/push/push_service.h"
@@ -73,6 +75,9 @@ class Service {
 
   RealClock clock_;
   metrics::SampleStore store_;
+  // What the loop observes: the store, with each kubernetes target's pods merged in (a pod
+  // without a sample is a missing replica, as the HPA counts it).
+  metrics::KubeReplicaSource observed_{&store_};
   actuator::ActuatorStats actuator_stats_;
   std::unique_ptr<actuator::Actuator> actuator_;
   // With the kubernetes actuator: Events on the Deployments it scales.
@@ -87,6 +92,8 @@ class Service {
   std::unique_ptr<grpc::Server> grpc_server_;
   metrics::PromQlClient promql_client_;
   std::unique_ptr<metrics::PromQlPoller> promql_poller_;
+  // Before scraper_: the scraper reads its kubernetes targets' pods, so it goes first.
+  std::unique_ptr<metrics::KubePoller> kube_poller_;
   std::unique_ptr<metrics::Scraper> scraper_;
   std::unique_ptr<HttpEndpoints> http_;
   // Set when leader_election is configured: only the Lease holder actuates.

@@ -187,6 +187,9 @@ struct Watcher {
   bool closed = false;
   // The response is being written: headers are out and the stream ends cleanly from now on.
   bool started = false;
+  // The last chunk is going out: no longer open, although the server has yet to release it
+  // (a client that saw the end must not find the watch still counted).
+  bool ended = false;
 };
 
 struct HistoryEntry {
@@ -820,6 +823,10 @@ bool FakeKubeApi::Impl::PumpWatch(Watcher& watcher, httplib::DataSink& sink) {
     }
     lines.swap(watcher.lines);
     end = watcher.closed || stopping_ || timed_out;
+    if (end) {
+      watcher.ended = true;
+      changed_.SignalAll();
+    }
   }
   for (const std::string& line : lines) {
     if (!sink.write(line.data(), line.size())) return false;
@@ -1160,8 +1167,9 @@ void FakeKubeApi::Impl::CloseWatches() {
 }
 
 int FakeKubeApi::Impl::StartedWatches() const {
-  return static_cast<int>(std::count_if(watchers_.begin(), watchers_.end(),
-                                        [](const auto& entry) { return entry.second->started; }));
+  return static_cast<int>(std::count_if(watchers_.begin(), watchers_.end(), [](const auto& entry) {
+    return entry.second->started && !entry.second->ended;
+  }));
 }
 
 int FakeKubeApi::Impl::OpenWatchCount() const {

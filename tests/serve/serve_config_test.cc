@@ -183,6 +183,43 @@ TEST(ResolveSourcesTest, QueriesFeedTheirMetricOrTheOnlyOne) {
   EXPECT_EQ(r->scrape[0].target, "web");
 }
 
+TEST(ResolveSourcesTest, KubernetesSourcesCarryTheirCpuCapacity) {
+  absl::StatusOr<ServeConfig> c = ParseServeConfig(
+      R"({"sources": {"web": {"kubernetes": {"kind": "Deployment", "name": "web",
+                                             "namespace": "shop", "metric": "pod_metrics_cpu"}},
+                      "api": {"kubernetes": {"kind": "StatefulSet", "name": "api",
+                                             "namespace": "shop", "metric": "scrape",
+                                             "metrics": [{"metric": "connections",
+                                                          "series": "open_connections"}]}}}})",
+      "c.json");
+  ASSERT_TRUE(c.ok()) << c.status();
+  std::vector<policy::TargetPolicy> targets = WebAndApi();
+  targets[0].metrics[1].capacity_per_replica = 0.25;
+  absl::StatusOr<ResolvedSources> r = ResolveSources(*c, targets, "bp.json");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->kubernetes.size(), 2u);
+  EXPECT_EQ(r->kubernetes[0].target, "api");
+  EXPECT_EQ(r->kubernetes[0].config.metric, metrics::KubeMetricKind::kScrape);
+  EXPECT_EQ(r->kubernetes[1].target, "web");
+  EXPECT_EQ(r->kubernetes[1].cpu_capacity, 0.25);
+  EXPECT_EQ(r->kubernetes[1].config.scale_target.resource, "deployments");
+}
+
+TEST(ServeConfigTest, KubernetesSourceErrorsNameTheirPath) {
+  absl::StatusOr<ServeConfig> c = ParseServeConfig(
+      R"({"sources": {"web": {"kubernetes": {"kind": "Deployment", "name": "web",
+                                             "namespace": "shop", "metric": "cpu"},
+                              "scrape": {"endpoints": ["10.0.0.5:9100"],
+                                         "metrics": [{"metric": "cpu", "series": "x"}]}}}})",
+      "c.json");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(),
+              ::testing::HasSubstr("c.json: sources.web.kubernetes.metric: must be "
+                                   "pod_metrics_cpu or scrape"));
+  EXPECT_THAT(c.status().message(),
+              ::testing::HasSubstr("sources.web.kubernetes: set scrape or kubernetes, not both"));
+}
+
 TEST(ResolveSourcesTest, EachMismatchNamesItsPath) {
   struct Case {
     const char* sources;
@@ -198,6 +235,14 @@ TEST(ResolveSourcesTest, EachMismatchNamesItsPath) {
       {R"({"api": {"scrape": {"endpoints": ["10.0.0.5:9100"],
                               "metrics": [{"metric": "cpu", "series": "x_seconds_total"}]}}})",
        "sources.api.scrape.metrics[0].metric: api does not scale on cpu"},
+      {R"({"api": {"kubernetes": {"kind": "Deployment", "name": "api", "namespace": "shop",
+                                  "metric": "pod_metrics_cpu"}}})",
+       "sources.api.kubernetes.metric: api does not scale on cpu, the one metric "
+       "pod_metrics_cpu gives"},
+      {R"({"api": {"kubernetes": {"kind": "Deployment", "name": "api", "namespace": "shop",
+                                  "metric": "scrape", "port": 9100,
+                                  "metrics": [{"metric": "requests", "series": "r_total"}]}}})",
+       "sources.api.kubernetes.metrics[0].metric: api does not scale on requests"},
   };
   for (const Case& c : cases) {
     const absl::Status s = Resolve(c.sources);

@@ -321,16 +321,24 @@ std::optional<ScrapeConfig> ReadScrapeConfig(const nlohmann::json& config,
     }
   }
 
+  c.metrics = ReadScrapeMappings(r);
+  if (failed.any()) return std::nullopt;
+  return c;
+}
+
+std::vector<ScrapeMapping> ReadScrapeMappings(const config::FieldReader& r) {
+  config::Diagnostics& diag = r.diag();
+  std::vector<ScrapeMapping> mappings;
   const json* metrics = r.Array("metrics");
   if (metrics != nullptr && metrics->empty()) r.Error("metrics", "must list at least one mapping");
-  std::vector<size_t> mapped_at;  // the index in `metrics` of each of c.metrics
+  std::vector<size_t> mapped_at;  // the index in `metrics` of each of `mappings`
   for (size_t i = 0; metrics != nullptr && i < metrics->size(); ++i) {
     const std::string path = config::Index(r.PathOf("metrics"), i);
     std::optional<ScrapeMapping> m = ReadMapping((*metrics)[i], path, diag);
     if (!m) continue;
     bool duplicate = false;
-    for (size_t j = 0; j < c.metrics.size() && !duplicate; ++j) {
-      if (c.metrics[j].metric != m->metric) continue;
+    for (size_t j = 0; j < mappings.size() && !duplicate; ++j) {
+      if (mappings[j].metric != m->metric) continue;
       duplicate = true;
       diag.Error(config::Child(path, "metric"),
                  absl::StrCat(policy::MetricTypeName(m->metric), " is already mapped by metrics[",
@@ -340,11 +348,10 @@ std::optional<ScrapeConfig> ReadScrapeConfig(const nlohmann::json& config,
                  "");
     }
     if (duplicate) continue;
-    c.metrics.push_back(*std::move(m));
+    mappings.push_back(*std::move(m));
     mapped_at.push_back(i);
   }
-  if (failed.any()) return std::nullopt;
-  return c;
+  return mappings;
 }
 
 absl::StatusOr<ScrapeConfig> ParseScrapeConfig(const nlohmann::json& config,

@@ -50,6 +50,7 @@
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "src/common/config/diagnostics.h"
+#include "src/common/config/field_reader.h"
 #include "src/metrics/prometheus/prometheus_selector.h"
 #include "src/policy/policy_config.h"
 
@@ -102,6 +103,11 @@ absl::StatusOr<ScrapeConfig> ParseScrapeConfig(const nlohmann::json& config,
 std::optional<ScrapeConfig> ReadScrapeConfig(const nlohmann::json& config,
                                              const std::string& json_path,
                                              config::Diagnostics& diag);
+
+// The `metrics` list of the object `r` reads (required by the caller), each mapping at its
+// path; every problem goes to `r`'s diagnostics. Shared by the kubernetes source, whose
+// scrape mode maps series as this source does.
+std::vector<ScrapeMapping> ReadScrapeMappings(const config::FieldReader& r);
 
 // An endpoint from its address: "host:port" (IPv6 as "[::1]:9100") becomes
 // "http://host:port" + `path`; an http:// or https:// URL is kept as it is, `path`

@@ -103,6 +103,12 @@ Scraper::~Scraper() {
 }
 
 void Scraper::ReloadFile(Target& t, absl::Time now, std::vector<std::string>* removed) {
+  if (!t.watcher) {
+    if (!t.source.discovery) return;
+    std::optional<EndpointsFileContents> found = t.source.discovery();
+    if (found) ApplyDiscovered(t, *std::move(found), now, removed);
+    return;
+  }
   absl::StatusOr<std::optional<std::string>> text = t.watcher->ReadIfChanged();
   if (!text.ok()) {
     MutexLock lock(&status_mu_);
@@ -113,8 +119,11 @@ void Scraper::ReloadFile(Target& t, absl::Time now, std::vector<std::string>* re
 
   std::vector<std::string> taken;
   for (const ScrapeEndpoint& e : t.source.config.endpoints) taken.push_back(e.replica);
-  EndpointsFileContents contents = ParseEndpointsFile(**text, t.source.config.path, taken);
+  ApplyDiscovered(t, ParseEndpointsFile(**text, t.source.config.path, taken), now, removed);
+}
 
+void Scraper::ApplyDiscovered(Target& t, EndpointsFileContents contents, absl::Time now,
+                              std::vector<std::string>* removed) {
   // Keep the state (counter history) of every endpoint that is still there unchanged.
   absl::flat_hash_map<std::string, std::shared_ptr<Endpoint>*> old_by_replica;
   for (std::shared_ptr<Endpoint>& e : t.endpoints) {
@@ -156,7 +165,7 @@ void Scraper::ReloadFile(Target& t, absl::Time now, std::vector<std::string>* re
 std::shared_ptr<Scraper::Batch> Scraper::DispatchBatch(absl::Time now) {
   MutexLock poll_lock(&poll_mu_);
   for (std::unique_ptr<Target>& t : targets_) {
-    if (!t->watcher) continue;
+    if (!t->watcher && !t->source.discovery) continue;
     std::vector<std::string> removed;
     ReloadFile(*t, now, &removed);
     for (const std::string& replica : removed) store_->RemoveReplica(t->source.target, replica);

@@ -33,6 +33,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,10 +53,19 @@
 
 namespace limiar::metrics {
 
+// Endpoints found by something other than a file (the kubernetes source's ready pods):
+// asked at the start of each Dispatch, where the endpoints file would be read; nullopt
+// when nothing changed since the last call. Must not block (it reads a cache).
+using EndpointDiscovery = std::function<std::optional<EndpointsFileContents>()>;
+
 // One target's scrape source.
 struct ScrapeTarget {
   std::string target;  // the target compute's `nome`, as the store keys it
   ScrapeConfig config;
+  // Instead of config.endpoints_file (not both): its endpoints are handled exactly as the
+  // file's (a replica that leaves is removed from the store at once, a new one scraped in
+  // the same poll); the status counts its changes as file loads.
+  EndpointDiscovery discovery;
 };
 
 struct ScraperOptions {
@@ -160,8 +170,11 @@ class Scraper {
 
   static std::shared_ptr<Endpoint> MakeEndpoint(const ScrapeTarget& t, ScrapeEndpoint e,
                                                 bool from_file);
-  // Applies a changed endpoints file of `t`; replicas that left are returned for removal.
+  // Applies a changed endpoints file of `t`, or its discovery's new endpoints; replicas
+  // that left are returned for removal.
   void ReloadFile(Target& t, absl::Time now, std::vector<std::string>* removed);
+  void ApplyDiscovered(Target& t, EndpointsFileContents contents, absl::Time now,
+                       std::vector<std::string>* removed);
   std::shared_ptr<Batch> DispatchBatch(absl::Time now);
   // The pool thread's loop; `client` is its own.
   void Work(http::HttpClient& client);

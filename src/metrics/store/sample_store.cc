@@ -24,6 +24,8 @@ const char* NewestName(Ingest ingest) {
       return "pushed sample";
     case Ingest::kScrape:
       return "scraped sample";
+    case Ingest::kPodMetrics:
+      return "PodMetrics sample";
     case Ingest::kPromQl:  // only whole-target values come from PromQL
       break;
   }

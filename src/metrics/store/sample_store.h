@@ -50,7 +50,7 @@ struct SampleStoreOptions {
 
 // How a sample reached the store, so that a message about missing samples names what
 // Limiar really looked at.
-enum class Ingest : uint8_t { kPush, kScrape, kPromQl };
+enum class Ingest : uint8_t { kPush, kScrape, kPromQl, kPodMetrics };
 
 // One observation of one replica. Validation of values and timestamps belongs to the
 // ingest path (it knows the sample's index in its batch); the store takes what it is given.

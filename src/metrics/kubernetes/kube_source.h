@@ -1,0 +1,117 @@
+// One target's `kubernetes` metric source: the scale target's pods, followed by list+watch,
+// and their cpu from metrics.k8s.io PodMetrics (or, in scrape mode, the endpoints a Scraper
+// should fetch).
+//
+//   selector: GET .../RESOURCE/NAME/scale -> status.selector, as the HPA reads it; read
+//             again every selector_refresh, and at the next Poll after any failure. A
+//             changed selector restarts the pod informer.
+//   pods:     an Informer on pods in the namespace with that selector (ProjectPod keeps
+//             ~1 kB a pod; max_pods caps them, past it the informer fails loudly).
+//   cpu:      every interval, list metrics.k8s.io/v1beta1 pods with the selector and write
+//             one point per replica with PodMetrics (PodCpuSamples) into the store, with
+//             the pod's readiness, ready transition and start time; replica id = pod name.
+//   gone:     a pod that is deleted, being deleted or failed is removed from the store at
+//             the next Poll (RemoveReplica), so it stops counting at once.
+//
+// Poll blocks on the network (bounded by the client's timeout): a poller thread calls it,
+// never the control loop. `now` is the poll's time, never read here. Thread-safe: Poll
+// calls are serialised; Replicas, Endpoints and Status may be called from any thread.
+#ifndef LIMIAR_METRICS_KUBERNETES_KUBE_SOURCE_H_
+#define LIMIAR_METRICS_KUBERNETES_KUBE_SOURCE_H_
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "src/common/mutex.h"
+#include "src/kube/api_client.h"
+#include "src/kube/informer.h"
+#include "src/metrics/kubernetes/kube_pods.h"
+#include "src/metrics/kubernetes/kube_source_config.h"
+#include "src/metrics/store/sample_store.h"
+
+namespace limiar::metrics {
+
+struct KubeSourceOptions {
+  // The policy's capacity_per_replica for cpu (see pod_cpu.h).
+  double capacity_per_replica = 1.0;
+  // The pod informer's retry waits (real time; tests shorten them).
+  absl::Duration initial_backoff = absl::Milliseconds(800);
+  absl::Duration max_backoff = absl::Seconds(30);
+};
+
+struct KubeSourceStatus {
+  std::string selector;  // the selector in use; empty until resolved
+  absl::Time selector_read = absl::InfinitePast();
+  // The last failure of each step, OK once that step succeeds again.
+  absl::Status selector_error;
+  absl::Status metrics_error;
+  kube::InformerStatus pods;
+  int64_t replicas = 0;
+  int64_t metrics_polls = 0;
+  int64_t samples = 0;  // points written in all
+  absl::Time last_metrics = absl::InfinitePast();
+};
+
+class KubePodSource {
+ public:
+  // `client` and `store` must outlive this. `target` is the store's target name.
+  KubePodSource(std::string target, KubeSourceConfig config, kube::ApiClient* client,
+                SampleStore* store, KubeSourceOptions options = {});
+  ~KubePodSource();  // stops the informer
+  KubePodSource(const KubePodSource&) = delete;
+  KubePodSource& operator=(const KubePodSource&) = delete;
+
+  // Reads the selector when due (starting or restarting the pod informer), drops replicas
+  // that left, and in pod_metrics_cpu mode lists PodMetrics when the interval is due. The
+  // first failing step's Status (with the target named); the status keeps each.
+  absl::Status Poll(absl::Time now);
+
+  std::vector<PodReplica> Replicas() const;
+  // Scrape mode: one endpoint per ready pod (ScrapeEndpointsOf).
+  PodEndpoints Endpoints() const;
+  KubeSourceStatus Status() const;
+  // A count that grows with every change of the pods, also across a selector change (which
+  // starts a new informer: the count is epoch << 40 | the informer's generation); 0 before
+  // the first informer. And a wait on it, for callers that react to pod changes and tests.
+  uint64_t PodGeneration() const;
+  uint64_t WaitForPodChange(uint64_t after, absl::Duration timeout) const;
+
+  const std::string& target() const { return target_; }
+  const KubeSourceConfig& config() const { return config_; }
+
+ private:
+  absl::Status ReadSelector(absl::Time now);
+  absl::Status PollMetrics(absl::Time now, const std::vector<PodInfo>& pods);
+  // Removes from the store the replicas that were written before and are no replica now.
+  void DropGone(const std::vector<PodInfo>& pods) ABSL_EXCLUSIVE_LOCKS_REQUIRED(poll_mu_);
+  std::shared_ptr<kube::Informer> informer() const;
+  // The informer and the high bits of PodGeneration.
+  std::shared_ptr<kube::Informer> informer(uint64_t* epoch_bits) const;
+  std::vector<PodInfo> Pods() const;
+  std::string Named(absl::string_view what) const;
+
+  const std::string target_;
+  const KubeSourceConfig config_;
+  kube::ApiClient* const client_;
+  SampleStore* const store_;
+  const KubeSourceOptions options_;
+
+  Mutex poll_mu_;  // serialises Poll
+  absl::Time next_selector_read_ ABSL_GUARDED_BY(poll_mu_) = absl::InfinitePast();
+  absl::Time next_metrics_ ABSL_GUARDED_BY(poll_mu_) = absl::InfinitePast();
+  std::set<std::string> written_ ABSL_GUARDED_BY(poll_mu_);  // replicas in the store
+
+  mutable Mutex mu_;
+  std::shared_ptr<kube::Informer> informer_ ABSL_GUARDED_BY(mu_);
+  uint64_t informer_epoch_ ABSL_GUARDED_BY(mu_) = 0;  // informers started
+  KubeSourceStatus status_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace limiar::metrics
+
+#endif  // LIMIAR_METRICS_KUBERNETES_KUBE_SOURCE_H_

@@ -173,11 +173,13 @@ void EventRecorder::Send(const EventNote& note, absl::Time now) {
   } else if (!sent.ok()) {
     ++stats_.failed;
     stats_.last_error = sent;
+    stats_.last_outcome = sent;
   } else if (step.act == EventCorrelator::Act::kCreate) {
     ++stats_.created;
   } else {
     ++stats_.series_updates;
   }
+  if (step.act != EventCorrelator::Act::kDrop && sent.ok()) stats_.last_outcome = sent;
 }
 
 }  // namespace limiar::kube

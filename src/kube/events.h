@@ -92,9 +92,10 @@ nlohmann::json SeriesPatch(int32_t count, absl::Time now);
 struct EventStats {
   int64_t created = 0;
   int64_t series_updates = 0;
-  int64_t dropped = 0;  // rate-limited, or the queue was full
-  int64_t failed = 0;   // the API server refused or could not be reached
-  absl::Status last_error;
+  int64_t dropped = 0;        // rate-limited, or the queue was full
+  int64_t failed = 0;         // the API server refused or could not be reached
+  absl::Status last_error;    // the latest failure, kept after a success
+  absl::Status last_outcome;  // the latest send: OK, or why it failed
 };
 
 class EventRecorder {

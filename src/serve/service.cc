@@ -159,6 +159,21 @@ std::shared_ptr<grpc::ServerCredentials> Service::Credentials(absl::Status* erro
   return grpc::SslServerCredentials(options);
 }
 
+void Service::LogEventFailures() {
+  switch (event_errors_.Note(scale_events_->stats().last_outcome)) {
+    case SaidOnChange::Say::kNothing:
+      break;
+    case SaidOnChange::Say::kError:
+      LogEvent(*log_, log_format_, "events",
+               absl::StrCat("Kubernetes Events not recorded: ", event_errors_.error()),
+               spdlog::level::warn);
+      break;
+    case SaidOnChange::Say::kRecovered:
+      LogEvent(*log_, log_format_, "events", "Kubernetes Events recorded again");
+      break;
+  }
+}
+
 void Service::LogLeadershipChange() {
   if (!leadership_) return;
   std::string now = leadership_->Describe();
@@ -293,6 +308,7 @@ absl::Status Service::Start() {
     }
     SaveState(l, now);
     store_.CompactIfDue(now);
+    if (scale_events_) LogEventFailures();
   });
   InstallTargets(loaded.targets);
 

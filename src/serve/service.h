@@ -64,6 +64,8 @@ class Service {
   void OnStored(const std::vector<metrics::Sample>& samples);
   void SaveState(controller::ControlLoop& loop, absl::Time now);
   absl::Status StartPollers(const Targets& targets);
+  // Logs a failure to record Events once per distinct error, and the recovery.
+  void LogEventFailures();
   // Logs who leads when it changed since the last call.
   void LogLeadershipChange();
   std::shared_ptr<grpc::ServerCredentials> Credentials(absl::Status* error) const;
@@ -120,6 +122,8 @@ class Service {
   std::atomic<uint64_t> state_write_failures_{0};
   // State file writes: each distinct error is logged once, and the recovery.
   SaidOnChange state_errors_;
+  // Events the API server refused: each distinct error is logged once, and the recovery.
+  SaidOnChange event_errors_;
   int grpc_port_ = 0;
   int http_port_ = 0;
   bool started_ = false;

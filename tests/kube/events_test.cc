@@ -102,6 +102,7 @@ TEST_F(EventRecorderTest, ARefusalIsCountedAndKept) {
   recorder.Record(Rescale("web", "New size: 4"), kT0);
   ASSERT_TRUE(recorder.Flush(absl::Seconds(30)));
   EXPECT_EQ(recorder.stats().failed, 1);
+  EXPECT_EQ(recorder.stats().last_outcome.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(recorder.stats().last_error.message(),
               ::testing::HasSubstr("grant `create` on `events` in `shop`"));
 }

@@ -158,6 +158,16 @@ TEST_F(LeaderFailoverTest, OnlyTheLeaderActuatesAndAFollowerTakesOverWhenItDies)
   EXPECT_EQ(Holder(), "");
 }
 
+// Events the service account may not create do not stop scaling, and say once what to grant.
+TEST_F(LeaderFailoverTest, EventsRefusedByRbacAreLoggedWithTheGrant) {
+  api_.Deny("create", "events.k8s.io", "events", "shop");
+  std::unique_ptr<ServeProcess> a = Start("limiar-a");
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(PushUntil(*a, 150, "[actuated]")) << a->Log();
+  ASSERT_TRUE(a->WaitForLine("Kubernetes Events not recorded", 0)) << a->Log();
+  EXPECT_THAT(a->Log(), ::testing::HasSubstr("grant `create` on `events` in `shop`"));
+}
+
 // A scale-down the old leader's stabilization window holds stays held by its successor,
 // which only ever saw the low load: it seeded its own window with the count it found (as
 // the HPA does) and merges in the old leader's history from the ConfigMap, so the takeover

@@ -9,21 +9,31 @@
 
 namespace limiar::bench {
 
-std::string RequestsTarget(const std::string& name, int replicas_max) {
+std::string AutoscaledTarget(const std::string& name, int replicas_max, const std::string& metric,
+                             int threshold, double capacity) {
   return R"({"tipo": "compute", "nome": ")" + name +
          R"(", "config": {"replicas_min": 2, "replicas_max": )" + std::to_string(replicas_max) +
          R"(}}, {"tipo": "autoscale", "nome": "scale-)" + name +
-         R"(", "config": {"alvo_recurso_id": ")" + name +
-         R"(", "metrica": "requests", "limiar": 65, "capacidade_por_replica": 100}})";
+         R"(", "config": {"alvo_recurso_id": ")" + name + R"(", "metrica": ")" + metric +
+         R"(", "limiar": )" + std::to_string(threshold) + R"(, "capacidade_por_replica": )" +
+         std::to_string(capacity) + "}}";
+}
+
+std::string RequestsTarget(const std::string& name, int replicas_max) {
+  return AutoscaledTarget(name, replicas_max, "requests", 65, 100);
+}
+
+std::string Blueprint(const std::string& title, const std::vector<std::string>& names,
+                      const std::function<std::string(const std::string&)>& target) {
+  std::string out = R"({"nome": ")" + title + R"(", "recursos": [)";
+  for (size_t i = 0; i < names.size(); ++i) out += (i > 0 ? "," : "") + target(names[i]);
+  return out + "]}";
 }
 
 std::string RequestsBlueprint(const std::string& title, const std::vector<std::string>& names,
                               int replicas_max) {
-  std::string out = R"({"nome": ")" + title + R"(", "recursos": [)";
-  for (size_t i = 0; i < names.size(); ++i) {
-    out += (i > 0 ? "," : "") + RequestsTarget(names[i], replicas_max);
-  }
-  return out + "]}";
+  return Blueprint(title, names,
+                   [&](const std::string& name) { return RequestsTarget(name, replicas_max); });
 }
 
 namespace {
@@ -90,7 +100,9 @@ bool ServeChild::Start(const std::string& limiar, const std::string& blueprint,
     std::cerr << "limiar serve did not come up; its log:\n" << child_.Output();
     return false;
   }
-  address_ = "127.0.0.1:" + std::to_string(testing::ParseServingLine(*serving)->grpc);
+  const testing::ServingPorts ports = *testing::ParseServingLine(*serving);
+  address_ = "127.0.0.1:" + std::to_string(ports.grpc);
+  http_port_ = ports.http;
   return true;
 }
 

@@ -14,11 +14,17 @@
 
 namespace limiar::bench {
 
-// A compute `name` (2..`replicas_max` replicas) and its autoscale resource on requests at
-// 65 % of 100/s per replica: two items of a blueprint's `recursos` list, no trailing comma.
-// Capacity is given, so that no warning line per target is printed.
+// A compute `name` (2..`replicas_max` replicas) and its autoscale resource on `metric` at
+// `threshold` % of `capacity` per replica: two items of a blueprint's `recursos` list, no
+// trailing comma. Capacity is given, so that no warning line per target is printed.
+std::string AutoscaledTarget(const std::string& name, int replicas_max, const std::string& metric,
+                             int threshold, double capacity);
+// AutoscaledTarget on requests at 65 % of 100/s per replica.
 std::string RequestsTarget(const std::string& name, int replicas_max);
 
+// A blueprint named `title` with `target(name)` for each of `names`.
+std::string Blueprint(const std::string& title, const std::vector<std::string>& names,
+                      const std::function<std::string(const std::string&)>& target);
 // A blueprint named `title` with RequestsTarget(name, replicas_max) for each of `names`.
 std::string RequestsBlueprint(const std::string& title, const std::vector<std::string>& names,
                               int replicas_max);
@@ -45,11 +51,14 @@ class ServeChild {
              const std::vector<std::string>& extra_args = {});
 
   const std::string& address() const { return address_; }
+  int http_port() const { return http_port_; }
+  std::string Output() const { return child_.Output(); }
   pid_t pid() const { return child_.pid(); }
 
  private:
   testing::ChildProcess child_;
   std::string address_;
+  int http_port_ = 0;
 };
 
 }  // namespace limiar::bench

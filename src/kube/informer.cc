@@ -20,6 +20,12 @@ void Informer::Start() {
   thread_ = std::thread([this] { Run(); });
 }
 
+void Informer::RequestStop() {
+  MutexLock lock(&mu_);
+  stop_ = true;
+  changed_.SignalAll();
+}
+
 void Informer::Stop() {
   std::thread thread;
   {

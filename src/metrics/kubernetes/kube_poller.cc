@@ -20,7 +20,11 @@ KubePoller::KubePoller(std::unique_ptr<kube::ApiClient> client,
   last_.resize(sources_.size());
 }
 
-KubePoller::~KubePoller() { Stop(); }
+KubePoller::~KubePoller() {
+  Stop();
+  // Every informer winds down at once; each source's destructor then only joins.
+  for (const std::unique_ptr<KubePodSource>& s : sources_) s->RequestStop();
+}
 
 void KubePoller::PollAll(absl::Time now) {
   MutexLock lock(&mu_);

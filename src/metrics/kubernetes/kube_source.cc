@@ -28,6 +28,11 @@ KubePodSource::~KubePodSource() {
   if (informer) informer->Stop();
 }
 
+void KubePodSource::RequestStop() {
+  std::shared_ptr<kube::Informer> informer = this->informer();
+  if (informer) informer->RequestStop();
+}
+
 std::string KubePodSource::Named(absl::string_view what) const {
   const kube::ResourceRef& t = config_.scale_target;
   return absl::StrCat("kubernetes source of ", target_, ": ", what, " of ", t.GroupResource(), " ",
@@ -39,10 +44,23 @@ std::shared_ptr<kube::Informer> KubePodSource::informer() const {
   return informer_;
 }
 
-std::vector<PodInfo> KubePodSource::Pods() const {
-  std::shared_ptr<kube::Informer> informer = this->informer();
-  if (!informer) return {};
-  return PodsFromObjects(informer->Objects());
+std::shared_ptr<const KubePodSource::PodView> KubePodSource::View() const {
+  uint64_t epoch = 0;
+  std::shared_ptr<kube::Informer> informer = this->informer(&epoch);
+  if (!informer) return std::make_shared<const PodView>();
+  // Read before the objects: a change in between makes the next call build the view again.
+  const uint64_t generation = epoch | informer->generation();
+  {
+    MutexLock lock(&view_mu_);
+    if (view_ && view_generation_ == generation) return view_;
+  }
+  auto view = std::make_shared<PodView>();
+  view->pods = PodsFromObjects(informer->Objects());
+  view->replicas = ReplicasOf(view->pods);
+  MutexLock lock(&view_mu_);
+  view_ = view;
+  view_generation_ = generation;
+  return view;
 }
 
 absl::Status KubePodSource::ReadSelector(absl::Time now) {
@@ -170,7 +188,8 @@ absl::Status KubePodSource::Poll(absl::Time now) {
   // replicas then would empty the target's store at every selector change.
   std::shared_ptr<kube::Informer> informer = this->informer();
   if (!informer || !informer->Status().synced) return absl::OkStatus();
-  const std::vector<PodInfo> pods = PodsFromObjects(informer->Objects());
+  const std::shared_ptr<const PodView> view = View();
+  const std::vector<PodInfo>& pods = view->pods;
   DropGone(pods);
   {
     MutexLock lock(&mu_);
@@ -183,9 +202,9 @@ absl::Status KubePodSource::Poll(absl::Time now) {
   return PollMetrics(now, pods);
 }
 
-std::vector<PodReplica> KubePodSource::Replicas() const { return ReplicasOf(Pods()); }
+std::vector<PodReplica> KubePodSource::Replicas() const { return View()->replicas; }
 
-PodEndpoints KubePodSource::Endpoints() const { return ScrapeEndpointsOf(Pods(), config_); }
+PodEndpoints KubePodSource::Endpoints() const { return ScrapeEndpointsOf(View()->pods, config_); }
 
 KubeSourceStatus KubePodSource::Status() const {
   std::shared_ptr<kube::Informer> informer = this->informer();

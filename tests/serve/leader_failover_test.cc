@@ -9,7 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/fakes/fake_kube_api.h"
-#include "tests/fakes/kube_test_objects.h"
+#include "tests/serve/kube_serve_fixture.h"
 #include "tests/serve/serve_harness.h"
 
 namespace limiar::serve_test {
@@ -17,35 +17,23 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr char kDeployment[] = "/apis/apps/v1/namespaces/shop/deployments/web";
 constexpr char kLease[] = "/apis/coordination.k8s.io/v1/namespaces/shop/leases/limiar";
 constexpr char kState[] = "/api/v1/namespaces/shop/configmaps/limiar-state";
 
-class LeaderFailoverTest : public ::testing::Test {
+class LeaderFailoverTest : public KubeServeTest {
  protected:
-  LeaderFailoverTest() : api_(dir_.path().string()) {
-    api_.Put(testing::TestDeployment("web", 2, 2));
-    api_.WriteKubeconfig(dir_ / "kubeconfig", "shop");
-    token_file_ = dir_.Write("token", api_.token());
-  }
+  LeaderFailoverTest() : KubeServeTest(2) {}
 
   // A short Lease, so the test takes seconds: 3 s, renewed within 2 s, tried every 0.5 s.
   json Config(const std::string& identity) const {
-    return {{"tick_interval_s", 0.2},
-            {"store", {{"metric_window_s", 2}}},
-            {"actuator",
-             {{"kind", "kubernetes"},
-              {"kubernetes",
-               {{"api_server", api_.base_url()},
-                {"namespace", "shop"},
-                {"token_file", token_file_},
-                {"ca_file", api_.ca_file()}}}}},
-            {"kubernetes", {{"kubeconfig", dir_ / "kubeconfig"}}},
-            {"leader_election",
-             {{"identity", identity},
-              {"lease_duration_s", 3},
-              {"renew_deadline_s", 2},
-              {"retry_period_s", 0.5}}}};
+    json config = KubeServeConfig();
+    config.update({{"store", {{"metric_window_s", 2}}},
+                   {"leader_election",
+                    {{"identity", identity},
+                     {"lease_duration_s", 3},
+                     {"renew_deadline_s", 2},
+                     {"retry_period_s", 0.5}}}});
+    return config;
   }
 
   std::unique_ptr<ServeProcess> Start(const std::string& identity) {
@@ -53,10 +41,6 @@ class LeaderFailoverTest : public ::testing::Test {
                       {"--state-file", dir_ / (identity + "-state.json")});
   }
 
-  int SpecReplicas() const {
-    std::optional<json> d = api_.Get(kDeployment);
-    return d ? d->value("/spec/replicas"_json_pointer, -1) : -1;
-  }
   std::string Holder() const {
     std::optional<json> lease = api_.Get(kLease);
     return lease ? lease->value("/spec/holderIdentity"_json_pointer, "") : "";
@@ -85,7 +69,7 @@ class LeaderFailoverTest : public ::testing::Test {
   size_t ScalePatches() const {
     size_t n = 0;
     for (const testing::KubeApiRequest& r : api_.Requests()) {
-      n += r.method == "PATCH" && r.path == std::string(kDeployment) + "/scale";
+      n += r.method == "PATCH" && r.path == std::string(kWebDeployment) + "/scale";
     }
     return n;
   }
@@ -107,10 +91,6 @@ class LeaderFailoverTest : public ::testing::Test {
     }
     return std::nullopt;
   }
-
-  testing::TestDir dir_;
-  testing::FakeKubeApi api_;
-  std::string token_file_;
 };
 
 TEST_F(LeaderFailoverTest, OnlyTheLeaderActuatesAndAFollowerTakesOverWhenItDies) {

@@ -187,7 +187,14 @@ absl::Status KubePodSource::Poll(absl::Time now) {
   // Until the (new) informer has listed, its pods are unknown, not gone: dropping the
   // replicas then would empty the target's store at every selector change.
   std::shared_ptr<kube::Informer> informer = this->informer();
-  if (!informer || !informer->Status().synced) return absl::OkStatus();
+  if (!informer) return absl::OkStatus();
+  if (const kube::InformerStatus pods = informer->Status(); !pods.synced) {
+    // A list that keeps failing (RBAC, too many pods) is this source's failure: returned,
+    // so that serve says what to grant, where a wait would leave the target silently
+    // without metrics.
+    return pods.last_error.ok() ? absl::OkStatus()
+                                : WithContext(pods.last_error, Named("listing the pods"));
+  }
   const std::shared_ptr<const PodView> view = View();
   const std::vector<PodInfo>& pods = view->pods;
   DropGone(pods);

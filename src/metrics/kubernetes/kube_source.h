@@ -70,7 +70,8 @@ class KubePodSource {
 
   // Reads the selector when due (starting or restarting the pod informer), drops replicas
   // that left, and in pod_metrics_cpu mode lists PodMetrics when the interval is due. The
-  // first failing step's Status (with the target named); the status keeps each.
+  // first failing step's Status (with the target named), a pod informer that has failed
+  // to list and not listed since among them; the status keeps each.
   absl::Status Poll(absl::Time now);
 
   std::vector<PodReplica> Replicas() const;

@@ -26,42 +26,14 @@ namespace {
 
 using json = nlohmann::json;
 using ::limiar::testing::TestDeployment;
+using ::limiar::testing::TestWebPod;
+using ::limiar::testing::TestWebPodMetrics;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr absl::Duration kBound = absl::Seconds(30);  // a bound on waits, never a sleep
 // The PodMetrics' timestamp; the polls happen a little after it.
 const absl::Time kT = absl::FromUnixSeconds(1714557600);  // 2024-05-01T10:00:00Z
-
-// A pod of Deployment "web" (app=web,tier=front) requesting `cpu_request` in one container.
-json WebPod(const std::string& name, bool ready, const std::string& cpu_request = "500m") {
-  json pod = {
-      {"apiVersion", "v1"},
-      {"kind", "Pod"},
-      {"metadata",
-       {{"name", name}, {"namespace", "shop"}, {"labels", {{"app", "web"}, {"tier", "front"}}}}},
-      {"spec",
-       {{"containers",
-         {{{"name", "app"},
-           {"image", "nginx"},
-           {"resources", {{"requests", {{"cpu", cpu_request}}}}}}}}}},
-      {"status",
-       {{"phase", ready ? "Running" : "Pending"},
-        {"podIP", "10.0.0." + name.substr(name.size() - 1)},
-        {"startTime", "2024-05-01T09:50:00Z"},
-        {"conditions",
-         {{{"type", "Ready"},
-           {"status", ready ? "True" : "False"},
-           {"lastTransitionTime", "2024-05-01T09:51:00Z"}}}}}}};
-  if (cpu_request.empty()) pod["spec"]["containers"][0].erase("resources");
-  return pod;
-}
-
-json WebPodMetrics(const std::string& name, const std::string& cpu) {
-  json m = limiar::testing::TestPodMetrics(name, cpu);
-  m["metadata"]["labels"] = {{"app", "web"}, {"tier", "front"}};
-  return m;
-}
 
 std::string PodPath(const std::string& name) { return "/api/v1/namespaces/shop/pods/" + name; }
 
@@ -127,7 +99,7 @@ class KubeSourceTest : public kube::FakeClusterTest {
 };
 
 TEST_F(KubeSourceTest, SelectorFromScaleThenPodsAppearTurnReadyAndGo) {
-  api_.Put(WebPod("web-1", true));
+  api_.Put(TestWebPod("web-1", true));
   api_.Put(limiar::testing::TestPod("db-1", {{"app", "db"}}));
   std::unique_ptr<KubePodSource> source = Source();
   ASSERT_TRUE(source->Poll(kT).ok()) << source->Status().selector_error;
@@ -135,14 +107,14 @@ TEST_F(KubeSourceTest, SelectorFromScaleThenPodsAppearTurnReadyAndGo) {
   WaitUntil(*source, [&] { return Names(*source) == std::vector<std::string>{"web-1"}; });
 
   // A new pod is picked up without a restart; it is not ready until its condition says so.
-  api_.Put(WebPod("web-2", false));
+  api_.Put(TestWebPod("web-2", false));
   WaitUntil(*source, [&] { return Names(*source).size() == 2; });
   EXPECT_THAT(Names(*source, true), ElementsAre("web-1"));
-  api_.Put(WebPod("web-2", true));
+  api_.Put(TestWebPod("web-2", true));
   WaitUntil(*source, [&] { return Names(*source, true).size() == 2; });
 
   // Being deleted: no longer a replica, though the pod is still there.
-  json deleting = WebPod("web-1", true);
+  json deleting = TestWebPod("web-1", true);
   deleting["metadata"]["deletionTimestamp"] = "2024-05-01T10:00:05Z";
   api_.Put(deleting);
   WaitUntil(*source, [&] { return Names(*source) == std::vector<std::string>{"web-2"}; });
@@ -152,14 +124,14 @@ TEST_F(KubeSourceTest, SelectorFromScaleThenPodsAppearTurnReadyAndGo) {
 }
 
 TEST_F(KubeSourceTest, PodMetricsBecomeSamplesAndGonePodsLeaveTheStore) {
-  api_.Put(WebPod("web-1", true));
-  api_.Put(WebPod("web-2", true));
-  api_.Put(WebPod("web-3", false));
+  api_.Put(TestWebPod("web-1", true));
+  api_.Put(TestWebPod("web-2", true));
+  api_.Put(TestWebPod("web-3", false));
   std::unique_ptr<KubePodSource> source = Source();
   ASSERT_TRUE(source->Poll(kT).ok());
   WaitUntil(*source, [&] { return Names(*source).size() == 3; });
-  api_.Put(WebPodMetrics("web-1", "250m"));        // 250 / 500 x 0.5 cores = 0.25
-  api_.Put(WebPodMetrics("web-2", "750000000n"));  // 750 / 500 x 0.5 = 0.75
+  api_.Put(TestWebPodMetrics("web-1", "250m"));        // 250 / 500 x 0.5 cores = 0.25
+  api_.Put(TestWebPodMetrics("web-2", "750000000n"));  // 750 / 500 x 0.5 = 0.75
   // web-3 has no PodMetrics yet: missing.
   ASSERT_TRUE(source->Poll(kT + absl::Seconds(20)).ok()) << source->Status().metrics_error;
   EXPECT_EQ(source->Status().samples, 2);
@@ -184,7 +156,7 @@ TEST_F(KubeSourceTest, PodMetricsBecomeSamplesAndGonePodsLeaveTheStore) {
 }
 
 TEST_F(KubeSourceTest, ExpiredWatchRelistsWithoutLosingAChange) {
-  api_.Put(WebPod("web-1", true));
+  api_.Put(TestWebPod("web-1", true));
   std::unique_ptr<KubePodSource> source = Source();
   ASSERT_TRUE(source->Poll(kT).ok());
   WaitUntil(*source, [&] { return Names(*source).size() == 1; });
@@ -194,7 +166,7 @@ TEST_F(KubeSourceTest, ExpiredWatchRelistsWithoutLosingAChange) {
   api_.CompactHistory();
   api_.CloseWatches();
   api_.Remove(PodPath("web-1"));
-  api_.Put(WebPod("web-2", true));
+  api_.Put(TestWebPod("web-2", true));
   api_.CompactHistory();
   WaitUntil(*source, [&] { return Names(*source) == std::vector<std::string>{"web-2"}; });
   EXPECT_GE(source->Status().pods.lists, 1);
@@ -221,8 +193,21 @@ TEST_F(KubeSourceTest, ForbiddenNamesTheGrant) {
   EXPECT_THAT(s.message(), HasSubstr("apiGroups [\"apps\"]"));
 }
 
+// The pod informer's list refused: Poll says so (it used to wait in silence, unsynced).
+TEST_F(KubeSourceTest, ForbiddenPodsListNamesTheGrant) {
+  api_.Put(TestWebPod("web-1", true));
+  api_.Deny("list", "", "pods", "shop");
+  std::unique_ptr<KubePodSource> source = Source();
+  ASSERT_TRUE(source->Poll(kT).ok());
+  WaitUntil(*source, [&] { return source->Status().pods.failures > 0; });
+  const absl::Status later = source->Poll(kT + absl::Seconds(1));
+  EXPECT_EQ(later.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(later.message(), HasSubstr("kubernetes source of web: listing the pods"));
+  EXPECT_THAT(later.message(), HasSubstr("grant `list` on `pods` in `shop`"));
+}
+
 TEST_F(KubeSourceTest, ForbiddenPodMetricsNamesTheGrant) {
-  api_.Put(WebPod("web-1", true));
+  api_.Put(TestWebPod("web-1", true));
   api_.Deny("list", "metrics.k8s.io", "pods", "shop");
   std::unique_ptr<KubePodSource> source = Source();
   ASSERT_TRUE(source->Poll(kT).ok());
@@ -237,9 +222,9 @@ TEST_F(KubeSourceTest, ForbiddenPodMetricsNamesTheGrant) {
 }
 
 TEST_F(KubeSourceTest, MissingRequestMakesCpuUnavailableWithAReason) {
-  api_.Put(WebPod("web-1", true));
-  api_.Put(WebPod("web-2", true, ""));
-  api_.Put(WebPodMetrics("web-1", "100m"));
+  api_.Put(TestWebPod("web-1", true));
+  api_.Put(TestWebPod("web-2", true, ""));
+  api_.Put(TestWebPodMetrics("web-1", "100m"));
   std::unique_ptr<KubePodSource> source = Source();
   ASSERT_TRUE(source->Poll(kT).ok());
   WaitUntil(*source, [&] { return Names(*source).size() == 2; });
@@ -250,12 +235,13 @@ TEST_F(KubeSourceTest, MissingRequestMakesCpuUnavailableWithAReason) {
 }
 
 TEST_F(KubeSourceTest, TooManyPodsFailLoudly) {
-  for (int i = 0; i < 11; ++i) api_.Put(WebPod("web-" + std::to_string(i), true));
+  for (int i = 0; i < 11; ++i) api_.Put(TestWebPod("web-" + std::to_string(i), true));
   std::unique_ptr<KubePodSource> source = Source();  // max_pods 10
   ASSERT_TRUE(source->Poll(kT).ok());
   WaitUntil(*source, [&] { return source->Status().pods.failures > 0; });
   EXPECT_EQ(source->Status().pods.last_error.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_TRUE(Names(*source).empty());
+  EXPECT_EQ(source->Poll(kT + absl::Seconds(1)).code(), absl::StatusCode::kResourceExhausted);
 }
 
 // Scrape mode: the Scraper fetches the ready pods the source finds (prometheus.io
@@ -266,7 +252,7 @@ TEST_F(KubeSourceTest, ScrapeModeFeedsTheScraperWithReadyPods) {
   });
   ASSERT_TRUE(exporter.ok());
   const auto pod = [&](const std::string& name, bool ready) {
-    json p = WebPod(name, ready);
+    json p = TestWebPod(name, ready);
     p["status"]["podIP"] = "127.0.0.1";
     p["metadata"]["annotations"] = {{"prometheus.io/port", std::to_string(exporter.port())},
                                     {"prometheus.io/path", "/stats"}};
@@ -326,10 +312,10 @@ TEST_F(KubeSourceTest, ScrapeModeFeedsTheScraperWithReadyPods) {
 // Through KubeReplicaSource the loop sees every pod: a pod without PodMetrics is a missing
 // replica (as the HPA counts it), a pending one an unready one.
 TEST_F(KubeSourceTest, PodsWithoutMetricsAreMissingReplicas) {
-  api_.Put(WebPod("web-1", true));
-  api_.Put(WebPod("web-2", true));
-  api_.Put(WebPod("web-3", false));
-  api_.Put(WebPodMetrics("web-1", "250m"));
+  api_.Put(TestWebPod("web-1", true));
+  api_.Put(TestWebPod("web-2", true));
+  api_.Put(TestWebPod("web-3", false));
+  api_.Put(TestWebPodMetrics("web-1", "250m"));
   std::unique_ptr<KubePodSource> source = Source();
   KubeReplicaSource merged(&store_);
   merged.SetSources({source.get()});
@@ -357,9 +343,9 @@ TEST_F(KubeSourceTest, PodsWithoutMetricsAreMissingReplicas) {
 // nothing: 800m / 1500m = 53 %, ratio 53/50 = 1.06, within the 0.1 tolerance: stay at 3.
 // Had the missing pod been left out, 80/50 = 1.6 of 2 replicas would ask for 4.
 TEST_F(KubeSourceTest, HpaOnTheMergedPodsCountsAMissingPodAsTheHpaDoes) {
-  for (const char* name : {"web-1", "web-2", "web-3"}) api_.Put(WebPod(name, true));
-  api_.Put(WebPodMetrics("web-1", "400m"));
-  api_.Put(WebPodMetrics("web-2", "400m"));
+  for (const char* name : {"web-1", "web-2", "web-3"}) api_.Put(TestWebPod(name, true));
+  api_.Put(TestWebPodMetrics("web-1", "400m"));
+  api_.Put(TestWebPodMetrics("web-2", "400m"));
   std::unique_ptr<KubePodSource> source = Source();
   KubeReplicaSource merged(&store_);
   merged.SetSources({source.get()});
@@ -393,8 +379,8 @@ TEST_F(KubeSourceTest, HpaOnTheMergedPodsCountsAMissingPodAsTheHpaDoes) {
 // A changed status.selector is picked up at the next refresh: a new pod informer, and the
 // pod count keeps growing across it (the scraper's discovery relies on that).
 TEST_F(KubeSourceTest, ChangedSelectorRestartsThePodWatch) {
-  api_.Put(WebPod("web-1", true));
-  json canary = WebPod("canary-1", true);
+  api_.Put(TestWebPod("web-1", true));
+  json canary = TestWebPod("canary-1", true);
   canary["metadata"]["labels"] = {{"app", "canary"}};
   api_.Put(canary);
   std::unique_ptr<KubePodSource> source = Source();

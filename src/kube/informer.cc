@@ -70,8 +70,13 @@ uint64_t Informer::WaitForChange(uint64_t after, absl::Duration timeout) const {
 
 void Informer::Failed(const absl::Status& status) {
   MutexLock lock(&mu_);
+  RecordFailure(status);
+}
+
+void Informer::RecordFailure(const absl::Status& status) {
   ++status_.failures;
   status_.last_error = status;
+  status_.failing = true;
   ++status_changes_;
   changed_.SignalAll();
 }
@@ -97,13 +102,11 @@ bool Informer::List() {
   MutexLock lock(&mu_);
   const absl::Status replaced = cache_.Replace(*std::move(answer));
   if (!replaced.ok()) {
-    ++status_.failures;
-    status_.last_error = replaced;
-    ++status_changes_;
-    changed_.SignalAll();
+    RecordFailure(replaced);
     return false;
   }
   status_.synced = true;
+  status_.failing = false;
   ++status_.lists;
   ++status_changes_;
   changed_.SignalAll();
@@ -129,6 +132,10 @@ bool Informer::WatchOnce(bool* failed) {
         WatchEvent copy = event;
         MutexLock lock(&mu_);
         applied = cache_.Apply(std::move(copy));
+        if (applied.ok() && status_.failing) {
+          status_.failing = false;
+          ++status_changes_;
+        }
         changed_.SignalAll();
         return applied.ok() && !stop_;
       },
@@ -146,6 +153,9 @@ bool Informer::WatchOnce(bool* failed) {
     // Ended at once with nothing said: a server (or proxy) that drops watches. Pause as
     // after a failure, so that Limiar never spins on it.
     *failed = true;
+  } else {
+    MutexLock lock(&mu_);
+    status_.failing = false;
   }
   return true;
 }

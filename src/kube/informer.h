@@ -43,6 +43,9 @@ struct InformerStatus {
   int64_t watches = 0;      // watches opened
   int64_t failures = 0;     // failed lists and watches
   absl::Status last_error;  // the latest failure, kept after a recovery
+  // The latest list or watch failed and none has worked since (a watch works once an
+  // event or its clean end arrives): the cache may be going stale.
+  bool failing = false;
   std::string resource_version;
 };
 
@@ -83,6 +86,7 @@ class Informer {
   // again at once, false when a relist is needed (410) and sets `*failed` on a failure.
   bool WatchOnce(bool* failed);
   void Failed(const absl::Status& status);
+  void RecordFailure(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Waits `d` unless Stop comes first; false when stopping.
   bool Pause(absl::Duration d);
   bool stopping() const;

@@ -190,6 +190,8 @@ struct Watcher {
   // The last chunk is going out: no longer open, although the server has yet to release it
   // (a client that saw the end must not find the watch still counted).
   bool ended = false;
+  // Its own wake-up: one shared by a thousand watches woke them all at every event.
+  CondVar news;
 };
 
 struct HistoryEntry {
@@ -458,6 +460,7 @@ FakeKubeApi::Impl::~Impl() {
   MutexLock lock(&mu_);
   stopping_ = true;
   changed_.SignalAll();
+  for (auto& [id, watcher] : watchers_) watcher->news.SignalAll();
   // http_ (the last member) is destroyed next: it waits for the watches, which now end.
 }
 
@@ -734,6 +737,7 @@ void FakeKubeApi::Impl::Enqueue(Watcher& watcher, const HistoryEntry& entry) {
     gone["metadata"]["resourceVersion"] = absl::StrCat(entry.resource_version);
     watcher.lines.push_back(EventLine("DELETED", gone));
   }
+  if (sees || saw) watcher.news.SignalAll();
 }
 
 Reply FakeKubeApi::Impl::StartWatch(const Route& route, const httplib::Request& req,
@@ -822,7 +826,7 @@ bool FakeKubeApi::Impl::PumpWatch(Watcher& watcher, httplib::DataSink& sink) {
     }
     bool timed_out = false;
     while (watcher.lines.empty() && !watcher.closed && !stopping_ && !timed_out) {
-      timed_out = changed_.WaitUntil(&mu_, watcher.deadline);
+      timed_out = watcher.news.WaitUntil(&mu_, watcher.deadline);
     }
     lines.swap(watcher.lines);
     end = watcher.closed || stopping_ || timed_out;
@@ -1159,13 +1163,17 @@ void FakeKubeApi::Impl::SendBookmarks() {
                          {"apiVersion", watcher->type->ApiVersion()},
                          {"metadata", {{"resourceVersion", absl::StrCat(resource_version_)}}}};
     watcher->lines.push_back(EventLine("BOOKMARK", object));
+    watcher->news.SignalAll();
   }
   changed_.SignalAll();
 }
 
 void FakeKubeApi::Impl::CloseWatches() {
   MutexLock lock(&mu_);
-  for (auto& [id, watcher] : watchers_) watcher->closed = true;
+  for (auto& [id, watcher] : watchers_) {
+    watcher->closed = true;
+    watcher->news.SignalAll();
+  }
   changed_.SignalAll();
 }
 

@@ -135,5 +135,24 @@ TEST_F(InformerTest, AForbiddenListIsReportedWithTheGrant) {
   informer.Stop();  // returns although the informer is backing off
 }
 
+TEST_F(InformerTest, AWatchRefusedAfterTheListIsFailingAndKeepsThePods) {
+  api_.Put(TestPod("web-1", {{"app", "web"}}));
+  Informer informer(client_.get(), Pods(), WebPods());
+  informer.Start();
+  NamesWhen(informer, Has({"web-1"}));
+  ASSERT_TRUE(api_.WaitForOpenWatches(1, kBound));
+  EXPECT_FALSE(informer.Status().failing);
+
+  // The grant is taken away and the open watch ends: the next one is refused.
+  api_.Deny("watch", "", "pods", "shop");
+  api_.CloseWatches();
+  NamesWhen(informer, [](const Informer& i) { return i.Status().failing; });
+  const InformerStatus status = informer.Status();
+  EXPECT_TRUE(status.synced);
+  EXPECT_THAT(status.last_error.message(), HasSubstr("grant `watch` on `pods` in `shop`"));
+  EXPECT_THAT(Names(informer), ElementsAre("web-1"));  // stale, but not forgotten
+  informer.Stop();
+}
+
 }  // namespace
 }  // namespace limiar::kube

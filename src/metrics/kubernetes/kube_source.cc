@@ -188,13 +188,20 @@ absl::Status KubePodSource::Poll(absl::Time now) {
   // replicas then would empty the target's store at every selector change.
   std::shared_ptr<kube::Informer> informer = this->informer();
   if (!informer) return absl::OkStatus();
-  if (const kube::InformerStatus pods = informer->Status(); !pods.synced) {
+  const kube::InformerStatus pods_status = informer->Status();
+  if (!pods_status.synced) {
     // A list that keeps failing (RBAC, too many pods) is this source's failure: returned,
     // so that serve says what to grant, where a wait would leave the target silently
     // without metrics.
-    return pods.last_error.ok() ? absl::OkStatus()
-                                : WithContext(pods.last_error, Named("listing the pods"));
+    return pods_status.last_error.ok()
+               ? absl::OkStatus()
+               : WithContext(pods_status.last_error, Named("listing the pods"));
   }
+  // A watch refused after the pods were listed leaves them going stale: they are still
+  // used (as the HPA's lister cache would be) and the failure is said, after the metrics.
+  const absl::Status watch_failure =
+      pods_status.failing ? WithContext(pods_status.last_error, Named("following the pods"))
+                          : absl::OkStatus();
   const std::shared_ptr<const PodView> view = View();
   const std::vector<PodInfo>& pods = view->pods;
   DropGone(pods);
@@ -203,10 +210,11 @@ absl::Status KubePodSource::Poll(absl::Time now) {
     status_.replicas = static_cast<int64_t>(written_.size());
   }
   if (config_.metric != KubeMetricKind::kPodMetricsCpu || now < next_metrics_) {
-    return absl::OkStatus();
+    return watch_failure;
   }
   next_metrics_ = now + config_.interval;
-  return PollMetrics(now, pods);
+  absl::Status metrics = PollMetrics(now, pods);
+  return metrics.ok() ? watch_failure : metrics;
 }
 
 std::vector<PodReplica> KubePodSource::Replicas() const { return View()->replicas; }

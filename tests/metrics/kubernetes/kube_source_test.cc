@@ -206,6 +206,23 @@ TEST_F(KubeSourceTest, ForbiddenPodsListNamesTheGrant) {
   EXPECT_THAT(later.message(), HasSubstr("grant `list` on `pods` in `shop`"));
 }
 
+// The watch refused once the pods were listed: the pods stay (stale) and Poll says why.
+TEST_F(KubeSourceTest, ForbiddenPodsWatchAfterTheListNamesTheGrant) {
+  api_.Put(TestWebPod("web-1", true));
+  std::unique_ptr<KubePodSource> source = Source();
+  ASSERT_TRUE(source->Poll(kT).ok());
+  WaitUntil(*source, [&] { return Names(*source).size() == 1; });
+  ASSERT_TRUE(api_.WaitForOpenWatches(1, kBound));
+  api_.Deny("watch", "", "pods", "shop");
+  api_.CloseWatches();
+  WaitUntil(*source, [&] { return source->Status().pods.failing; });
+  const absl::Status later = source->Poll(kT + absl::Seconds(1));
+  EXPECT_EQ(later.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(later.message(), HasSubstr("kubernetes source of web: following the pods"));
+  EXPECT_THAT(later.message(), HasSubstr("grant `watch` on `pods` in `shop`"));
+  EXPECT_THAT(Names(*source), ElementsAre("web-1"));
+}
+
 TEST_F(KubeSourceTest, ForbiddenPodMetricsNamesTheGrant) {
   api_.Put(TestWebPod("web-1", true));
   api_.Deny("list", "metrics.k8s.io", "pods", "shop");

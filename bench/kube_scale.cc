@@ -8,7 +8,8 @@
 // gives). With --churn, pods are deleted and replaced during the window, so the watches
 // carry changes and the store forgets pods that left.
 //
-//   build/release/bench/kube_scale --targets 1000 --pods 20 --seconds 30
+//   build/release/bench/kube_scale --targets 1000 --pods 20 --seconds 30 --churn 10
+//   build/release/bench/kube_scale --targets 1000 --pods 20 --actuator kubernetes --namespaces 1
 #include <httplib.h>
 
 #include <algorithm>
@@ -40,6 +41,9 @@ struct Options {
   int pods = 20;
   int seconds = 30;
   int churn = 0;  // pods replaced per second during the window
+  // Targets spread round-robin over this many namespaces (the kubernetes actuator scales
+  // in one namespace: 1 with it).
+  int namespaces = 50;
   std::string actuator = "log";
   std::string limiar = LIMIAR_BINARY;
 };
@@ -52,11 +56,17 @@ constexpr int kThreshold = 50;
 
 std::string Name(int target) { return "web-" + std::to_string(target); }
 
+// Set once from --namespaces before anything is built.
+int namespace_count = 1;
+std::string Namespace(int target) {
+  return namespace_count == 1 ? "shop" : "team-" + std::to_string(target % namespace_count);
+}
+
 json Deployment(int target, int replicas) {
   const json labels = {{"app", Name(target)}};
   return {{"apiVersion", "apps/v1"},
           {"kind", "Deployment"},
-          {"metadata", {{"name", Name(target)}, {"namespace", "shop"}}},
+          {"metadata", {{"name", Name(target)}, {"namespace", Namespace(target)}}},
           {"spec",
            {{"replicas", replicas},
             {"selector", {{"matchLabels", labels}}},
@@ -68,23 +78,23 @@ json Deployment(int target, int replicas) {
 
 // A ready pod, as the kubelet reports one: started and Ready a minute before the run.
 json Pod(int target, const std::string& name) {
-  return {
-      {"apiVersion", "v1"},
-      {"kind", "Pod"},
-      {"metadata", {{"name", name}, {"namespace", "shop"}, {"labels", {{"app", Name(target)}}}}},
-      {"spec",
-       {{"containers",
-         {{{"name", "app"},
-           {"image", "nginx"},
-           {"resources", {{"requests", {{"cpu", kRequest}}}}}}}}}},
-      {"status",
-       {{"phase", "Running"},
-        {"podIP", "10.1.0.1"},
-        {"startTime", "2026-01-01T00:00:00Z"},
-        {"conditions",
-         {{{"type", "Ready"},
-           {"status", "True"},
-           {"lastTransitionTime", "2026-01-01T00:00:30Z"}}}}}}};
+  return {{"apiVersion", "v1"},
+          {"kind", "Pod"},
+          {"metadata",
+           {{"name", name}, {"namespace", Namespace(target)}, {"labels", {{"app", Name(target)}}}}},
+          {"spec",
+           {{"containers",
+             {{{"name", "app"},
+               {"image", "nginx"},
+               {"resources", {{"requests", {{"cpu", kRequest}}}}}}}}}},
+          {"status",
+           {{"phase", "Running"},
+            {"podIP", "10.1.0.1"},
+            {"startTime", "2026-01-01T00:00:00Z"},
+            {"conditions",
+             {{{"type", "Ready"},
+               {"status", "True"},
+               {"lastTransitionTime", "2026-01-01T00:00:30Z"}}}}}}};
 }
 
 // The time now as the API server writes it (RFC 3339, UTC).
@@ -98,13 +108,13 @@ std::string Rfc3339Now() {
 // metrics-server's answer for the pod now: its timestamp is the scrape's, so that the
 // store (which drops samples older than its max age) keeps it.
 json PodMetrics(int target, const std::string& name) {
-  return {
-      {"apiVersion", "metrics.k8s.io/v1beta1"},
-      {"kind", "PodMetrics"},
-      {"metadata", {{"name", name}, {"namespace", "shop"}, {"labels", {{"app", Name(target)}}}}},
-      {"timestamp", Rfc3339Now()},
-      {"window", "15s"},
-      {"containers", {{{"name", "app"}, {"usage", {{"cpu", kUsage}}}}}}};
+  return {{"apiVersion", "metrics.k8s.io/v1beta1"},
+          {"kind", "PodMetrics"},
+          {"metadata",
+           {{"name", name}, {"namespace", Namespace(target)}, {"labels", {{"app", Name(target)}}}}},
+          {"timestamp", Rfc3339Now()},
+          {"window", "15s"},
+          {"containers", {{{"name", "app"}, {"usage", {{"cpu", kUsage}}}}}}};
 }
 
 // The pods of every target, their metrics kept fresh as metrics-server keeps them (every
@@ -130,7 +140,7 @@ class Pods {
   void Replace(int target) {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<std::string>& names = names_[target];
-    api_->Remove("/api/v1/namespaces/shop/pods/" + names.front());
+    api_->Remove("/api/v1/namespaces/" + Namespace(target) + "/pods/" + names.front());
     const std::string name = Name(target) + "-r" + std::to_string(next_++);
     names.erase(names.begin());
     Add(target, name);
@@ -169,7 +179,7 @@ std::string ServeConfig(const Options& o, const limiar::testing::FakeKubeApi& ap
     sources[Name(t)] = {{"kubernetes",
                          {{"kind", "Deployment"},
                           {"name", Name(t)},
-                          {"namespace", "shop"},
+                          {"namespace", Namespace(t)},
                           {"metric", "pod_metrics_cpu"},
                           {"interval_s", 15}}}};
   }
@@ -192,7 +202,7 @@ std::string ServeConfig(const Options& o, const limiar::testing::FakeKubeApi& ap
 size_t PodMetricsLists(const limiar::testing::FakeKubeApi& api) {
   size_t n = 0;
   for (const limiar::testing::KubeApiRequest& r : api.Requests()) {
-    n += r.path == "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods";
+    n += r.path.rfind("/apis/metrics.k8s.io/v1beta1/namespaces/", 0) == 0;
   }
   return n;
 }
@@ -279,14 +289,18 @@ int main(int argc, char** argv) {
            .Add("--seconds", &o.seconds)
            .Add("--churn", &o.churn)
            .Add("--actuator", &o.actuator)
+           .Add("--namespaces", &o.namespaces)
            .Add("--limiar", &o.limiar)
            .Parse(argc, argv) ||
-      o.targets < 1 || o.pods < 1 || o.seconds < 1 ||
-      (o.actuator != "log" && o.actuator != "kubernetes")) {
+      o.targets < 1 || o.pods < 1 || o.seconds < 1 || o.namespaces < 1 ||
+      (o.actuator != "log" && o.actuator != "kubernetes") ||
+      (o.actuator == "kubernetes" && o.namespaces != 1)) {
     std::cerr << "usage: kube_scale [--targets N] [--pods P] [--seconds S] [--churn PODS_PER_S]"
-                 " [--actuator log|kubernetes] [--limiar PATH]\n";
+                 " [--namespaces N (50; 1 with --actuator kubernetes)] [--actuator log|kubernetes]"
+                 " [--limiar PATH]\n";
     return 2;
   }
+  namespace_count = o.namespaces;
   const limiar::testing::ScopedTempDir scratch(
       limiar::testing::ScopedTempDir::InTemp("kube_scale"));
   if (scratch.path().empty()) {
@@ -360,8 +374,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   const double ticks = after.tick_count - before.tick_count;
-  std::cout << "targets " << o.targets << " x pods " << o.pods << ", actuator " << o.actuator
-            << ", churn " << o.churn << " pods/s\n"
+  std::cout << "targets " << o.targets << " x pods " << o.pods << " in " << o.namespaces
+            << " namespaces, actuator " << o.actuator << ", churn " << o.churn << " pods/s\n"
             << "  serving after        " << Seconds(serving - started) << " s\n"
             << "  all watches open     " << Seconds(watching - started) << " s\n"
             << "  first PodMetrics     " << Seconds(measured - started) << " s (all targets)\n"

@@ -26,3 +26,8 @@ echo
 # The simulator: one replay of the 48 h World Cup trace (target < 50 ms), linear in steps
 # and in targets. Reads ../shared/traces through simulations/; run from the repo root.
 "$build/bench/sim_bench"
+echo
+# Kubernetes controller scale: 1,000 Deployments x 20 pods in the fake API server (in the
+# load generator's process), every target's pods watched and its PodMetrics listed every
+# 15 s, 10 pods replaced per second; the tick (target < 50 ms), serve's RSS and threads.
+"$build/bench/kube_scale" --targets 1000 --pods 20 --seconds 30 --churn 10

@@ -711,9 +711,13 @@ Reply FakeKubeApi::Impl::ListObjects(const Route& route, const httplib::Request&
       type->metrics ? "{}" : absl::StrCat("{\"resourceVersion\":\"", resource_version_, "\"}"),
       ",\"items\":[");
   bool first = true;
-  for (auto it = objects_.lower_bound(Key{type, "", ""});
-       it != objects_.end() && std::get<0>(it->first) == type; ++it) {
-    if (!Sees(*selectors, route.namespace_name, it->second)) continue;
+  // Keys sort by type, namespace, name: a namespaced list reads only its namespace's range.
+  const std::string& ns = route.namespace_name;
+  for (auto it = objects_.lower_bound(Key{type, ns, ""});
+       it != objects_.end() && std::get<0>(it->first) == type &&
+       (ns.empty() || std::get<1>(it->first) == ns);
+       ++it) {
+    if (!Sees(*selectors, ns, it->second)) continue;
     // Items of a typed list carry no kind or apiVersion.
     json item = it->second;
     item.erase("kind");

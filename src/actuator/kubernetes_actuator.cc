@@ -1,11 +1,13 @@
 #include "src/actuator/kubernetes_actuator.h"
 
 #include <cstdlib>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "src/common/bounded_json.h"
 #include "src/common/regular_file.h"
@@ -15,6 +17,20 @@ namespace limiar::actuator {
 namespace {
 
 using nlohmann::json;
+
+// What the watched Deployments keep: the fields Observe reads (and the key's).
+json ProjectDeployment(json&& deployment) {
+  json kept = {{"metadata", json::object()}};
+  for (const char* field : {"name", "namespace", "resourceVersion"}) {
+    const json::json_pointer at(std::string("/metadata/") + field);
+    if (deployment.contains(at)) kept["metadata"][field] = std::move(deployment[at]);
+  }
+  for (const char* at : {"/spec/replicas", "/status/readyReplicas"}) {
+    const json::json_pointer pointer(at);
+    if (deployment.contains(pointer)) kept[pointer] = std::move(deployment[pointer]);
+  }
+  return kept;
+}
 
 // A Deployment is rarely deeper than 20 levels (managedFields included); the size is the
 // HTTP client's cap.
@@ -128,6 +144,11 @@ absl::StatusOr<std::unique_ptr<KubernetesActuator>> KubernetesActuator::Create(
       KubernetesDeployments::Create(options, actuator->client_.get());
   if (!deployments.ok()) return deployments.status();
   actuator->deployments_ = *std::move(deployments);
+  kube::InformerOptions watch;
+  watch.project = ProjectDeployment;
+  actuator->watched_ =
+      std::make_unique<kube::Informer>(actuator->client_.get(), actuator->Deployment(""), watch);
+  actuator->watched_->Start();
   return actuator;
 }
 
@@ -236,9 +257,34 @@ absl::StatusOr<ScaleState> ParseKubernetesScaleAnswers(const std::string& scale_
   return ScaleStateFromObjects(*scale_doc, *deployment_doc, url);
 }
 
+std::optional<ScaleState> KubernetesActuator::ObserveWatched(const std::string& name) const {
+  const kube::InformerStatus status = watched_->Status();
+  if (!status.synced || status.failing) return std::nullopt;
+  // Absent: the GETs say what is missing, in their words.
+  const std::optional<json> deployment = watched_->Get(namespace_name() + "/" + name);
+  if (!deployment) return std::nullopt;
+  {
+    MutexLock lock(&mu_);
+    const auto patched = patched_version_.find(name);
+    int64_t version = 0;
+    if (patched != patched_version_.end() &&
+        (!absl::SimpleAtoi(deployment->value("/metadata/resourceVersion"_json_pointer, ""),
+                           &version) ||
+         version < patched->second)) {
+      return std::nullopt;
+    }
+  }
+  // A Deployment's spec.replicas is its /scale's.
+  absl::StatusOr<ScaleState> state =
+      ScaleStateFromObjects(*deployment, *deployment, Deployment(name).Path());
+  if (!state.ok()) return std::nullopt;
+  return *state;
+}
+
 absl::StatusOr<ScaleState> KubernetesActuator::Observe(const std::string& target) {
   absl::StatusOr<std::string> name = deployments_->Of(target);
   if (!name.ok()) return name.status();
+  if (std::optional<ScaleState> watched = ObserveWatched(*name)) return *watched;
   kube::ResourceRef scale_ref = Deployment(*name);
   scale_ref.subresource = "scale";
   absl::StatusOr<json> scale = client_->Get(scale_ref);
@@ -260,6 +306,12 @@ absl::Status KubernetesActuator::SetReplicas(const ScaleRequest& request) {
   absl::StatusOr<json> patched =
       client_->Patch(scale_ref, json{{"spec", {{"replicas", request.replicas}}}});
   if (!patched.ok()) return Explain(patched.status());
+  int64_t version = 0;
+  if (!absl::SimpleAtoi(patched->value("/metadata/resourceVersion"_json_pointer, ""), &version)) {
+    version = std::numeric_limits<int64_t>::max();  // not comparable: always ask
+  }
+  MutexLock lock(&mu_);
+  patched_version_[*name] = version;
   return absl::OkStatus();
 }
 

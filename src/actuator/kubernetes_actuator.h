@@ -23,8 +23,10 @@
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "src/actuator/actuator.h"
+#include "src/common/mutex.h"
 #include "src/kube/api_client.h"
 #include "src/kube/cluster_access.h"
+#include "src/kube/informer.h"
 #include "src/kube/owners.h"
 
 namespace limiar::actuator {
@@ -113,8 +115,20 @@ class KubernetesActuator final : public Actuator {
   // becomes FailedPrecondition: not a race a retry would win.
   static absl::Status Explain(const absl::Status& status);
 
+  // Observe from the watched Deployments; nullopt when they cannot answer for `name` (not
+  // listed yet, RBAC refuses list or watch, not cached, or older than this actuator's
+  // last PATCH of it), and Observe asks the API server.
+  std::optional<ScaleState> ObserveWatched(const std::string& name) const;
+
   const std::unique_ptr<kube::ApiClient> client_;
   std::unique_ptr<KubernetesDeployments> deployments_;
+  // The namespace's Deployments, followed by one watch, so that a tick over many targets
+  // does not make two GETs for each (20 s a tick over 1,000 targets, bench/kube_scale).
+  std::unique_ptr<kube::Informer> watched_;
+  mutable Mutex mu_;
+  // The resourceVersion each PATCH answered with: the watched copy must have caught up
+  // with it before Observe trusts it (read-your-writes).
+  std::map<std::string, int64_t> patched_version_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace limiar::actuator

@@ -47,6 +47,13 @@ std::map<std::string, nlohmann::json> Informer::Objects() const {
   return cache_.objects();
 }
 
+std::optional<nlohmann::json> Informer::Get(const std::string& key) const {
+  MutexLock lock(&mu_);
+  const auto it = cache_.objects().find(key);
+  if (it == cache_.objects().end()) return std::nullopt;
+  return it->second;
+}
+
 InformerStatus Informer::Status() const {
   MutexLock lock(&mu_);
   InformerStatus status = status_;

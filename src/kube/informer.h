@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -68,6 +69,8 @@ class Informer {
 
   // A copy of the objects as they stand. Thread-safe.
   std::map<std::string, nlohmann::json> Objects() const;
+  // A copy of the one object under `key` (ObjectKey: "namespace/name"), if cached.
+  std::optional<nlohmann::json> Get(const std::string& key) const;
   InformerStatus Status() const;
   // A count that grows with every change of the objects (ObjectCache::generation) and of
   // Status() (a list, a failure).

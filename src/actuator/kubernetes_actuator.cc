@@ -217,7 +217,7 @@ absl::Status KubernetesActuator::Explain(const absl::Status& status) {
     case absl::StatusCode::kPermissionDenied:
       todo =
           "; the kubernetes actuator needs verbs \"get\" and \"patch\" on \"deployments/scale\" "
-          "and \"get\" on \"deployments\" (apiGroup \"apps\")";
+          "and \"get\", \"list\" and \"watch\" on \"deployments\" (apiGroup \"apps\")";
       break;
     case absl::StatusCode::kNotFound:
       todo =

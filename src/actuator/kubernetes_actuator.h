@@ -3,15 +3,20 @@
 //
 //   SetReplicas: PATCH /apis/apps/v1/namespaces/NS/deployments/NAME/scale
 //                Content-Type: application/merge-patch+json, body {"spec":{"replicas":N}}
-//   Observe:     GET   .../deployments/NAME/scale -> spec.replicas (the count asked for)
-//                GET   .../deployments/NAME       -> status.readyReplicas (absent = 0)
+//   Observe:     spec.replicas (the count asked for) and status.readyReplicas (absent = 0)
+//                of the Deployment as one list+watch of .../namespaces/NS/deployments
+//                follows them; until that has listed, when list or watch is refused, for
+//                a Deployment it does not hold, or one older than this actuator's last
+//                PATCH of it (read-your-writes), asked for:
+//                GET   .../deployments/NAME/scale -> spec.replicas
+//                GET   .../deployments/NAME       -> status.readyReplicas
 //
 // The calls go through the one Kubernetes API client (src/kube): the bearer token is read
 // from the token file and read again whenever the file changes (tokens rotate); after a 401
 // the file is re-read and the call made once more if the token changed. The server is verified with
-// ca_file. RBAC the service account needs, in the target's namespace: apiGroups ["apps"], resources
-// ["deployments/scale"], verbs
-// ["get", "patch"]; and resources ["deployments"], verbs ["get"].
+// ca_file. RBAC the service account needs, in the target's namespace: apiGroups ["apps"],
+// resources ["deployments/scale"], verbs ["get", "patch"]; and resources ["deployments"],
+// verbs ["get", "list", "watch"] (without list and watch, every Observe asks).
 #ifndef LIMIAR_ACTUATOR_KUBERNETES_ACTUATOR_H_
 #define LIMIAR_ACTUATOR_KUBERNETES_ACTUATOR_H_
 

@@ -12,6 +12,7 @@
 #include "src/common/bounded_json.h"
 #include "src/common/regular_file.h"
 #include "src/kube/cluster_access.h"
+#include "src/kube/object_cache.h"
 
 namespace limiar::actuator {
 namespace {
@@ -268,8 +269,7 @@ std::optional<ScaleState> KubernetesActuator::ObserveWatched(const std::string& 
     const auto patched = patched_version_.find(name);
     int64_t version = 0;
     if (patched != patched_version_.end() &&
-        (!absl::SimpleAtoi(deployment->value("/metadata/resourceVersion"_json_pointer, ""),
-                           &version) ||
+        (!absl::SimpleAtoi(kube::MetadataString(*deployment, "resourceVersion"), &version) ||
          version < patched->second)) {
       return std::nullopt;
     }
@@ -307,7 +307,7 @@ absl::Status KubernetesActuator::SetReplicas(const ScaleRequest& request) {
       client_->Patch(scale_ref, json{{"spec", {{"replicas", request.replicas}}}});
   if (!patched.ok()) return Explain(patched.status());
   int64_t version = 0;
-  if (!absl::SimpleAtoi(patched->value("/metadata/resourceVersion"_json_pointer, ""), &version)) {
+  if (!absl::SimpleAtoi(kube::MetadataString(*patched, "resourceVersion"), &version)) {
     version = std::numeric_limits<int64_t>::max();  // not comparable: always ask
   }
   MutexLock lock(&mu_);

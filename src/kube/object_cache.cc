@@ -6,19 +6,14 @@
 #include "src/common/excerpt.h"
 
 namespace limiar::kube {
-namespace {
-
 using json = nlohmann::json;
 
-// metadata.FIELD when it is a string, else "".
 std::string MetadataString(const json& object, const char* field) {
   if (!object.is_object() || !object.contains("metadata")) return "";
   const json& meta = object["metadata"];
   if (!meta.is_object() || !meta.contains(field) || !meta[field].is_string()) return "";
   return meta[field].get<std::string>();
 }
-
-}  // namespace
 
 std::string ObjectKey(const json& object) {
   const std::string name = MetadataString(object, "name");

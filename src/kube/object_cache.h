@@ -22,6 +22,9 @@ namespace limiar::kube {
 // "namespace/name", or "name" for a cluster-scoped object; empty when the object has no
 // metadata.name.
 std::string ObjectKey(const nlohmann::json& object);
+// metadata.FIELD of `object` when it is a string, else "": an answer is the peer's, and
+// another type there must not throw.
+std::string MetadataString(const nlohmann::json& object, const char* field);
 
 class ObjectCache {
  public:

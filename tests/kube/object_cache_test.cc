@@ -81,5 +81,18 @@ TEST(ObjectCacheTest, BadEventsAndTheCapAreErrors) {
   EXPECT_EQ(ObjectKey(json{{"metadata", {{"name", "node-1"}}}}), "node-1");
 }
 
+// Read from the API server's answers: another type where a string belongs is "", not a
+// thrown type_error (a numeric resourceVersion once would have ended serve).
+TEST(MetadataStringTest, OnlyAStringCounts) {
+  EXPECT_EQ(
+      MetadataString(json::parse(R"({"metadata": {"resourceVersion": "42"}})"), "resourceVersion"),
+      "42");
+  for (const char* odd :
+       {R"({"metadata": {"resourceVersion": 42}})", R"({"metadata": {"resourceVersion": null}})",
+        R"({"metadata": "x"})", R"({"metadata": [1]})", R"([])", R"("pod")"}) {
+    EXPECT_EQ(MetadataString(json::parse(odd), "resourceVersion"), "") << odd;
+  }
+}
+
 }  // namespace
 }  // namespace limiar::kube

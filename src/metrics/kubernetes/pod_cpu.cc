@@ -84,10 +84,18 @@ absl::StatusOr<std::vector<PodCpuSample>> PodCpuSamples(
     samples.push_back({.pod = pod.name,
                        .usage_milli = u.usage_milli,
                        .request_milli = request,
-                       .value = capacity_per_replica * static_cast<double>(u.usage_milli) /
-                                static_cast<double>(request),
                        .time = u.timestamp,
                        .window = u.window});
+  }
+  // Each usage over the pods' mean request: the policy's sum(value) / sum(capacity) is then
+  // the HPA's sum(usage) / sum(request) also when requests differ (a rollout that changes
+  // them); over each pod's own request it would be the mean of the pods' ratios.
+  int64_t requests = 0;
+  for (const PodCpuSample& sample : samples) requests += sample.request_milli;
+  const double mean_request =
+      samples.empty() ? 1.0 : static_cast<double>(requests) / static_cast<double>(samples.size());
+  for (PodCpuSample& sample : samples) {
+    sample.value = capacity_per_replica * static_cast<double>(sample.usage_milli) / mean_request;
   }
   return samples;
 }

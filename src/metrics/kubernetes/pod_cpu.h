@@ -7,14 +7,18 @@
 //   request(pod) = sum over spec.containers of requests.cpu.MilliValue(); a container
 //                  without one makes the whole metric unavailable:
 //                  "missing request for cpu in container app of Pod web-1"
-//   value(pod)   = capacity * usage / request   (cores, what the store holds per replica)
+//   value(pod)   = capacity * usage(pod) / mean request of the pods with metrics
+//                  (cores, what the store holds per replica)
 //
 // The policy reads a replica's cpu as cores used out of `capacity_per_replica` cores
-// (hpa_policy.h), so writing capacity * usage / request makes its
-// floor(100 * sum(value) / sum(capacity)) the HPA's floor(100 * sum(usage) / sum(request))
-// when the pods' requests are equal (one pod template); with unequal requests it is the
-// mean of the pods' utilizations instead. Pods being deleted or failed are not replicas
-// and are skipped; replicas without PodMetrics are left out (missing, as the HPA has them).
+// (hpa_policy.h), so over the pods' mean request its floor(100 * sum(value) /
+// sum(capacity)) is the HPA's floor(100 * sum(usage) / sum(request)), also when the pods'
+// requests differ (a rollout changing them). Exact when the policy uses every pod with
+// metrics; when it sets some aside (unready, cpu initialization) the mean still counts
+// their requests, which differs from the HPA only if those pods' requests differ from the
+// rest. Pods being deleted or failed are not replicas and are skipped; replicas without
+// PodMetrics are left out (missing, as the HPA has them; the policy then assumes one
+// capacity, the mean request, where the HPA takes the pod's own).
 // Pure; thread-compatible.
 #ifndef LIMIAR_METRICS_KUBERNETES_POD_CPU_H_
 #define LIMIAR_METRICS_KUBERNETES_POD_CPU_H_
@@ -47,7 +51,7 @@ struct PodCpuSample {
   std::string pod;
   int64_t usage_milli = 0;
   int64_t request_milli = 0;
-  double value = 0;  // capacity * usage / request, in cores
+  double value = 0;  // capacity * usage / the pods' mean request, in cores
   absl::Time time = absl::InfinitePast();
   absl::Duration window = absl::ZeroDuration();
   friend bool operator==(const PodCpuSample&, const PodCpuSample&) = default;

@@ -84,7 +84,7 @@ struct CpuCase {
   std::vector<std::pair<std::string, double>> want;
 };
 
-TEST(PodCpuTest, ValueIsCapacityTimesUsageOverRequest) {
+TEST(PodCpuTest, ValueIsCapacityTimesUsageOverTheMeanRequest) {
   PodInfo deleting = Pod("gone", {500});
   deleting.deleting = true;
   const CpuCase cases[] = {
@@ -108,6 +108,14 @@ TEST(PodCpuTest, ValueIsCapacityTimesUsageOverRequest) {
        {{"a", Usage(50)}, {"gone", Usage(500)}},
        1.0,
        {{"a", 0.5}}},
+      // Requests 1000 and 250, usage 900 and 100: the HPA's 1000 / 1250 = 80 %, so the
+      // values over the mean request 625 sum to 1.6 of 2 cores (the mean of the pods' own
+      // ratios, 90 % and 40 %, would be 65 %).
+      {"unequal requests",
+       {Pod("a", {1000}), Pod("b", {250})},
+       {{"a", Usage(900)}, {"b", Usage(100)}},
+       1.0,
+       {{"a", 1.44}, {"b", 0.16}}},
       // metrics of a pod not in the set (another workload's) are ignored.
       {"extraneous metrics ignored", {Pod("a", {100})}, {{"x", Usage(5)}}, 1.0, {}},
   };

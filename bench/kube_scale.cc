@@ -29,6 +29,7 @@
 
 #include "bench/serve_child.h"
 #include "tests/fakes/fake_kube_api.h"
+#include "tests/fakes/kube_test_objects.h"
 #include "tests/support/scoped_temp_dir.h"
 
 namespace {
@@ -62,39 +63,23 @@ std::string Namespace(int target) {
   return namespace_count == 1 ? "shop" : "team-" + std::to_string(target % namespace_count);
 }
 
-json Deployment(int target, int replicas) {
-  const json labels = {{"app", Name(target)}};
-  return {{"apiVersion", "apps/v1"},
-          {"kind", "Deployment"},
-          {"metadata", {{"name", Name(target)}, {"namespace", Namespace(target)}}},
-          {"spec",
-           {{"replicas", replicas},
-            {"selector", {{"matchLabels", labels}}},
-            {"template",
-             {{"metadata", {{"labels", labels}}},
-              {"spec", {{"containers", {{{"name", "app"}, {"image", "nginx"}}}}}}}}}},
-          {"status", {{"replicas", replicas}, {"readyReplicas", replicas}}}};
+// The tests' objects (tests/fakes/kube_test_objects.h), moved into the target's namespace
+// and labelled app=NAME,tier=front, as the target's Deployment selects.
+json OfTarget(json object, int target) {
+  object["metadata"]["namespace"] = Namespace(target);
+  object["metadata"]["labels"] = {{"app", Name(target)}, {"tier", "front"}};
+  return object;
 }
 
-// A ready pod, as the kubelet reports one: started and Ready a minute before the run.
+json Deployment(int target, int replicas) {
+  json d = limiar::testing::TestDeployment(Name(target), replicas, replicas);
+  d["metadata"]["namespace"] = Namespace(target);
+  return d;
+}
+
+// A ready pod requesting kRequest, started and Ready long before the run.
 json Pod(int target, const std::string& name) {
-  return {{"apiVersion", "v1"},
-          {"kind", "Pod"},
-          {"metadata",
-           {{"name", name}, {"namespace", Namespace(target)}, {"labels", {{"app", Name(target)}}}}},
-          {"spec",
-           {{"containers",
-             {{{"name", "app"},
-               {"image", "nginx"},
-               {"resources", {{"requests", {{"cpu", kRequest}}}}}}}}}},
-          {"status",
-           {{"phase", "Running"},
-            {"podIP", "10.1.0.1"},
-            {"startTime", "2026-01-01T00:00:00Z"},
-            {"conditions",
-             {{{"type", "Ready"},
-               {"status", "True"},
-               {"lastTransitionTime", "2026-01-01T00:00:30Z"}}}}}}};
+  return OfTarget(limiar::testing::TestWebPod(name, /*ready=*/true, kRequest), target);
 }
 
 // The time now as the API server writes it (RFC 3339, UTC).
@@ -108,13 +93,9 @@ std::string Rfc3339Now() {
 // metrics-server's answer for the pod now: its timestamp is the scrape's, so that the
 // store (which drops samples older than its max age) keeps it.
 json PodMetrics(int target, const std::string& name) {
-  return {{"apiVersion", "metrics.k8s.io/v1beta1"},
-          {"kind", "PodMetrics"},
-          {"metadata",
-           {{"name", name}, {"namespace", Namespace(target)}, {"labels", {{"app", Name(target)}}}}},
-          {"timestamp", Rfc3339Now()},
-          {"window", "15s"},
-          {"containers", {{{"name", "app"}, {"usage", {{"cpu", kUsage}}}}}}};
+  json m = OfTarget(limiar::testing::TestPodMetrics(name, kUsage), target);
+  m["timestamp"] = Rfc3339Now();
+  return m;
 }
 
 // The pods of every target, their metrics kept fresh as metrics-server keeps them (every

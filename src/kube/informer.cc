@@ -160,9 +160,6 @@ bool Informer::WatchOnce(bool* failed) {
     // Ended at once with nothing said: a server (or proxy) that drops watches. Pause as
     // after a failure, so that Limiar never spins on it.
     *failed = true;
-  } else {
-    MutexLock lock(&mu_);
-    status_.failing = false;
   }
   return true;
 }

@@ -81,13 +81,28 @@ TEST_F(KubernetesWatchedTest, ObserveReadsTheWatchedDeploymentWithoutAGet) {
 TEST_F(KubernetesWatchedTest, ItsOwnPatchIsSeenAtOnce) {
   std::unique_ptr<KubernetesActuator> k8s = Make();
   ASSERT_TRUE(api_.WaitForOpenWatches(1, kBound));
+  ObserveUntil(*k8s, 2, 2);  // the watched copy holds web
+  // The watch lags: what it holds is older than the PATCH, so Observe asks.
+  api_.HoldWatches(true);
   for (int replicas : {5, 7, 3}) {
     ASSERT_TRUE(k8s->SetReplicas({"web", replicas, 2, "ScaleUp", "cpu", absl::UnixEpoch()}).ok());
-    // Never the count before the PATCH, whether or not the watch has delivered it yet.
     absl::StatusOr<ScaleState> state = k8s->Observe("web");
     ASSERT_TRUE(state.ok()) << state.status();
     EXPECT_EQ(state->spec_replicas, replicas);
   }
+  // Once the watch has caught up it answers again, without a GET, and with the last count.
+  api_.HoldWatches(false);
+  const absl::Time give_up = absl::Now() + kBound;
+  bool asked = true;
+  absl::StatusOr<ScaleState> state;
+  while (asked && absl::Now() < give_up) {
+    const int gets = Gets();
+    state = k8s->Observe("web");
+    asked = Gets() != gets;
+  }
+  EXPECT_FALSE(asked) << "the watch never caught up";
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->spec_replicas, 3);
 }
 
 TEST_F(KubernetesWatchedTest, WithoutListAndWatchItAsksForEachDeployment) {

@@ -366,6 +366,7 @@ class FakeKubeApi::Impl {
   void CompactHistory() ABSL_LOCKS_EXCLUDED(mu_);
   void SendBookmarks() ABSL_LOCKS_EXCLUDED(mu_);
   void CloseWatches() ABSL_LOCKS_EXCLUDED(mu_);
+  void HoldWatches(bool hold) ABSL_LOCKS_EXCLUDED(mu_);
   int OpenWatchCount() const ABSL_LOCKS_EXCLUDED(mu_);
   bool WaitForOpenWatches(int count, absl::Duration bound) ABSL_LOCKS_EXCLUDED(mu_);
   std::vector<KubeApiRequest> Requests() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -406,6 +407,7 @@ class FakeKubeApi::Impl {
   mutable Mutex mu_;
   CondVar changed_;  // a watch has news, or one opened or closed
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool holding_ ABSL_GUARDED_BY(mu_) = false;  // HoldWatches
   int64_t resource_version_ ABSL_GUARDED_BY(mu_) = 1;
   int64_t uid_counter_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<Key, json> objects_ ABSL_GUARDED_BY(mu_);
@@ -829,7 +831,7 @@ bool FakeKubeApi::Impl::PumpWatch(Watcher& watcher, httplib::DataSink& sink) {
       changed_.SignalAll();
     }
     bool timed_out = false;
-    while (watcher.lines.empty() && !watcher.closed && !stopping_ && !timed_out) {
+    while ((watcher.lines.empty() || holding_) && !watcher.closed && !stopping_ && !timed_out) {
       timed_out = watcher.news.WaitUntil(&mu_, watcher.deadline);
     }
     lines.swap(watcher.lines);
@@ -1172,6 +1174,12 @@ void FakeKubeApi::Impl::SendBookmarks() {
   changed_.SignalAll();
 }
 
+void FakeKubeApi::Impl::HoldWatches(bool hold) {
+  MutexLock lock(&mu_);
+  holding_ = hold;
+  for (auto& [id, watcher] : watchers_) watcher->news.SignalAll();
+}
+
 void FakeKubeApi::Impl::CloseWatches() {
   MutexLock lock(&mu_);
   for (auto& [id, watcher] : watchers_) {
@@ -1231,6 +1239,8 @@ void FakeKubeApi::FailNext(const std::string& path_prefix, int count, int http_s
 void FakeKubeApi::CompactHistory() { impl_->CompactHistory(); }
 void FakeKubeApi::SendBookmarks() { impl_->SendBookmarks(); }
 void FakeKubeApi::CloseWatches() { impl_->CloseWatches(); }
+
+void FakeKubeApi::HoldWatches(bool hold) { impl_->HoldWatches(hold); }
 int FakeKubeApi::OpenWatchCount() const { return impl_->OpenWatchCount(); }
 bool FakeKubeApi::WaitForOpenWatches(int count, absl::Duration bound) {
   return impl_->WaitForOpenWatches(count, bound);

@@ -109,6 +109,9 @@ class FakeKubeApi {
   void SendBookmarks();
   // Ends every open watch stream now (after the events already queued).
   void CloseWatches();
+  // While held, open watches queue their events and send none (a slow watch cache): a
+  // client's read-your-writes is then seen to rest on more than the watch's speed.
+  void HoldWatches(bool hold);
   // Watch streams open now: answered with their headers and not yet ended.
   int OpenWatchCount() const;
   // Waits up to `bound` until at least `count` watches are open; false if they were not.

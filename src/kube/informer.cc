@@ -47,6 +47,13 @@ std::map<std::string, nlohmann::json> Informer::Objects() const {
   return cache_.objects();
 }
 
+uint64_t Informer::Visit(
+    absl::FunctionRef<void(const std::string& key, const nlohmann::json& object)> visit) const {
+  MutexLock lock(&mu_);
+  for (const auto& [key, object] : cache_.objects()) visit(key, object);
+  return cache_.generation() + status_changes_;
+}
+
 std::optional<nlohmann::json> Informer::Get(const std::string& key) const {
   MutexLock lock(&mu_);
   const auto it = cache_.objects().find(key);

@@ -18,6 +18,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
@@ -69,6 +70,11 @@ class Informer {
 
   // A copy of the objects as they stand. Thread-safe.
   std::map<std::string, nlohmann::json> Objects() const;
+  // Calls `visit` with each object, under the informer's lock (the watch waits meanwhile:
+  // keep it short), and returns the generation that the objects visited are at. For
+  // callers that keep their own view of a big collection and rebuild only what changed.
+  uint64_t Visit(
+      absl::FunctionRef<void(const std::string& key, const nlohmann::json& object)> visit) const;
   // A copy of the one object under `key` (ObjectKey: "namespace/name"), if cached.
   std::optional<nlohmann::json> Get(const std::string& key) const;
   InformerStatus Status() const;

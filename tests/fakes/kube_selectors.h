@@ -1,21 +1,9 @@
-// Kubernetes label and field selectors as the API server reads them from a list or watch
-// query, for the fake API server (fake_kube_api.h); and the selector string that the scale
-// subresource reports in status.selector. Grammar and semantics follow apimachinery
-// `pkg/labels/selector.go` (Parse, Requirement.Matches, Requirement.String) and
-// `pkg/fields/selector.go`:
-//
-//   selector    := requirement ("," requirement)*
-//   requirement := key | "!" key | key ("=" | "==" | "!=") value
-//                | key ("in" | "notin") "(" value ("," value)* ")"
-//
-//   key=v, key==v   the label is present and equals v
-//   key!=v          the label is absent or differs from v
-//   key in (a,b)    the label is present with one of the values
-//   key notin (a)   the label is absent or has none of the values
-//   key / !key      the label is present / absent
-//
-// A selector matches when every requirement does; the empty selector matches everything.
-// Parsing is one pass over the text, with no recursion; the caller bounds its length.
+// Field selectors as the API server reads them from a list or watch query, for the fake
+// API server (fake_kube_api.h) (apimachinery `pkg/fields/selector.go`); and the selector
+// string that the scale subresource reports in status.selector. Label selectors are the
+// product's own (src/kube/label_selector.h): the fake filters with the same code the
+// Kubernetes source does, which tests/kube/label_selector_test.cc holds to apimachinery's
+// semantics.
 #ifndef LIMIAR_TESTS_FAKES_KUBE_SELECTORS_H_
 #define LIMIAR_TESTS_FAKES_KUBE_SELECTORS_H_
 
@@ -25,21 +13,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "src/kube/label_selector.h"
 
 namespace limiar::testing {
 
-struct LabelRequirement {
-  enum class Op { kEquals, kNotEquals, kIn, kNotIn, kExists, kDoesNotExist };
-  std::string key;
-  Op op = Op::kExists;
-  std::vector<std::string> values;  // one for (Not)Equals; one or more for (Not)In
-};
-using LabelSelector = std::vector<LabelRequirement>;
-
-// InvalidArgument naming the requirement that does not parse.
-absl::StatusOr<LabelSelector> ParseLabelSelector(absl::string_view text);
-// `labels` is metadata.labels (an object of strings), or null when the object has none.
-bool LabelsMatch(const LabelSelector& selector, const nlohmann::json& labels);
+using kube::LabelRequirement;
+using kube::LabelSelector;
+using kube::LabelsMatch;
+using kube::ParseLabelSelector;
 
 // A field selector: only equality and inequality exist for fields.
 struct FieldRequirement {

@@ -99,6 +99,12 @@ PodInfo PodFromJson(const json& pod) {
 
   p.name = StringField(*metadata, "name");
   p.uid = StringField(*metadata, "uid");
+  p.resource_version = StringField(*metadata, "resourceVersion");
+  if (const json* labels = Field(*metadata, "labels", json::value_t::object)) {
+    for (const auto& [key, value] : labels->items()) {
+      if (value.is_string()) p.labels[key] = value.get<std::string>();
+    }
+  }
   p.deleting = !StringField(*metadata, "deletionTimestamp").empty();
   if (const json* annotations = Field(*metadata, "annotations", json::value_t::object)) {
     for (const char* key : {kPrometheusPortAnnotation, kPrometheusPathAnnotation}) {

@@ -39,7 +39,9 @@ struct PodContainer {
 struct PodInfo {
   std::string name;
   std::string uid;
-  std::string ip;  // status.podIP; empty until scheduled and started
+  std::string resource_version;               // metadata.resourceVersion: changes with every change
+  std::map<std::string, std::string> labels;  // metadata.labels (string values)
+  std::string ip;                             // status.podIP; empty until scheduled and started
   std::string phase;
   bool ready = false;
   absl::Time ready_transition = absl::InfinitePast();

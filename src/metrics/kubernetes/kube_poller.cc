@@ -1,5 +1,8 @@
 #include "src/metrics/kubernetes/kube_poller.h"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
 #include <utility>
 
 #include "src/metrics/kubernetes/kube_scrape.h"
@@ -13,8 +16,11 @@ KubePoller::KubePoller(std::unique_ptr<kube::ApiClient> client,
   for (KubePollerTarget& t : targets) {
     KubeSourceOptions o = options;
     o.capacity_per_replica = t.cpu_capacity;
+    const std::string& ns = t.config.scale_target.namespace_name;
+    std::shared_ptr<NamespacePods>& pods = namespaces_[ns];
+    if (!pods) pods = std::make_shared<NamespacePods>(client_.get(), ns, options.pods);
     sources_.push_back(std::make_unique<KubePodSource>(std::move(t.target), std::move(t.config),
-                                                       client_.get(), store, o));
+                                                       client_.get(), store, o, pods));
   }
   MutexLock lock(&mu_);
   last_.resize(sources_.size());
@@ -22,17 +28,27 @@ KubePoller::KubePoller(std::unique_ptr<kube::ApiClient> client,
 
 KubePoller::~KubePoller() {
   Stop();
-  // Every informer winds down at once; each source's destructor then only joins.
-  for (const std::unique_ptr<KubePodSource>& s : sources_) s->RequestStop();
+  // Every namespace's watch winds down at once; each destructor then only joins.
+  for (const auto& [ns, pods] : namespaces_) pods->RequestStop();
 }
 
 void KubePoller::PollAll(absl::Time now) {
   MutexLock lock(&mu_);
+  std::vector<absl::Status> results(sources_.size());
+  std::atomic<size_t> next{0};
+  auto poll = [&] {
+    for (size_t i = next++; i < sources_.size(); i = next++) results[i] = sources_[i]->Poll(now);
+  };
+  std::vector<std::thread> helpers;
+  const size_t threads = std::min(kPollThreads, sources_.size());
+  for (size_t i = 1; i < threads; ++i) helpers.emplace_back(poll);
+  poll();
+  for (std::thread& t : helpers) t.join();
+  // Said from this thread, in the sources' order.
   for (size_t i = 0; i < sources_.size(); ++i) {
-    absl::Status s = sources_[i]->Poll(now);
-    if (s == last_[i]) continue;
-    last_[i] = s;
-    if (on_change_) on_change_(sources_[i]->target(), s);
+    if (results[i] == last_[i]) continue;
+    last_[i] = results[i];
+    if (on_change_) on_change_(sources_[i]->target(), results[i]);
   }
 }
 

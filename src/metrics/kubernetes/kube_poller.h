@@ -1,13 +1,16 @@
-// Runs every target's kubernetes source: one ApiClient for all, one thread that calls each
-// source's Poll about once a second (each step is due on its own interval: the selector
-// every selector_refresh, PodMetrics every interval; the pod informers run on their own
-// threads), and the scrape-mode targets to hand to the one Scraper. A source whose Poll
+// Runs every target's kubernetes source: one ApiClient for all, one pod list+watch per
+// namespace that all its targets share (NamespacePods, on a thread each), a thread that
+// polls every source about once a second with up to kPollThreads at a time (each step is
+// due on its own interval: the selector every selector_refresh, PodMetrics every interval;
+// a thousand PodMetrics lists one after another outlast a 15 s interval against a real API
+// server), and the scrape-mode targets to hand to the one Scraper. A source whose Poll
 // result changes (fails, fails otherwise, recovers) is reported once through `on_change`,
 // not once a second. Thread-safe; the clock is read only by the polling thread.
 #ifndef LIMIAR_METRICS_KUBERNETES_KUBE_POLLER_H_
 #define LIMIAR_METRICS_KUBERNETES_KUBE_POLLER_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +33,9 @@ struct KubePollerTarget {
 
 class KubePoller {
  public:
+  // Sources polled at once: PodMetrics lists wait on the API server, not on a core.
+  static constexpr size_t kPollThreads = 4;
+
   // Called from the polling thread with the target and its Poll's new result.
   using OnChange = std::function<void(const std::string& target, const absl::Status& status)>;
 
@@ -52,6 +58,7 @@ class KubePoller {
 
  private:
   std::unique_ptr<kube::ApiClient> client_;
+  std::map<std::string, std::shared_ptr<NamespacePods>> namespaces_;  // by namespace
   std::vector<std::unique_ptr<KubePodSource>> sources_;
   Clock* const clock_;
   const OnChange on_change_;

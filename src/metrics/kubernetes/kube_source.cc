@@ -16,22 +16,16 @@ absl::Status WithContext(const absl::Status& status, absl::string_view context) 
 }  // namespace
 
 KubePodSource::KubePodSource(std::string target, KubeSourceConfig config, kube::ApiClient* client,
-                             SampleStore* store, KubeSourceOptions options)
+                             SampleStore* store, KubeSourceOptions options,
+                             std::shared_ptr<NamespacePods> pods)
     : target_(std::move(target)),
       config_(std::move(config)),
       client_(client),
       store_(store),
-      options_(options) {}
-
-KubePodSource::~KubePodSource() {
-  std::shared_ptr<kube::Informer> informer = this->informer();
-  if (informer) informer->Stop();
-}
-
-void KubePodSource::RequestStop() {
-  std::shared_ptr<kube::Informer> informer = this->informer();
-  if (informer) informer->RequestStop();
-}
+      options_(options),
+      namespace_pods_(pods ? std::move(pods)
+                           : std::make_shared<NamespacePods>(
+                                 client, config_.scale_target.namespace_name, options.pods)) {}
 
 std::string KubePodSource::Named(absl::string_view what) const {
   const kube::ResourceRef& t = config_.scale_target;
@@ -39,28 +33,43 @@ std::string KubePodSource::Named(absl::string_view what) const {
                       t.namespace_name, "/", t.name);
 }
 
-std::shared_ptr<kube::Informer> KubePodSource::informer() const {
-  MutexLock lock(&mu_);
-  return informer_;
-}
-
 std::shared_ptr<const KubePodSource::PodView> KubePodSource::View() const {
+  std::optional<kube::LabelSelector> selector;
   uint64_t epoch = 0;
-  std::shared_ptr<kube::Informer> informer = this->informer(&epoch);
-  if (!informer) return std::make_shared<const PodView>();
-  // Read before the objects: a change in between makes the next call build the view again.
-  const uint64_t generation = epoch | informer->generation();
   {
-    MutexLock lock(&view_mu_);
-    if (view_ && view_generation_ == generation) return view_;
+    MutexLock lock(&mu_);
+    selector = selector_;
+    epoch = selector_epoch_;
   }
-  auto view = std::make_shared<PodView>();
-  view->pods = PodsFromObjects(informer->Objects());
-  view->replicas = ReplicasOf(view->pods);
+  // Read before taking view_mu_: a rebuild of the namespace's pods may take a while.
+  const std::shared_ptr<const PodSnapshot> snapshot = namespace_pods_->Snapshot();
   MutexLock lock(&view_mu_);
-  view_ = view;
-  view_generation_ = generation;
-  return view;
+  if (!selector) {
+    if (!view_) view_ = std::make_shared<const PodView>();
+    return view_;
+  }
+  // A caller with an older snapshot or selector than the view's keeps the view.
+  if (view_ &&
+      (epoch < view_epoch_ || (epoch == view_epoch_ && snapshot->generation <= view_snapshot_))) {
+    return view_;
+  }
+  std::vector<std::shared_ptr<const PodInfo>> members = SelectPods(*snapshot, *selector);
+  view_snapshot_ = snapshot->generation;
+  const bool same = view_ && epoch == view_epoch_ && view_->members == members;
+  view_epoch_ = epoch;
+  // Unchanged pods are the same objects in a new snapshot: another pod of the namespace
+  // moving leaves this target's view, and its generation, as they were.
+  if (same) return view_;
+  auto view = std::make_shared<PodView>();
+  view->generation = (view_ ? view_->generation : 0) + 1;
+  view->members = std::move(members);
+  if (view->members.size() <= config_.max_pods) {
+    view->pods.reserve(view->members.size());
+    for (const std::shared_ptr<const PodInfo>& pod : view->members) view->pods.push_back(*pod);
+    view->replicas = ReplicasOf(view->pods);
+  }
+  view_ = std::move(view);
+  return view_;
 }
 
 absl::Status KubePodSource::ReadSelector(absl::Time now) {
@@ -81,31 +90,26 @@ absl::Status KubePodSource::ReadSelector(absl::Time now) {
                        "a target too); give the workload a spec.selector"));
     }
   }
-  std::shared_ptr<kube::Informer> stale;  // stopped outside the lock
-  std::shared_ptr<kube::Informer> fresh;
+  absl::StatusOr<kube::LabelSelector> parsed = kube::LabelSelector();
+  if (error.ok()) {
+    parsed = kube::ParseLabelSelector(selector);
+    if (!parsed.ok()) {
+      error = absl::FailedPreconditionError(
+          absl::StrCat(Named("the /scale status.selector"), " does not parse (",
+                       parsed.status().message(), "): its pods cannot be found"));
+    }
+  }
   {
     MutexLock lock(&mu_);
     status_.selector_error = error;
     if (!error.ok()) return error;
     status_.selector_read = now;
-    if (selector == status_.selector && informer_) return absl::OkStatus();
-    kube::ResourceRef pods;
-    pods.resource = "pods";
-    pods.namespace_name = config_.scale_target.namespace_name;
-    kube::InformerOptions options;
-    options.label_selector = selector;
-    options.project = ProjectPod;
-    options.max_objects = config_.max_pods;
-    options.initial_backoff = options_.initial_backoff;
-    options.max_backoff = options_.max_backoff;
-    stale = std::move(informer_);
-    informer_ = std::make_shared<kube::Informer>(client_, pods, options);
-    ++informer_epoch_;
-    fresh = informer_;
+    if (selector_ && selector == status_.selector) return absl::OkStatus();
+    selector_ = std::move(*parsed);
+    ++selector_epoch_;
     status_.selector = selector;
   }
-  if (stale) stale->Stop();
-  fresh->Start();
+  namespace_pods_->Start();  // no-op once another source of the namespace has started it
   return absl::OkStatus();
 }
 
@@ -177,18 +181,16 @@ absl::Status KubePodSource::Poll(absl::Time now) {
   bool selector_failed = false;
   {
     MutexLock lock(&mu_);
-    selector_failed = !status_.selector_error.ok() || !informer_;
+    selector_failed = !status_.selector_error.ok() || !selector_;
   }
   if (selector_failed || now >= next_selector_read_) {
     next_selector_read_ = now + config_.selector_refresh;
     absl::Status s = ReadSelector(now);
     if (!s.ok()) return s;
   }
-  // Until the (new) informer has listed, its pods are unknown, not gone: dropping the
-  // replicas then would empty the target's store at every selector change.
-  std::shared_ptr<kube::Informer> informer = this->informer();
-  if (!informer) return absl::OkStatus();
-  const kube::InformerStatus pods_status = informer->Status();
+  // Until the namespace's pods have been listed, they are unknown, not gone: dropping the
+  // replicas then would empty the target's store.
+  const kube::InformerStatus pods_status = namespace_pods_->Status();
   if (!pods_status.synced) {
     // A list that keeps failing (RBAC, too many pods) is this source's failure: returned,
     // so that serve says what to grant, where a wait would leave the target silently
@@ -203,6 +205,18 @@ absl::Status KubePodSource::Poll(absl::Time now) {
       pods_status.failing ? WithContext(pods_status.last_error, Named("following the pods"))
                           : absl::OkStatus();
   const std::shared_ptr<const PodView> view = View();
+  {
+    MutexLock lock(&mu_);
+    status_.matched = static_cast<int64_t>(view->members.size());
+  }
+  if (view->members.size() > config_.max_pods) {
+    // Too many to be one workload's pods (a selector as wide as the namespace): the
+    // replicas already written stay, aging out, rather than be taken for gone.
+    return absl::ResourceExhaustedError(
+        absl::StrCat(Named("the pods"), ": the selector ", status_selector(), " matches ",
+                     view->members.size(), " pods, more than max_pods (", config_.max_pods,
+                     "); narrow the workload's selector or raise max_pods in the source"));
+  }
   const std::vector<PodInfo>& pods = view->pods;
   DropGone(pods);
   {
@@ -222,39 +236,32 @@ std::vector<PodReplica> KubePodSource::Replicas() const { return View()->replica
 PodEndpoints KubePodSource::Endpoints() const { return ScrapeEndpointsOf(View()->pods, config_); }
 
 KubeSourceStatus KubePodSource::Status() const {
-  std::shared_ptr<kube::Informer> informer = this->informer();
   KubeSourceStatus status;
   {
     MutexLock lock(&mu_);
     status = status_;
   }
-  if (informer) status.pods = informer->Status();
+  status.pods = namespace_pods_->Status();
   return status;
 }
 
-namespace {
-constexpr int kEpochShift = 40;  // an informer's own generation stays far below 2^40
-}  // namespace
-
-std::shared_ptr<kube::Informer> KubePodSource::informer(uint64_t* epoch_bits) const {
+std::string KubePodSource::status_selector() const {
   MutexLock lock(&mu_);
-  *epoch_bits = informer_epoch_ << kEpochShift;
-  return informer_;
+  return status_.selector;
 }
 
-uint64_t KubePodSource::PodGeneration() const {
-  uint64_t epoch = 0;
-  std::shared_ptr<kube::Informer> informer = this->informer(&epoch);
-  return informer ? epoch | informer->generation() : 0;
-}
+uint64_t KubePodSource::PodGeneration() const { return View()->generation; }
 
 uint64_t KubePodSource::WaitForPodChange(uint64_t after, absl::Duration timeout) const {
-  uint64_t epoch = 0;
-  std::shared_ptr<kube::Informer> informer = this->informer(&epoch);
-  if (!informer) return 0;
-  // A count from an earlier informer: the pods have changed since, by definition.
-  if (after < epoch) return epoch | informer->generation();
-  return epoch | informer->WaitForChange(after - epoch, timeout);
+  // Real time, as the informer's waits: callers are tests and reactions to pod changes.
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    const uint64_t namespace_generation = namespace_pods_->generation();
+    const uint64_t generation = PodGeneration();
+    const absl::Duration left = deadline - absl::Now();
+    if (generation > after || left <= absl::ZeroDuration()) return generation;
+    namespace_pods_->WaitForChange(namespace_generation, left);
+  }
 }
 
 }  // namespace limiar::metrics

@@ -169,6 +169,7 @@ absl::Status SampleStore::AddPoint(const std::string& target_name, MetricSeries&
     s.points.insert(pos, {sample.time, sample.value});
   }
   Trim(s, s.points.back().time);
+  metric.oldest_newest = std::min(metric.oldest_newest, s.points.back().time);
   if (sample.ready) {
     metric.totals.Record(sample.time, sample.value, metric.ready);
     metric.totals.TrimBefore(sample.time - options_.retention);
@@ -195,11 +196,14 @@ void SampleStore::Erase(MetricSeries& metric,
 }
 
 void SampleStore::Expire(MetricSeries& metric, absl::Time stale_before) {
+  if (stale_before <= metric.oldest_newest) return;
+  metric.oldest_newest = absl::InfiniteFuture();
   for (auto r = metric.replicas.begin(); r != metric.replicas.end();) {
     const Series& s = r->second;
     if (s.points.empty() || s.points.back().time < stale_before) {
       Erase(metric, r++);
     } else {
+      metric.oldest_newest = std::min(metric.oldest_newest, s.points.back().time);
       ++r;
     }
   }

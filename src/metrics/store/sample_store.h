@@ -121,6 +121,10 @@ class SampleStore final : public MetricSource {
     CollectorWindow totals;
     // Replicas are checked for expiry at most once a second of sample time on ingest.
     absl::Time next_expiry_check = absl::InfinitePast();
+    // No replica's newest point is older than this (exact after an Expire, lowered by each
+    // point added): until it is stale, Expire has nothing to look at. Every Observe expires,
+    // and reading each replica there was a sixth of a 10,000-target tick.
+    absl::Time oldest_newest = absl::InfiniteFuture();
   };
   struct TargetSeries {
     std::array<MetricSeries, 3> by_metric;

@@ -37,6 +37,9 @@ const absl::Time kT = absl::FromUnixSeconds(1714557600);  // 2024-05-01T10:00:00
 
 std::string PodPath(const std::string& name) { return "/api/v1/namespaces/shop/pods/" + name; }
 
+const NamespacePodsOptions kQuickRetries = {.initial_backoff = absl::Milliseconds(10),
+                                            .max_backoff = absl::Milliseconds(100)};
+
 class KubeSourceTest : public kube::FakeClusterTest {
  protected:
   KubeSourceTest() { api_.Put(TestDeployment("web", 3, 3)); }
@@ -50,9 +53,7 @@ class KubeSourceTest : public kube::FakeClusterTest {
     config.max_pods = 10;
     return std::make_unique<KubePodSource>(
         "web", config, client_.get(), &store_,
-        KubeSourceOptions{.capacity_per_replica = 0.5,
-                          .initial_backoff = absl::Milliseconds(10),
-                          .max_backoff = absl::Milliseconds(100)});
+        KubeSourceOptions{.capacity_per_replica = 0.5, .pods = kQuickRetries});
   }
 
   static std::vector<std::string> Names(const KubePodSource& source, bool ready_only = false) {
@@ -257,11 +258,30 @@ TEST_F(KubeSourceTest, MissingRequestMakesCpuUnavailableWithAReason) {
 TEST_F(KubeSourceTest, TooManyPodsFailLoudly) {
   for (int i = 0; i < 11; ++i) api_.Put(TestWebPod("web-" + std::to_string(i), true));
   std::unique_ptr<KubePodSource> source = Source();  // max_pods 10
-  (void)source->Poll(kT);  // starts the informer; its list may have failed in time (a race)
-  WaitUntil(*source, [&] { return source->Status().pods.failures > 0; });
-  EXPECT_EQ(source->Status().pods.last_error.code(), absl::StatusCode::kResourceExhausted);
+  (void)source->Poll(kT);                            // starts the namespace's pod watch
+  WaitUntil(*source, [&] { return source->Status().pods.synced; });
+  const absl::Status s = source->Poll(kT + absl::Seconds(1));
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted) << s;
+  EXPECT_THAT(s.message(), HasSubstr("the selector app=web,tier=front matches 11 pods, more than "
+                                     "max_pods (10)"));
+  EXPECT_EQ(source->Status().matched, 11);
   EXPECT_TRUE(Names(*source).empty());
-  EXPECT_EQ(source->Poll(kT + absl::Seconds(1)).code(), absl::StatusCode::kResourceExhausted);
+}
+
+// The namespace's own cap (all its pods, whatever the selectors) fails the list loudly.
+TEST_F(KubeSourceTest, ANamespacePastItsPodCapFailsItsList) {
+  for (int i = 0; i < 3; ++i) api_.Put(TestWebPod("web-" + std::to_string(i), true));
+  KubeSourceConfig config;
+  config.scale_target = {
+      .group = "apps", .resource = "deployments", .namespace_name = "shop", .name = "web"};
+  NamespacePodsOptions cap = kQuickRetries;
+  cap.max_pods = 2;
+  KubePodSource source("web", config, client_.get(), &store_, {.pods = cap});
+  (void)source.Poll(kT);
+  WaitUntil(source, [&] { return source.Status().pods.failures > 0; });
+  const absl::Status s = source.Poll(kT + absl::Seconds(1));
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted) << s;
+  EXPECT_THAT(s.message(), HasSubstr("listing the pods"));
 }
 
 // Scrape mode: the Scraper fetches the ready pods the source finds (prometheus.io
@@ -289,9 +309,7 @@ TEST_F(KubeSourceTest, ScrapeModeFeedsTheScraperWithReadyPods) {
   ASSERT_TRUE(series.ok());
   config.metrics.push_back(
       {.metric = policy::MetricType::kConnections, .series = *series, .kind = ScrapeKind::kGauge});
-  KubePodSource source(
-      "web", config, client_.get(), &store_,
-      {.initial_backoff = absl::Milliseconds(10), .max_backoff = absl::Milliseconds(100)});
+  KubePodSource source("web", config, client_.get(), &store_, {.pods = kQuickRetries});
   ManualClock clock(kT);
   Scraper scraper({KubeScrapeTarget(&source)}, &store_, &clock);
   ASSERT_TRUE(source.Poll(kT).ok());
@@ -396,9 +414,10 @@ TEST_F(KubeSourceTest, HpaOnTheMergedPodsCountsAMissingPodAsTheHpaDoes) {
   EXPECT_EQ(decide(store_), 4);  // the store alone knows only the pods that reported
 }
 
-// A changed status.selector is picked up at the next refresh: a new pod informer, and the
-// pod count keeps growing across it (the scraper's discovery relies on that).
-TEST_F(KubeSourceTest, ChangedSelectorRestartsThePodWatch) {
+// A changed status.selector is picked up at the next refresh, from the pods already
+// followed, and the pod count keeps growing across it (the scraper's discovery relies on
+// that).
+TEST_F(KubeSourceTest, ChangedSelectorPicksOtherPods) {
   api_.Put(TestWebPod("web-1", true));
   json canary = TestWebPod("canary-1", true);
   canary["metadata"]["labels"] = {{"app", "canary"}};
@@ -420,6 +439,49 @@ TEST_F(KubeSourceTest, ChangedSelectorRestartsThePodWatch) {
   // The replica that left with the old selector leaves the store's view too.
   ASSERT_TRUE(source->Poll(kT + absl::Seconds(61)).ok());
   EXPECT_EQ(source->Status().replicas, 1);
+}
+
+// Every target of a namespace reads the one pod watch the poller opens there, and a pod of
+// one target moving leaves the other target's pods, and their generation, as they were.
+TEST_F(KubeSourceTest, TargetsOfANamespaceShareOnePodWatch) {
+  api_.Put(TestDeployment("api", 1, 1));
+  api_.Put(TestWebPod("web-1", true));
+  json api_pod = TestWebPod("api-1", true);
+  api_pod["metadata"]["labels"]["app"] = "api";
+  api_.Put(api_pod);
+  const auto target = [](const std::string& name) {
+    KubeSourceConfig config;
+    config.scale_target = {
+        .group = "apps", .resource = "deployments", .namespace_name = "shop", .name = name};
+    config.metric = KubeMetricKind::kScrape;  // no PodMetrics: pods only
+    return KubePollerTarget{name, config, 0.5};
+  };
+  ManualClock clock(kT);
+  KubePoller poller(NewClient(), {target("web"), target("api")}, &store_, &clock, nullptr,
+                    {.pods = kQuickRetries});
+  poller.PollAll(kT);
+  const KubePodSource& web = *poller.sources()[0];
+  const KubePodSource& api = *poller.sources()[1];
+  WaitUntil(web, [&] { return Names(web) == std::vector<std::string>{"web-1"}; });
+  WaitUntil(api, [&] { return Names(api) == std::vector<std::string>{"api-1"}; });
+  EXPECT_TRUE(api_.WaitForOpenWatches(1, kBound));
+  EXPECT_EQ(api_.OpenWatchCount(), 1);
+  int pod_lists = 0;
+  for (const testing::KubeApiRequest& r : api_.Requests()) {
+    if (r.method == "GET" && r.path == "/api/v1/namespaces/shop/pods" &&
+        !r.params.contains("watch")) {
+      ++pod_lists;
+    }
+  }
+  EXPECT_EQ(pod_lists, 1);
+
+  const uint64_t api_generation = api.PodGeneration();
+  const uint64_t web_generation = web.PodGeneration();
+  api_.Put(TestWebPod("web-2", true));
+  WaitUntil(web, [&] { return Names(web).size() == 2; });
+  EXPECT_GT(web.PodGeneration(), web_generation);
+  EXPECT_EQ(api.PodGeneration(), api_generation);
+  EXPECT_THAT(Names(api), ElementsAre("api-1"));
 }
 
 // The poller reports a source's failure once, not at every poll, and its recovery.

@@ -146,6 +146,26 @@ TEST(SampleStoreTest, ExpiryAndRemovalFreeSeries) {
   EXPECT_EQ(store.series_count(), 0u);
 }
 
+// Expiry skips a metric whose replicas are all fresh enough; a late point of a new replica
+// (older than every other replica's newest) and a replica that stops while the others go
+// on must still be found stale.
+TEST(SampleStoreTest, ExpiryFindsEveryStaleReplicaAmongFreshOnes) {
+  SampleStore store(Options());  // max age 60 s
+  ASSERT_TRUE(store.Add(At("a", 1, kT0 + absl::Seconds(100))).ok());
+  ASSERT_TRUE(store.Add(At("b", 1, kT0 + absl::Seconds(100))).ok());
+  ASSERT_TRUE(store.Add(At("late", 1, kT0 + absl::Seconds(10))).ok());
+  std::vector<policy::MetricObservation> out;
+  ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Seconds(100), &out).ok());
+  EXPECT_EQ(store.series_count(), 2u);  // "late" is 90 s old
+  ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Seconds(150), &out).ok());
+  EXPECT_EQ(store.series_count(), 2u);  // a and b are 50 s old: nothing to expire
+  ASSERT_TRUE(store.Add(At("a", 1, kT0 + absl::Seconds(170))).ok());
+  ASSERT_TRUE(store.Observe(Target(), kT0 + absl::Seconds(170), &out).ok());
+  EXPECT_EQ(store.series_count(), 1u);  // b stopped at 100 s
+  ASSERT_EQ(out[0].replicas.size(), 1u);
+  EXPECT_EQ(out[0].replicas[0].replica_id, "a");
+}
+
 TEST(SampleStoreTest, ReadinessTransitionIsTakenFromTheFirstSampleShowingIt) {
   SampleStore store(Options());
   Sample s = At("a", 0.2, kT0, MetricType::kCpu);

@@ -17,15 +17,18 @@
 #ifndef LIMIAR_KUBE_API_CLIENT_H_
 #define LIMIAR_KUBE_API_CLIENT_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "src/common/http/http_client.h"
+#include "src/common/mutex.h"
 #include "src/kube/cluster_access.h"
 #include "src/kube/token_file.h"
 
@@ -78,6 +81,9 @@ struct ApiClientOptions {
   size_t max_body_bytes = 32 << 20;
   int max_json_depth = 64;
   std::string user_agent_suffix;  // e.g. the instance id, for the API server's audit log
+  // Requests other than watches in flight at once, each on a kept-alive connection of its
+  // own (a watch always has its own): KubePoller's parallel polls need more than one.
+  int connections = 4;
 };
 
 // A time as the API's MicroTime ("2026-12-06T10:00:00.123456Z": Lease and Event times).
@@ -94,9 +100,10 @@ class ApiClient {
   static absl::StatusOr<std::unique_ptr<ApiClient>> Create(ClusterAccess access,
                                                            ApiClientOptions options = {});
 
-  // Each blocks up to the timeout (Watch: until the stream ends). Thread-safe: requests are
-  // serialised on one connection; each Watch opens a connection of its own, so watches on
-  // other threads do not hold up requests.
+  // Each blocks up to the timeout (Watch: until the stream ends). Thread-safe: up to
+  // options.connections requests run at once, each on a kept-alive connection of the pool
+  // (more wait for one); each Watch opens a connection of its own, so watches on other
+  // threads do not hold up requests.
   absl::StatusOr<nlohmann::json> Get(const ResourceRef& ref);
   // Every page: {"kind": ..., "metadata": {"resourceVersion": RV of the first page},
   // "items": [...]}.
@@ -134,10 +141,19 @@ class ApiClient {
                                       const std::string& body = "",
                                       const std::string& content_type = "");
 
+  // A kept-alive connection that no other call is using, waiting for one if all are.
+  http::HttpClient* AcquireConnection();
+  void ReleaseConnection(http::HttpClient* connection);
+
   const ClusterAccess access_;
   const ApiClientOptions options_;
   std::optional<TokenFile> token_file_;
-  http::HttpClient http_;
+  std::vector<std::unique_ptr<http::HttpClient>> connections_;  // options_.connections
+  Mutex pool_mu_;
+  CondVar connection_freed_;
+  std::vector<http::HttpClient*> idle_ ABSL_GUARDED_BY(pool_mu_);
+  uint64_t next_ticket_ ABSL_GUARDED_BY(pool_mu_) = 0;  // handed to each caller in turn
+  uint64_t now_serving_ ABSL_GUARDED_BY(pool_mu_) = 0;  // the ticket whose turn it is
 };
 
 }  // namespace limiar::kube

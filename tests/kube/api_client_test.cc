@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -212,6 +215,39 @@ TEST(ApiClientPagingTest, ListFollowsContinueTokensAndKeepsTheFirstPagesVersion)
   EXPECT_EQ((*listed)["metadata"]["resourceVersion"], "7");
   EXPECT_FALSE((*listed)["metadata"].contains("continue"));
   EXPECT_EQ(asked, (std::vector<std::string>{"2|", "2|t1"}));
+}
+
+// Calls on several threads run at once, each on a connection of the pool: two GETs are
+// answered only once both have reached the server, which one shared connection could
+// never do (the first would give up at the server's bound and fail).
+TEST(ApiClientPoolTest, CallsOnSeveralThreadsRunAtOnce) {
+  std::mutex mu;
+  std::condition_variable arrived_cv;
+  int arrived = 0;
+  testing::LocalHttpServer server;
+  server.server().Get(
+      "/api/v1/namespaces/shop/pods/.*", [&](const httplib::Request& req, httplib::Response& res) {
+        std::unique_lock<std::mutex> lock(mu);
+        ++arrived;
+        arrived_cv.notify_all();
+        const bool both =
+            arrived_cv.wait_for(lock, std::chrono::seconds(20), [&] { return arrived >= 2; });
+        res.status = both ? 200 : 504;
+        res.set_content(json{{"metadata", {{"name", "p"}}}}.dump(), "application/json");
+      });
+  server.Start();
+  ClusterAccess access;
+  access.server = server.base_url();
+  absl::StatusOr<std::unique_ptr<ApiClient>> client = ApiClient::Create(access, {.connections = 2});
+  ASSERT_TRUE(client.ok()) << client.status();
+  ResourceRef pod = InShop("pods");
+  pod.name = "p";
+  absl::Status other;
+  std::thread second([&] { other = (*client)->Get(pod).status(); });
+  const absl::Status first = (*client)->Get(pod).status();
+  second.join();
+  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_TRUE(other.ok()) << other;
 }
 
 }  // namespace

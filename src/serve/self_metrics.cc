@@ -75,21 +75,49 @@ SelfMetrics::SelfMetrics()
                   .Register(*registry_)
                   .Add({})) {}
 
+SelfMetrics::TargetSeries& SelfMetrics::SeriesOf(const std::string& target) {
+  auto [it, added] = targets_.try_emplace(target);
+  TargetSeries& t = it->second;
+  if (added) {
+    const std::map<std::string, std::string> labels{{"target", target}};
+    t.current = &current_.Add(labels);
+    t.desired = &desired_.Add(labels);
+    t.ready = &ready_.Add(labels);
+  }
+  return t;
+}
+
 void SelfMetrics::OnDecision(const controller::Decision& d) {
   MutexLock lock(&mu_);
-  const std::map<std::string, std::string> target{{"target", d.target}};
-  current_.Add(target).Set(d.current_replicas);
-  desired_.Add(target).Set(d.desired_replicas);
-  ready_.Add(target).Set(d.ready_replicas);
+  TargetSeries& t = SeriesOf(d.target);
+  t.current->Set(d.current_replicas);
+  t.desired->Set(d.desired_replicas);
+  t.ready->Set(d.ready_replicas);
   for (const policy::MetricProposal& m : d.recommendation.metrics) {
     if (!m.valid) continue;
-    utilization_.Add({{"target", d.target}, {"metric", policy::MetricTypeName(m.metric)}})
-        .Set(m.utilization_percent);
+    prometheus::Gauge*& utilization = t.utilization[m.metric];
+    if (utilization == nullptr) {
+      utilization =
+          &utilization_.Add({{"target", d.target}, {"metric", policy::MetricTypeName(m.metric)}});
+    }
+    utilization->Set(m.utilization_percent);
   }
-  decisions_.Add({{"target", d.target}, {"reason", d.recommendation.reason}}).Increment();
+  auto reason = t.decisions.find(d.recommendation.reason);
+  if (reason == t.decisions.end()) {
+    reason =
+        t.decisions
+            .emplace(d.recommendation.reason,
+                     &decisions_.Add({{"target", d.target}, {"reason", d.recommendation.reason}}))
+            .first;
+  }
+  reason->second->Increment();
   if (d.actuated) {
-    const char* direction = d.desired_replicas > d.current_replicas ? "up" : "down";
-    scale_events_.Add({{"target", d.target}, {"direction", direction}}).Increment();
+    const bool up = d.desired_replicas > d.current_replicas;
+    prometheus::Counter*& counter = up ? t.up : t.down;
+    if (counter == nullptr) {
+      counter = &scale_events_.Add({{"target", d.target}, {"direction", up ? "up" : "down"}});
+    }
+    counter->Increment();
   }
 }
 

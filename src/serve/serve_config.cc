@@ -18,8 +18,10 @@
 namespace limiar::serve {
 namespace {
 
-// A serve config is a page of keys; its deepest value (a scrape mapping) sits 5 levels in.
-constexpr JsonLimits kServeConfigLimits{.max_bytes = 1 << 20, .max_depth = 16};
+// A serve config is a page of keys plus one metric source per target: 10,000 targets'
+// kubernetes sources take about 1.5 MB, so the cap is the blueprint's. Its deepest value
+// (a scrape mapping) sits 5 levels in.
+constexpr JsonLimits kServeConfigLimits{.max_bytes = 16 << 20, .max_depth = 16};
 
 using config::Bounds;
 using config::Diagnostics;

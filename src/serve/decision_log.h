@@ -19,10 +19,12 @@ std::shared_ptr<spdlog::logger> MakeLogger(LogFormat format);
 void LogEvent(spdlog::logger& log, LogFormat format, const std::string& event,
               const std::string& message, spdlog::level::level_enum level = spdlog::level::info);
 
+// Decision lines go to `log`'s sinks through a logger that never flushes: they reach
+// stderr when `log` next flushes (serve flushes it after every tick, and every other line
+// flushes), a tick's lines in one write.
 class DecisionLog final : public controller::DecisionSink {
  public:
-  DecisionLog(std::shared_ptr<spdlog::logger> log, LogFormat format)
-      : log_(std::move(log)), format_(format) {}
+  DecisionLog(const std::shared_ptr<spdlog::logger>& log, LogFormat format);
   void OnDecision(const controller::Decision& d) override;
 
   static std::string Json(const controller::Decision& d);

@@ -309,6 +309,7 @@ absl::Status Service::Start() {
     SaveState(l, now);
     store_.CompactIfDue(now);
     if (scale_events_) LogEventFailures();
+    log_->flush();  // the pass's decision lines, in one write (DecisionLog)
   });
   InstallTargets(loaded.targets);
 

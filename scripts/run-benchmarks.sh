@@ -28,6 +28,9 @@ echo
 "$build/bench/sim_bench"
 echo
 # Kubernetes controller scale: 1,000 Deployments x 20 pods in the fake API server (in the
-# load generator's process), every target's pods watched and its PodMetrics listed every
-# 15 s, 10 pods replaced per second; the tick (target < 50 ms), serve's RSS and threads.
+# load generator's process), one pod watch per namespace and every target's PodMetrics
+# listed every 15 s, 10 pods replaced per second; the tick (target < 50 ms), serve's RSS
+# and threads. Then 10,000 Deployments of 2 pods in 100 namespaces.
 "$build/bench/kube_scale" --targets 1000 --pods 20 --seconds 30 --churn 10
+echo
+"$build/bench/kube_scale" --targets 10000 --pods 2 --namespaces 100 --seconds 30 --churn 10

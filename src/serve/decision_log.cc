@@ -16,7 +16,7 @@ namespace {
 // Lines reach stderr through a buffer. A line logged with a flush writes itself and all
 // before it at once: the process logger flushes on info, so every event, warning and error
 // goes out as it is said. Decision lines come through a logger of their own that never
-// flushes (DecisionLog) and wait for the end of their tick, when serve flushes: 10,000
+// flushes (DecisionLog) and wait for the end of their pass, when serve flushes: 10,000
 // decisions a tick were 10,000 writes, a third of the tick thread's time
 // (bench/kube_scale). A buffer past kFlushBytes is written at once whatever the level.
 class BufferedStderrSink : public spdlog::sinks::base_sink<std::mutex> {

@@ -20,8 +20,8 @@ void LogEvent(spdlog::logger& log, LogFormat format, const std::string& event,
               const std::string& message, spdlog::level::level_enum level = spdlog::level::info);
 
 // Decision lines go to `log`'s sinks through a logger that never flushes: they reach
-// stderr when `log` next flushes (serve flushes it after every tick, and every other line
-// flushes), a tick's lines in one write.
+// stderr when `log` next flushes (serve flushes it after every pass, tick or fast path, and
+// every other line flushes), a pass's lines in one write.
 class DecisionLog final : public controller::DecisionSink {
  public:
   DecisionLog(const std::shared_ptr<spdlog::logger>& log, LogFormat format);

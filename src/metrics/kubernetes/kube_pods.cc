@@ -136,13 +136,6 @@ PodInfo PodFromJson(const json& pod) {
   return p;
 }
 
-std::vector<PodInfo> PodsFromObjects(const std::map<std::string, json>& objects) {
-  std::vector<PodInfo> pods;
-  pods.reserve(objects.size());
-  for (const auto& [key, object] : objects) pods.push_back(PodFromJson(object));
-  return pods;
-}
-
 bool IsReplica(const PodInfo& pod) { return !pod.deleting && pod.phase != "Failed"; }
 
 std::vector<PodReplica> ReplicasOf(const std::vector<PodInfo>& pods) {

@@ -61,9 +61,6 @@ nlohmann::json ProjectPod(nlohmann::json&& pod);
 // a pod is the API server's, so a bad timestamp makes it "unknown", never an error.
 PodInfo PodFromJson(const nlohmann::json& pod);
 
-// Every pod of an informer's objects, by name.
-std::vector<PodInfo> PodsFromObjects(const std::map<std::string, nlohmann::json>& objects);
-
 // One replica: a pod that is neither being deleted nor failed.
 struct PodReplica {
   std::string name;

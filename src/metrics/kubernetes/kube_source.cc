@@ -34,7 +34,7 @@ std::string KubePodSource::Named(absl::string_view what) const {
 }
 
 std::shared_ptr<const KubePodSource::PodView> KubePodSource::View() const {
-  std::optional<kube::LabelSelector> selector;
+  std::shared_ptr<const kube::LabelSelector> selector;
   uint64_t epoch = 0;
   {
     MutexLock lock(&mu_);
@@ -105,7 +105,7 @@ absl::Status KubePodSource::ReadSelector(absl::Time now) {
     if (!error.ok()) return error;
     status_.selector_read = now;
     if (selector_ && selector == status_.selector) return absl::OkStatus();
-    selector_ = std::move(*parsed);
+    selector_ = std::make_shared<const kube::LabelSelector>(std::move(*parsed));
     ++selector_epoch_;
     status_.selector = selector;
   }

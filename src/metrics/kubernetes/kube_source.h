@@ -21,7 +21,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -121,8 +120,9 @@ class KubePodSource {
   std::set<std::string> written_ ABSL_GUARDED_BY(poll_mu_);  // replicas in the store
 
   mutable Mutex mu_;
-  // The parsed status.selector; nullopt until read. Each change bumps selector_epoch_.
-  std::optional<kube::LabelSelector> selector_ ABSL_GUARDED_BY(mu_);
+  // The parsed status.selector; null until read. Each change bumps selector_epoch_. Shared,
+  // not copied: View reads it for every target on every tick.
+  std::shared_ptr<const kube::LabelSelector> selector_ ABSL_GUARDED_BY(mu_);
   uint64_t selector_epoch_ ABSL_GUARDED_BY(mu_) = 0;
   KubeSourceStatus status_ ABSL_GUARDED_BY(mu_);
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "src/actuator/log_actuator.h"
+#include "src/common/worker_pool.h"
 #include "src/controller/control_loop.h"
 #include "src/metrics/store/sample_store.h"
 #include "src/policy/policy_factory.h"
@@ -87,8 +88,11 @@ BENCHMARK(BM_Kpa20Replicas);
 
 // A full observe -> decide -> act pass over N targets of 20 replicas each, through the
 // in-memory latest-sample source and the log actuator (silent).
+// Arg 0: targets; arg 1: threads deciding them (1: one after another, as the simulator;
+// serve decides on a pool of one thread per core, up to 4).
 void BM_ControlLoopTick(benchmark::State& state) {
   const int targets = static_cast<int>(state.range(0));
+  WorkerPool workers(static_cast<size_t>(state.range(1)));
   // Samples recorded once stay usable for the whole run, so the benchmark measures the
   // tick, not ingest (bench/ measures ingest separately once push lands).
   metrics::SampleStoreOptions options;
@@ -122,6 +126,7 @@ void BM_ControlLoopTick(benchmark::State& state) {
     state.SkipWithError(loop.status().ToString().c_str());
     return;
   }
+  if (workers.size() > 1) (*loop)->SetWorkers(&workers);
   int64_t i = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize((*loop)->Tick(kT0 + absl::Seconds(15 * i++)));
@@ -132,7 +137,12 @@ void BM_ControlLoopTick(benchmark::State& state) {
   getrusage(RUSAGE_SELF, &usage);
   state.counters["max_rss_MB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
-BENCHMARK(BM_ControlLoopTick)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ControlLoopTick)
+    ->Args({10000, 1})
+    ->Args({10000, static_cast<int64_t>(WorkerPool::SizeForMachine(4))})
+    ->ArgNames({"targets", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace limiar

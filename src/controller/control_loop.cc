@@ -30,14 +30,30 @@ ControlLoop::ControlLoop(std::vector<policy::TargetPolicy> targets, std::vector<
       managed_(std::move(managed)),
       metrics_(metrics),
       actuator_(actuator),
-      sink_(sink) {
+      sink_(sink),
+      scratch_(1) {
   for (size_t i = 0; i < targets_.size(); ++i) index_[targets_[i].target] = i;
+}
+
+void ControlLoop::SetWorkers(WorkerPool* workers) {
+  workers_ = workers;
+  scratch_.resize(workers == nullptr ? 1 : workers->size());
 }
 
 absl::Status ControlLoop::Tick(absl::Time now) {
   ++stats_.ticks;
   size_t observed = 0;
-  for (size_t i = 0; i < targets_.size(); ++i) observed += Evaluate(now, i) ? 1 : 0;
+  if (workers_ == nullptr) {
+    for (size_t i = 0; i < targets_.size(); ++i) observed += Evaluate(now, i) ? 1 : 0;
+  } else {
+    // The actuator and the sinks are called from this thread only, in the targets' order;
+    // what lies between (the metrics read and the policy) is per target and runs on the pool.
+    for (size_t i = 0; i < targets_.size(); ++i) managed_[i].to_recommend = ObserveScale(now, i);
+    workers_->ParallelFor(targets_.size(), [&](size_t i, size_t worker) {
+      if (managed_[i].to_recommend) Recommend(now, i, scratch_[worker]);
+    });
+    for (size_t i = 0; i < targets_.size(); ++i) observed += Conclude(now, i) ? 1 : 0;
+  }
   if (observed == 0 && !targets_.empty()) {
     return absl::UnavailableError(
         absl::StrCat("tick: none of ", Counted(targets_.size(), "target"), " could be observed"));
@@ -114,6 +130,11 @@ const Decision* ControlLoop::LastDecision(const std::string& target) const {
 }
 
 bool ControlLoop::Evaluate(absl::Time now, size_t index) {
+  if (ObserveScale(now, index)) Recommend(now, index, scratch_[0]);
+  return Conclude(now, index);
+}
+
+bool ControlLoop::ObserveScale(absl::Time now, size_t index) {
   const policy::TargetPolicy& config = targets_[index];
   Managed& m = managed_[index];
   Decision& d = m.last;
@@ -123,16 +144,16 @@ bool ControlLoop::Evaluate(absl::Time now, size_t index) {
   d.actuated = false;
   d.actuation_note.clear();
   m.has_decision = true;
+  m.metrics_failed = false;
 
   absl::StatusOr<actuator::ScaleState> scale = actuator_->Observe(config.target);
   if (!scale.ok()) {
-    ++stats_.observe_failures;
+    m.found = Found::kScaleUnknown;
     d.recommendation = policy::Recommendation{};
     d.recommendation.reason = "ObserveFailed";
     d.recommendation.message =
         absl::StrCat("cannot read the target's scale: ", scale.status().message());
     d.desired_replicas = d.current_replicas;
-    if (sink_ != nullptr) sink_->OnDecision(d);
     return false;
   }
   d.current_replicas = scale->spec_replicas;
@@ -140,49 +161,65 @@ bool ControlLoop::Evaluate(absl::Time now, size_t index) {
 
   if (m.mode == policy::Mode::kPaused) {
     // KEDA's pause: no evaluation at all, so the policy's history does not move either.
-    ++stats_.skipped_paused;
+    m.found = Found::kPaused;
     d.recommendation = policy::Recommendation{};
     d.recommendation.desired_replicas = d.current_replicas;
     d.recommendation.reason = "Paused";
     d.recommendation.message = absl::StrCat(
         "mode paused: holding ", Counted(d.current_replicas, "replica"), ", not evaluating");
     d.desired_replicas = d.current_replicas;
-    if (sink_ != nullptr) sink_->OnDecision(d);
-    return true;
+    return false;
   }
+  return true;
+}
 
-  input_.now = now;
-  input_.current_replicas = d.current_replicas;
-  input_.ready_replicas = d.ready_replicas;
-  const absl::Status observed = metrics_->Observe(config, now, &observations_);
+void ControlLoop::Recommend(absl::Time now, size_t index, Scratch& scratch) {
+  const policy::TargetPolicy& config = targets_[index];
+  Managed& m = managed_[index];
+  Decision& d = m.last;
+  policy::PolicyInput& input = scratch.input;
+  std::vector<policy::MetricObservation>& observations = scratch.observations;
+  input.now = now;
+  input.current_replicas = d.current_replicas;
+  input.ready_replicas = d.ready_replicas;
+  const absl::Status observed = metrics_->Observe(config, now, &observations);
   if (!observed.ok()) {
     // The policy still runs: with every metric failed it holds the count, and its failure
     // counter drives the fallback.
-    ++stats_.observe_failures;
-    observations_.resize(config.metrics.size());
+    m.metrics_failed = true;
+    observations.resize(config.metrics.size());
     for (size_t i = 0; i < config.metrics.size(); ++i) {
-      observations_[i].metric = config.metrics[i].metric;
-      observations_[i].error = observed;
-      observations_[i].replicas.clear();
+      observations[i].metric = config.metrics[i].metric;
+      observations[i].error = observed;
+      observations[i].replicas.clear();
     }
   }
-  input_.metrics = observations_;
+  input.metrics = observations;
 
-  ++stats_.evaluations;
-  absl::StatusOr<policy::Recommendation> rec = m.policy->Recommend(input_);
+  absl::StatusOr<policy::Recommendation> rec = m.policy->Recommend(input);
   if (!rec.ok()) {
-    ++stats_.policy_failures;
+    m.found = Found::kPolicyFailed;
     d.recommendation = policy::Recommendation{};
     d.recommendation.reason = "PolicyError";
     d.recommendation.message = std::string(rec.status().message());
     d.desired_replicas = d.current_replicas;
-    if (sink_ != nullptr) sink_->OnDecision(d);
-    return true;
+    return;
   }
+  m.found = Found::kRecommended;
   d.recommendation = *std::move(rec);
   d.desired_replicas = d.recommendation.desired_replicas;
+}
 
-  if (d.desired_replicas != d.current_replicas) {
+bool ControlLoop::Conclude(absl::Time now, size_t index) {
+  const policy::TargetPolicy& config = targets_[index];
+  Managed& m = managed_[index];
+  Decision& d = m.last;
+  if (m.found == Found::kScaleUnknown || m.metrics_failed) ++stats_.observe_failures;
+  if (m.found == Found::kPaused) ++stats_.skipped_paused;
+  if (m.found == Found::kRecommended || m.found == Found::kPolicyFailed) ++stats_.evaluations;
+  if (m.found == Found::kPolicyFailed) ++stats_.policy_failures;
+
+  if (m.found == Found::kRecommended && d.desired_replicas != d.current_replicas) {
     std::string held;
     if (m.mode == policy::Mode::kDryRun) {
       d.actuation_note = "dry-run: not actuated";
@@ -203,7 +240,7 @@ bool ControlLoop::Evaluate(absl::Time now, size_t index) {
     }
   }
   if (sink_ != nullptr) sink_->OnDecision(d);
-  return true;
+  return m.found != Found::kScaleUnknown;
 }
 
 }  // namespace limiar::controller

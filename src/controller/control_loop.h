@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "src/actuator/actuator.h"
+#include "src/common/worker_pool.h"
 #include "src/controller/decision.h"
 #include "src/metrics/metric_source.h"
 #include "src/policy/policy.h"
@@ -66,6 +67,13 @@ class ControlLoop {
   // takeover decides at once. Null (the default): always actuate.
   void SetActuationGate(ActuationGate gate) { gate_ = std::move(gate); }
 
+  // With a pool, Tick reads the metrics and runs the policies of many targets at once on its
+  // threads (`metrics` must then be thread-safe); the actuator and the sink are still called
+  // from Tick's thread alone, in the targets' order, and the decisions are the same as
+  // without. Null (the default): one target after another, as the simulator runs. The pool
+  // must outlive the loop or be unset first.
+  void SetWorkers(WorkerPool* workers);
+
   // Switches a target's mode at run time. NotFound for an unknown target.
   absl::Status SetMode(const std::string& target, policy::Mode mode);
 
@@ -88,8 +96,18 @@ class ControlLoop {
   const LoopStats& stats() const { return stats_; }
 
  private:
+  // How far a target's evaluation in this pass got, for Conclude to count and act on.
+  enum class Found : uint8_t {
+    kScaleUnknown,  // the actuator could not observe the target
+    kPaused,
+    kPolicyFailed,
+    kRecommended,
+  };
   struct Managed {
     std::unique_ptr<policy::Policy> policy;
+    Found found = Found::kScaleUnknown;
+    bool metrics_failed = false;
+    bool to_recommend = false;  // Tick with workers: ObserveScale said the policy runs
     policy::Mode mode = policy::Mode::kEnforce;
     bool has_decision = false;
     Decision last;
@@ -98,8 +116,25 @@ class ControlLoop {
 
   ControlLoop(std::vector<policy::TargetPolicy> targets, std::vector<Managed> managed,
               metrics::MetricSource* metrics, actuator::Actuator* actuator, DecisionSink* sink);
-  // Returns false when the target could not be observed.
+  // Reused across evaluations, one per worker: no per-tick allocation. input.metrics views
+  // observations.
+  struct Scratch {
+    std::vector<policy::MetricObservation> observations;
+    policy::PolicyInput input;
+  };
+
+  // ObserveScale, Recommend when it says so, then Conclude. Returns false when the target
+  // could not be observed.
   bool Evaluate(absl::Time now, size_t index);
+  // Starts the target's decision with the actuator's reading of its scale; false when
+  // there is nothing for the policy to do (the scale is unknown, or the target paused).
+  bool ObserveScale(absl::Time now, size_t index);
+  // Reads the target's metrics and runs its policy. Touches only this target's state and
+  // `scratch`: several run at once on the workers.
+  void Recommend(absl::Time now, size_t index, Scratch& scratch);
+  // Counts the pass's outcome, actuates a changed count (or says why not) and hands the
+  // decision to the sink; false when the target could not be observed.
+  bool Conclude(absl::Time now, size_t index);
 
   std::vector<policy::TargetPolicy> targets_;
   std::vector<Managed> managed_;
@@ -108,9 +143,8 @@ class ControlLoop {
   actuator::Actuator* actuator_;
   DecisionSink* sink_;
   ActuationGate gate_;
-  // Reused across evaluations: no per-tick allocation. input_.metrics views observations_.
-  std::vector<policy::MetricObservation> observations_;
-  policy::PolicyInput input_;
+  WorkerPool* workers_ = nullptr;
+  std::vector<Scratch> scratch_;  // [worker]
   LoopStats stats_;
 };
 

@@ -68,6 +68,11 @@ InformerStatus Informer::Status() const {
   return status;
 }
 
+bool Informer::synced() const {
+  MutexLock lock(&mu_);
+  return status_.synced;
+}
+
 uint64_t Informer::generation() const {
   MutexLock lock(&mu_);
   return cache_.generation() + status_changes_;

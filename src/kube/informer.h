@@ -78,6 +78,8 @@ class Informer {
   // A copy of the one object under `key` (ObjectKey: "namespace/name"), if cached.
   std::optional<nlohmann::json> Get(const std::string& key) const;
   InformerStatus Status() const;
+  // Status().synced, without copying the rest: asked for every target of every tick.
+  bool synced() const;
   // A count that grows with every change of the objects (ObjectCache::generation) and of
   // Status() (a list, a failure).
   // Waits until the generation passes `after`, up to `timeout`; returns the generation

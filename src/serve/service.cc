@@ -60,6 +60,7 @@ absl::StatusOr<std::unique_ptr<controller::ControlLoop>> Service::BuildLoop(
       std::unique_ptr<controller::ControlLoop> loop,
       controller::ControlLoop::Create(targets, &observed_, actuator_.get(), sinks_.get()));
   if (leadership_) loop->SetActuationGate(leadership_->Gate());
+  loop->SetWorkers(&decide_workers_);
   return loop;
 }
 

@@ -18,6 +18,7 @@
 #include "src/common/clock.h"
 #include "src/common/mutex.h"
 #include "src/common/said_once.h"
+#include "src/common/worker_pool.h"
 #include "src/controller/admin_service.h"
 #include "src/controller/decision_broadcaster.h"
 #include "src/controller/runner.h"
@@ -88,6 +89,10 @@ class Service {
   std::unique_ptr<DecisionLog> decision_log_;
   controller::DecisionBroadcaster broadcaster_;
   std::unique_ptr<controller::FanoutSink> sinks_;
+  // The loop decides its targets on these threads (one per core, up to 4): 10,000 targets
+  // one after another took 104 ms of a one-second tick. Declared before the loop's runner,
+  // which must go first.
+  WorkerPool decide_workers_{WorkerPool::SizeForMachine(4)};
   std::unique_ptr<controller::Runner> runner_;
   std::unique_ptr<metrics::PushService> push_;
   std::unique_ptr<controller::AdminService> admin_;

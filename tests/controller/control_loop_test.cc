@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "src/common/worker_pool.h"
 #include "src/metrics/store/sample_store.h"
 #include "tests/fakes/fake_actuator.h"
 #include "tests/support/policy_builders.h"
@@ -260,6 +265,89 @@ TEST_F(ControlLoopTest, ScaleDownWaitsForTheStabilizationWindow) {
   }
   ASSERT_FALSE(actuator_.calls.empty());
   EXPECT_EQ(actuator_.calls.back().second, 2);
+}
+
+// One loop with its own store, actuator and sink, for running the same targets twice.
+struct Deciding {
+  metrics::SampleStore store;
+  FakeActuator actuator;
+  RecordingSink sink;
+  std::unique_ptr<ControlLoop> loop;
+};
+
+// A mix of everything a pass meets: HPA and KPA targets, paused and dry-run ones, a target
+// the actuator cannot observe, one without samples; loads that move every tick.
+std::unique_ptr<Deciding> ManyTargets(WorkerPool* workers) {
+  auto d = std::make_unique<Deciding>();
+  std::vector<policy::TargetPolicy> targets;
+  for (int i = 0; i < 300; ++i) {
+    const std::string name = absl::StrCat("t-", i);
+    policy::TargetPolicy t = testing::RequestsPolicy(1, 40, name);
+    if (i % 3 == 0) t.algorithm = policy::Algorithm::kKpa;
+    if (i % 7 == 0) t.mode = policy::Mode::kPaused;
+    if (i % 5 == 0) t.mode = policy::Mode::kDryRun;
+    if (i % 11 != 0) d->actuator.state[name] = {1 + i % 6, 1 + i % 6};
+    targets.push_back(std::move(t));
+  }
+  absl::StatusOr<std::unique_ptr<ControlLoop>> loop =
+      ControlLoop::Create(std::move(targets), &d->store, &d->actuator, &d->sink);
+  EXPECT_TRUE(loop.ok()) << loop.status();
+  d->loop = *std::move(loop);
+  d->loop->SetWorkers(workers);
+  return d;
+}
+
+void LoadTick(Deciding& d, int tick, absl::Time now) {
+  for (int i = 0; i < 300; ++i) {
+    if (i % 13 == 0) continue;  // never reports
+    const std::string name = absl::StrCat("t-", i);
+    for (int r = 0; r < 1 + (i + tick) % 8; ++r) {
+      const double value = 10 + (i * 37 + tick * 53 + r * 11) % 240;
+      ASSERT_TRUE(d.store
+                      .Add(testing::MakeStartedSample(name, absl::StrCat(name, "-", r), value, now,
+                                                      kT0 - absl::Hours(1)))
+                      .ok());
+    }
+  }
+}
+
+std::string Describe(const Decision& d) {
+  return absl::StrCat(d.target, " ", d.current_replicas, "->", d.desired_replicas, " ",
+                      d.recommendation.reason, ": ", d.recommendation.message, " actuated ",
+                      d.actuated, " ", d.actuation_note);
+}
+
+// Deciding on a pool changes nothing: the same decisions, in the targets' order, the same
+// scale requests and counts as one target after another.
+TEST(ControlLoopWorkersTest, DecideAsOneAfterAnother) {
+  WorkerPool pool(4);
+  std::unique_ptr<Deciding> alone = ManyTargets(nullptr);
+  std::unique_ptr<Deciding> pooled = ManyTargets(&pool);
+  for (int tick = 0; tick < 8; ++tick) {
+    const absl::Time now = kT0 + absl::Seconds(15 * tick);
+    LoadTick(*alone, tick, now);
+    LoadTick(*pooled, tick, now);
+    ASSERT_TRUE(alone->loop->Tick(now).ok());
+    ASSERT_TRUE(pooled->loop->Tick(now).ok());
+  }
+  ASSERT_EQ(alone->sink.decisions.size(), 8u * 300);
+  ASSERT_EQ(pooled->sink.decisions.size(), alone->sink.decisions.size());
+  int actuated = 0;
+  for (size_t i = 0; i < alone->sink.decisions.size(); ++i) {
+    ASSERT_EQ(Describe(pooled->sink.decisions[i]), Describe(alone->sink.decisions[i]))
+        << "decision " << i;
+    actuated += alone->sink.decisions[i].actuated ? 1 : 0;
+  }
+  EXPECT_GT(actuated, 100);  // the loads move enough to scale often
+  EXPECT_EQ(pooled->actuator.calls, alone->actuator.calls);
+  const LoopStats a = alone->loop->stats();
+  const LoopStats p = pooled->loop->stats();
+  EXPECT_EQ(std::tie(p.ticks, p.evaluations, p.scale_events, p.observe_failures, p.policy_failures,
+                     p.actuation_failures, p.skipped_paused),
+            std::tie(a.ticks, a.evaluations, a.scale_events, a.observe_failures, a.policy_failures,
+                     a.actuation_failures, a.skipped_paused));
+  EXPECT_GT(a.observe_failures, 0);
+  EXPECT_GT(a.skipped_paused, 0);
 }
 
 }  // namespace

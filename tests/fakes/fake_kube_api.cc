@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <limits>
 #include <map>
 #include <memory>
 #include <tuple>
@@ -434,6 +435,10 @@ FakeKubeApi::Impl::Impl(const std::string& cert_dir, FakeKubeApiOptions options)
   server.set_payload_max_length(options_.max_body_bytes);
   // Idle keep-alive connections hold a thread each and delay shutdown by up to this.
   server.set_keep_alive_timeout(1);
+  // kube-apiserver (Go's net/http) serves any number of requests on a connection;
+  // cpp-httplib closes one after 5, and the TLS handshakes that followed were most of
+  // serve's CPU in bench/kube_scale (10,000 targets' PodMetrics lists).
+  server.set_keep_alive_max_count(std::numeric_limits<size_t>::max());
   // As kube-apiserver (Go sets TCP_NODELAY on every connection): without it an answer
   // written in two parts waits for the client's delayed ACK, about 40 ms a request.
   server.set_tcp_nodelay(true);

@@ -1,8 +1,5 @@
 #include "src/metrics/kubernetes/kube_poller.h"
 
-#include <algorithm>
-#include <atomic>
-#include <thread>
 #include <utility>
 
 #include "src/metrics/kubernetes/kube_scrape.h"
@@ -35,15 +32,10 @@ KubePoller::~KubePoller() {
 void KubePoller::PollAll(absl::Time now) {
   MutexLock lock(&mu_);
   std::vector<absl::Status> results(sources_.size());
-  std::atomic<size_t> next{0};
-  auto poll = [&] {
-    for (size_t i = next++; i < sources_.size(); i = next++) results[i] = sources_[i]->Poll(now);
-  };
-  std::vector<std::thread> helpers;
-  const size_t threads = std::min(kPollThreads, sources_.size());
-  for (size_t i = 1; i < threads; ++i) helpers.emplace_back(poll);
-  poll();
-  for (std::thread& t : helpers) t.join();
+  // One source at a time per thread: a poll may wait on the API server.
+  poll_workers_.ParallelFor(
+      sources_.size(), [&](size_t i, size_t) { results[i] = sources_[i]->Poll(now); },
+      /*chunk=*/1);
   // Said from this thread, in the sources' order.
   for (size_t i = 0; i < sources_.size(); ++i) {
     if (results[i] == last_[i]) continue;

@@ -19,6 +19,7 @@
 #include "src/common/clock.h"
 #include "src/common/mutex.h"
 #include "src/common/periodic_worker.h"
+#include "src/common/worker_pool.h"
 #include "src/kube/api_client.h"
 #include "src/metrics/kubernetes/kube_source.h"
 #include "src/metrics/scrape/scrape_poller.h"
@@ -64,6 +65,7 @@ class KubePoller {
   const OnChange on_change_;
   Mutex mu_;                                             // serialises PollAll
   std::vector<absl::Status> last_ ABSL_GUARDED_BY(mu_);  // per source
+  WorkerPool poll_workers_{kPollThreads};
   PeriodicWorker worker_{absl::Seconds(1), [this] { PollAll(clock_->Now()); }};
 };
 

@@ -38,6 +38,17 @@ std::shared_ptr<const KubePodSource::PodView> KubePodSource::View() const {
   uint64_t epoch = 0;
   {
     MutexLock lock(&mu_);
+    epoch = selector_epoch_;
+  }
+  // What every tick meets: neither the selector nor the namespace's pods have moved since
+  // the view was built, and the namespace's snapshot need not be asked for.
+  const uint64_t pods_generation = namespace_pods_->generation();
+  {
+    MutexLock lock(&view_mu_);
+    if (view_ && epoch == view_epoch_ && pods_generation == view_snapshot_) return view_;
+  }
+  {
+    MutexLock lock(&mu_);
     selector = selector_;
     epoch = selector_epoch_;
   }
@@ -231,7 +242,12 @@ absl::Status KubePodSource::Poll(absl::Time now) {
   return metrics.ok() ? watch_failure : metrics;
 }
 
-std::vector<PodReplica> KubePodSource::Replicas() const { return View()->replicas; }
+std::shared_ptr<const std::vector<PodReplica>> KubePodSource::Replicas() const {
+  if (!namespace_pods_->synced()) return nullptr;
+  std::shared_ptr<const PodView> view = View();
+  const std::vector<PodReplica>* replicas = &view->replicas;
+  return {std::move(view), replicas};  // aliasing: keeps the view alive
+}
 
 PodEndpoints KubePodSource::Endpoints() const { return ScrapeEndpointsOf(View()->pods, config_); }
 

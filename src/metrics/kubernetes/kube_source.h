@@ -76,7 +76,9 @@ class KubePodSource {
   // not listed since and more than max_pods matched among them; the status keeps each.
   absl::Status Poll(absl::Time now);
 
-  std::vector<PodReplica> Replicas() const;
+  // The target's replicas, in name order; null until the namespace's pods have been listed
+  // (they are unknown then, not absent). Shared with the source's view: no copy per tick.
+  std::shared_ptr<const std::vector<PodReplica>> Replicas() const;
   // Scrape mode: one endpoint per ready pod (ScrapeEndpointsOf).
   PodEndpoints Endpoints() const;
   KubeSourceStatus Status() const;

@@ -128,6 +128,8 @@ std::shared_ptr<const PodSnapshot> NamespacePods::Snapshot() const {
 
 kube::InformerStatus NamespacePods::Status() const { return informer_.Status(); }
 
+bool NamespacePods::synced() const { return informer_.synced(); }
+
 uint64_t NamespacePods::generation() const { return informer_.generation(); }
 
 uint64_t NamespacePods::WaitForChange(uint64_t after, absl::Duration timeout) const {

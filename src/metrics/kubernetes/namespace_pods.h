@@ -69,6 +69,7 @@ class NamespacePods {
   // The pods as they stand (empty before the first list).
   std::shared_ptr<const PodSnapshot> Snapshot() const;
   kube::InformerStatus Status() const;
+  bool synced() const;  // listed at least once
   uint64_t generation() const;
   uint64_t WaitForChange(uint64_t after, absl::Duration timeout) const;
 

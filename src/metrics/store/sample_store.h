@@ -115,6 +115,7 @@ class SampleStore final : public MetricSource {
   };
   // One metric of one target: its replicas, how many of them are ready, and the
   // collector's per-scrape totals.
+  using ReplicaEntry = std::pair<const std::string, Series>;  // an entry of `replicas`
   struct MetricSeries {
     absl::flat_hash_map<std::string, Series> replicas;
     int ready = 0;

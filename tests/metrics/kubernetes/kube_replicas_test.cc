@@ -69,6 +69,10 @@ TEST(KubeReplicasTest, MergesPodsIntoObservations) {
        {},
        {"m=missing(unready)", "z=missing"}},
       {"no pods, no replicas", {}, {Sampled("a", 1)}, {}},
+      {"samples in any order pair with their pods, around ones without",
+       {Pod("b", true), Pod("a", true), Pod("d", true)},
+       {Sampled("d", 4), Sampled("0", 9), Sampled("b", 2), Sampled("c", 3), Sampled("e", 5)},
+       {"a=missing", "b=2", "d=4"}},
   };
   for (const MergeCase& c : cases) {
     policy::MetricObservation o;

@@ -58,7 +58,9 @@ class KubeSourceTest : public kube::FakeClusterTest {
 
   static std::vector<std::string> Names(const KubePodSource& source, bool ready_only = false) {
     std::vector<std::string> names;
-    for (const PodReplica& r : source.Replicas()) {
+    const std::shared_ptr<const std::vector<PodReplica>> replicas = source.Replicas();
+    if (replicas == nullptr) return names;  // not listed yet
+    for (const PodReplica& r : *replicas) {
       if (!ready_only || r.ready) names.push_back(r.name);
     }
     return names;

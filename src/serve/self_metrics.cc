@@ -80,9 +80,9 @@ SelfMetrics::TargetSeries& SelfMetrics::SeriesOf(const std::string& target) {
   TargetSeries& t = it->second;
   if (added) {
     const std::map<std::string, std::string> labels{{"target", target}};
-    t.current = &current_.Add(labels);
-    t.desired = &desired_.Add(labels);
-    t.ready = &ready_.Add(labels);
+    t.current.gauge = &current_.Add(labels);
+    t.desired.gauge = &desired_.Add(labels);
+    t.ready.gauge = &ready_.Add(labels);
   }
   return t;
 }
@@ -90,27 +90,31 @@ SelfMetrics::TargetSeries& SelfMetrics::SeriesOf(const std::string& target) {
 void SelfMetrics::OnDecision(const controller::Decision& d) {
   MutexLock lock(&mu_);
   TargetSeries& t = SeriesOf(d.target);
-  t.current->Set(d.current_replicas);
-  t.desired->Set(d.desired_replicas);
-  t.ready->Set(d.ready_replicas);
+  t.current.Set(d.current_replicas);
+  t.desired.Set(d.desired_replicas);
+  t.ready.Set(d.ready_replicas);
   for (const policy::MetricProposal& m : d.recommendation.metrics) {
     if (!m.valid) continue;
-    prometheus::Gauge*& utilization = t.utilization[m.metric];
-    if (utilization == nullptr) {
-      utilization =
+    CachedGauge& utilization = t.utilization[static_cast<size_t>(m.metric)];
+    if (utilization.gauge == nullptr) {
+      utilization.gauge =
           &utilization_.Add({{"target", d.target}, {"metric", policy::MetricTypeName(m.metric)}});
     }
-    utilization->Set(m.utilization_percent);
+    utilization.Set(m.utilization_percent);
   }
-  auto reason = t.decisions.find(d.recommendation.reason);
-  if (reason == t.decisions.end()) {
-    reason =
-        t.decisions
-            .emplace(d.recommendation.reason,
-                     &decisions_.Add({{"target", d.target}, {"reason", d.recommendation.reason}}))
-            .first;
+  if (t.last_reason_counter == nullptr || t.last_reason != d.recommendation.reason) {
+    auto reason = t.decisions.find(d.recommendation.reason);
+    if (reason == t.decisions.end()) {
+      reason =
+          t.decisions
+              .emplace(d.recommendation.reason,
+                       &decisions_.Add({{"target", d.target}, {"reason", d.recommendation.reason}}))
+              .first;
+    }
+    t.last_reason = d.recommendation.reason;
+    t.last_reason_counter = reason->second;
   }
-  reason->second->Increment();
+  t.last_reason_counter->Increment();
   if (d.actuated) {
     const bool up = d.desired_replicas > d.current_replicas;
     prometheus::Counter*& counter = up ? t.up : t.down;

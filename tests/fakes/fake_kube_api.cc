@@ -1,6 +1,7 @@
 // What is simplified against kube-apiserver (each a deliberate gap, not an accident):
-// - Paging: `limit` and `continue` are ignored; a list returns every item and no continue
-//   token (what the watch cache does for resourceVersion=0 lists).
+// - Paging: `limit` and `continue` are served, with the API server's token (base64 of
+//   {"v","rv","start"}), but a later page shows the objects as they are now, not as they
+//   were at the first page's resourceVersion, and no token expires (410).
 // - Strategic merge patch is applied as a JSON merge patch: lists are replaced, not merged
 //   by key, and `$patch` directives are not understood. Server-side apply is 415.
 // - No defaulting or validation beyond: a name (or generateName) on create, spec.replicas
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
@@ -24,6 +26,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -248,6 +251,48 @@ Reply Conflict(const ResourceType* type, const std::string& name, absl::string_v
 }
 
 Reply BadRequest(absl::string_view message) { return StatusReply(400, "BadRequest", message); }
+
+// Where a paged list goes on: the API server's continue token is base64 of
+// {"v":"meta.k8s.io/v1","rv":N,"start":KEY + "\u0000"}, KEY the last object's storage key.
+struct ContinueFrom {
+  int64_t resource_version = 0;
+  std::string namespace_name;
+  std::string name;
+};
+
+std::string ContinueToken(int64_t resource_version, const std::string& namespace_name,
+                          const std::string& name) {
+  const std::string key = namespace_name.empty() ? name : absl::StrCat(namespace_name, "/", name);
+  return absl::WebSafeBase64Escape(
+      json{{"v", "meta.k8s.io/v1"}, {"rv", resource_version}, {"start", key + '\0'}}.dump());
+}
+
+absl::StatusOr<ContinueFrom> ParseContinue(const std::string& token) {
+  const absl::Status invalid = absl::InvalidArgumentError(
+      "continue key is not valid: incorrect encoded start resourceVersion (version "
+      "meta.k8s.io/v1)");
+  std::string decoded;
+  if (!absl::WebSafeBase64Unescape(token, &decoded)) return invalid;
+  const json parsed = json::parse(decoded, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object() || parsed.value("v", "") != "meta.k8s.io/v1" || !parsed.contains("rv") ||
+      !parsed["rv"].is_number_integer() || !parsed.contains("start") ||
+      !parsed["start"].is_string()) {
+    return invalid;
+  }
+  std::string key = parsed["start"].get<std::string>();
+  if (key.empty() || key.back() != '\0') return invalid;
+  key.pop_back();
+  ContinueFrom from;
+  from.resource_version = parsed["rv"].get<int64_t>();
+  const size_t slash = key.find('/');
+  if (slash == std::string::npos) {
+    from.name = key;
+  } else {
+    from.namespace_name = key.substr(0, slash);
+    from.name = key.substr(slash + 1);
+  }
+  return from;
+}
 
 Reply MethodNotSupported(const ResourceType* type, absl::string_view action) {
   return StatusReply(
@@ -709,30 +754,52 @@ Reply FakeKubeApi::Impl::ListObjects(const Route& route, const httplib::Request&
   absl::StatusOr<Selectors> selectors = ParseSelectors(route.type, req);
   if (!selectors.ok()) return BadRequest(selectors.status().message());
   const ResourceType* type = route.type;
-  std::string body = absl::StrCat("{\"kind\":\"", type->kind, "List\",\"apiVersion\":\"",
-                                  type->ApiVersion(), "\",\"metadata\":");
+  int64_t limit = 0;  // 0: every item; metrics-server does not page
+  if (!type->metrics && req.has_param("limit") && !req.get_param_value("limit").empty() &&
+      (!absl::SimpleAtoi(req.get_param_value("limit"), &limit) || limit < 0)) {
+    return BadRequest(
+        absl::StrCat("limit: Invalid value: ", GoQuote(req.get_param_value("limit"))));
+  }
   MutexLock lock(&mu_);
-  // metrics-server's lists carry no resourceVersion: they are not read from etcd.
-  absl::StrAppend(
-      &body,
-      type->metrics ? "{}" : absl::StrCat("{\"resourceVersion\":\"", resource_version_, "\"}"),
-      ",\"items\":[");
-  bool first = true;
-  // Keys sort by type, namespace, name: a namespaced list reads only its namespace's range.
+  // Keys sort by type, namespace, name: a namespaced list reads only its namespace's range,
+  // and a page goes on after the key its token names.
   const std::string& ns = route.namespace_name;
-  for (auto it = objects_.lower_bound(Key{type, ns, ""});
-       it != objects_.end() && std::get<0>(it->first) == type &&
-       (ns.empty() || std::get<1>(it->first) == ns);
-       ++it) {
+  auto it = objects_.lower_bound(Key{type, ns, ""});
+  int64_t list_version = resource_version_;
+  if (const std::string token = req.get_param_value("continue"); !token.empty()) {
+    absl::StatusOr<ContinueFrom> from = ParseContinue(token);
+    if (!from.ok()) return BadRequest(from.status().message());
+    list_version = from->resource_version;
+    it = objects_.upper_bound(Key{type, from->namespace_name, from->name});
+  }
+  std::string body = absl::StrCat("{\"kind\":\"", type->kind, "List\",\"apiVersion\":\"",
+                                  type->ApiVersion(), "\",\"metadata\":{");
+  // metrics-server's lists carry no resourceVersion: they are not read from etcd.
+  if (!type->metrics) absl::StrAppend(&body, "\"resourceVersion\":\"", list_version, "\"");
+  std::string items;
+  int64_t count = 0;
+  const auto in_range = [&](auto i) {
+    return i != objects_.end() && std::get<0>(i->first) == type &&
+           (ns.empty() || std::get<1>(i->first) == ns);
+  };
+  for (; in_range(it); ++it) {
     if (!Sees(*selectors, ns, it->second)) continue;
+    if (limit > 0 && count == limit) break;
     // Items of a typed list carry no kind or apiVersion.
     json item = it->second;
     item.erase("kind");
     item.erase("apiVersion");
-    absl::StrAppend(&body, first ? "" : ",", item.dump());
-    first = false;
+    absl::StrAppend(&items, count == 0 ? "" : ",", item.dump());
+    ++count;
   }
-  body += "]}";
+  // More may follow when the page is full and the range goes on (the API server, too, may
+  // hand out a token whose page comes back empty).
+  if (limit > 0 && count == limit && in_range(it)) {
+    const auto& last = std::prev(it)->first;
+    absl::StrAppend(&body, type->metrics ? "" : ",", "\"continue\":\"",
+                    ContinueToken(list_version, std::get<1>(last), std::get<2>(last)), "\"");
+  }
+  absl::StrAppend(&body, "},\"items\":[", items, "]}");
   return Reply{200, std::move(body)};
 }
 

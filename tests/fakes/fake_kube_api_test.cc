@@ -157,6 +157,44 @@ TEST_F(FakeKubeApiTest, ListsWithLabelAndFieldSelectors) {
   EXPECT_EQ(Call("GET", "/api/v1/namespaces/shop/pods?fieldSelector=spec.foo%3Dx").status, 400);
 }
 
+// `limit` pages a list as the API server does: each page up to the limit, a continue token
+// while more may follow, the first page's resourceVersion on every page; selectors apply
+// within pages, and across namespaces the order is etcd's.
+TEST_F(FakeKubeApiTest, PagesListsWithLimitAndContinue) {
+  for (int i = 1; i <= 7; ++i) api_.Put(TestPod(absl::StrCat("web-", i), {{"app", "web"}}));
+  api_.Put(TestPod("db-1", {{"app", "db"}}));
+  api_.Put(TestPod("web-0", {{"app", "web"}}, "other"));
+  const int64_t version = api_.ResourceVersion();
+  const auto pages = [&](const std::string& path, const std::string& query) {
+    std::vector<std::vector<std::string>> names;
+    std::string token;
+    for (int page = 0; page < 10; ++page) {
+      const json list = CallJson(
+          "GET", absl::StrCat(path, "?", query, token.empty() ? "" : "&continue=", Encode(token)));
+      EXPECT_EQ(list["metadata"]["resourceVersion"], absl::StrCat(version)) << "page " << page;
+      names.push_back(Names(list));
+      token = list["metadata"].value("continue", "");
+      if (token.empty()) break;
+    }
+    return names;
+  };
+  using Pages = std::vector<std::vector<std::string>>;
+  EXPECT_EQ(pages("/api/v1/namespaces/shop/pods", "limit=3"),
+            (Pages{{"db-1", "web-1", "web-2"}, {"web-3", "web-4", "web-5"}, {"web-6", "web-7"}}));
+  EXPECT_EQ(pages("/api/v1/pods", "limit=4&labelSelector=app%3Dweb"),
+            (Pages{{"web-0", "web-1", "web-2", "web-3"}, {"web-4", "web-5", "web-6", "web-7"}}));
+  EXPECT_EQ(pages("/api/v1/namespaces/shop/pods", "limit=0"),
+            (Pages{{"db-1", "web-1", "web-2", "web-3", "web-4", "web-5", "web-6", "web-7"}}));
+
+  const http::HttpResponse forged =
+      Call("GET", "/api/v1/namespaces/shop/pods?limit=2&continue=bm90LWEtdG9rZW4");
+  EXPECT_EQ(forged.status, 400);
+  EXPECT_TRUE(absl::StrContains(json::parse(forged.body)["message"].get<std::string>(),
+                                "continue key is not valid"))
+      << forged.body;
+  EXPECT_EQ(Call("GET", "/api/v1/namespaces/shop/pods?limit=-1").status, 400);
+}
+
 TEST_F(FakeKubeApiTest, MissingObjectIsA404StatusAsTheServerWritesIt) {
   const http::HttpResponse response = Call("GET", "/api/v1/namespaces/shop/pods/web-1");
   EXPECT_EQ(response.status, 404);

@@ -75,6 +75,17 @@ def check_pods(core, ns):
     check("field selector metadata.name",
           [p.metadata.name for p in by_name.items] == ["db-1"],
           [p.metadata.name for p in by_name.items])
+    first_page = core.list_namespaced_pod(ns, label_selector="app=web", limit=1)
+    token = first_page.metadata._continue
+    check("limit=1 gives one pod and a continue token",
+          len(first_page.items) == 1 and bool(token), first_page.metadata)
+    second_page = core.list_namespaced_pod(ns, label_selector="app=web", limit=1,
+                                           _continue=token)
+    check("the token gives the next pod, the first page's resourceVersion and no further token",
+          [p.metadata.name for p in first_page.items + second_page.items] == ["web-1", "web-2"]
+          and second_page.metadata.resource_version == first_page.metadata.resource_version
+          and not second_page.metadata._continue,
+          second_page.metadata)
     return pods.metadata.resource_version
 
 

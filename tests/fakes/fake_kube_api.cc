@@ -778,9 +778,10 @@ Reply FakeKubeApi::Impl::ListObjects(const Route& route, const httplib::Request&
   if (!type->metrics) absl::StrAppend(&body, "\"resourceVersion\":\"", list_version, "\"");
   std::string items;
   int64_t count = 0;
+  // Taken here, under mu_: the thread-safety analysis does not see into the lambda.
+  const auto end = objects_.end();
   const auto in_range = [&](auto i) {
-    return i != objects_.end() && std::get<0>(i->first) == type &&
-           (ns.empty() || std::get<1>(i->first) == ns);
+    return i != end && std::get<0>(i->first) == type && (ns.empty() || std::get<1>(i->first) == ns);
   };
   for (; in_range(it); ++it) {
     if (!Sees(*selectors, ns, it->second)) continue;

@@ -102,9 +102,11 @@ TEST_F(LeaderFailoverTest, OnlyTheLeaderActuatesAndAFollowerTakesOverWhenItDies)
   ASSERT_TRUE(b->WaitForLine("limiar-b following limiar-a", 0)) << b->Log();
   EXPECT_EQ(Holder(), "limiar-a");
 
-  // Both see the load and decide the same; only the leader scales.
-  ASSERT_TRUE(PushUntil(*a, 150, "[actuated]")) << a->Log();
+  // Both see the load and decide the same; only the leader scales. The follower is pushed
+  // first: once the leader has scaled, the follower sees 6 of 6 and has nothing to hold back.
   ASSERT_TRUE(PushUntil(*b, 150, "[follower: limiar-a leads]")) << b->Log();
+  EXPECT_EQ(SpecReplicas(), 2);
+  ASSERT_TRUE(PushUntil(*a, 150, "[actuated]")) << a->Log();
   const int scaled_by_a = SpecReplicas();
   EXPECT_GT(scaled_by_a, 2);
   const size_t patches_by_a = ScalePatches();

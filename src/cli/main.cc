@@ -6,12 +6,14 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
 #include "src/cli/client_commands.h"
 #include "src/cli/conformance_command.h"
 #include "src/cli/policy_command.h"
 #include "src/cli/serve_command.h"
 #include "src/cli/simulate_command.h"
 #include "src/cli/sweep_command.h"
+#include "src/common/version/version.h"
 
 namespace {
 
@@ -26,7 +28,7 @@ int main(int argc, char** argv) {
       "with the Kubernetes HPA or Knative KPA algorithms.",
       "limiar"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "limiar 0.1.0");
+  app.set_version_flag("--version", absl::StrCat("limiar ", limiar::kVersion));
 
   std::string blueprint;
   bool as_json = false;
@@ -128,6 +130,9 @@ int main(int argc, char** argv) {
       ->add_option("--tick-interval", serve_options.tick_interval_s,
                    "Seconds between control-loop passes (default 15)")
       ->check(CLI::PositiveNumber);
+  serve->add_flag("--check", serve_options.check,
+                  "Check the blueprint and config as serve would at start, print what it would "
+                  "run and exit (0: it would start); binds no port, calls no peer");
   serve->add_option("--log-format", serve_options.log_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -206,7 +211,7 @@ int main(int argc, char** argv) {
     return *simulate ? limiar::cli::RunSimulateCommand(sim_options, std::cout, std::cerr)
                      : limiar::cli::RunCompareCommand(sim_options, std::cout, std::cerr);
   }
-  if (*serve) return limiar::cli::RunServeCommand(serve_options, std::cerr);
+  if (*serve) return limiar::cli::RunServeCommand(serve_options, std::cout, std::cerr);
   if (*push) {
     if (push->count("--total") > 0) push_options.total = push_total;
     return limiar::cli::RunPushCommand(client, push_options, std::cout, std::cerr);

@@ -9,7 +9,7 @@
 
 namespace limiar::cli {
 
-int RunServeCommand(const ServeOptions& options, std::ostream& err) {
+int RunServeCommand(const ServeOptions& options, std::ostream& out, std::ostream& err) {
   serve::ServeConfig config;
   if (!options.config_path.empty()) {
     absl::StatusOr<serve::ServeConfig> loaded = serve::LoadServeConfig(options.config_path);
@@ -28,6 +28,15 @@ int RunServeCommand(const ServeOptions& options, std::ostream& err) {
       !s.ok()) {
     PrintError(err, s.message());
     return 1;
+  }
+  if (options.check) {
+    absl::StatusOr<std::string> checked = serve::CheckServeSetup(config, options.blueprint_path);
+    if (!checked.ok()) {
+      PrintError(err, checked.status().message());
+      return 1;
+    }
+    out << *checked << "\nok: limiar serve would start with this blueprint and config\n";
+    return 0;
   }
   const serve::LogFormat format =
       options.log_format == "json" ? serve::LogFormat::kJson : serve::LogFormat::kText;

@@ -141,6 +141,8 @@ bool ControlLoop::ObserveScale(absl::Time now, size_t index) {
   d.time = now;
   d.target = config.target;
   d.mode = m.mode;
+  d.min_replicas = config.min_replicas;
+  d.max_replicas = config.max_replicas;
   d.actuated = false;
   d.actuation_note.clear();
   m.has_decision = true;
@@ -208,6 +210,15 @@ void ControlLoop::Recommend(absl::Time now, size_t index, Scratch& scratch) {
   m.found = Found::kRecommended;
   d.recommendation = *std::move(rec);
   d.desired_replicas = d.recommendation.desired_replicas;
+  // The policies give one proposal per metric, in the config's order.
+  std::vector<policy::MetricProposal>& proposals = d.recommendation.metrics;
+  for (size_t i = 0; i < proposals.size() && i < config.metrics.size(); ++i) {
+    policy::MetricProposal& p = proposals[i];
+    const policy::MetricTarget& t = config.metrics[i];
+    if (!p.valid || p.metric != t.metric) continue;
+    p.value = policy::InMetricUnit(t, p.utilization_percent);
+    p.target = policy::InMetricUnit(t, t.target_percent);
+  }
 }
 
 bool ControlLoop::Conclude(absl::Time now, size_t index) {

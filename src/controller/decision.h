@@ -19,6 +19,9 @@ struct Decision {
   int32_t current_replicas = 0;
   int32_t ready_replicas = 0;
   int32_t desired_replicas = 0;
+  // The target's configured bounds (schedules may narrow them for one evaluation).
+  int32_t min_replicas = 0;
+  int32_t max_replicas = 0;
   // The policy's full recommendation: reason, message, per-metric proposals.
   policy::Recommendation recommendation;
   // True when the actuator was asked for a new count and accepted it.

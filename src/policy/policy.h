@@ -75,6 +75,11 @@ struct MetricProposal {
   int32_t replicas = 0;
   // Utilization in percent of capacity (HPA's utilization / average-value ratio x 100).
   double utilization_percent = 0;
+  // What `kubectl get hpa` shows as "value/target": cpu in percent of the request, other
+  // metrics per replica in their own unit (requests/s, connections). Set by the control
+  // loop from the target's MetricTarget (InMetricUnit), for valid proposals.
+  double value = 0;
+  double target = 0;
   std::string error;
 };
 

@@ -16,6 +16,10 @@ HpaBehavior DefaultHpaBehavior() {
 
 // MetricTypeName, AlgorithmName and ModeName are in names.cc, beside their parsers.
 
+double InMetricUnit(const MetricTarget& t, double percent) {
+  return t.metric == MetricType::kCpu ? percent : percent / 100 * t.capacity_per_replica;
+}
+
 const char* RatePolicyTypeName(RatePolicyType t) {
   return t == RatePolicyType::kPods ? "Pods" : "Percent";
 }

@@ -99,6 +99,11 @@ struct MetricTarget {
   double capacity_per_replica = 1.0;
 };
 
+// `percent` of a replica's capacity in the metric's own unit, as the HPA reports a metric:
+// cpu stays a percentage (of the request), requests and connections become per-replica
+// values (150 % of a 100 requests/s capacity is 150 requests/s per replica).
+double InMetricUnit(const MetricTarget& t, double percent);
+
 // Where a knob's effective value came from.
 enum class Origin { kBlueprint, kDefault };
 

@@ -3,27 +3,53 @@
 #include <sstream>
 
 #include "prometheus/text_serializer.h"
+#include "src/common/version/version.h"
 
 namespace limiar::serve {
 
+namespace {
+
+prometheus::Family<prometheus::Gauge>& GaugeFamily(prometheus::Registry& registry,
+                                                   const std::string& name,
+                                                   const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(registry);
+}
+
+prometheus::Counter& Counter(prometheus::Registry& registry, const std::string& name,
+                             const std::string& help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(registry).Add({});
+}
+
+}  // namespace
+
 SelfMetrics::SelfMetrics()
     : registry_(std::make_shared<prometheus::Registry>()),
-      current_(prometheus::BuildGauge()
-                   .Name("limiar_current_replicas")
-                   .Help("Replicas the target runs now (its spec), as last observed")
-                   .Register(*registry_)),
-      desired_(prometheus::BuildGauge()
-                   .Name("limiar_desired_replicas")
-                   .Help("Replicas Limiar last decided for the target")
-                   .Register(*registry_)),
-      ready_(prometheus::BuildGauge()
-                 .Name("limiar_ready_replicas")
-                 .Help("Ready replicas of the target, as last observed")
-                 .Register(*registry_)),
-      utilization_(prometheus::BuildGauge()
-                       .Name("limiar_utilization_percent")
-                       .Help("Per metric: load in percent of per-replica capacity")
-                       .Register(*registry_)),
+      current_(GaugeFamily(*registry_, "limiar_current_replicas",
+                           "Replicas the target runs now (its spec), as last observed")),
+      desired_(GaugeFamily(*registry_, "limiar_desired_replicas",
+                           "Replicas Limiar last decided for the target")),
+      ready_(GaugeFamily(*registry_, "limiar_ready_replicas",
+                         "Ready replicas of the target, as last observed")),
+      min_(GaugeFamily(*registry_, "limiar_min_replicas", "The target's configured minimum")),
+      max_(GaugeFamily(*registry_, "limiar_max_replicas", "The target's configured maximum")),
+      mode_(GaugeFamily(*registry_, "limiar_mode",
+                        "1 for the target's run-time mode (enforce, dry-run, paused), 0 for "
+                        "the others")),
+      panic_(GaugeFamily(*registry_, "limiar_panic_mode",
+                         "1 while the target's KPA is in panic mode")),
+      fallback_(GaugeFamily(*registry_, "limiar_fallback_active",
+                            "1 while the target's fallback replica count is applied (its "
+                            "metrics failed fallback.failure_threshold times running)")),
+      scaling_active_(GaugeFamily(*registry_, "limiar_scaling_active",
+                                  "0 when no metric of the target gave a usable value (HPA's "
+                                  "ScalingActive=False: stale or missing metrics), else 1")),
+      utilization_(GaugeFamily(*registry_, "limiar_utilization_percent",
+                               "Per metric: load in percent of per-replica capacity")),
+      metric_value_(GaugeFamily(*registry_, "limiar_metric_value",
+                                "Per metric: the value the policy compares with its target, "
+                                "cpu in percent of the request, others per replica")),
+      metric_target_(GaugeFamily(*registry_, "limiar_metric_target",
+                                 "Per metric: the target value, in limiar_metric_value's unit")),
       decisions_(prometheus::BuildCounter()
                      .Name("limiar_decisions_total")
                      .Help("Decisions by target and machine-readable reason")
@@ -39,11 +65,15 @@ SelfMetrics::SelfMetrics()
               .Register(*registry_)
               .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.005, 0.01, 0.025,
                                                                0.05, 0.1, 0.25, 1})),
-      ticks_failed_(prometheus::BuildCounter()
-                        .Name("limiar_ticks_failed_total")
-                        .Help("Passes in which no target could be observed")
-                        .Register(*registry_)
-                        .Add({})),
+      ingest_batch_seconds_(
+          prometheus::BuildHistogram()
+              .Name("limiar_ingest_batch_duration_seconds")
+              .Help("Time to validate and store one pushed batch of samples")
+              .Register(*registry_)
+              .Add({}, prometheus::Histogram::BucketBoundaries{0.00001, 0.00005, 0.0001, 0.0005,
+                                                               0.001, 0.005, 0.01, 0.05, 0.25})),
+      ticks_failed_(Counter(*registry_, "limiar_ticks_failed_total",
+                            "Passes in which no target could be observed")),
       ingest_(prometheus::BuildCounter()
                   .Name("limiar_ingest_samples_total")
                   .Help("Pushed samples, by outcome (accepted or rejected)")
@@ -53,27 +83,20 @@ SelfMetrics::SelfMetrics()
                     .Help("Actuator calls by outcome: success, failure (after every retry), "
                           "retry")
                     .Register(*registry_)),
-      scrape_failures_(prometheus::BuildCounter()
-                           .Name("limiar_scrape_failures_total")
-                           .Help("Replica /metrics scrapes that failed (the replica is missing)")
-                           .Register(*registry_)
-                           .Add({})),
-      query_failures_(prometheus::BuildCounter()
-                          .Name("limiar_promql_failures_total")
-                          .Help("PromQL queries that failed")
-                          .Register(*registry_)
-                          .Add({})),
-      state_failures_(prometheus::BuildCounter()
-                          .Name("limiar_state_file_write_failures_total")
-                          .Help("State file writes that failed (restart safety at risk)")
-                          .Register(*registry_)
-                          .Add({})),
-      leader_(prometheus::BuildGauge()
-                  .Name("limiar_leader")
-                  .Help("1 while this copy may actuate (it holds the leader election's Lease, "
-                        "or none is configured), 0 while it follows")
-                  .Register(*registry_)
-                  .Add({})) {}
+      scrape_failures_(Counter(*registry_, "limiar_scrape_failures_total",
+                               "Replica /metrics scrapes that failed (the replica is missing)")),
+      query_failures_(
+          Counter(*registry_, "limiar_promql_failures_total", "PromQL queries that failed")),
+      state_failures_(Counter(*registry_, "limiar_state_file_write_failures_total",
+                              "State file writes that failed (restart safety at risk)")),
+      leader_(GaugeFamily(*registry_, "limiar_leader",
+                          "1 while this copy may actuate (it holds the leader election's "
+                          "Lease, or none is configured), 0 while it follows")
+                  .Add({})) {
+  GaugeFamily(*registry_, "limiar_build_info", "1, labelled with the version of this binary")
+      .Add({{"version", kVersion}})
+      .Set(1);
+}
 
 SelfMetrics::TargetSeries& SelfMetrics::SeriesOf(const std::string& target) {
   auto [it, added] = targets_.try_emplace(target);
@@ -83,35 +106,63 @@ SelfMetrics::TargetSeries& SelfMetrics::SeriesOf(const std::string& target) {
     t.current.gauge = &current_.Add(labels);
     t.desired.gauge = &desired_.Add(labels);
     t.ready.gauge = &ready_.Add(labels);
+    t.min.gauge = &min_.Add(labels);
+    t.max.gauge = &max_.Add(labels);
+    t.panic.gauge = &panic_.Add(labels);
+    t.fallback.gauge = &fallback_.Add(labels);
+    t.scaling_active.gauge = &scaling_active_.Add(labels);
+    for (size_t m = 0; m < t.mode.size(); ++m) {
+      t.mode[m].gauge = &mode_.Add(
+          {{"target", target}, {"mode", policy::ModeName(static_cast<policy::Mode>(m))}});
+    }
   }
   return t;
+}
+
+SelfMetrics::MetricSeries& SelfMetrics::MetricSeriesOf(TargetSeries& t, const std::string& target,
+                                                       policy::MetricType metric) {
+  MetricSeries& m = t.metrics[static_cast<size_t>(metric)];
+  if (m.utilization.gauge == nullptr) {
+    const std::map<std::string, std::string> labels{{"target", target},
+                                                    {"metric", policy::MetricTypeName(metric)}};
+    m.utilization.gauge = &utilization_.Add(labels);
+    m.value.gauge = &metric_value_.Add(labels);
+    m.target.gauge = &metric_target_.Add(labels);
+  }
+  return m;
 }
 
 void SelfMetrics::OnDecision(const controller::Decision& d) {
   MutexLock lock(&mu_);
   TargetSeries& t = SeriesOf(d.target);
+  const policy::Recommendation& rec = d.recommendation;
   t.current.Set(d.current_replicas);
   t.desired.Set(d.desired_replicas);
   t.ready.Set(d.ready_replicas);
-  for (const policy::MetricProposal& m : d.recommendation.metrics) {
-    if (!m.valid) continue;
-    CachedGauge& utilization = t.utilization[static_cast<size_t>(m.metric)];
-    if (utilization.gauge == nullptr) {
-      utilization.gauge =
-          &utilization_.Add({{"target", d.target}, {"metric", policy::MetricTypeName(m.metric)}});
-    }
-    utilization.Set(m.utilization_percent);
+  t.min.Set(d.min_replicas);
+  t.max.Set(d.max_replicas);
+  t.panic.Set(rec.panic_mode ? 1 : 0);
+  t.fallback.Set(rec.reason == "Fallback" ? 1 : 0);
+  t.scaling_active.Set(rec.scaling_active ? 1 : 0);
+  for (size_t m = 0; m < t.mode.size(); ++m) {
+    t.mode[m].Set(static_cast<size_t>(d.mode) == m ? 1 : 0);
   }
-  if (t.last_reason_counter == nullptr || t.last_reason != d.recommendation.reason) {
-    auto reason = t.decisions.find(d.recommendation.reason);
+  for (const policy::MetricProposal& p : rec.metrics) {
+    if (!p.valid) continue;
+    MetricSeries& m = MetricSeriesOf(t, d.target, p.metric);
+    m.utilization.Set(p.utilization_percent);
+    m.value.Set(p.value);
+    m.target.Set(p.target);
+  }
+  if (t.last_reason_counter == nullptr || t.last_reason != rec.reason) {
+    auto reason = t.decisions.find(rec.reason);
     if (reason == t.decisions.end()) {
       reason =
           t.decisions
-              .emplace(d.recommendation.reason,
-                       &decisions_.Add({{"target", d.target}, {"reason", d.recommendation.reason}}))
+              .emplace(rec.reason, &decisions_.Add({{"target", d.target}, {"reason", rec.reason}}))
               .first;
     }
-    t.last_reason = d.recommendation.reason;
+    t.last_reason = rec.reason;
     t.last_reason_counter = reason->second;
   }
   t.last_reason_counter->Increment();
@@ -129,6 +180,10 @@ void SelfMetrics::ObserveTick(absl::Duration took, bool ok) {
   MutexLock lock(&mu_);
   tick_seconds_.Observe(absl::ToDoubleSeconds(took));
   if (!ok) ticks_failed_.Increment();
+}
+
+void SelfMetrics::ObserveIngestBatch(absl::Duration took) {
+  ingest_batch_seconds_.Observe(absl::ToDoubleSeconds(took));
 }
 
 void SelfMetrics::SetTotalsSource(std::function<Totals()> source) {

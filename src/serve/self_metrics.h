@@ -1,7 +1,10 @@
 // Limiar's own metrics (house rule 6: every loop reports its own health), in a
-// prometheus-cpp registry served at /metrics: per target current/desired/ready replicas and
-// utilization, decisions by reason, tick duration, ingest accepted/rejected, actuator
-// successes/failures/retries, scrape and query failures.
+// prometheus-cpp registry served at /metrics: per target current/desired/ready replicas,
+// bounds, mode, panic, fallback, each metric's utilization and its value against its target
+// (what KEDA's keda_scaler_metrics_value gives a dashboard), decisions by reason; tick and
+// ingest batch durations, ingest accepted/rejected, actuator successes/failures/retries,
+// scrape and query failures. The chart's dashboard and alert rules read these
+// (charts/limiar/files): a test checks each name they use is here.
 #ifndef LIMIAR_SERVE_SELF_METRICS_H_
 #define LIMIAR_SERVE_SELF_METRICS_H_
 
@@ -31,6 +34,8 @@ class SelfMetrics final : public controller::DecisionSink {
   void OnDecision(const controller::Decision& d) override;
   // Per full tick.
   void ObserveTick(absl::Duration took, bool ok);
+  // Per push batch, on the gRPC thread that handled it.
+  void ObserveIngestBatch(absl::Duration took);
 
   // Counters that live elsewhere (ingest, actuator, scrape, PromQL) are read at scrape
   // time: each source registers a function returning its current totals.
@@ -66,11 +71,22 @@ class SelfMetrics final : public controller::DecisionSink {
       value = v;
     }
   };
+  struct MetricSeries {  // by MetricType; the gauges made on the metric's first valid value
+    CachedGauge utilization;
+    CachedGauge value;
+    CachedGauge target;
+  };
   struct TargetSeries {
     CachedGauge current;
     CachedGauge desired;
     CachedGauge ready;
-    std::array<CachedGauge, 3> utilization;  // by MetricType; the gauge made on first use
+    CachedGauge min;
+    CachedGauge max;
+    CachedGauge panic;
+    CachedGauge fallback;
+    CachedGauge scaling_active;
+    std::array<CachedGauge, 3> mode;  // by policy::Mode: 1 for the target's mode
+    std::array<MetricSeries, 3> metrics;
     std::map<std::string, prometheus::Counter*, std::less<>> decisions;  // by reason
     // The last decision's reason and its counter: the map is searched when it changes.
     std::string last_reason;
@@ -79,16 +95,27 @@ class SelfMetrics final : public controller::DecisionSink {
     prometheus::Counter* down = nullptr;
   };
   TargetSeries& SeriesOf(const std::string& target) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  MetricSeries& MetricSeriesOf(TargetSeries& t, const std::string& target,
+                               policy::MetricType metric) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RefreshTotals() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Gauge>& current_;
   prometheus::Family<prometheus::Gauge>& desired_;
   prometheus::Family<prometheus::Gauge>& ready_;
+  prometheus::Family<prometheus::Gauge>& min_;
+  prometheus::Family<prometheus::Gauge>& max_;
+  prometheus::Family<prometheus::Gauge>& mode_;
+  prometheus::Family<prometheus::Gauge>& panic_;
+  prometheus::Family<prometheus::Gauge>& fallback_;
+  prometheus::Family<prometheus::Gauge>& scaling_active_;
   prometheus::Family<prometheus::Gauge>& utilization_;
+  prometheus::Family<prometheus::Gauge>& metric_value_;
+  prometheus::Family<prometheus::Gauge>& metric_target_;
   prometheus::Family<prometheus::Counter>& decisions_;
   prometheus::Family<prometheus::Counter>& scale_events_;
   prometheus::Histogram& tick_seconds_;
+  prometheus::Histogram& ingest_batch_seconds_;  // thread-safe itself: no mu_
   prometheus::Counter& ticks_failed_;
   // Counters kept elsewhere, mirrored by adding the growth since the last render.
   prometheus::Family<prometheus::Counter>& ingest_;

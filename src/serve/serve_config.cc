@@ -13,6 +13,7 @@
 #include "src/common/status_macros.h"
 #include "src/kube/leader_election.h"
 #include "src/metrics/promql/promql_config.h"
+#include "src/policy/blueprint/blueprint_loader.h"
 #include "src/policy/names.h"
 
 namespace limiar::serve {
@@ -363,6 +364,30 @@ absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path) {
   ASSIGN_OR_RETURN(const std::string text,
                    ReadRegularFile(path, kServeConfigLimits.max_bytes, "serve config"));
   return ParseServeConfig(text, path);
+}
+
+absl::StatusOr<std::string> CheckServeSetup(const ServeConfig& config,
+                                            const std::string& blueprint_path) {
+  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded,
+                   policy::blueprint::LoadBlueprintFile(blueprint_path));
+  if (loaded.targets.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(blueprint_path, ": no autoscale resources; nothing for Limiar to manage"));
+  }
+  ASSIGN_OR_RETURN(const ResolvedSources sources,
+                   ResolveSources(config, loaded.targets, blueprint_path));
+  std::string out = absl::StrCat(blueprint_path, ": ", loaded.targets.size(), " target(s):");
+  for (const policy::TargetPolicy& t : loaded.targets) absl::StrAppend(&out, " ", t.target);
+  absl::StrAppend(&out, "\nactuator: ", actuator::ActuatorKindName(config.actuator.kind),
+                  "\nsources: ", sources.promql.size(), " promql, ", sources.scrape.size(),
+                  " scrape, ", sources.kubernetes.size(), " kubernetes (other targets: push)");
+  if (config.leader_election) {
+    absl::StrAppend(&out, "\nleader election: Lease ", config.leader_election->lease_name);
+  }
+  for (const std::string& w : loaded.warnings) {
+    absl::StrAppend(&out, "\nwarning: ", blueprint_path, ": ", w);
+  }
+  return out;
 }
 
 }  // namespace limiar::serve

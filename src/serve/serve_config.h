@@ -184,6 +184,13 @@ absl::StatusOr<ResolvedSources> ResolveSources(const ServeConfig& config,
                                                const std::vector<policy::TargetPolicy>& targets,
                                                const std::string& blueprint_path);
 
+// `limiar serve --check` (as `nginx -t` or `promtool check config`): what serve would refuse
+// at start without binding a port or calling a peer: the blueprint (its warnings too) and
+// every source against its targets. Token, TLS and state files are not read: they are
+// often mounted only where serve runs. Returns what serve would run, one line per part.
+absl::StatusOr<std::string> CheckServeSetup(const ServeConfig& config,
+                                            const std::string& blueprint_path);
+
 }  // namespace limiar::serve
 
 #endif  // LIMIAR_SERVE_SERVE_CONFIG_H_

@@ -317,6 +317,7 @@ absl::Status Service::Start() {
   push_ = std::make_unique<metrics::PushService>(
       &store_, std::make_shared<metrics::ResourceIndex>(loaded.targets), &clock_, config_.ingest,
       ingest_token, [this](const std::vector<metrics::Sample>& s) { OnStored(s); });
+  push_->SetBatchTimer([this](absl::Duration took) { self_metrics_.ObserveIngestBatch(took); });
   admin_ = std::make_unique<controller::AdminService>(
       runner_.get(), &broadcaster_,
       controller::AdminOptions{token, blueprint_path_, config_.grpc.max_watch_streams,

@@ -49,6 +49,35 @@ TEST(CliTest, InvalidBlueprintExitsOneAndNamesThePath) {
   EXPECT_NE(r.output.find("recursos[1].config.limiar"), std::string::npos) << r.output;
 }
 
+// `serve --check` (what the chart's rendered configs are held to): exit 0 and what it would
+// run, or 1 naming the config path at fault; it binds no port, so two checks never collide.
+TEST(CliTest, ServeCheckSaysWhatWouldRunOrWhyNot) {
+  limiar::testing::TestDir dir;
+  const std::string blueprint = "tests/serve/testdata/restart.json";
+  const std::string good = dir.Write("good.json", R"json({"grpc_listen": "0.0.0.0:7070",
+    "actuator": {"kind": "kubernetes"},
+    "leader_election": {"lease_name": "limiar", "namespace": "shop"},
+    "sources": {"web": {"promql": {"server_address": "http://prometheus:9090",
+                                   "query": "sum(rate(http_requests_total[1m]))"}}}})json");
+  CliRun r = Limiar("serve --check --blueprint " + blueprint + " --config " + good);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("1 target(s): web"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("actuator: kubernetes"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("1 promql"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("leader election: Lease limiar"), std::string::npos) << r.output;
+
+  const std::string unknown_target = dir.Write("bad.json", R"json({"sources": {"wbe": {"promql":
+    {"server_address": "http://prometheus:9090", "query": "up"}}}})json");
+  r = Limiar("serve --check --blueprint " + blueprint + " --config " + unknown_target);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("sources.wbe"), std::string::npos) << r.output;
+
+  const std::string typo = dir.Write("typo.json", R"json({"actuator": {"knd": "log"}})json");
+  r = Limiar("serve --check --blueprint " + blueprint + " --config " + typo);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("actuator.knd"), std::string::npos) << r.output;
+}
+
 TEST(CliTest, PolicyPrintsEveryManagedTarget) {
   if (!HaveShared()) GTEST_SKIP() << "../shared is absent: skipping the shared-blueprint check";
   const CliRun r =

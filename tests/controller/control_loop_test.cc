@@ -74,6 +74,12 @@ TEST_F(ControlLoopTest, ScalesUpAndExplains) {
   EXPECT_FALSE(d->recommendation.message.empty());
   EXPECT_EQ(loop->stats().scale_events, 1);
   ASSERT_EQ(sink_.decisions.size(), 1u);
+  // As `kubectl get hpa` shows it: 130 requests/s a replica against 65 (65 % of 100).
+  EXPECT_EQ(d->min_replicas, 2);
+  EXPECT_EQ(d->max_replicas, 8);
+  ASSERT_EQ(d->recommendation.metrics.size(), 1u);
+  EXPECT_DOUBLE_EQ(d->recommendation.metrics[0].value, 130);
+  EXPECT_DOUBLE_EQ(d->recommendation.metrics[0].target, 65);
 }
 
 // A reload builds a new loop: what was last decided for a kept target is still what was

@@ -47,5 +47,55 @@ TEST(SelfMetricsTest, SeriesFollowRepeatedAndChangingDecisions) {
   EXPECT_THAT(text, HasSubstr("limiar_decisions_total{reason=\"ScaleDown\",target=\"web\"} 1\n"));
 }
 
+// What the chart's dashboard and alerts read besides the counts: bounds, mode, panic,
+// fallback, whether any metric was usable, and each metric's value against its target.
+TEST(SelfMetricsTest, StateOfTheTargetAndValueAgainstTarget) {
+  SelfMetrics metrics;
+  controller::Decision d = Decided(3, 8, "ScaleUpLimit", 150);
+  d.min_replicas = 2;
+  d.max_replicas = 8;
+  d.mode = policy::Mode::kDryRun;
+  d.recommendation.panic_mode = true;
+  d.recommendation.metrics[0].metric = policy::MetricType::kRequests;
+  d.recommendation.metrics[0].value = 97.5;
+  d.recommendation.metrics[0].target = 65;
+  metrics.OnDecision(d);
+  std::string text = metrics.Render();
+  EXPECT_THAT(text, HasSubstr("limiar_min_replicas{target=\"web\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_max_replicas{target=\"web\"} 8\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_mode{mode=\"dry-run\",target=\"web\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_mode{mode=\"enforce\",target=\"web\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_panic_mode{target=\"web\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_fallback_active{target=\"web\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_scaling_active{target=\"web\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_metric_value{metric=\"requests\",target=\"web\"} 97.5\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_metric_target{metric=\"requests\",target=\"web\"} 65\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_build_info{version=\""));
+
+  // Metrics fail: the fallback takes over; the last good value stays, as a gauge does.
+  d = Decided(8, 4, "Fallback", 0);
+  d.min_replicas = 2;
+  d.max_replicas = 8;
+  d.recommendation.scaling_active = false;
+  d.recommendation.metrics[0].valid = false;
+  metrics.OnDecision(d);
+  text = metrics.Render();
+  EXPECT_THAT(text, HasSubstr("limiar_mode{mode=\"enforce\",target=\"web\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_mode{mode=\"dry-run\",target=\"web\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_panic_mode{target=\"web\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_fallback_active{target=\"web\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_scaling_active{target=\"web\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_metric_value{metric=\"requests\",target=\"web\"} 97.5\n"));
+}
+
+TEST(SelfMetricsTest, IngestBatchesAreTimed) {
+  SelfMetrics metrics;
+  metrics.ObserveIngestBatch(absl::Microseconds(30));
+  metrics.ObserveIngestBatch(absl::Milliseconds(2));
+  const std::string text = metrics.Render();
+  EXPECT_THAT(text, HasSubstr("limiar_ingest_batch_duration_seconds_count 2\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_ingest_batch_duration_seconds_bucket{le=\"5e-05\"} 1\n"));
+}
+
 }  // namespace
 }  // namespace limiar::serve

@@ -93,6 +93,7 @@ grpc::Status PushService::Push(grpc::ServerContext* context,
       ++position;
     }
     if (on_stored_ && !stored.empty()) on_stored_(stored);
+    if (batch_timer_) batch_timer_(clock_->Now() - now);
     ++batch_number;
     if (context->IsCancelled()) break;
   }

@@ -35,6 +35,11 @@ class PushService final : public limiar::v1::Ingest::Service {
   PushService(SampleStore* store, std::shared_ptr<const ResourceIndex> index, Clock* clock,
               IngestLimits limits, std::string bearer_token, StoredCallback on_stored);
 
+  // Called with the time each batch took to validate and store (serve's
+  // limiar_ingest_batch_duration_seconds). Set before the server starts; must be thread-safe.
+  using BatchTimer = std::function<void(absl::Duration)>;
+  void SetBatchTimer(BatchTimer timer) { batch_timer_ = std::move(timer); }
+
   // Replaces the resource index (after a blueprint reload). Thread-safe.
   void SetIndex(std::shared_ptr<const ResourceIndex> index);
 
@@ -53,6 +58,7 @@ class PushService final : public limiar::v1::Ingest::Service {
   const IngestLimits limits_;
   const std::string token_;
   StoredCallback on_stored_;
+  BatchTimer batch_timer_;
   mutable Mutex index_mu_;
   std::shared_ptr<const ResourceIndex> index_ ABSL_GUARDED_BY(index_mu_);
   std::atomic<uint64_t> accepted_{0};

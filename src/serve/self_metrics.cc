@@ -4,6 +4,7 @@
 
 #include "prometheus/text_serializer.h"
 #include "src/common/version/version.h"
+#include "src/policy/guarded_policy.h"
 
 namespace limiar::serve {
 
@@ -142,7 +143,7 @@ void SelfMetrics::OnDecision(const controller::Decision& d) {
   t.min.Set(d.min_replicas);
   t.max.Set(d.max_replicas);
   t.panic.Set(rec.panic_mode ? 1 : 0);
-  t.fallback.Set(rec.reason == "Fallback" ? 1 : 0);
+  t.fallback.Set(rec.reason == policy::kFallbackReason ? 1 : 0);
   t.scaling_active.Set(rec.scaling_active ? 1 : 0);
   for (size_t m = 0; m < t.mode.size(); ++m) {
     t.mode[m].Set(static_cast<size_t>(d.mode) == m ? 1 : 0);

@@ -13,7 +13,6 @@
 #include "src/common/status_macros.h"
 #include "src/kube/leader_election.h"
 #include "src/metrics/promql/promql_config.h"
-#include "src/policy/blueprint/blueprint_loader.h"
 #include "src/policy/names.h"
 
 namespace limiar::serve {
@@ -366,14 +365,20 @@ absl::StatusOr<ServeConfig> LoadServeConfig(const std::string& path) {
   return ParseServeConfig(text, path);
 }
 
-absl::StatusOr<std::string> CheckServeSetup(const ServeConfig& config,
-                                            const std::string& blueprint_path) {
+absl::StatusOr<policy::blueprint::LoadedBlueprint> LoadServedBlueprint(
+    const std::string& blueprint_path) {
   ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded,
                    policy::blueprint::LoadBlueprintFile(blueprint_path));
   if (loaded.targets.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat(blueprint_path, ": no autoscale resources; nothing for Limiar to manage"));
   }
+  return loaded;
+}
+
+absl::StatusOr<std::string> CheckServeSetup(const ServeConfig& config,
+                                            const std::string& blueprint_path) {
+  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadServedBlueprint(blueprint_path));
   ASSIGN_OR_RETURN(const ResolvedSources sources,
                    ResolveSources(config, loaded.targets, blueprint_path));
   std::string out = absl::StrCat(blueprint_path, ": ", loaded.targets.size(), " target(s):");

@@ -75,6 +75,7 @@
 #include "src/metrics/scrape/scrape_config.h"
 #include "src/metrics/scrape/scrape_poller.h"
 #include "src/metrics/store/sample_store.h"
+#include "src/policy/blueprint/blueprint_loader.h"
 #include "src/serve/http_gate.h"
 
 namespace limiar::serve {
@@ -183,6 +184,11 @@ struct ResolvedSources {
 absl::StatusOr<ResolvedSources> ResolveSources(const ServeConfig& config,
                                                const std::vector<policy::TargetPolicy>& targets,
                                                const std::string& blueprint_path);
+
+// The blueprint serve runs: loaded, and refused when it has no autoscale resource, since
+// there would be nothing to manage.
+absl::StatusOr<policy::blueprint::LoadedBlueprint> LoadServedBlueprint(
+    const std::string& blueprint_path);
 
 // `limiar serve --check` (as `nginx -t` or `promtool check config`): what serve would refuse
 // at start without binding a port or calling a peer: the blueprint (its warnings too) and

@@ -227,12 +227,8 @@ absl::Status Service::StartPollers(const Targets& targets) {
 
 absl::Status Service::Start() {
   log_ = MakeLogger(log_format_);
-  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadConfiguredBlueprint());
+  ASSIGN_OR_RETURN(policy::blueprint::LoadedBlueprint loaded, LoadServedBlueprint(blueprint_path_));
   LogBlueprintWarnings(blueprint_warnings_.Unsaid(loaded.warnings));
-  if (loaded.targets.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(blueprint_path_, ": no autoscale resources; nothing for Limiar to manage"));
-  }
 
   ASSIGN_OR_RETURN(const std::string token,
                    ReadBearerTokenFile(config_.admin_token_file, "admin token file"));

@@ -1,5 +1,6 @@
 #include "src/policy/forecast/accuracy.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -22,25 +23,29 @@ absl::StatusOr<std::vector<double>> WalkForward(Forecaster& f, std::span<const d
   return out;
 }
 
+double MeanAbsoluteError(std::span<const double> actual, std::span<const double> forecasts) {
+  const size_t n = std::min(actual.size(), forecasts.size());
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i) sum += std::abs(actual[i] - forecasts[i]);
+  return n == 0 ? 0 : sum / static_cast<double>(n);
+}
+
 Accuracy Score(std::span<const double> actual, std::span<const double> forecasts,
                std::span<const double> baseline) {
   Accuracy a;
   const size_t n = std::min({actual.size(), forecasts.size(), baseline.size()});
-  if (n == 0) return a;
-  double abs = 0, base = 0, pct = 0;
+  actual = actual.first(n);
+  a.mae = MeanAbsoluteError(actual, forecasts.first(n));
+  const double base = MeanAbsoluteError(actual, baseline.first(n));
+  a.mase = base == 0 ? (a.mae == 0 ? 0 : INFINITY) : a.mae / base;
+  double pct = 0;
   size_t nonzero = 0;
   for (size_t i = 0; i < n; ++i) {
-    const double e = std::abs(actual[i] - forecasts[i]);
-    abs += e;
-    base += std::abs(actual[i] - baseline[i]);
-    if (actual[i] != 0) {
-      pct += e / std::abs(actual[i]);
-      ++nonzero;
-    }
+    if (actual[i] == 0) continue;
+    pct += std::abs(actual[i] - forecasts[i]) / std::abs(actual[i]);
+    ++nonzero;
   }
-  a.mae = abs / static_cast<double>(n);
   a.mape = nonzero == 0 ? 0 : 100 * pct / static_cast<double>(nonzero);
-  a.mase = base == 0 ? (abs == 0 ? 0 : INFINITY) : abs / base;
   return a;
 }
 

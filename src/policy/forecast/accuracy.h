@@ -18,6 +18,9 @@ namespace limiar::policy::forecast {
 absl::StatusOr<std::vector<double>> WalkForward(Forecaster& f, std::span<const double> series,
                                                 size_t train, size_t ahead);
 
+// Mean absolute error of `forecasts` against `actual` over their common length (0 if none).
+double MeanAbsoluteError(std::span<const double> actual, std::span<const double> forecasts);
+
 struct Accuracy {
   double mae = 0;
   // Mean absolute percentage error over the steps whose actual value is not 0, in percent.

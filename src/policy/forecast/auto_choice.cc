@@ -33,12 +33,8 @@ absl::Status AutoChoice::Fit(std::span<const double> history) {
       c.why_not = std::string(walked.status().message());
       continue;
     }
-    double error = 0;
-    for (size_t i = 0; i < walked->size(); ++i) {
-      error += std::abs((*walked)[i] - history[train + ahead_ - 1 + i]);
-    }
     c.fitted = true;
-    c.backtest_mae = walked->empty() ? 0 : error / static_cast<double>(walked->size());
+    c.backtest_mae = MeanAbsoluteError(history.subspan(train + ahead_ - 1), *walked);
     if (c.backtest_mae < best) {
       best = c.backtest_mae;
       best_kind = kind;

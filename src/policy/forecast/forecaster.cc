@@ -3,22 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "src/policy/forecast/holt_winters.h"
 #include "src/policy/forecast/seasonal_naive.h"
 #include "src/policy/forecast/spectral.h"
 
 namespace limiar::policy::forecast {
 namespace {
-
-constexpr std::pair<ForecasterKind, const char*> kNames[] = {
-    {ForecasterKind::kSeasonalNaiveDaily, "seasonal_naive_daily"},
-    {ForecasterKind::kSeasonalNaiveWeekly, "seasonal_naive_weekly"},
-    {ForecasterKind::kHoltWintersAdditive, "holt_winters_add"},
-    {ForecasterKind::kHoltWintersMultiplicative, "holt_winters_mul"},
-    {ForecasterKind::kSpectral, "spectral"},
-};
 
 size_t StepsIn(double seconds, double step_s) {
   return static_cast<size_t>(std::max(1.0, std::round(seconds / std::max(step_s, 1e-9))));
@@ -30,29 +20,28 @@ size_t DailyPeriod(double step_s) { return StepsIn(86400, step_s); }
 size_t WeeklyPeriod(double step_s) { return StepsIn(7 * 86400, step_s); }
 
 const char* ForecasterKindName(ForecasterKind kind) {
-  for (const auto& [k, name] : kNames) {
-    if (k == kind) return name;
+  switch (kind) {
+    case ForecasterKind::kSeasonalNaiveDaily:
+      return "seasonal_naive_daily";
+    case ForecasterKind::kSeasonalNaiveWeekly:
+      return "seasonal_naive_weekly";
+    case ForecasterKind::kHoltWintersAdditive:
+      return "holt_winters_add";
+    case ForecasterKind::kHoltWintersMultiplicative:
+      return "holt_winters_mul";
+    case ForecasterKind::kSpectral:
+      return "spectral";
   }
   return "unknown";
-}
-
-absl::StatusOr<ForecasterKind> ParseForecasterKind(absl::string_view name) {
-  for (const auto& [k, known] : kNames) {
-    if (name == known) return k;
-  }
-  std::vector<std::string> names;
-  for (const auto& [k, known] : kNames) names.emplace_back(known);
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown forecaster \"", name, "\"; known: ", absl::StrJoin(names, ", ")));
 }
 
 std::unique_ptr<Forecaster> MakeForecaster(ForecasterKind kind, double step_s) {
   const size_t day = DailyPeriod(step_s);
   switch (kind) {
     case ForecasterKind::kSeasonalNaiveDaily:
-      return std::make_unique<SeasonalNaive>("seasonal_naive_daily", day);
+      return std::make_unique<SeasonalNaive>(ForecasterKindName(kind), day);
     case ForecasterKind::kSeasonalNaiveWeekly:
-      return std::make_unique<SeasonalNaive>("seasonal_naive_weekly", WeeklyPeriod(step_s));
+      return std::make_unique<SeasonalNaive>(ForecasterKindName(kind), WeeklyPeriod(step_s));
     case ForecasterKind::kHoltWintersAdditive:
       return std::make_unique<HoltWinters>(HoltWinters::Season::kAdditive, day);
     case ForecasterKind::kHoltWintersMultiplicative:

@@ -47,9 +47,8 @@ inline constexpr ForecasterKind kAllForecasterKinds[] = {
     ForecasterKind::kSeasonalNaiveDaily, ForecasterKind::kSeasonalNaiveWeekly,
     ForecasterKind::kHoltWintersAdditive, ForecasterKind::kHoltWintersMultiplicative,
     ForecasterKind::kSpectral};
+// "seasonal_naive_daily", ...: the forecaster's name() and its row in `limiar forecast`.
 const char* ForecasterKindName(ForecasterKind kind);
-// "seasonal_naive_daily", ...; InvalidArgument naming the known ones otherwise.
-absl::StatusOr<ForecasterKind> ParseForecasterKind(absl::string_view name);
 
 // A new, unfitted forecaster of `kind` for a series of one value per `step_s` seconds
 // (Holt-Winters' season is a day).

@@ -24,7 +24,9 @@ HoltWinters::HoltWinters(Season season, size_t period)
     : kind_(season), period_(std::max<size_t>(period, 2)) {}
 
 absl::string_view HoltWinters::name() const {
-  return kind_ == Season::kAdditive ? "holt_winters_add" : "holt_winters_mul";
+  return ForecasterKindName(kind_ == Season::kAdditive
+                                ? ForecasterKind::kHoltWintersAdditive
+                                : ForecasterKind::kHoltWintersMultiplicative);
 }
 
 absl::Status HoltWinters::Initialize(std::span<const double> history, State& s) const {
@@ -72,11 +74,11 @@ void HoltWinters::Step(const Params& p, double y, State& s) const {
   s.phase = (s.phase + 1) % period_;
 }
 
-double HoltWinters::Predict(const State& s, size_t ahead) const {
+double HoltWinters::Predict(const Params& p, const State& s, size_t ahead) const {
   // Damped trend: sum of phi^1..phi^ahead, as in Gardner & McKenzie.
   double trend = 0, damp = 1;
   for (size_t h = 0; h < ahead; ++h) {
-    damp *= params_.phi;
+    damp *= p.phi;
     trend += damp;
   }
   const double season = s.season[(s.phase + ahead - 1) % period_];
@@ -90,9 +92,7 @@ double HoltWinters::Sse(std::span<const double> history, const Params& p) const 
   double sse = 0;
   for (size_t i = period_; i < history.size(); ++i) {
     if (i >= 2 * period_) {
-      const double season = s.season[s.phase];
-      const double base = s.level + p.phi * s.trend;
-      const double e = history[i] - (kind_ == Season::kAdditive ? base + season : base * season);
+      const double e = history[i] - Predict(p, s, 1);
       sse += e * e;
     }
     Step(p, history[i], s);
@@ -137,7 +137,7 @@ void HoltWinters::Observe(double value) {
 }
 
 double HoltWinters::Forecast(size_t ahead) const {
-  return fitted_ ? Predict(state_, std::max<size_t>(ahead, 1)) : 0;
+  return fitted_ ? Predict(params_, state_, std::max<size_t>(ahead, 1)) : 0;
 }
 
 }  // namespace limiar::policy::forecast

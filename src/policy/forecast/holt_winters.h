@@ -42,7 +42,7 @@ class HoltWinters final : public Forecaster {
   };
   absl::Status Initialize(std::span<const double> history, State& state) const;
   void Step(const Params& p, double y, State& s) const;
-  double Predict(const State& s, size_t ahead) const;
+  double Predict(const Params& p, const State& s, size_t ahead) const;
   // One-step-ahead sum of squared errors of `p` over `history` after its first two periods.
   double Sse(std::span<const double> history, const Params& p) const;
 

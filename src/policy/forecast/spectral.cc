@@ -42,10 +42,10 @@ void Spectral::Observe(double value) {
   UpdateLevelShift();
 }
 
-double Spectral::PhaseMean(size_t age) const {
+double Spectral::PhaseMean(size_t age, size_t first) const {
   double sum = 0;
   size_t n = 0;
-  for (size_t j = 1; j <= options_.cycles; ++j) {
+  for (size_t j = first; j < first + options_.cycles; ++j) {
     const size_t back = age + j * period_;
     if (back >= history_.size()) break;
     sum += history_.back(back);
@@ -61,28 +61,17 @@ void Spectral::UpdateLevelShift() {
   double recent = 0, usual = 0;
   for (size_t age = 0; age < span; ++age) {
     recent += history_.back(age);
-    usual += PhaseMean(age);
+    usual += PhaseMean(age, 1);
   }
   level_shift_ = (recent - usual) / static_cast<double>(span);
 }
 
 double Spectral::Forecast(size_t ahead) const {
   if (period_ == 0) return 0;
-  // `ahead` steps on is the phase `period - ahead` steps back; PhaseMean adds whole cycles.
-  const size_t in_cycle = (ahead - 1) % period_ + 1;
-  const size_t age = period_ - in_cycle;
-  // PhaseMean(age) averages age + period, ...: age itself is one cycle back already, so
-  // step one cycle forward by averaging from j = 0 there.
-  double sum = history_.size() > age ? history_.back(age) : 0;
-  size_t n = history_.size() > age ? 1 : 0;
-  for (size_t j = 1; j < options_.cycles; ++j) {
-    const size_t back = age + j * period_;
-    if (back >= history_.size()) break;
-    sum += history_.back(back);
-    ++n;
-  }
-  const double seasonal = n == 0 ? 0 : sum / static_cast<double>(n);
-  return std::max(0.0, seasonal + level_shift_);
+  // `ahead` steps on is the phase `period - ahead` steps back (whole cycles beyond one
+  // period): the same phase in the last `cycles` cycles, from that one back.
+  const size_t age = period_ - ((ahead - 1) % period_ + 1);
+  return std::max(0.0, PhaseMean(age, 0) + level_shift_);
 }
 
 }  // namespace limiar::policy::forecast

@@ -22,7 +22,7 @@ class Spectral final : public Forecaster {
     size_t cycles = 3;      // cycles averaged per phase
   };
   explicit Spectral(Options options);
-  absl::string_view name() const override { return "spectral"; }
+  absl::string_view name() const override { return ForecasterKindName(ForecasterKind::kSpectral); }
   absl::Status Fit(std::span<const double> history) override;
   void Observe(double value) override;
   double Forecast(size_t ahead) const override;
@@ -31,8 +31,9 @@ class Spectral final : public Forecaster {
   size_t period() const { return period_; }
 
  private:
-  // Mean of the value at `age` + j * period_, j = 1..cycles, over the cycles kept.
-  double PhaseMean(size_t age) const;
+  // Mean of the values at `age` + j * period_ for `cycles` cycles from j = `first`, over
+  // the cycles kept (the value at `age` itself when none is).
+  double PhaseMean(size_t age, size_t first) const;
   void UpdateLevelShift();
 
   Options options_;

@@ -26,6 +26,18 @@ stage_done() {
   stage_start=$SECONDS
 }
 
+# What each sanitizer stage found, repeated at the very end: CI keeps only the tail of the
+# output, and a failure in an early stage must still be named there.
+recap=()
+failed_tests() {  # the tests ctest's last run in build/$1 failed, or "none"
+  local log="build/$1/Testing/Temporary/LastTestsFailed.log"
+  if [[ -s "$log" ]]; then tr '\n' ' ' <"$log"; else echo "none"; fi
+}
+print_recap() {
+  echo "test.sh: recap of the sanitizer stages"
+  printf '  %s\n' "${recap[@]}"
+}
+
 # Sanitizer reports of every process (the serve tests' `limiar serve` children too) go to
 # files here; any file is a failure, listed in full.
 reports=$PWD/build/sanitizer-reports
@@ -54,12 +66,27 @@ mkdir -p "$reports"
 cmake --preset asan
 cmake --build --preset asan -j "$jobs"
 stage_done "asan build"
+rm -f build/asan/Testing/Temporary/LastTestsFailed.log
+verdict=ok
 ASAN_OPTIONS="log_path=$reports/asan" UBSAN_OPTIONS="log_path=$reports/asan" \
-  ctest --preset asan -j "$jobs" || status=1
-check_reports || status=1
+  ctest --preset asan -j "$jobs" || verdict="FAILED: $(failed_tests asan)"
+check_reports || verdict="$verdict; sanitizer reports: $(find "$reports" -type f | xargs -r -n1 basename | tr '\n' ' ')"
+[[ $verdict == ok ]] || status=1
+recap+=("asan suite: $verdict")
 stage_done "asan suite"
 
-./scripts/fuzz.sh --seconds "$fuzz_seconds" || status=1
+# A finding is printed whole (base64) so that a CI run's can be replayed here.
+fuzz_mark=$(mktemp)
+if ./scripts/fuzz.sh --seconds "$fuzz_seconds"; then
+  recap+=("fuzz: ok")
+else
+  status=1
+  recap+=("fuzz: FAILED")
+  while IFS= read -r f; do
+    recap+=("  finding $f: $(head -c 3000 "$f" | base64 -w0)")
+  done < <(find build/asan/fuzz/findings -type f -newer "$fuzz_mark" 2>/dev/null)
+fi
+rm -f "$fuzz_mark"
 stage_done "fuzz ($fuzz_seconds s per target)"
 
 rm -rf "$reports"
@@ -67,7 +94,12 @@ mkdir -p "$reports"
 cmake --preset tsan
 cmake --build --preset tsan -j "$jobs" --target "${tsan_targets[@]}"
 stage_done "tsan build"
-TSAN_OPTIONS="log_path=$reports/tsan" ctest --preset tsan -j "$jobs" || status=1
-check_reports || status=1
+rm -f build/tsan/Testing/Temporary/LastTestsFailed.log
+verdict=ok
+TSAN_OPTIONS="log_path=$reports/tsan" ctest --preset tsan -j "$jobs" || verdict="FAILED: $(failed_tests tsan)"
+check_reports || verdict="$verdict; sanitizer reports: $(find "$reports" -type f | xargs -r -n1 basename | tr '\n' ' ')"
+[[ $verdict == ok ]] || status=1
+recap+=("tsan suite: $verdict")
 stage_done "tsan suite"
+print_recap
 exit "$status"

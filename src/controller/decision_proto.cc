@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "src/common/plural.h"
+#include "src/policy/forecast_floor.h"
 
 namespace limiar::controller {
 
@@ -34,6 +35,24 @@ bool ModeFromProto(limiar::v1::Mode wire, policy::Mode* out) {
   }
 }
 
+namespace {
+
+void ForecastToProto(const policy::ForecastNote& f, limiar::v1::Forecast* out) {
+  out->set_forecast_only(f.mode == policy::ForecastMode::kForecastOnly);
+  out->set_ready(f.ready);
+  out->set_why_not(f.why_not);
+  out->set_forecaster(f.forecaster);
+  out->set_metric(policy::MetricTypeName(f.metric));
+  out->set_load(f.load);
+  out->set_horizon_seconds(absl::ToDoubleSeconds(f.horizon));
+  out->set_floor(f.floor);
+  out->set_applied(f.applied);
+  if (f.error_ratio) out->set_error_ratio(*f.error_ratio);
+  out->set_sentence(policy::ForecastSentence(f));
+}
+
+}  // namespace
+
 void DecisionToProto(const Decision& d, limiar::v1::Decision* out) {
   const int64_t nanos = absl::ToUnixNanos(d.time);
   out->mutable_time()->set_seconds(nanos / 1'000'000'000);
@@ -52,6 +71,7 @@ void DecisionToProto(const Decision& d, limiar::v1::Decision* out) {
   out->set_actuation_note(d.actuation_note);
   out->set_panic_mode(r.panic_mode);
   out->set_excess_burst_capacity(r.excess_burst_capacity);
+  if (r.forecast) ForecastToProto(*r.forecast, out->mutable_forecast());
   for (const policy::MetricProposal& m : r.metrics) {
     limiar::v1::MetricProposal* p = out->add_metrics();
     p->set_metric(policy::MetricTypeName(m.metric));
@@ -74,6 +94,29 @@ void SummaryToProto(const policy::TargetPolicy& t, policy::Mode mode,
   out->set_min_replicas(t.min_replicas);
   out->set_max_replicas(t.max_replicas);
 }
+
+namespace {
+
+// "forecast: 1,900 requests/s within 120s (auto: holt_winters_add); floor 12, set the count;
+// last hour's forecast error 8.2 %".
+std::string ForecastStep(const policy::ForecastNote& f) {
+  std::string step = policy::ForecastSentence(f);
+  if (!f.ready) return step;
+  if (f.applied) {
+    absl::StrAppend(&step, ", set the count");
+  } else if (f.mode == policy::ForecastMode::kForecastOnly) {
+    absl::StrAppend(&step, " (forecast only: not acted on)");
+  } else {
+    absl::StrAppend(&step, ", below the reactive count");
+  }
+  if (f.error_ratio) {
+    absl::StrAppend(&step,
+                    absl::StrFormat("; last hour's forecast error %.1f %%", *f.error_ratio * 100));
+  }
+  return step;
+}
+
+}  // namespace
 
 std::vector<std::string> ExplainSteps(const Decision& d, const policy::TargetPolicy& t) {
   std::vector<std::string> steps;
@@ -102,6 +145,7 @@ std::vector<std::string> ExplainSteps(const Decision& d, const policy::TargetPol
   steps.push_back(absl::StrFormat("%s proposed %d%s%s", policy::AlgorithmName(t.algorithm),
                                   r.proposed_replicas, clamped,
                                   r.panic_mode ? " (in panic mode)" : ""));
+  if (r.forecast) steps.push_back(ForecastStep(*r.forecast));
   steps.push_back(absl::StrFormat("decided %d: %s (%s)", d.desired_replicas, r.message, r.reason));
   if (d.desired_replicas == d.current_replicas) {
     steps.push_back("no change to actuate");

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -41,6 +42,21 @@ json OptionalTime(const std::optional<absl::Time>& t) {
   return t ? json(TimeJson(*t)) : json(nullptr);
 }
 
+// Per-minute loads to a thousandth: enough for any forecast, and a third of the text of
+// the full double.
+json LoadHistoryJson(const std::vector<policy::PolicyState::LoadHistory>& histories) {
+  json out = json::array();
+  for (const policy::PolicyState::LoadHistory& h : histories) {
+    json minutes = json::array();
+    for (double v : h.minutes) minutes.push_back(std::round(v * 1000) / 1000);
+    out.push_back(
+        {{"last_minute_ms",
+          h.last_minute == absl::InfinitePast() ? json(nullptr) : TimeJson(h.last_minute)},
+         {"minutes", minutes}});
+  }
+  return out;
+}
+
 json TargetJson(const TargetState& t) {
   const policy::PolicyState& p = t.policy;
   json kpa = json::array();
@@ -59,7 +75,8 @@ json TargetJson(const TargetState& t) {
           {"kpa", kpa},
           {"last_scale_up_ms", OptionalTime(p.last_scale_up)},
           {"last_scale_down_ms", OptionalTime(p.last_scale_down)},
-          {"consecutive_failures", p.consecutive_failures}};
+          {"consecutive_failures", p.consecutive_failures},
+          {"load_history", LoadHistoryJson(p.load_history)}};
 }
 
 // Reading back, every value checked where it is: an error names its JSON path
@@ -164,6 +181,43 @@ absl::StatusOr<policy::PolicyState::KpaMetric> KpaFrom(const json& k, const std:
   return m;
 }
 
+// The most minutes a forecasting policy keeps (90 days: blueprint's historico_dias cap).
+constexpr size_t kMaxHistoryMinutes = 90 * 24 * 60;
+
+absl::StatusOr<policy::PolicyState::LoadHistory> LoadHistoryFrom(const json& h,
+                                                                 const std::string& path,
+                                                                 absl::Time now) {
+  if (!h.is_object())
+    return Bad(path, absl::StrCat("must be an object, not ", DescribeJsonValue(h)));
+  policy::PolicyState::LoadHistory out;
+  ASSIGN_OR_RETURN(const json* last, Field(h, "last_minute_ms", path));
+  ASSIGN_OR_RETURN(std::optional<absl::Time> last_minute,
+                   OptionalTimeAt(*last, Child(path, "last_minute_ms"), now));
+  out.last_minute = last_minute.value_or(absl::InfinitePast());
+  ASSIGN_OR_RETURN(const json* minutes, Field(h, "minutes", path));
+  const std::string at = Child(path, "minutes");
+  if (!minutes->is_array()) {
+    return Bad(at, absl::StrCat("must be an array, not ", DescribeJsonValue(*minutes)));
+  }
+  if (minutes->size() > kMaxHistoryMinutes) {
+    return Bad(at, absl::StrCat(minutes->size(), " minutes is more than the ", kMaxHistoryMinutes,
+                                " (90 days) a forecast keeps"));
+  }
+  if (!minutes->empty() && !last_minute) {
+    return Bad(Child(path, "last_minute_ms"), "must date the newest minute when there are any");
+  }
+  out.minutes.reserve(minutes->size());
+  for (size_t i = 0; i < minutes->size(); ++i) {
+    const json& v = (*minutes)[i];
+    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0) {
+      return Bad(absl::StrCat(at, "[", i, "]"),
+                 absl::StrCat("must be a load >= 0, not ", DescribeJsonValue(v)));
+    }
+    out.minutes.push_back(v.get<double>());
+  }
+  return out;
+}
+
 absl::StatusOr<TargetState> TargetFrom(const json& j, const std::string& path, absl::Time now) {
   if (!j.is_object())
     return Bad(path, absl::StrCat("must be an object, not ", DescribeJsonValue(j)));
@@ -203,6 +257,20 @@ absl::StatusOr<TargetState> TargetFrom(const json& j, const std::string& path, a
   ASSIGN_OR_RETURN(const json* failures, Field(j, "consecutive_failures", path));
   ASSIGN_OR_RETURN(p.consecutive_failures,
                    Int32In(*failures, Child(path, "consecutive_failures"), 0));
+  // Absent in files written before forecasting existed: no history.
+  if (j.contains("load_history")) {
+    const json& histories = j["load_history"];
+    if (!histories.is_array()) {
+      return Bad(Child(path, "load_history"),
+                 absl::StrCat("must be an array, not ", DescribeJsonValue(histories)));
+    }
+    for (size_t i = 0; i < histories.size(); ++i) {
+      ASSIGN_OR_RETURN(
+          policy::PolicyState::LoadHistory h,
+          LoadHistoryFrom(histories[i], absl::StrCat(path, ".load_history[", i, "]"), now));
+      p.load_history.push_back(std::move(h));
+    }
+  }
   return t;
 }
 

@@ -6,7 +6,6 @@
 #include "absl/strings/str_format.h"
 #include "src/common/plural.h"
 #include "src/common/status_macros.h"
-#include "src/policy/schedule_bounds.h"
 
 namespace limiar::policy {
 namespace {
@@ -37,7 +36,9 @@ std::string ScheduleMessage(const Schedule& s, const char* what, int32_t replica
 }  // namespace
 
 GuardedPolicy::GuardedPolicy(const TargetPolicy& config, std::unique_ptr<Policy> algorithm)
-    : config_(config), algorithm_(std::move(algorithm)) {}
+    : config_(config), algorithm_(std::move(algorithm)) {
+  if (config_.forecasting) forecast_.emplace(*config_.forecasting, config_.metrics);
+}
 
 absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
   const EffectiveBounds bounds = BoundsAt(config_, in.now);
@@ -48,6 +49,10 @@ absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
   bounded_.max_replicas = bounds.max_replicas;
   bounded_.metrics = in.metrics;
   ASSIGN_OR_RETURN(Recommendation rec, algorithm_->Recommend(bounded_));
+  // The forecast sees every evaluation, the fallback's too, so that its history has no hole.
+  if (forecast_) {
+    rec.forecast = forecast_->Evaluate(bounded_, bounds.min_replicas, bounds.max_replicas);
+  }
 
   consecutive_failures_ = rec.scaling_active ? 0 : consecutive_failures_ + 1;
   if (config_.fallback && consecutive_failures_ >= config_.fallback->failure_threshold) {
@@ -66,7 +71,22 @@ absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
   }
 
   HoldForCooldown(bounded_, bounds.min_replicas, bounds.max_replicas, rec);
+  ApplySchedules(in, bounds, rec);
 
+  // Like a schedule floor, the forecast's is reached during a cooldown too: it is there to
+  // have the capacity before the load comes.
+  if (rec.forecast && rec.forecast->ready && rec.forecast->mode == ForecastMode::kActive &&
+      rec.forecast->floor > rec.desired_replicas) {
+    rec.desired_replicas = rec.forecast->floor;
+    rec.forecast->applied = true;
+    rec.reason = "ForecastFloor";
+    rec.message = ForecastSentence(*rec.forecast);
+  }
+  return rec;
+}
+
+void GuardedPolicy::ApplySchedules(const PolicyInput& in, const EffectiveBounds& bounds,
+                                   Recommendation& rec) const {
   // The floor is the reason when it, not the metrics, set the count: the metrics asked for
   // less, or the target was below the floor (the algorithm then jumps to it regardless).
   if (bounds.floor_schedule && rec.desired_replicas == bounds.min_replicas &&
@@ -80,7 +100,6 @@ absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
     rec.message =
         ScheduleMessage(*bounds.ceiling_schedule, "caps the count at", bounds.max_replicas);
   }
-  return rec;
 }
 
 void GuardedPolicy::ApplyFallback(const PolicyInput& in, Recommendation& rec) const {
@@ -131,6 +150,7 @@ void GuardedPolicy::SaveState(PolicyState& out) const {
   out.last_scale_up = last_scale_up_;
   out.last_scale_down = last_scale_down_;
   out.consecutive_failures = consecutive_failures_;
+  if (forecast_) forecast_->Save(out);
 }
 
 void GuardedPolicy::RestoreState(const PolicyState& state) {
@@ -138,6 +158,7 @@ void GuardedPolicy::RestoreState(const PolicyState& state) {
   last_scale_up_ = state.last_scale_up;
   last_scale_down_ = state.last_scale_down;
   consecutive_failures_ = state.consecutive_failures;
+  if (forecast_) forecast_->Restore(state);
 }
 
 }  // namespace limiar::policy

@@ -5,7 +5,10 @@
 //     the fallback replica count applies (KEDA's fallback and its four behaviours);
 //   - per-direction cooldowns: no scale-up within `cooldown_up` of the last scale-up, no
 //     scale-down within `cooldown_down` of the last scale-down (AWS style). Bounds still
-//     apply during a cooldown: a schedule floor is reached at once.
+//     apply during a cooldown: a schedule floor is reached at once;
+//   - the forecasting policy (`previsao`) raises the count to the replicas the forecast load
+//     of the next horizon needs, like a schedule floor that follows demand; it never lowers
+//     it, and in forecast-only mode it only reports what it would have done.
 // Deterministic and clock-free like every Policy.
 #ifndef LIMIAR_POLICY_GUARDED_POLICY_H_
 #define LIMIAR_POLICY_GUARDED_POLICY_H_
@@ -13,8 +16,10 @@
 #include <memory>
 #include <optional>
 
+#include "src/policy/forecast_floor.h"
 #include "src/policy/policy.h"
 #include "src/policy/policy_config.h"
+#include "src/policy/schedule_bounds.h"
 
 namespace limiar::policy {
 
@@ -38,10 +43,13 @@ class GuardedPolicy final : public Policy {
  private:
   void ApplyFallback(const PolicyInput& in, Recommendation& rec) const;
   void HoldForCooldown(const PolicyInput& in, int32_t min, int32_t max, Recommendation& rec) const;
+  void ApplySchedules(const PolicyInput& in, const EffectiveBounds& bounds,
+                      Recommendation& rec) const;
 
   const TargetPolicy config_;
   std::unique_ptr<Policy> algorithm_;
   PolicyInput bounded_;  // the caller's input with effective bounds; its metrics a view
+  std::optional<ForecastFloor> forecast_;  // with a `previsao`
   int32_t consecutive_failures_ = 0;
   std::optional<absl::Time> last_scale_up_;
   std::optional<absl::Time> last_scale_down_;

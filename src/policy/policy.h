@@ -83,6 +83,28 @@ struct MetricProposal {
   std::string error;
 };
 
+// What the forecasting policy saw and did on one evaluation, for the decision's sentence,
+// `limiar explain` and /metrics.
+struct ForecastNote {
+  ForecastMode mode = ForecastMode::kActive;
+  // False until a forecaster fits the history; `why_not` then says what is missing.
+  bool ready = false;
+  std::string why_not;
+  std::string forecaster;  // the one in use ("holt_winters_add"), when ready
+  // The metric whose forecast asks for the most replicas, its forecast total load over the
+  // horizon (the metric's unit: cores, requests/s, connections), and the floor it gives
+  // (within the bounds).
+  MetricType metric = MetricType::kCpu;
+  double load = 0;
+  absl::Duration horizon;
+  int32_t floor = 0;
+  // The floor set the count (never in forecast-only mode).
+  bool applied = false;
+  // Sum of absolute errors over the sum of actual load, over the last hour's minutes of
+  // one-minute-ahead forecasts; nullopt before any minute was forecast.
+  std::optional<double> error_ratio;
+};
+
 struct Recommendation {
   int32_t desired_replicas = 0;
   // Machine-readable reason, HPA's spellings where HPA has one (ScaleUpLimit,
@@ -99,6 +121,8 @@ struct Recommendation {
   // KPA only.
   bool panic_mode = false;
   int32_t excess_burst_capacity = 0;
+  // Set when the target has a forecasting policy.
+  std::optional<ForecastNote> forecast;
 };
 
 // What a restart must not forget, for one target: the state file of `limiar serve` holds
@@ -129,6 +153,13 @@ struct PolicyState {
   std::optional<absl::Time> last_scale_up;
   std::optional<absl::Time> last_scale_down;
   int32_t consecutive_failures = 0;
+  // The forecasting policy's per-minute load history, one entry per metric target in config
+  // order (empty without one): `minutes` ends with the minute that starts at `last_minute`.
+  struct LoadHistory {
+    absl::Time last_minute = absl::InfinitePast();
+    std::vector<double> minutes;
+  };
+  std::vector<LoadHistory> load_history;
 };
 
 class Policy {

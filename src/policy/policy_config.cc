@@ -50,4 +50,8 @@ const char* FallbackBehaviorName(FallbackBehavior b) {
   return "?";
 }
 
+const char* ForecastModeName(ForecastMode m) {
+  return m == ForecastMode::kActive ? "active" : "forecast-only";
+}
+
 }  // namespace limiar::policy

@@ -88,6 +88,24 @@ struct Fallback {
   FallbackBehavior behavior = FallbackBehavior::kStatic;
 };
 
+// The forecasting policy (`previsao`): each metric's total load is kept per minute, a
+// forecaster fitted on that history predicts the load of the next `horizon`, and the
+// replicas that load needs (plus `margin_percent`) become a floor under the reactive count.
+// A forecast only ever raises the count. kForecastOnly computes, exports and explains the
+// floor but never applies it, so that it can be trusted before it is enabled.
+enum class ForecastMode { kActive, kForecastOnly };
+struct Forecasting {
+  // A forecaster's name (forecast::ForecasterKindName) or "auto": the least back-test error
+  // on the most recent day.
+  std::string forecaster = "auto";
+  // How far ahead the floor looks: the replicas' start-up delay plus one tick.
+  absl::Duration horizon = absl::Seconds(120);
+  double margin_percent = 10.0;
+  ForecastMode mode = ForecastMode::kActive;
+  // Per-minute history kept (and persisted) per metric.
+  absl::Duration history = absl::Hours(24 * 14);
+};
+
 // One metric driving a target: one autoscale resource of the blueprint.
 struct MetricTarget {
   std::string autoscale_resource;  // blueprint `nome` of the autoscale resource
@@ -120,6 +138,7 @@ struct TargetPolicy {
   absl::Duration cooldown_down = absl::ZeroDuration();
   std::vector<Schedule> schedules;
   std::optional<Fallback> fallback;
+  std::optional<Forecasting> forecasting;
   Mode mode = Mode::kEnforce;
   // Knob name (as the blueprint spells it, e.g. "tolerancia_subida") -> origin.
   std::map<std::string, Origin> provenance;
@@ -131,6 +150,7 @@ const char* ModeName(Mode m);
 const char* RatePolicyTypeName(RatePolicyType t);
 const char* SelectPolicyName(SelectPolicy s);
 const char* FallbackBehaviorName(FallbackBehavior b);
+const char* ForecastModeName(ForecastMode m);  // "active" | "forecast-only"
 
 }  // namespace limiar::policy
 

@@ -137,6 +137,9 @@ std::string Leadership::AfterPass(controller::ControlLoop& loop, absl::Time now)
   }
   if (!taken_over_.load()) return TakeOver(loop, now);
   std::map<std::string, controller::TargetState> targets = loop.SaveState();
+  // Forecast histories (weeks of minutes) would not fit a ConfigMap, and need not: every
+  // copy keeps ingesting and evaluating, so a new leader's own history is as long.
+  for (auto& [target, state] : targets) state.policy.load_history.clear();
   std::map<std::string, policy::Mode> modes = Modes(targets);
   if (loop.stats().scale_events == written_scale_events_ && modes == written_modes_) return "";
   const absl::Status written = WriteState({now, std::move(targets)});

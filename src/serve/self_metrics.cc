@@ -51,6 +51,19 @@ SelfMetrics::SelfMetrics()
                                 "cpu in percent of the request, others per replica")),
       metric_target_(GaugeFamily(*registry_, "limiar_metric_target",
                                  "Per metric: the target value, in limiar_metric_value's unit")),
+      forecast_ready_(GaugeFamily(*registry_, "limiar_forecast_ready",
+                                  "1 when the target's forecasting policy has a fitted "
+                                  "forecaster, 0 while its history is too short")),
+      forecast_load_(GaugeFamily(*registry_, "limiar_forecast_load",
+                                 "Forecast total load over the horizon, in the metric's unit "
+                                 "(cores, requests/s, connections), of the metric that asks "
+                                 "for the most replicas")),
+      forecast_floor_(GaugeFamily(*registry_, "limiar_forecast_floor_replicas",
+                                  "Replicas the forecast load needs (the floor it sets, or "
+                                  "would set in forecast-only mode)")),
+      forecast_error_(GaugeFamily(*registry_, "limiar_forecast_error_ratio",
+                                  "Last hour of one-minute-ahead forecasts: sum of absolute "
+                                  "errors over the sum of actual load")),
       decisions_(prometheus::BuildCounter()
                      .Name("limiar_decisions_total")
                      .Help("Decisions by target and machine-readable reason")
@@ -155,6 +168,7 @@ void SelfMetrics::OnDecision(const controller::Decision& d) {
     m.value.Set(p.value);
     m.target.Set(p.target);
   }
+  if (rec.forecast) SetForecast(t, d.target, *rec.forecast);
   if (t.last_reason_counter == nullptr || t.last_reason != rec.reason) {
     auto reason = t.decisions.find(rec.reason);
     if (reason == t.decisions.end()) {
@@ -174,6 +188,30 @@ void SelfMetrics::OnDecision(const controller::Decision& d) {
       counter = &scale_events_.Add({{"target", d.target}, {"direction", up ? "up" : "down"}});
     }
     counter->Increment();
+  }
+}
+
+void SelfMetrics::SetForecast(TargetSeries& t, const std::string& target,
+                              const policy::ForecastNote& f) {
+  ForecastSeries& s = t.forecast;
+  if (s.ready.gauge == nullptr) {
+    const std::map<std::string, std::string> labels{{"target", target}};
+    s.ready.gauge = &forecast_ready_.Add(labels);
+    s.floor.gauge = &forecast_floor_.Add(labels);
+  }
+  s.ready.Set(f.ready ? 1 : 0);
+  if (!f.ready) return;
+  CachedGauge& load = t.metrics[static_cast<size_t>(f.metric)].forecast_load;
+  if (load.gauge == nullptr) {
+    load.gauge =
+        &forecast_load_.Add({{"target", target}, {"metric", policy::MetricTypeName(f.metric)}});
+  }
+  load.Set(f.load);
+  s.floor.Set(f.floor);
+  if (f.error_ratio) {
+    if (s.error_ratio.gauge == nullptr)
+      s.error_ratio.gauge = &forecast_error_.Add({{"target", target}});
+    s.error_ratio.Set(*f.error_ratio);
   }
 }
 

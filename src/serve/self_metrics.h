@@ -75,6 +75,12 @@ class SelfMetrics final : public controller::DecisionSink {
     CachedGauge utilization;
     CachedGauge value;
     CachedGauge target;
+    CachedGauge forecast_load;  // made on the metric's first forecast
+  };
+  struct ForecastSeries {  // made on the target's first decision with a forecast
+    CachedGauge ready;
+    CachedGauge floor;
+    CachedGauge error_ratio;  // made on the first error known
   };
   struct TargetSeries {
     CachedGauge current;
@@ -87,6 +93,7 @@ class SelfMetrics final : public controller::DecisionSink {
     CachedGauge scaling_active;
     std::array<CachedGauge, 3> mode;  // by policy::Mode: 1 for the target's mode
     std::array<MetricSeries, 3> metrics;
+    ForecastSeries forecast;
     std::map<std::string, prometheus::Counter*, std::less<>> decisions;  // by reason
     // The last decision's reason and its counter: the map is searched when it changes.
     std::string last_reason;
@@ -98,6 +105,8 @@ class SelfMetrics final : public controller::DecisionSink {
   MetricSeries& MetricSeriesOf(TargetSeries& t, const std::string& target,
                                policy::MetricType metric) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RefreshTotals() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SetForecast(TargetSeries& t, const std::string& target, const policy::ForecastNote& f)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Gauge>& current_;
@@ -112,6 +121,10 @@ class SelfMetrics final : public controller::DecisionSink {
   prometheus::Family<prometheus::Gauge>& utilization_;
   prometheus::Family<prometheus::Gauge>& metric_value_;
   prometheus::Family<prometheus::Gauge>& metric_target_;
+  prometheus::Family<prometheus::Gauge>& forecast_ready_;
+  prometheus::Family<prometheus::Gauge>& forecast_load_;
+  prometheus::Family<prometheus::Gauge>& forecast_floor_;
+  prometheus::Family<prometheus::Gauge>& forecast_error_;
   prometheus::Family<prometheus::Counter>& decisions_;
   prometheus::Family<prometheus::Counter>& scale_events_;
   prometheus::Histogram& tick_seconds_;

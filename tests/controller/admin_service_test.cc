@@ -210,5 +210,47 @@ TEST(ExplainStepsTest, AProposalOutsideTheBoundsSaysSo) {
   EXPECT_EQ(steps[1], "hpa proposed 12, clamped to replicas_max 8");
 }
 
+// Each decision of a target with a forecasting policy says what the forecast asked for and
+// what became of it; in forecast-only mode, that it was not acted on.
+TEST(ExplainStepsTest, TheForecastIsAStepOfItsOwn) {
+  policy::TargetPolicy t;
+  t.min_replicas = 2;
+  t.max_replicas = 40;
+  Decision d;
+  d.current_replicas = 3;
+  d.ready_replicas = 3;
+  d.desired_replicas = 3;
+  d.recommendation.proposed_replicas = 3;
+  policy::ForecastNote f;
+  f.mode = policy::ForecastMode::kForecastOnly;
+  f.ready = true;
+  f.forecaster = "auto: holt_winters_add";
+  f.metric = policy::MetricType::kRequests;
+  f.load = 1900;
+  f.horizon = absl::Seconds(120);
+  f.floor = 30;
+  f.error_ratio = 0.082;
+  d.recommendation.forecast = f;
+  std::vector<std::string> steps = ExplainSteps(d, t);
+  ASSERT_EQ(steps.size(), 5u);
+  EXPECT_EQ(steps[2],
+            "forecast: 1,900 requests/s within 120s (auto: holt_winters_add); would set floor 30 "
+            "(forecast only: not acted on); last hour's forecast error 8.2 %");
+  f.mode = policy::ForecastMode::kActive;
+  f.applied = true;
+  d.recommendation.forecast = f;
+  steps = ExplainSteps(d, t);
+  EXPECT_EQ(steps[2],
+            "forecast: 1,900 requests/s within 120s (auto: holt_winters_add); floor 30, set the "
+            "count; last hour's forecast error 8.2 %");
+  f.ready = false;
+  f.why_not = "holt_winters_add needs two periods of history (2880 steps); it has 600";
+  d.recommendation.forecast = f;
+  steps = ExplainSteps(d, t);
+  EXPECT_EQ(steps[2],
+            "forecast: not yet (holt_winters_add needs two periods of history (2880 steps); it "
+            "has 600)");
+}
+
 }  // namespace
 }  // namespace limiar::controller

@@ -31,6 +31,7 @@ SavedState Sample() {
   t.policy.kpa.push_back({true, kT0 - absl::Seconds(6), 9, {{kT0 - absl::Seconds(2), 7}}});
   t.policy.last_scale_up = kT0 - absl::Seconds(45);
   t.policy.consecutive_failures = 2;
+  t.policy.load_history.push_back({kT0 - absl::Minutes(1), {120.5, 0, 1999.25}});
   return s;
 }
 
@@ -52,6 +53,9 @@ TEST(StateFileTest, RoundTripsEveryField) {
   EXPECT_EQ(t.policy.last_scale_up, kT0 - absl::Seconds(45));
   EXPECT_FALSE(t.policy.last_scale_down.has_value());
   EXPECT_EQ(t.policy.consecutive_failures, 2);
+  ASSERT_EQ(t.policy.load_history.size(), 1u);
+  EXPECT_EQ(t.policy.load_history[0].last_minute, kT0 - absl::Minutes(1));
+  EXPECT_THAT(t.policy.load_history[0].minutes, ::testing::ElementsAre(120.5, 0, 1999.25));
 }
 
 TEST(StateFileTest, MissingTornAndForeignFilesAreNamed) {
@@ -136,6 +140,13 @@ std::string Mutated(const std::string& pointer, const std::string& value) {
   return doc.dump();
 }
 
+// "[1,1,...]": a JSON list of `n` ones.
+std::string Ones(size_t n) {
+  std::string out = "[";
+  for (size_t i = 0; i < n; ++i) out += i ? ",1" : "1";
+  return out + "]";
+}
+
 TEST(StateFileTest, RestoredNumbersAreIntegersInRangeAndNothingIsDatedAfterNow) {
   const std::string now_ms = std::to_string(absl::ToUnixMillis(kT0));
   const std::string later_ms = std::to_string(absl::ToUnixMillis(kT0) + 1);
@@ -179,6 +190,18 @@ TEST(StateFileTest, RestoredNumbersAreIntegersInRangeAndNothingIsDatedAfterNow) 
        "targets.storefront.mode: must be enforce, dry-run or paused"},
       {Mutated("/targets/storefront/recommendations", "{}"),
        "targets.storefront.recommendations: must be an array"},
+      {Mutated("/targets/storefront/load_history/0/minutes/2", "-1"),
+       "targets.storefront.load_history[0].minutes[2]: must be a load >= 0, not -1"},
+      {Mutated("/targets/storefront/load_history/0/minutes/0", "\"many\""),
+       "targets.storefront.load_history[0].minutes[0]: must be a load >= 0"},
+      {Mutated("/targets/storefront/load_history/0/last_minute_ms", later_ms),
+       "targets.storefront.load_history[0].last_minute_ms: " + later_ms + " is after now"},
+      {Mutated("/targets/storefront/load_history/0/last_minute_ms", "null"),
+       "targets.storefront.load_history[0].last_minute_ms: must date the newest minute"},
+      {Mutated("/targets/storefront/load_history/0/minutes", Ones(129601)),
+       "targets.storefront.load_history[0].minutes: 129601 minutes is more than the 129600"},
+      {Mutated("/targets/storefront/load_history", "{}"),
+       "targets.storefront.load_history: must be an array"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.text);

@@ -88,6 +88,33 @@ TEST(SelfMetricsTest, StateOfTheTargetAndValueAgainstTarget) {
   EXPECT_THAT(text, HasSubstr("limiar_metric_value{metric=\"requests\",target=\"web\"} 97.5\n"));
 }
 
+// The forecasting policy's series: what it would have done is visible before it is trusted.
+TEST(SelfMetricsTest, ForecastLoadFloorReadinessAndError) {
+  SelfMetrics metrics;
+  controller::Decision d = Decided(3, 3, "DesiredWithinRange", 50);
+  policy::ForecastNote f;
+  f.mode = policy::ForecastMode::kForecastOnly;
+  f.why_not = "seasonal_naive_daily needs one period of history (1440 steps); it has 9";
+  d.recommendation.forecast = f;
+  metrics.OnDecision(d);
+  std::string text = metrics.Render();
+  EXPECT_THAT(text, HasSubstr("limiar_forecast_ready{target=\"web\"} 0\n"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("limiar_forecast_load{")));
+
+  f.ready = true;
+  f.metric = policy::MetricType::kRequests;
+  f.load = 1900;
+  f.floor = 30;
+  f.error_ratio = 0.125;
+  d.recommendation.forecast = f;
+  metrics.OnDecision(d);
+  text = metrics.Render();
+  EXPECT_THAT(text, HasSubstr("limiar_forecast_ready{target=\"web\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_forecast_load{metric=\"requests\",target=\"web\"} 1900\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_forecast_floor_replicas{target=\"web\"} 30\n"));
+  EXPECT_THAT(text, HasSubstr("limiar_forecast_error_ratio{target=\"web\"} 0.125\n"));
+}
+
 TEST(SelfMetricsTest, IngestBatchesAreTimed) {
   SelfMetrics metrics;
   metrics.ObserveIngestBatch(absl::Microseconds(30));

@@ -131,6 +131,7 @@ const std::map<std::string, Reader>& TargetKnobReaders() {
         {key::kEsperaDescida, Seconds(0, kYearS)},
         {key::kAgendamentos, ReadSchedules},
         {key::kContingencia, ReadFallback},
+        {key::kPrevisao, ReadForecasting},
     };
   }();
   return *readers;

@@ -266,4 +266,67 @@ std::optional<json> ReadFallback(const json& v, const std::string& path, Diagnos
   return out;
 }
 
+std::optional<json> ReadForecasting(const json& v, const std::string& path, Diagnostics& diag) {
+  const json* obj =
+      ReadObject(v, path, diag,
+                 "\"previsor\": \"auto\", \"antecedencia_s\": 120, \"margem_pct\": 10, "
+                 "\"modo\": \"ativo\"");
+  if (!obj) return std::nullopt;
+  RejectUnknownKeys(
+      *obj, path,
+      {.keys = {key::kPrevisor, key::kAntecedencia, key::kMargem, key::kModo, key::kHistorico},
+       .aliases = {{"forecaster", key::kPrevisor},
+                   {"model", key::kPrevisor},
+                   {"modelo", key::kPrevisor},
+                   {"horizon", key::kAntecedencia},
+                   {"horizonte_s", key::kAntecedencia},
+                   {"lead_time", key::kAntecedencia},
+                   {"antecedencia", key::kAntecedencia},
+                   {"margin", key::kMargem},
+                   {"margem", key::kMargem},
+                   {"mode", key::kModo},
+                   {"history_days", key::kHistorico},
+                   {"historico", key::kHistorico}},
+       .otherwise = kUnknownKnobTodo},
+      diag);
+  bool ok = true;
+  json out;
+  out[key::kPrevisor] = "auto";
+  out[key::kAntecedencia] = 120;
+  out[key::kMargem] = 10;
+  out[key::kModo] = "ativo";
+  out[key::kHistorico] = 14;
+  auto read_enum = [&](const char* k, const std::vector<std::string>& names,
+                       const config::AliasMap& aliases) {
+    if (!obj->contains(k)) return;
+    auto e = ReadEnum(obj->at(k), Child(path, k), diag, names, aliases);
+    ok = ok && e.has_value();
+    if (e) out[k] = *e;
+  };
+  read_enum(key::kPrevisor, ForecasterNames(), ForecasterAliases());
+  read_enum(key::kModo, ForecastModeNames(), ForecastModeAliases());
+  if (obj->contains(key::kAntecedencia)) {
+    // A day ahead is already beyond what a start-up delay plus a tick can mean.
+    auto s =
+        ReadSeconds(obj->at(key::kAntecedencia), Child(path, key::kAntecedencia), diag, 24 * 3600);
+    ok = ok && s.has_value();
+    if (s) out[key::kAntecedencia] = *s;
+  }
+  if (obj->contains(key::kMargem)) {
+    auto m = config::ReadNumberIn(obj->at(key::kMargem), Child(path, key::kMargem), diag,
+                                  {.lo = 0, .lo_closed = true, .hi = 1000, .hi_closed = true},
+                                  "a percentage added to the forecast load, 0 to 1000");
+    ok = ok && m.has_value();
+    if (m) out[key::kMargem] = *m;
+  }
+  if (obj->contains(key::kHistorico)) {
+    // 90 days of minutes is 1 MB per metric, kept in memory and in the state.
+    auto d = ReadInteger(obj->at(key::kHistorico), Child(path, key::kHistorico), diag, 1, 90);
+    ok = ok && d.has_value();
+    if (d) out[key::kHistorico] = *d;
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
 }  // namespace limiar::policy::blueprint

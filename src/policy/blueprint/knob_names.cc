@@ -1,5 +1,7 @@
 #include "src/policy/blueprint/knob_names.h"
 
+#include "src/policy/forecast/forecaster.h"
+
 namespace limiar::policy::blueprint {
 
 using config::AliasMap;
@@ -41,6 +43,8 @@ constexpr std::pair<FallbackBehavior, const char*> kFallbacks[] = {
     {FallbackBehavior::kCurrentReplicas, "atual"},
     {FallbackBehavior::kIfHigher, "se_maior"},
     {FallbackBehavior::kIfLower, "se_menor"}};
+constexpr std::pair<ForecastMode, const char*> kForecastModes[] = {
+    {ForecastMode::kActive, "ativo"}, {ForecastMode::kForecastOnly, "so_previsao"}};
 
 }  // namespace
 
@@ -75,7 +79,8 @@ const std::vector<std::string>& AutoscaleKeys() {
                                                          key::kEsperaSubida,
                                                          key::kEsperaDescida,
                                                          key::kAgendamentos,
-                                                         key::kContingencia};
+                                                         key::kContingencia,
+                                                         key::kPrevisao};
   return *keys;
 }
 
@@ -153,6 +158,10 @@ const AliasMap& AutoscaleKeyAliases() {
       {"agenda", key::kAgendamentos},
       {"agendas", key::kAgendamentos},
       {"fallback", key::kContingencia},
+      {"forecast", key::kPrevisao},
+      {"forecasting", key::kPrevisao},
+      {"predictive", key::kPrevisao},
+      {"predictive_scaling", key::kPrevisao},
   };
   return *aliases;
 }
@@ -239,6 +248,47 @@ const AliasMap& FallbackAliases() {
 
 std::string Spelling(SelectPolicy s) { return SpellingIn(kSelects, s); }
 std::string Spelling(RatePolicyType t) { return SpellingIn(kRateTypes, t); }
+const std::vector<std::string>& ForecasterNames() {
+  static const auto* v = [] {
+    auto* names = new std::vector<std::string>{"auto"};
+    for (forecast::ForecasterKind k : forecast::kAllForecasterKinds) {
+      names->push_back(forecast::ForecasterKindName(k));
+    }
+    return names;
+  }();
+  return *v;
+}
+
+const AliasMap& ForecasterAliases() {
+  static const auto* a = new AliasMap{{"automatico", "auto"},
+                                      {"automatic", "auto"},
+                                      {"holt_winters", "holt_winters_add"},
+                                      {"holt_winters_additive", "holt_winters_add"},
+                                      {"holt_winters_multiplicative", "holt_winters_mul"},
+                                      {"seasonal_naive", "seasonal_naive_daily"},
+                                      {"fft", "spectral"},
+                                      {"dsp", "spectral"}};
+  return *a;
+}
+
+const std::vector<std::string>& ForecastModeNames() {
+  static const auto* v = NamesOf(kForecastModes);
+  return *v;
+}
+
+const AliasMap& ForecastModeAliases() {
+  static const auto* a = new AliasMap{{"active", "ativo"},
+                                      {"enforce", "ativo"},
+                                      {"forecast-only", "so_previsao"},
+                                      {"forecast_only", "so_previsao"},
+                                      {"forecastonly", "so_previsao"},
+                                      {"so-previsao", "so_previsao"}};
+  return *a;
+}
+
+std::string Spelling(ForecastMode m) { return SpellingIn(kForecastModes, m); }
+ForecastMode ParseForecastMode(absl::string_view s) { return ParseIn(kForecastModes, s); }
+
 std::string Spelling(FallbackBehavior b) { return SpellingIn(kFallbacks, b); }
 SelectPolicy ParseSelect(absl::string_view s) { return ParseIn(kSelects, s); }
 RatePolicyType ParseRateType(absl::string_view s) { return ParseIn(kRateTypes, s); }

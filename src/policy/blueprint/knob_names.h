@@ -55,6 +55,7 @@ inline constexpr char kEsperaSubida[] = "espera_subida_s";
 inline constexpr char kEsperaDescida[] = "espera_descida_s";
 inline constexpr char kAgendamentos[] = "agendamentos";
 inline constexpr char kContingencia[] = "contingencia";
+inline constexpr char kPrevisao[] = "previsao";
 
 // Inside one `politicas_*` entry, one `agendamentos` entry and `contingencia`.
 inline constexpr char kTipo[] = "tipo";
@@ -69,6 +70,11 @@ inline constexpr char kMaximo[] = "maximo";
 inline constexpr char kFalhas[] = "falhas";
 inline constexpr char kReplicas[] = "replicas";
 inline constexpr char kComportamento[] = "comportamento";
+// Inside `previsao`.
+inline constexpr char kPrevisor[] = "previsor";
+inline constexpr char kAntecedencia[] = "antecedencia_s";
+inline constexpr char kMargem[] = "margem_pct";
+inline constexpr char kHistorico[] = "historico_dias";
 
 // Compute config keys Limiar reads.
 inline constexpr char kReplicasMin[] = "replicas_min";
@@ -99,6 +105,13 @@ const std::vector<std::string>& RateTypeNames();
 const config::AliasMap& RateTypeAliases();
 const std::vector<std::string>& FallbackNames();
 const config::AliasMap& FallbackAliases();
+// `previsao.previsor`: "auto" and every forecaster's name; `previsao.modo`.
+const std::vector<std::string>& ForecasterNames();
+const config::AliasMap& ForecasterAliases();
+const std::vector<std::string>& ForecastModeNames();
+const config::AliasMap& ForecastModeAliases();
+std::string Spelling(ForecastMode m);
+ForecastMode ParseForecastMode(absl::string_view s);
 
 // Spelling <-> enum; the parse functions expect a name from the lists above.
 std::string Spelling(SelectPolicy s);

@@ -99,6 +99,23 @@ std::string FallbackText(const std::optional<Fallback>& f) {
                       Spelling(f->behavior), ")");
 }
 
+json ForecastingJson(const std::optional<Forecasting>& f) {
+  if (!f) return nullptr;
+  return {{key::kPrevisor, f->forecaster},
+          {key::kAntecedencia, JsonNumber(absl::ToDoubleSeconds(f->horizon))},
+          {key::kMargem, JsonNumber(f->margin_percent)},
+          {key::kModo, Spelling(f->mode)},
+          {key::kHistorico, f->history / absl::Hours(24)}};
+}
+
+std::string ForecastingText(const std::optional<Forecasting>& f) {
+  if (!f) return "off";
+  return absl::StrCat(f->mode == ForecastMode::kActive ? "" : "forecast only: ", f->forecaster,
+                      ", floor for the load of the next ", FormatSeconds(f->horizon), " + ",
+                      FormatNumber(f->margin_percent), " %, ", f->history / absl::Hours(24),
+                      " days of history");
+}
+
 // Why the policy ignores `key`, or "" when it reads it.
 std::string UnusedNote(const std::string& key, const TargetPolicy& p) {
   if (p.algorithm == Algorithm::kKpa && Contains(HpaOnlyKeys(), key)) {
@@ -184,6 +201,7 @@ std::vector<KnobView> DescribeKnobs(const TargetPolicy& p) {
   seconds(key::kEsperaDescida, p.cooldown_down);
   add(key::kAgendamentos, SchedulesJson(p.schedules), SchedulesText(p.schedules));
   add(key::kContingencia, FallbackJson(p.fallback), {FallbackText(p.fallback)});
+  add(key::kPrevisao, ForecastingJson(p.forecasting), {ForecastingText(p.forecasting)});
   return v;
 }
 

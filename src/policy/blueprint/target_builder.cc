@@ -124,6 +124,15 @@ void ApplyKnobs(const Knobs& k, TargetPolicy& p) {
     if (!(*v)[key::kReplicas].is_null()) f.replicas = (*v)[key::kReplicas].get<int32_t>();
     p.fallback = f;
   }
+  if (auto* v = get(key::kPrevisao)) {
+    Forecasting f;
+    f.forecaster = (*v)[key::kPrevisor].get<std::string>();
+    f.horizon = Secs((*v)[key::kAntecedencia]);
+    f.margin_percent = (*v)[key::kMargem].get<double>();
+    f.mode = ParseForecastMode((*v)[key::kModo].get<std::string>());
+    f.history = absl::Hours(24) * (*v)[key::kHistorico].get<int>();
+    p.forecasting = f;
+  }
   for (const std::string& name : TargetKnobKeys()) {
     p.provenance[name] = k.count(name) ? Origin::kBlueprint : Origin::kDefault;
   }

@@ -35,6 +35,13 @@ const char* ForecasterKindName(ForecasterKind kind) {
   return "unknown";
 }
 
+std::optional<ForecasterKind> ForecasterKindFromName(absl::string_view name) {
+  for (ForecasterKind kind : kAllForecasterKinds) {
+    if (name == ForecasterKindName(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
 std::unique_ptr<Forecaster> MakeForecaster(ForecasterKind kind, double step_s) {
   const size_t day = DailyPeriod(step_s);
   switch (kind) {

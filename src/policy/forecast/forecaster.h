@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -49,6 +50,8 @@ inline constexpr ForecasterKind kAllForecasterKinds[] = {
     ForecasterKind::kSpectral};
 // "seasonal_naive_daily", ...: the forecaster's name() and its row in `limiar forecast`.
 const char* ForecasterKindName(ForecasterKind kind);
+// The kind a name spells; nullopt for anything else ("auto" included: not a kind).
+std::optional<ForecasterKind> ForecasterKindFromName(absl::string_view name);
 
 // A new, unfitted forecaster of `kind` for a series of one value per `step_s` seconds
 // (Holt-Winters' season is a day).

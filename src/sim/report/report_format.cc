@@ -29,20 +29,6 @@ std::string FormatTrimmed(double v, int max_decimals) {
   return s;
 }
 
-std::string FormatCount(double v) {
-  if (!std::isfinite(v)) return "n/a";
-  const double r = std::round(v);
-  std::string digits = absl::StrFormat("%.0f", std::fabs(r));
-  std::string out = (r < 0) ? "-" : "";
-  const size_t lead = digits.size() % 3 == 0 ? 3 : digits.size() % 3;
-  out.append(digits, 0, lead);
-  for (size_t i = lead; i < digits.size(); i += 3) {
-    out.push_back(',');
-    out.append(digits, i, 3);
-  }
-  return out;
-}
-
 std::string FormatCompact(double v) {
   if (!std::isfinite(v)) return "n/a";
   const double a = std::fabs(v);

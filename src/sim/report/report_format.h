@@ -6,14 +6,13 @@
 
 #include <string>
 
+#include "src/common/format_count.h"  // FormatCount, for the same reports
+
 namespace limiar::sim {
 
 // `v` with at most `max_decimals` decimals and no trailing zeros: 2.50 -> "2.5", 3.0 -> "3".
 // Non-finite values read "n/a".
 std::string FormatTrimmed(double v, int max_decimals);
-
-// Rounded to an integer with thousands separators: 12345.6 -> "12,346".
-std::string FormatCount(double v);
 
 // Short axis labels: 850 -> "850", 1500 -> "1.5k", 2000000 -> "2M", 0.25 -> "0.25".
 std::string FormatCompact(double v);

@@ -27,13 +27,15 @@ TEST(PolicyKeysDoc, DocumentsEveryKeyAndValue) {
   for (const std::string& k : AutoscaleKeys()) {
     EXPECT_NE(doc.find(absl::StrCat("| `", k, "` |")), std::string::npos) << k;
   }
-  for (const char* k : {key::kTipo, key::kValor, key::kPeriodo, key::kNome, key::kInicio,
-                        key::kMinimo, key::kMaximo, key::kFalhas, key::kReplicas,
-                        key::kComportamento, key::kReplicasMin, key::kReplicasMax}) {
+  for (const char* k :
+       {key::kTipo, key::kValor, key::kPeriodo, key::kNome, key::kInicio, key::kMinimo,
+        key::kMaximo, key::kFalhas, key::kReplicas, key::kComportamento, key::kPrevisor,
+        key::kAntecedencia, key::kMargem, key::kHistorico, key::kReplicasMin, key::kReplicasMax}) {
     EXPECT_NE(doc.find(absl::StrCat("| `", k, "`")), std::string::npos) << k;
   }
-  for (const auto* names : {&MetricTypeNames(), &AlgorithmNames(), &ModeNames(), &SelectNames(),
-                            &RateTypeNames(), &FallbackNames()}) {
+  for (const auto* names :
+       {&MetricTypeNames(), &AlgorithmNames(), &ModeNames(), &SelectNames(), &RateTypeNames(),
+        &FallbackNames(), &ForecasterNames(), &ForecastModeNames()}) {
     for (const std::string& n : *names) {
       EXPECT_NE(doc.find(absl::StrCat("`", n, "`")), std::string::npos) << n;
     }

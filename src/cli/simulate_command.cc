@@ -79,7 +79,12 @@ int Run(const SimulateOptions& options, std::vector<std::string> default_policie
   }
   std::vector<sim::RunResult> runs;
   for (const sim::PolicyVariant& v : variants) {
-    absl::StatusOr<sim::RunResult> run = sim::RunSimulation(*scenario, *traffic, v, {});
+    // Without files to write, a run keeps only its summary: a season of one-second steps
+    // fits in constant memory.
+    absl::StatusOr<sim::RunResult> run =
+        sim::RunSimulation(*scenario, *traffic, v,
+                           {.record_timeline = !options.out_dir.empty(),
+                            .record_decisions = !options.out_dir.empty() || options.decisions});
     if (!run.ok()) {
       PrintError(err, absl::StrCat("policy ", v.name, ": ", run.status().message()));
       return kFailure;

@@ -347,7 +347,7 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, const std::string
     }
     if (t) s.start = *t;
   }
-  if (auto d = Number(*o, "duration_s", "", diag, 0, 31 * 86400, true, "seconds > 0")) {
+  if (auto d = Number(*o, "duration_s", "", diag, 0, kMaxDurationS, true, "seconds > 0")) {
     s.duration_s = *d;
   }
   if (auto d = Number(*o, "step_s", "", diag, 0, 3600, true, "seconds > 0, e.g. 1")) {

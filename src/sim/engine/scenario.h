@@ -29,9 +29,14 @@ inline constexpr size_t kMaxScenarioBytes = 16 << 20;
 inline constexpr int kMaxScenarioDepth = 40;
 inline constexpr config::JsonTextLimits kScenarioTextLimits = {
     {kMaxScenarioBytes, kMaxScenarioDepth}, "flatten it: traffic nests 16 nodes deep at most"};
-// The most steps a run may take (duration_s / step_s): 31 days of one-second steps are 2.7 M.
-// Each step costs a traffic rate per target and, with --out, a timeline row (~100 bytes).
-inline constexpr int64_t kMaxRunSteps = 5'000'000;
+// The most steps a run may take (duration_s / step_s): a year of one-second steps is 31.6 M.
+// Each step costs a traffic rate per target (8 bytes) and, when the run records its timeline
+// (`simulate --out`), a timeline row (~100 bytes): recording runs stop at kMaxTimelineSteps
+// (58 days of one-second steps); a summary is kept in constant memory at any length.
+inline constexpr int64_t kMaxRunSteps = 32'000'000;
+inline constexpr int64_t kMaxTimelineSteps = 5'000'000;
+// The longest run: a year and a day.
+inline constexpr double kMaxDurationS = 366 * 86400;
 
 // How long a new replica takes from "asked for" to "ready".
 struct StartupDelay {

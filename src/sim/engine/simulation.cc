@@ -155,6 +155,12 @@ absl::StatusOr<PreparedTraffic> PrepareTraffic(const Scenario& scenario) {
 
 absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const PreparedTraffic& traffic,
                                         const PolicyVariant& variant, const SimOptions& options) {
+  if (options.record_timeline && static_cast<int64_t>(traffic.steps) > kMaxTimelineSteps) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a timeline of ", traffic.steps, " steps is over the limit of ", kMaxTimelineSteps,
+        " a run records (about 100 bytes a step); run it without --out for the summary, which "
+        "any length keeps in constant memory, or use a larger step_s"));
+  }
   ASSIGN_OR_RETURN(std::vector<policy::TargetPolicy> policies, ResolvePolicies(scenario, variant));
   const size_t n = policies.size();
   const double dt = scenario.step_s;

@@ -193,7 +193,7 @@ TEST(ScenarioTest, TheDeepestTrafficAllowedFitsTheDepthLimit) {
 }
 
 // A step of a microsecond over an hour asked for 3.6 billion steps (6 GB at 60 s).
-TEST(ScenarioTest, RunsOfMoreThanFiveMillionStepsAreRefused) {
+TEST(ScenarioTest, RunsOfMoreThanThirtyTwoMillionStepsAreRefused) {
   absl::StatusOr<Scenario> s =
       ParseScenario(WebScenario(R"("duration_s": 3600, "step_s": 1e-6, "loop_interval_s": 15,
         "targets": {"web": {"traffic": {"kind": "constant", "rate": 5}}})"),
@@ -201,9 +201,9 @@ TEST(ScenarioTest, RunsOfMoreThanFiveMillionStepsAreRefused) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().message(),
             "x.json: step_s: 3600 s in steps of 1e-06 s make 3600000000 steps, over the limit of "
-            "5000000; use a larger step_s or a shorter duration_s");
-  // 31 days of one-second steps, the longest run, fit.
-  EXPECT_TRUE(ParseScenario(WebScenario(R"("duration_s": 2678400,
+            "32000000; use a larger step_s or a shorter duration_s");
+  // A year and a day of one-second steps, the longest run, fits; a second more does not.
+  EXPECT_TRUE(ParseScenario(WebScenario(R"("duration_s": 31622400,
         "targets": {"web": {"traffic": {"kind": "constant", "rate": 5}}})"),
                             "x.json", ".")
                   .ok());

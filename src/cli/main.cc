@@ -99,6 +99,11 @@ int main(int argc, char** argv) {
   sweep->add_option("--shard", sweep_options.shard,
                     "I/N: run only the points whose index % N == I (merge with sweep-merge)");
   sweep->add_option("--jobs,-j", sweep_options.jobs, "Worker threads (default: one per core)");
+  sweep->add_option("--train", sweep_options.train,
+                    "FROM:TO (s, m, h, d): choose on this part of the run only, e.g. 0:42d");
+  sweep->add_option("--test", sweep_options.test,
+                    "FROM:TO: report the choice on this held-out part too, e.g. 42d: "
+                    "(writes sweep-test.csv beside sweep.csv)");
   sweep->add_option("--csv", sweep_options.csv_path,
                     "Where to write every point (default: sweep.csv, in --out if given)");
   sweep->add_option("--out,-o", sweep_options.out_dir, "Folder for the CSV");

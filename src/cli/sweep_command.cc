@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -53,11 +55,19 @@ void DrawBar(std::ostream& err, const sim::SweepProgress& p) {
   err << absl::StrFormat("%-78s", line) << std::flush;
 }
 
-std::string DefaultCsvPath(const SweepOptions& options, const sim::Shard& shard) {
-  if (!options.csv_path.empty()) return options.csv_path;
+// `test`: the held-out figures' file, "sweep-test.csv" beside the other (or the --csv name
+// with "-test" before its extension).
+std::string DefaultCsvPath(const SweepOptions& options, const sim::Shard& shard,
+                           bool test = false) {
+  if (!options.csv_path.empty()) {
+    if (!test) return options.csv_path;
+    const std::filesystem::path p(options.csv_path);
+    return (p.parent_path() / (p.stem().string() + "-test" + p.extension().string())).string();
+  }
+  const std::string base = test ? "sweep-test" : "sweep";
   const std::string name =
-      shard.all() ? "sweep.csv"
-                  : absl::StrCat("sweep-shard-", shard.index, "-of-", shard.count, ".csv");
+      shard.all() ? base + ".csv"
+                  : absl::StrCat(base, "-shard-", shard.index, "-of-", shard.count, ".csv");
   return options.out_dir.empty() ? name : (std::filesystem::path(options.out_dir) / name).string();
 }
 
@@ -97,12 +107,20 @@ int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream
       sim::LoadScenario({.path = options.scenario_path, .seed = std::nullopt});
   if (!scenario.ok()) return Fail(err, scenario.status(), kFailure);
   for (const std::string& w : sim::ScenarioWarnings(*scenario)) err << "warning: " << w << "\n";
+  for (const auto& [flag, text, range] : {std::tuple{"--train", &options.train, &plan->train},
+                                          std::tuple{"--test", &options.test, &plan->test}}) {
+    if (text->empty()) continue;
+    absl::StatusOr<sim::TimeRange> r = sim::ParseTimeRange(*text, scenario->duration_s, flag);
+    if (!r.ok()) return Fail(err, r.status(), kUsage);
+    *range = *r;
+  }
   absl::StatusOr<std::vector<std::string>> warnings = sim::ValidateSweep(*scenario, *plan);
   if (!warnings.ok()) return Fail(err, warnings.status(), kUsage);
   for (const std::string& w : *warnings) err << "warning: " << w << "\n";
 
   const std::string csv_path = DefaultCsvPath(options, plan->shard);
   if (absl::Status st = CheckWritable(csv_path); !st.ok()) return Fail(err, st, kFailure);
+  const std::string test_csv_path = DefaultCsvPath(options, plan->shard, /*test=*/true);
 
   const auto prepare_start = std::chrono::steady_clock::now();
   absl::StatusOr<sim::PreparedTraffic> traffic = sim::PrepareTraffic(*scenario);
@@ -141,13 +159,22 @@ int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream
   if (absl::Status st = sim::WriteSweepCsvFile(csv_path, table); !st.ok()) {
     return Fail(err, st, kFailure);
   }
+  std::optional<sim::SweepTable> test_table;
+  if (plan->test) {
+    test_table = sim::MakeSweepTable(*scenario, *traffic, *plan, *results, /*test=*/true);
+    if (absl::Status st = sim::WriteSweepCsvFile(test_csv_path, *test_table); !st.ok()) {
+      return Fail(err, st, kFailure);
+    }
+  }
   // As many threads as points at most: the sweep starts no idle ones.
   const int64_t threads = std::min<int64_t>(jobs, std::max<int64_t>(shard_points, 1));
   out << absl::StrFormat("%s in %.2f s (%.1f points/s on %s; traffic rendered in %.2f s)\n",
                          Counted(shard_points, "point"), run_s,
                          run_s > 0 ? shard_points / run_s : 0.0, Counted(threads, "thread"),
                          prepare_s);
-  out << "wrote " << csv_path << " (" << Counted(table.rows.size(), "row") << ")\n\n";
+  out << "wrote " << csv_path << " (" << Counted(table.rows.size(), "row") << ")";
+  if (test_table) out << " and " << test_csv_path << " (the held-out figures)";
+  out << "\n\n";
   if (!plan->shard.all()) {
     out << "shard " << plan->shard.ToString()
         << " holds part of the grid: merge every shard's CSV with `limiar sweep-merge` for "
@@ -155,6 +182,7 @@ int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream
     return kOk;
   }
   out << sim::FormatSweepReport(table);
+  if (test_table) out << sim::FormatHeldOutReport(table, *test_table);
   return kOk;
 }
 

@@ -45,6 +45,8 @@ struct SweepOptions {
   std::string policy = "blueprint";
   std::string shard;  // empty: every point
   int jobs = 0;       // <= 0: one per core (negative is a usage error)
+  std::string train;  // FROM:TO, empty: the whole run
+  std::string test;   // FROM:TO, empty: none held out
   std::string csv_path;
   std::string out_dir;
   // kAuto draws the bar only when file descriptor 2 is a terminal (meaningful when `err`

@@ -50,8 +50,21 @@ std::optional<double> ObservedLoad(const MetricObservation& m) {
   return sum;
 }
 
-ForecastFloor::ForecastFloor(const Forecasting& config, const std::vector<MetricTarget>& metrics)
-    : config_(config), metrics_(metrics), series_(metrics.size()) {}
+absl::Duration ScaleDownHold(const TargetPolicy& target) {
+  if (target.algorithm == Algorithm::kKpa) {
+    return std::max(target.kpa.stable_window, target.kpa.scale_down_delay);
+  }
+  if (target.hpa.behavior && target.hpa.behavior->scale_down.stabilization_window) {
+    return *target.hpa.behavior->scale_down.stabilization_window;
+  }
+  return target.hpa.downscale_stabilization;
+}
+
+ForecastFloor::ForecastFloor(const TargetPolicy& target)
+    : config_(*target.forecasting),
+      metrics_(target.metrics),
+      hold_(ScaleDownHold(target)),
+      series_(target.metrics.size()) {}
 
 size_t ForecastFloor::HistoryCap() const {
   return std::max<size_t>(1, static_cast<size_t>(config_.history / kMinute));
@@ -102,8 +115,15 @@ ForecastNote ForecastFloor::Evaluate(const PolicyInput& in, int32_t min_replicas
     }
   }
   if (note.ready) {
-    note.floor = static_cast<int32_t>(
+    const auto asked = static_cast<int32_t>(
         std::clamp<double>(best_needed, min_replicas, std::max(min_replicas, max_replicas)));
+    // The highest floor asked for within the hold: a monotonic queue of (time, floor).
+    while (!recent_floors_.empty() && recent_floors_.back().second <= asked) {
+      recent_floors_.pop_back();
+    }
+    recent_floors_.emplace_back(in.now, asked);
+    while (recent_floors_.front().first < in.now - hold_) recent_floors_.pop_front();
+    note.floor = std::min(recent_floors_.front().second, std::max(min_replicas, max_replicas));
   }
   return note;
 }
@@ -220,6 +240,7 @@ void ForecastFloor::Save(PolicyState& out) const {
 }
 
 void ForecastFloor::Restore(const PolicyState& state) {
+  recent_floors_.clear();
   series_.clear();
   series_.resize(metrics_.size());
   for (size_t i = 0; i < series_.size() && i < state.load_history.size(); ++i) {

@@ -28,7 +28,8 @@ std::optional<double> ObservedLoad(const MetricObservation& m);
 
 class ForecastFloor {
  public:
-  ForecastFloor(const Forecasting& config, const std::vector<MetricTarget>& metrics);
+  // `target.forecasting` must be set; its metrics and scale-down stabilization are used.
+  explicit ForecastFloor(const TargetPolicy& target);
 
   // Adds this evaluation's load to its minute (closing the minutes before it), refits when
   // due, and returns what the forecast asks for, the floor within [min_replicas,
@@ -67,8 +68,16 @@ class ForecastFloor {
 
   const Forecasting config_;
   const std::vector<MetricTarget> metrics_;
+  // A floor is held this long after it was asked for, as the algorithm holds its own
+  // recommendations before a scale-down (HPA's downscale stabilization, KPA's stable window
+  // or scale-down delay): a forecast that dips for a minute must not make the count flap.
+  const absl::Duration hold_;
+  std::deque<std::pair<absl::Time, int32_t>> recent_floors_;  // decreasing floors
   std::vector<Series> series_;
 };
+
+// How long the algorithm of `target` holds a recommendation before scaling down.
+absl::Duration ScaleDownHold(const TargetPolicy& target);
 
 // "forecast: 1,900 requests/s within 120s (holt_winters_add); floor 12".
 std::string ForecastSentence(const ForecastNote& note);

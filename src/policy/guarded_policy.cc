@@ -37,7 +37,7 @@ std::string ScheduleMessage(const Schedule& s, const char* what, int32_t replica
 
 GuardedPolicy::GuardedPolicy(const TargetPolicy& config, std::unique_ptr<Policy> algorithm)
     : config_(config), algorithm_(std::move(algorithm)) {
-  if (config_.forecasting) forecast_.emplace(*config_.forecasting, config_.metrics);
+  if (config_.forecasting) forecast_.emplace(config_);
 }
 
 absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {

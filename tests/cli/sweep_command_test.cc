@@ -153,6 +153,71 @@ TEST_F(SweepCommandTest, ShardsThenMergeEqualOneRun) {
   EXPECT_THAT(missing.err, HasSubstr("error: point 3 of 6 is in no file; shard 3/4 is missing"));
 }
 
+// Chosen on one part of the run, reported on another: both CSVs say which part they cover,
+// and the report sets the choice beside hindsight's.
+TEST_F(SweepCommandTest, TrainAndTestRangesChooseOnOneAndReportTheOther) {
+  SweepOptions o = Options();
+  o.train = "0:5m";
+  o.test = "5m:";
+  const Result r = Sweep(o);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat("and ", (dir_ / "sweep-test.csv").string(),
+                                            " (the held-out figures)")));
+  EXPECT_THAT(r.out, HasSubstr("Figures over the run's train 0s..5m.\n"));
+  EXPECT_THAT(r.out, HasSubstr("Held out: the run's test 5m..10m, which no choice above saw\n"));
+  EXPECT_THAT(r.out, ContainsRegex("  chosen on train 0s..5m: point [0-9]+ \\(limiar="));
+  EXPECT_THAT(r.out, HasSubstr("  best here in hindsight: point "));
+  EXPECT_THAT(Read(dir_ / "sweep.csv"), HasSubstr("# range: train 0s..5m\n"));
+  EXPECT_THAT(Read(dir_ / "sweep-test.csv"), HasSubstr("# range: test 5m..10m\n"));
+  // The train figures differ from the whole run's.
+  SweepOptions whole = Options();
+  whole.csv_path = (dir_ / "whole.csv").string();
+  ASSERT_EQ(Sweep(whole).code, 0);
+  EXPECT_NE(Read(dir_ / "whole.csv").substr(Read(dir_ / "whole.csv").find("\npoint,")),
+            Read(dir_ / "sweep.csv").substr(Read(dir_ / "sweep.csv").find("\npoint,")));
+  // Shards of a train range do not merge with shards of the whole run.
+  SweepMergeOptions merge;
+  merge.inputs = {(dir_ / "sweep.csv").string(), (dir_ / "whole.csv").string()};
+  merge.csv_path = (dir_ / "merged.csv").string();
+  const Result m = Merge(merge);
+  EXPECT_EQ(m.code, 1);
+  EXPECT_THAT(m.err, HasSubstr("its range () differs from"));
+}
+
+// Forecasting knobs sweep like the others: a member of `previsao` is an axis, and the advice
+// puts it back inside the object.
+TEST_F(SweepCommandTest, AForecastingKnobIsAnAxis) {
+  SweepOptions o = Options();
+  o.policy = "hpa,previsao={\"previsor\":\"seasonal_naive_daily\"}";
+  o.grid = {"limiar=30,40", "forecast.margem_pct=0,20"};
+  const Result r = Sweep(o);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("grid limiar=30,40 x previsao.margem_pct=0,20: 4 points"));
+  EXPECT_THAT(Read(dir_ / "sweep.csv"), HasSubstr("\npoint,limiar,previsao.margem_pct,target,"));
+  EXPECT_THAT(r.out, ContainsRegex("blueprint: in each simulated target's autoscale config: "
+                                   "\"previsao\": \\{\"previsor\":\"seasonal_naive_daily\","
+                                   "\"margem_pct\":[0-9]+\\}, \"limiar\": [0-9]+"));
+}
+
+TEST_F(SweepCommandTest, ARangeOutsideTheRunIsAUsageError) {
+  SweepOptions o = Options();
+  o.test = "5m:20m";
+  Result r = Sweep(o);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--test \"5m:20m\": the run lasts 10m; write FROM:TO"));
+  o.test = "";
+  o.train = "half";
+  r = Sweep(o);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--train \"half\": no colon between FROM and TO"));
+  o.train = "6m:2m";
+  r = Sweep(o);
+  EXPECT_THAT(r.err, HasSubstr("--train \"6m:2m\": FROM must come before TO"));
+  o.train = "1x:";
+  r = Sweep(o);
+  EXPECT_THAT(r.err, HasSubstr("--train \"1x:\": \"1x\" is not a time"));
+}
+
 TEST_F(SweepCommandTest, ProgressBarOnlyWhenAsked) {
   SweepOptions o = Options();
   o.progress = SweepOptions::Progress::kOn;

@@ -143,6 +143,22 @@ TEST_F(ForecastFloorTest, TheFloorStaysWithinTheBoundsAndAddsTheMargin) {
   EXPECT_EQ(r.forecast->floor, 4);  // 220 / 65 = 3.4
 }
 
+// A floor is held as the HPA holds its recommendations (300 s by default), so that the count
+// does not drop the minute the forecast does.
+TEST_F(ForecastFloorTest, AFloorIsHeldForTheScaleDownStabilization) {
+  GuardedPolicy p = Make();
+  const absl::Time crowd_end = kT0 + absl::Hours(24 + 20) + absl::Minutes(30);
+  // The last tick that sees the crowd's last minute (20:29) ahead is 20:28:45.
+  Recommendation r = Run(p, kT0, crowd_end + absl::Minutes(4), EveningFlash);
+  EXPECT_EQ(r.forecast->floor, 31);
+  r = Run(p, crowd_end + absl::Minutes(4), crowd_end + absl::Minutes(6), EveningFlash);
+  EXPECT_EQ(r.forecast->floor, 4);
+  EXPECT_EQ(ScaleDownHold(config_), absl::Seconds(300));
+  config_.algorithm = Algorithm::kKpa;
+  config_.kpa.scale_down_delay = absl::Minutes(10);
+  EXPECT_EQ(ScaleDownHold(config_), absl::Minutes(10));
+}
+
 TEST_F(ForecastFloorTest, TheErrorRatioComparesEachMinuteWithItsForecast) {
   GuardedPolicy p = Make();
   // Day 2 repeats day 1 exactly: the seasonal naive forecaster makes no error.

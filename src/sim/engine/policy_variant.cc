@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "src/policy/blueprint/blueprint_loader.h"
+#include "src/policy/blueprint/knob_names.h"
 #include "src/policy/blueprint/policy_json.h"
 
 namespace limiar::sim {
@@ -37,11 +38,19 @@ std::string BaseName(PolicyVariant::Base b) {
   return "";
 }
 
-// Sets `key` on every resource of `blueprint` that `applies` selects.
+// Sets `key` (or `knob.member`) on every resource of `blueprint` that `applies` selects.
 template <typename Pred>
 void SetOn(json& blueprint, Pred applies, const std::string& key, const json& value) {
+  const size_t dot = key.find('.');
   for (json& r : blueprint["recursos"]) {
-    if (applies(r)) r["config"][key] = value;
+    if (!applies(r)) continue;
+    if (dot == std::string::npos) {
+      r["config"][key] = value;
+      continue;
+    }
+    json& object = r["config"][key.substr(0, dot)];
+    if (!object.is_object()) object = json::object();
+    object[key.substr(dot + 1)] = value;
   }
 }
 
@@ -121,14 +130,31 @@ absl::StatusOr<KnobOverride> ParseKnobOverride(absl::string_view item) {
         absl::StrCat("\"", item, "\": expected KEY=VALUE, e.g. limiar=50 or storefront.limiar=50"));
   }
   KnobOverride o;
-  if (size_t dot = lhs.rfind('.'); dot != absl::string_view::npos) {
-    o.target = std::string(lhs.substr(0, dot));
-    o.key = std::string(lhs.substr(dot + 1));
-  } else {
-    o.key = std::string(lhs);
-  }
+  TargetKey tk = SplitTargetKey(lhs);
+  o.target = std::move(tk.target);
+  o.key = std::move(tk.key);
   o.value = ParseKnobValue(rhs);
   return o;
+}
+
+TargetKey SplitTargetKey(absl::string_view lhs) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(lhs, '.');
+  size_t key_parts = 1;
+  // Object knobs whose members can be set one by one, by their name or an alias of it
+  // (`forecast.margem_pct`).
+  if (parts.size() >= 2) {
+    std::string name(parts[parts.size() - 2]);
+    const config::AliasMap& aliases = policy::blueprint::AutoscaleKeyAliases();
+    if (auto alias = aliases.find(name); alias != aliases.end()) name = alias->second;
+    if (name == policy::blueprint::key::kPrevisao ||
+        name == policy::blueprint::key::kContingencia) {
+      key_parts = 2;
+    }
+  }
+  if (parts.size() <= key_parts) return {"", std::string(lhs)};
+  const size_t split = parts.size() - key_parts;
+  return {absl::StrJoin(parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(split), "."),
+          absl::StrJoin(parts.begin() + static_cast<std::ptrdiff_t>(split), parts.end(), ".")};
 }
 
 absl::StatusOr<PolicyVariant> ParsePolicyVariant(absl::string_view spec) {

@@ -41,6 +41,15 @@ absl::StatusOr<PolicyVariant> ParsePolicyVariant(absl::string_view spec);
 // list or an object: `agendamentos=[{"inicio": ..., "minimo": 8}],limiar=50`.
 std::vector<absl::string_view> SplitTopLevel(absl::string_view text);
 
+// `[TARGET.]KEY` into its target (empty: every target) and key. A key inside an object
+// knob is written `previsao.margem_pct` (`web.previsao.margem_pct` for one target): setting
+// it sets that member alone, and turns the object knob on where it was off.
+struct TargetKey {
+  std::string target;
+  std::string key;
+};
+TargetKey SplitTargetKey(absl::string_view lhs);
+
 // Parses one `[TARGET.]KEY=VALUE`.
 absl::StatusOr<KnobOverride> ParseKnobOverride(absl::string_view item);
 // The JSON value a command-line word stands for: a number, true/false, a JSON literal, or

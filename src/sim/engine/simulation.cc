@@ -5,8 +5,11 @@
 #include <deque>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "src/common/status_macros.h"
 #include "src/controller/control_loop.h"
@@ -153,6 +156,80 @@ absl::StatusOr<PreparedTraffic> PrepareTraffic(const Scenario& scenario) {
   return p;
 }
 
+namespace {
+
+// Seconds in "90", "90s", "15m", "6h", "42d"; nullopt otherwise.
+std::optional<double> SecondsIn(absl::string_view word) {
+  double unit = 1;
+  if (!word.empty()) {
+    switch (word.back()) {
+      case 's':
+        word.remove_suffix(1);
+        break;
+      case 'm':
+        unit = 60;
+        word.remove_suffix(1);
+        break;
+      case 'h':
+        unit = 3600;
+        word.remove_suffix(1);
+        break;
+      case 'd':
+        unit = 86400;
+        word.remove_suffix(1);
+        break;
+      default:
+        break;
+    }
+  }
+  double v;
+  if (!absl::SimpleAtod(word, &v) || !std::isfinite(v) || v < 0) return std::nullopt;
+  return v * unit;
+}
+
+std::string Readable(double s) {
+  for (const auto& [unit, size] : {std::pair{"d", 86400.0}, {"h", 3600.0}, {"m", 60.0}}) {
+    if (s >= size && std::fmod(s, size) == 0) return absl::StrCat(s / size, unit);
+  }
+  return absl::StrCat(s, "s");
+}
+
+}  // namespace
+
+absl::StatusOr<TimeRange> ParseTimeRange(absl::string_view text, double duration_s,
+                                         absl::string_view what) {
+  const size_t colon = text.find(':');
+  auto bad = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " \"", text, "\": ", why,
+                     "; write FROM:TO in seconds or with a unit (s, m, h, d), e.g. 0:42d or "
+                     "42d: (to the end)"));
+  };
+  if (colon == absl::string_view::npos) return bad("no colon between FROM and TO");
+  TimeRange r{0, duration_s};
+  const absl::string_view from = absl::StripAsciiWhitespace(text.substr(0, colon));
+  const absl::string_view to = absl::StripAsciiWhitespace(text.substr(colon + 1));
+  if (!from.empty()) {
+    std::optional<double> v = SecondsIn(from);
+    if (!v) return bad(absl::StrCat("\"", from, "\" is not a time"));
+    r.from_s = *v;
+  }
+  if (!to.empty()) {
+    std::optional<double> v = SecondsIn(to);
+    if (!v) return bad(absl::StrCat("\"", to, "\" is not a time"));
+    r.to_s = *v;
+  }
+  if (r.from_s >= r.to_s) return bad("FROM must come before TO");
+  if (r.to_s > duration_s + 1e-9) {
+    return bad(absl::StrCat("the run lasts ", Readable(duration_s)));
+  }
+  return r;
+}
+
+std::string DescribeTimeRange(const TimeRange& range) {
+  return absl::StrCat(Readable(range.from_s), "..", Readable(range.to_s));
+}
+
 absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const PreparedTraffic& traffic,
                                         const PolicyVariant& variant, const SimOptions& options) {
   if (options.record_timeline && static_cast<int64_t>(traffic.steps) > kMaxTimelineSteps) {
@@ -170,6 +247,11 @@ absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const Prepared
   std::vector<SimCluster::Target> cluster_targets;
   std::vector<ServiceModel> service;
   std::vector<RunSummary> summaries;
+  std::vector<std::vector<RunSummary>> window_summaries(n);
+  // Scale events counted before the step, for the windows' counts.
+  std::vector<std::pair<int32_t, int32_t>> ups_downs_before(n);
+  std::vector<std::vector<std::pair<int32_t, int32_t>>> window_ups_downs(
+      n, std::vector<std::pair<int32_t, int32_t>>(options.windows.size()));
   std::vector<double> scrape_every, next_scrape, metric_down_until(n, -kInf), backlog(n, 0);
   for (size_t i = 0; i < n; ++i) {
     const TargetModel& model = scenario.targets[i];
@@ -182,6 +264,10 @@ absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const Prepared
     }
     summaries.emplace_back(scenario.slo, dt, scenario.loop_interval_s,
                            scenario.price_per_replica_hour, spike);
+    for (size_t w = 0; w < options.windows.size(); ++w) {
+      window_summaries[i].emplace_back(scenario.slo, dt, scenario.loop_interval_s,
+                                       scenario.price_per_replica_hour, std::nullopt);
+    }
     scrape_every.push_back(ScrapeInterval(scenario, policies[i]));
     next_scrape.push_back(scrape_every.back());
   }
@@ -311,6 +397,15 @@ absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const Prepared
       row.desired = recorder.desired(i) >= 0 ? recorder.desired(i) : row.spec;
       summaries[i].Add(row, arrived_served[i].first, arrived_served[i].second,
                        row.spec + cluster.draining(i));
+      const std::pair<int32_t, int32_t> ups_downs{recorder.ups(i), recorder.downs(i)};
+      for (size_t w = 0; w < options.windows.size(); ++w) {
+        if (t + kEps < options.windows[w].from_s || t + kEps >= options.windows[w].to_s) continue;
+        window_summaries[i][w].Add(row, arrived_served[i].first, arrived_served[i].second,
+                                   row.spec + cluster.draining(i));
+        window_ups_downs[i][w].first += ups_downs.first - ups_downs_before[i].first;
+        window_ups_downs[i][w].second += ups_downs.second - ups_downs_before[i].second;
+      }
+      ups_downs_before[i] = ups_downs;
       if (options.record_timeline) result.resources[i].timeline.push_back(row);
     }
   }
@@ -320,6 +415,13 @@ absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const Prepared
     r.summary.target = r.target;
     r.summary.scale_ups = recorder.ups(i);
     r.summary.scale_downs = recorder.downs(i);
+    for (size_t w = 0; w < options.windows.size(); ++w) {
+      ResourceSummary ws = window_summaries[i][w].Finish();
+      ws.target = r.target;
+      ws.scale_ups = window_ups_downs[i][w].first;
+      ws.scale_downs = window_ups_downs[i][w].second;
+      r.window_summaries.push_back(std::move(ws));
+    }
     r.decisions = std::move(recorder.records(i));
   }
   return result;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "src/metrics/store/sample_store.h"
 #include "src/sim/engine/policy_variant.h"
 #include "src/sim/engine/scenario.h"
@@ -36,10 +37,28 @@ class SimObserver {
   virtual void OnTick(absl::Time now) = 0;
 };
 
+// A part of a run, in seconds from its start: [from_s, to_s).
+struct TimeRange {
+  double from_s = 0;
+  double to_s = 0;
+};
+
+// "FROM:TO" within a run of `duration_s`: each end a number of seconds or with a unit (s,
+// m, h, d: "42d"); an empty FROM is the start, an empty TO the end ("42d:" is day 43 on).
+// Errors say what to write. `what` names the flag in them ("--test").
+absl::StatusOr<TimeRange> ParseTimeRange(absl::string_view text, double duration_s,
+                                         absl::string_view what);
+// "42d..56d", "0s..3600s": a range as the reports and the CSV's header name it.
+std::string DescribeTimeRange(const TimeRange& range);
+
 struct SimOptions {
   bool record_timeline = true;
   bool record_decisions = true;
   SimObserver* observer = nullptr;
+  // Summaries of these parts of the run besides the whole (a planner's train and test
+  // ranges), in ResourceRun::window_summaries in this order. Everything before a window
+  // still runs: the policy's history (a forecast's included) is the run's.
+  std::vector<TimeRange> windows;
 };
 
 // Runs `variant` over the scenario.

@@ -84,6 +84,8 @@ struct ResourceRun {
   int32_t max_replicas = 0;
   double capacity_per_replica_rps = 0;
   ResourceSummary summary;
+  // One per SimOptions::windows entry: the same figures over that part of the run.
+  std::vector<ResourceSummary> window_summaries;
   std::vector<TimelineRow> timeline;  // empty when the run did not record one
   std::vector<DecisionRecord> decisions;
 };

@@ -179,6 +179,8 @@ absl::StatusOr<std::vector<PointResult>> RunSweep(const Scenario& scenario,
   SimOptions sim;
   sim.record_timeline = false;
   sim.record_decisions = false;
+  if (plan.train) sim.windows.push_back(*plan.train);
+  if (plan.test) sim.windows.push_back(*plan.test);
 
   std::atomic<int64_t> next{0};
   std::atomic<bool> stop{false};
@@ -212,7 +214,11 @@ absl::StatusOr<std::vector<PointResult>> RunSweep(const Scenario& scenario,
         }
         PointResult& r = results[k];  // each position is written by one worker only
         r.point = points[k];
-        for (ResourceRun& res : run->resources) r.targets.push_back(std::move(res.summary));
+        for (ResourceRun& res : run->resources) {
+          size_t w = 0;
+          r.targets.push_back(plan.train ? res.window_summaries[w++] : std::move(res.summary));
+          if (plan.test) r.test.push_back(res.window_summaries[w]);
+        }
       } catch (const std::exception& e) {
         fail(k, absl::InternalError(absl::StrCat("the simulation threw: ", e.what())));
         return;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ struct SweepPlan {
   PolicyVariant base;                     // parsed from it: base and fixed knobs
   Grid grid;
   Shard shard;
+  // Train/test discipline (--train, --test): the figures points are compared and chosen on
+  // come from `train` (the whole run without it); `test` is reported beside them, held out.
+  std::optional<TimeRange> train;
+  std::optional<TimeRange> test;
 };
 
 // Parses the command line's pieces: `policy_spec` as `--policy` takes it (blueprint, hpa,
@@ -48,7 +53,8 @@ absl::StatusOr<std::vector<std::string>> ValidateSweep(const Scenario& scenario,
 // One point's figures, one summary per simulated target in the scenario's order.
 struct PointResult {
   int64_t point = 0;
-  std::vector<ResourceSummary> targets;
+  std::vector<ResourceSummary> targets;  // over the plan's train range, or the whole run
+  std::vector<ResourceSummary> test;     // over its test range, when it has one
 };
 
 struct SweepProgress {

@@ -120,6 +120,7 @@ class CommentHeader {
     if (key == "slo") h_.slo = value;
     if (key == "policy") policy_ = value;
     if (key == "grid") h_.grid.push_back(value);
+    if (key == "range") h_.range = value;
     if (key == "points") {
       if (!absl::SimpleAtoi(value, &h_.points) || h_.points < 1) {
         return absl::InvalidArgumentError(
@@ -190,7 +191,8 @@ std::optional<SloSpec> ParseSloDescription(const std::string& text) {
 }
 
 SweepTable MakeSweepTable(const Scenario& scenario, const PreparedTraffic& traffic,
-                          const SweepPlan& plan, const std::vector<PointResult>& results) {
+                          const SweepPlan& plan, const std::vector<PointResult>& results,
+                          bool test) {
   SweepTable t;
   SweepHeader& h = t.header;
   h.scenario = scenario.name;
@@ -201,12 +203,17 @@ SweepTable MakeSweepTable(const Scenario& scenario, const PreparedTraffic& traff
   for (const GridAxis& a : plan.grid.axes) h.grid.push_back(a.ToString());
   h.points = plan.grid.size();
   h.shard = plan.shard;
+  if (test && plan.test) {
+    h.range = absl::StrCat("test ", DescribeTimeRange(*plan.test));
+  } else if (plan.train) {
+    h.range = absl::StrCat("train ", DescribeTimeRange(*plan.train));
+  }
   for (const PointResult& p : results) {
     const std::vector<size_t> idx = plan.grid.ValueIndices(p.point);
     std::vector<std::string> settings;
     for (size_t a = 0; a < idx.size(); ++a)
       settings.push_back(plan.grid.axes[a].values[idx[a]].text);
-    for (const ResourceSummary& s : p.targets) {
+    for (const ResourceSummary& s : test ? p.test : p.targets) {
       SweepRow r;
       r.point = p.point;
       r.settings = settings;
@@ -243,6 +250,7 @@ std::string FormatSweepCsv(const SweepTable& table) {
   for (const std::string& g : h.grid) absl::StrAppend(&out, "# grid: ", g, "\n");
   absl::StrAppend(&out, "# points: ", h.points, "\n");
   absl::StrAppend(&out, "# shard: ", h.shard.ToString(), "\n");
+  if (!h.range.empty()) absl::StrAppend(&out, "# range: ", h.range, "\n");
   absl::StrAppend(&out,
                   "# rows: one per point and simulated target; a point meets the SLO when "
                   "all its targets do\n");

@@ -36,6 +36,9 @@ struct SweepHeader {
   std::vector<std::string> grid;  // one "KEY=VALUES" per axis, in order
   int64_t points = 0;             // in the whole grid
   Shard shard;
+  // The part of the run the figures cover: "" for the whole, else "train 0s..42d" or
+  // "test 42d..56d" (--train, --test).
+  std::string range;
 
   // The axes' CSV columns, from `grid`: "limiar", "web.limiar".
   std::vector<std::string> Columns() const;
@@ -70,10 +73,11 @@ struct SweepTable {
 std::string DescribeSlo(const SloSpec& slo);
 std::optional<SloSpec> ParseSloDescription(const std::string& text);
 
-// The table of a run: its header from the scenario and plan, its rows from `results`, with
-// every number rounded as the CSV writes it.
+// The table of a run: its header from the scenario and plan, its rows from `results` (their
+// test figures when `test`), with every number rounded as the CSV writes it.
 SweepTable MakeSweepTable(const Scenario& scenario, const PreparedTraffic& traffic,
-                          const SweepPlan& plan, const std::vector<PointResult>& results);
+                          const SweepPlan& plan, const std::vector<PointResult>& results,
+                          bool test = false);
 
 // Fields as RFC 4180 quotes them (src/common/csv.h): a compute named `web, "eu"` or holding a
 // line break reads back as it was.

@@ -63,14 +63,26 @@ std::vector<std::string> BlueprintLines(const PolicyVariant& fixed,
     absl::StatusOr<KnobOverride> k = ParseKnobOverride(columns[a] + "=" + o.settings[a]);
     if (k.ok()) knobs.push_back(*std::move(k));
   }
-  std::map<std::pair<std::string, bool>, std::vector<std::string>> by_place;
+  // In knob order; a member of an object knob (`previsao.margem_pct`) goes inside it.
+  std::map<std::pair<std::string, bool>, nlohmann::ordered_json> by_place;
   for (const KnobOverride& k : knobs) {
-    const std::string key = CanonicalKnobKey(k.key);
+    const size_t member = k.key.find('.');
+    const std::string key = CanonicalKnobKey(k.key.substr(0, member));
     const bool compute = key == bp::key::kReplicasMin || key == bp::key::kReplicasMax;
-    by_place[{k.target, compute}].push_back(absl::StrCat("\"", key, "\": ", k.value.dump()));
+    nlohmann::ordered_json& config = by_place[{k.target, compute}];
+    if (member == std::string::npos) {
+      config[key] = k.value;
+    } else {
+      if (!config[key].is_object()) config[key] = nlohmann::ordered_json::object();
+      config[key][k.key.substr(member + 1)] = k.value;
+    }
   }
   std::vector<std::string> lines;
-  for (const auto& [place, keys] : by_place) {
+  for (const auto& [place, config] : by_place) {
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : config.items()) {
+      keys.push_back(absl::StrCat("\"", key, "\": ", value.dump()));
+    }
     const std::string who =
         place.first.empty() ? "each simulated target's" : absl::StrCat(place.first, "'s");
     lines.push_back(absl::StrCat(
@@ -224,7 +236,10 @@ std::string FormatSweepReport(const SweepTable& table) {
   const size_t targets = table.rows.size() / outcomes.size();
 
   const std::vector<size_t> front = ParetoFront(outcomes);
-  std::string out = absl::StrCat(
+  std::string out;
+  if (!h.range.empty()) absl::StrAppend(&out, "Figures over the run's ", h.range, ".\n");
+  absl::StrAppend(
+      &out,
       "Pareto front, fewest replica-hours against least time in SLO violation (p95 breaks "
       "ties): ",
       front.size(), " of ", Counted(outcomes.size(), "point"), "\n");
@@ -336,6 +351,39 @@ std::string FormatSweepReport(const SweepTable& table) {
                   "replicas_min), or a faster reaction (lower limiar, shorter "
                   "espera_subida_s / estabilizacao_subida_s); and check that the SLO is reachable "
                   "with the scenario's per-replica capacity\n");
+  return out;
+}
+
+std::string FormatHeldOutReport(const SweepTable& train, const SweepTable& test) {
+  const std::vector<PointOutcome> chosen_from = AggregatePoints(train);
+  const std::vector<PointOutcome> held_out = AggregatePoints(test);
+  if (chosen_from.empty() || chosen_from.size() != held_out.size()) return "";
+  const SloSpec slo = ParseSloDescription(train.header.slo).value_or(SloSpec{});
+  const std::vector<std::string> columns = train.header.Columns();
+  const bool priced = std::any_of(held_out.begin(), held_out.end(),
+                                  [](const PointOutcome& o) { return o.cost > 0; });
+  const Recommendation on_train = Recommend(chosen_from, slo);
+  const Recommendation on_test = Recommend(held_out, slo);
+  const size_t chosen = on_train.cheapest ? *on_train.cheapest : *on_train.closest;
+  const size_t hindsight = on_test.cheapest ? *on_test.cheapest : *on_test.closest;
+  const PointOutcome& c = held_out[chosen];
+  const PointOutcome& b = held_out[hindsight];
+  std::string out =
+      absl::StrCat("\nHeld out: the run's ", test.header.range, ", which no choice above saw\n");
+  absl::StrAppend(&out, "  chosen on ", train.header.range, ": point ", c.point, " (",
+                  Settings(columns, c), ")\n    ", Figures(c, priced), "; ",
+                  c.meets_slo ? "meets" : "misses", " the SLO\n");
+  absl::StrAppend(&out, "  best here in hindsight: point ", b.point, " (", Settings(columns, b),
+                  ")\n    ", Figures(b, priced), "; ", b.meets_slo ? "meets" : "misses",
+                  " the SLO\n");
+  if (chosen == hindsight) {
+    absl::StrAppend(&out, "  the choice holds on the held-out range\n");
+  } else if (b.replica_hours > 0) {
+    absl::StrAppend(&out, absl::StrFormat("  over-fitting: the choice costs %+.1f %% replica-hours "
+                                          "and %+.1f s of violation against hindsight's\n",
+                                          100 * (c.replica_hours / b.replica_hours - 1),
+                                          c.slo_violation_s - b.slo_violation_s));
+  }
   return out;
 }
 

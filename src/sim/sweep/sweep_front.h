@@ -57,6 +57,11 @@ Recommendation Recommend(const std::vector<PointOutcome>& outcomes, const SloSpe
 // what to try next.
 std::string FormatSweepReport(const SweepTable& table);
 
+// Train/test discipline: the point `train` recommends, as it did on `test` (the same points
+// over a held-out range), beside the point `test` itself would have recommended; "" when the
+// tables do not hold the same points.
+std::string FormatHeldOutReport(const SweepTable& train, const SweepTable& test);
+
 }  // namespace limiar::sim
 
 #endif  // LIMIAR_SIM_SWEEP_SWEEP_FRONT_H_

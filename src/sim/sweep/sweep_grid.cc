@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -199,15 +200,19 @@ absl::StatusOr<GridAxis> ParseGridAxis(absl::string_view flag) {
                      "limiar=40:80:10 (KEY may be TARGET.KEY)");
   }
   GridAxis axis;
-  absl::string_view raw_key = lhs;
-  if (const size_t dot = lhs.rfind('.'); dot != absl::string_view::npos) {
-    axis.target = std::string(absl::StripAsciiWhitespace(lhs.substr(0, dot)));
-    raw_key = absl::StripAsciiWhitespace(lhs.substr(dot + 1));
-    if (axis.target.empty() || raw_key.empty()) {
+  for (absl::string_view part : absl::StrSplit(lhs, '.')) {
+    if (absl::StripAsciiWhitespace(part).empty()) {
       return GridError(flag, "expected TARGET.KEY with both parts, e.g. web.limiar");
     }
   }
-  axis.key = CanonicalKnobKey(raw_key);
+  const TargetKey tk = SplitTargetKey(lhs);
+  axis.target = std::string(absl::StripAsciiWhitespace(tk.target));
+  const std::string raw_key(absl::StripAsciiWhitespace(tk.key));
+  // In `previsao.margem_pct` only the object knob's name has aliases.
+  const size_t member = raw_key.find('.');
+  axis.key = member == std::string::npos
+                 ? CanonicalKnobKey(raw_key)
+                 : CanonicalKnobKey(raw_key.substr(0, member)) + raw_key.substr(member);
   if (axis.key == bp::key::kAlvo) {
     return GridError(flag,
                      "alvo_recurso_id names the compute an autoscale resource scales; it is not "

@@ -48,6 +48,7 @@ absl::StatusOr<SweepTable> MergeSweepTables(
     }
     if (h.slo != ref.slo) return differ("SLO", h.slo, ref.slo, kOneSweep);
     if (h.policy != ref.policy) return differ("--policy", h.policy, ref.policy, kOneSweep);
+    if (h.range != ref.range) return differ("range", h.range, ref.range, kOneSweep);
     if (h.grid != ref.grid) {
       return differ("grid", absl::StrJoin(h.grid, " "), absl::StrJoin(ref.grid, " "), kOneSweep);
     }

@@ -114,6 +114,43 @@ TEST(ForecastReplayTest, AOneOffFlashSaleWithNoHistoryIsNotMadeWorse) {
   EXPECT_EQ(f.scale_ups, p.scale_ups);
 }
 
+// Summaries of parts of a run add up to the whole's.
+TEST(RunWindowsTest, PartsOfARunAddUpToTheWhole) {
+  const Scenario s = Parse(testing::WebScenario(testing::FlashSaleBody()));
+  absl::StatusOr<RunResult> r = Replay(
+      s, "blueprint",
+      {.record_timeline = false, .record_decisions = false, .windows = {{0, 600}, {600, 1200}}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  const ResourceRun& run = r->resources[0];
+  ASSERT_EQ(run.window_summaries.size(), 2u);
+  const ResourceSummary& a = run.window_summaries[0];
+  const ResourceSummary& b = run.window_summaries[1];
+  EXPECT_NEAR(a.replica_hours + b.replica_hours, run.summary.replica_hours, 1e-9);
+  EXPECT_NEAR(a.requests + b.requests, run.summary.requests, 1e-6);
+  EXPECT_NEAR(a.slo_violation_s + b.slo_violation_s, run.summary.slo_violation_s, 1e-9);
+  EXPECT_EQ(a.scale_ups + b.scale_ups, run.summary.scale_ups);
+  EXPECT_EQ(a.scale_downs + b.scale_downs, run.summary.scale_downs);
+  EXPECT_GT(a.scale_ups, 0);    // the sale starts at 300 s
+  EXPECT_GT(b.scale_downs, 0);  // and is over by 900 s
+}
+
+TEST(RunWindowsTest, RangesReadWithUnitsAndOpenEnds) {
+  absl::StatusOr<TimeRange> r = ParseTimeRange("0:42d", 56 * 86400, "--train");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->to_s, 42 * 86400);
+  r = ParseTimeRange("42d:", 56 * 86400, "--test");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->from_s, 42 * 86400);
+  EXPECT_EQ(r->to_s, 56 * 86400);
+  EXPECT_EQ(DescribeTimeRange(*r), "42d..56d");
+  r = ParseTimeRange(":90", 3600, "--test");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(DescribeTimeRange(*r), "0s..90s");
+  EXPECT_EQ(DescribeTimeRange(*ParseTimeRange("1.5h:2h", 86400, "--test")), "90m..2h");
+  EXPECT_FALSE(ParseTimeRange("-1:5", 3600, "--test").ok());
+  EXPECT_FALSE(ParseTimeRange("5:5", 3600, "--test").ok());
+}
+
 // A season of one-second steps: the summary in constant memory; a timeline that long is
 // refused with what to do.
 TEST(ForecastReplayTest, ASeasonRunsForItsSummaryAndATimelineThatLongIsRefused) {

@@ -78,6 +78,35 @@ TEST(PolicyVariantTest, OverridesGoWhereTheBlueprintKeepsThem) {
   EXPECT_EQ((*p)[0].metrics[0].target_percent, 45);
 }
 
+// A member of an object knob is set alone, and turns the knob on where it was off.
+TEST(PolicyVariantTest, AMemberOfAnObjectKnobIsSetInsideIt) {
+  EXPECT_EQ(SplitTargetKey("limiar").target, "");
+  EXPECT_EQ(SplitTargetKey("web.limiar").target, "web");
+  EXPECT_EQ(SplitTargetKey("web.limiar").key, "limiar");
+  EXPECT_EQ(SplitTargetKey("previsao.margem_pct").target, "");
+  EXPECT_EQ(SplitTargetKey("previsao.margem_pct").key, "previsao.margem_pct");
+  EXPECT_EQ(SplitTargetKey("eu.web.previsao.margem_pct").target, "eu.web");
+  EXPECT_EQ(SplitTargetKey("eu.web.previsao.margem_pct").key, "previsao.margem_pct");
+  EXPECT_EQ(SplitTargetKey("eu.web.limiar").target, "eu.web");
+
+  const Scenario s = Web();
+  absl::StatusOr<PolicyVariant> v = ParsePolicyVariant(
+      R"(previsao={"previsor":"spectral"},previsao.margem_pct=25,web.contingencia.replicas=4)");
+  ASSERT_TRUE(v.ok()) << v.status();
+  absl::StatusOr<std::vector<policy::TargetPolicy>> p = ResolvePolicies(s, *v);
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_TRUE((*p)[0].forecasting.has_value());
+  EXPECT_EQ((*p)[0].forecasting->forecaster, "spectral");
+  EXPECT_EQ((*p)[0].forecasting->margin_percent, 25);
+  ASSERT_TRUE((*p)[0].fallback.has_value());
+  EXPECT_EQ((*p)[0].fallback->replicas, 4);
+  // Alone, the member turns forecasting on with every other default.
+  p = ResolvePolicies(s, *ParsePolicyVariant("previsao.antecedencia_s=300"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ((*p)[0].forecasting->horizon, absl::Seconds(300));
+  EXPECT_EQ((*p)[0].forecasting->forecaster, "auto");
+}
+
 TEST(PolicyVariantTest, BadKnobsFailInTheProductionLoader) {
   const Scenario s = Web();
   absl::StatusOr<std::vector<policy::TargetPolicy>> typo =

@@ -104,6 +104,12 @@ int main(int argc, char** argv) {
   sweep->add_option("--test", sweep_options.test,
                     "FROM:TO: report the choice on this held-out part too, e.g. 42d: "
                     "(writes sweep-test.csv beside sweep.csv)");
+  sweep->add_option("--baseline", sweep_options.baseline,
+                    "A policy to compare the choice with (as --policy: hpa, kpa, blueprint, with "
+                    "knobs): its figures, and whether the choice dominates it");
+  sweep->add_option("--budget", sweep_options.budget,
+                    "Choose the least SLO violation within this many replica-hours, or within a "
+                    "policy's plus a margin: hpa+10%");
   sweep->add_option("--csv", sweep_options.csv_path,
                     "Where to write every point (default: sweep.csv, in --out if given)");
   sweep->add_option("--out,-o", sweep_options.out_dir, "Folder for the CSV");

@@ -114,6 +114,34 @@ int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream
     if (!r.ok()) return Fail(err, r.status(), kUsage);
     *range = *r;
   }
+  std::optional<sim::Budget> budget;
+  if (!options.budget.empty()) {
+    absl::StatusOr<sim::Budget> b = sim::ParseBudget(options.budget);
+    if (!b.ok()) return Fail(err, b.status(), kUsage);
+    budget = *b;
+  }
+  // The baseline: --baseline, or the policy a relative --budget names.
+  std::string baseline_spec = options.baseline;
+  if (budget && !budget->hours) {
+    if (!baseline_spec.empty() && baseline_spec != budget->baseline) {
+      PrintError(err,
+                 absl::StrCat("--budget \"", options.budget, "\" is relative to ", budget->baseline,
+                              " but --baseline is ", baseline_spec, "; name one policy"));
+      return kUsage;
+    }
+    baseline_spec = budget->baseline;
+  }
+  std::optional<sim::PolicyVariant> baseline;
+  if (!baseline_spec.empty()) {
+    absl::StatusOr<sim::PolicyVariant> v = sim::ParsePolicyVariant(baseline_spec);
+    if (!v.ok()) return Fail(err, v.status(), kUsage);
+    if (absl::StatusOr<std::vector<policy::TargetPolicy>> p = sim::ResolvePolicies(*scenario, *v);
+        !p.ok()) {
+      PrintError(err, absl::StrCat("--baseline \"", baseline_spec, "\": ", p.status().message()));
+      return kUsage;
+    }
+    baseline = *std::move(v);
+  }
   absl::StatusOr<std::vector<std::string>> warnings = sim::ValidateSweep(*scenario, *plan);
   if (!warnings.ok()) return Fail(err, warnings.status(), kUsage);
   for (const std::string& w : *warnings) err << "warning: " << w << "\n";
@@ -183,6 +211,18 @@ int RunSweepCommand(const SweepOptions& options, std::ostream& out, std::ostream
   }
   out << sim::FormatSweepReport(table);
   if (test_table) out << sim::FormatHeldOutReport(table, *test_table);
+  if (baseline || budget) {
+    std::optional<sim::BaselineRun> base;
+    if (baseline) {
+      absl::StatusOr<sim::PointResult> run =
+          sim::RunBaseline(*scenario, *traffic, *plan, *baseline);
+      if (!run.ok()) return Fail(err, run.status(), kFailure);
+      base = sim::BaselineRun{baseline_spec, sim::OutcomeOf(run->targets), std::nullopt};
+      if (plan->test) base->test = sim::OutcomeOf(run->test);
+    }
+    out << sim::FormatObjectiveReport(table, test_table ? &*test_table : nullptr,
+                                      base ? &*base : nullptr, budget ? &*budget : nullptr);
+  }
   return kOk;
 }
 

@@ -43,10 +43,12 @@ struct SweepOptions {
   std::string scenario_path;  // empty: the built-in flash sale
   std::vector<std::string> grid;
   std::string policy = "blueprint";
-  std::string shard;  // empty: every point
-  int jobs = 0;       // <= 0: one per core (negative is a usage error)
-  std::string train;  // FROM:TO, empty: the whole run
-  std::string test;   // FROM:TO, empty: none held out
+  std::string shard;     // empty: every point
+  int jobs = 0;          // <= 0: one per core (negative is a usage error)
+  std::string train;     // FROM:TO, empty: the whole run
+  std::string test;      // FROM:TO, empty: none held out
+  std::string baseline;  // a policy run beside the grid for comparison ("hpa"), or empty
+  std::string budget;    // "2400" replica-hours or "hpa+10%", or empty
   std::string csv_path;
   std::string out_dir;
   // kAuto draws the bar only when file descriptor 2 is a terminal (meaningful when `err`

@@ -52,6 +52,7 @@ class ForecastFloor {
     std::unique_ptr<forecast::Forecaster> model;
     std::string why_not = "no completed minute of load yet";
     bool fit_attempted = false;
+    size_t fitted_minutes = 0;  // the history the model was fitted on
     size_t minutes_since_fit_attempt = 0;
     // The one-minute-ahead forecast of the open minute, and (|error|, actual) of the last
     // hour's minutes.

@@ -199,6 +199,39 @@ TEST_F(SweepCommandTest, AForecastingKnobIsAnAxis) {
                                    "\"margem_pct\":[0-9]+\\}, \"limiar\": [0-9]+"));
 }
 
+// Beside "the cheapest that meets the SLO": the least violation within a budget relative to
+// a baseline policy, that policy's figures, and whether the choice dominates it.
+TEST_F(SweepCommandTest, BudgetRelativeToABaselineAndDominance) {
+  SweepOptions o = Options();
+  o.train = "0:5m";
+  o.test = "5m:";
+  o.budget = "hpa+10%";
+  const Result r = Sweep(o);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, ContainsRegex("Objective: the least time in SLO violation within [0-9.]+ "
+                                   "replica-hours \\(hpa \\+10 % on train 0s..5m\\)\n"));
+  EXPECT_THAT(r.out, ContainsRegex("  baseline hpa on train 0s..5m: [0-9.]+ replica-hours"));
+  EXPECT_THAT(r.out, ContainsRegex("    the choice: [-+][0-9.]+ % replica-hours.*; "
+                                   "(dominates the baseline|the baseline dominates it|neither "
+                                   "dominates)\n"));
+  EXPECT_THAT(r.out, HasSubstr("  held out, test 5m..10m: baseline "));
+  o.baseline = "kpa";
+  const Result conflict = Sweep(o);
+  EXPECT_EQ(conflict.code, 2);
+  EXPECT_THAT(conflict.err, HasSubstr("--budget \"hpa+10%\" is relative to hpa but --baseline "
+                                      "is kpa; name one policy"));
+  o.budget = "";
+  o.baseline = "kpa,limiar=500";
+  const Result bad = Sweep(o);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--baseline \"kpa,limiar=500\": "));
+  o.budget = "0.001";
+  o.baseline = "";
+  const Result tight = Sweep(o);
+  ASSERT_EQ(tight.code, 0) << tight.err;
+  EXPECT_THAT(tight.out, HasSubstr("no point stays within it: the cheapest costs "));
+}
+
 TEST_F(SweepCommandTest, ARangeOutsideTheRunIsAUsageError) {
   SweepOptions o = Options();
   o.test = "5m:20m";

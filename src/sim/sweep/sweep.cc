@@ -163,6 +163,41 @@ int EffectiveJobs(int jobs) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+namespace {
+
+// A sweep needs the figures only: no timeline, no decision log; summaries of its ranges.
+SimOptions FiguresOnly(const SweepPlan& plan) {
+  SimOptions sim;
+  sim.record_timeline = false;
+  sim.record_decisions = false;
+  if (plan.train) sim.windows.push_back(*plan.train);
+  if (plan.test) sim.windows.push_back(*plan.test);
+  return sim;
+}
+
+PointResult FiguresOf(const SweepPlan& plan, int64_t point, RunResult run) {
+  PointResult r;
+  r.point = point;
+  for (ResourceRun& res : run.resources) {
+    size_t w = 0;
+    r.targets.push_back(plan.train ? res.window_summaries[w++] : std::move(res.summary));
+    if (plan.test) r.test.push_back(res.window_summaries[w]);
+  }
+  return r;
+}
+
+}  // namespace
+
+absl::StatusOr<PointResult> RunBaseline(const Scenario& scenario, const PreparedTraffic& traffic,
+                                        const SweepPlan& plan, const PolicyVariant& baseline) {
+  absl::StatusOr<RunResult> run = RunSimulation(scenario, traffic, baseline, FiguresOnly(plan));
+  if (!run.ok()) {
+    return absl::Status(run.status().code(),
+                        absl::StrCat("baseline ", baseline.name, ": ", run.status().message()));
+  }
+  return FiguresOf(plan, -1, *std::move(run));
+}
+
 absl::StatusOr<std::vector<PointResult>> RunSweep(const Scenario& scenario,
                                                   const PreparedTraffic& traffic,
                                                   const SweepPlan& plan,
@@ -175,12 +210,7 @@ absl::StatusOr<std::vector<PointResult>> RunSweep(const Scenario& scenario,
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
 
-  // A sweep needs the figures only: no timeline, no decision log.
-  SimOptions sim;
-  sim.record_timeline = false;
-  sim.record_decisions = false;
-  if (plan.train) sim.windows.push_back(*plan.train);
-  if (plan.test) sim.windows.push_back(*plan.test);
+  const SimOptions sim = FiguresOnly(plan);
 
   std::atomic<int64_t> next{0};
   std::atomic<bool> stop{false};
@@ -212,13 +242,7 @@ absl::StatusOr<std::vector<PointResult>> RunSweep(const Scenario& scenario,
           fail(k, run.status());
           return;
         }
-        PointResult& r = results[k];  // each position is written by one worker only
-        r.point = points[k];
-        for (ResourceRun& res : run->resources) {
-          size_t w = 0;
-          r.targets.push_back(plan.train ? res.window_summaries[w++] : std::move(res.summary));
-          if (plan.test) r.test.push_back(res.window_summaries[w]);
-        }
+        results[k] = FiguresOf(plan, points[k], *std::move(run));  // one writer per position
       } catch (const std::exception& e) {
         fail(k, absl::InternalError(absl::StrCat("the simulation threw: ", e.what())));
         return;

@@ -82,6 +82,12 @@ absl::StatusOr<std::vector<PointResult>> RunSweep(const Scenario& scenario,
                                                   const SweepPlan& plan,
                                                   const SweepRunOptions& options);
 
+// One policy outside the grid (--baseline, --budget hpa+10%) over the same traffic and the
+// plan's ranges, as a point: its figures over the train range (or the whole run) in
+// `targets`, over the test range in `test`. Its `point` is -1.
+absl::StatusOr<PointResult> RunBaseline(const Scenario& scenario, const PreparedTraffic& traffic,
+                                        const SweepPlan& plan, const PolicyVariant& baseline);
+
 // 16 hex digits over everything in the scenario that shapes a run's figures (blueprint,
 // cluster and metrics models, SLO, events, seed) and its rendered traffic, so that shards
 // computed on different machines can be checked to come from the same inputs.

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "src/common/plural.h"
 #include "src/common/text_table.h"
 #include "src/policy/blueprint/knob_names.h"
@@ -153,6 +154,24 @@ std::vector<std::string> EdgeNotes(const std::vector<std::string>& grid,
 
 }  // namespace
 
+namespace {
+
+// Adds one target's figures to its point's: costs and violation add up, latency and drop
+// rate keep the worst, and the SLO holds only where every target meets it.
+template <typename Figures>
+void Fold(PointOutcome& o, const Figures& r) {
+  o.meets_slo = o.meets_slo && r.meets_slo;
+  o.slo_violation_s += r.slo_violation_s;
+  o.replica_hours += r.replica_hours;
+  o.cost += r.cost;
+  o.p50_ms = std::max(o.p50_ms, r.p50_ms);
+  o.p95_ms = std::max(o.p95_ms, r.p95_ms);
+  o.p99_ms = std::max(o.p99_ms, r.p99_ms);
+  o.drop_rate = std::max(o.drop_rate, r.drop_rate);
+}
+
+}  // namespace
+
 std::vector<PointOutcome> AggregatePoints(const SweepTable& table) {
   std::vector<PointOutcome> out;
   for (const SweepRow& r : table.rows) {
@@ -162,17 +181,16 @@ std::vector<PointOutcome> AggregatePoints(const SweepTable& table) {
       o.settings = r.settings;
       out.push_back(std::move(o));
     }
-    PointOutcome& o = out.back();
-    o.meets_slo = o.meets_slo && r.meets_slo;
-    o.slo_violation_s += r.slo_violation_s;
-    o.replica_hours += r.replica_hours;
-    o.cost += r.cost;
-    o.p50_ms = std::max(o.p50_ms, r.p50_ms);
-    o.p95_ms = std::max(o.p95_ms, r.p95_ms);
-    o.p99_ms = std::max(o.p99_ms, r.p99_ms);
-    o.drop_rate = std::max(o.drop_rate, r.drop_rate);
+    Fold(out.back(), r);
   }
   return out;
+}
+
+PointOutcome OutcomeOf(const std::vector<ResourceSummary>& targets) {
+  PointOutcome o;
+  o.point = -1;
+  for (const ResourceSummary& r : targets) Fold(o, r);
+  return o;
 }
 
 bool Dominates(const PointOutcome& a, const PointOutcome& b) {
@@ -383,6 +401,130 @@ std::string FormatHeldOutReport(const SweepTable& train, const SweepTable& test)
                                           "and %+.1f s of violation against hindsight's\n",
                                           100 * (c.replica_hours / b.replica_hours - 1),
                                           c.slo_violation_s - b.slo_violation_s));
+  }
+  return out;
+}
+
+std::optional<size_t> LeastViolationWithin(const std::vector<PointOutcome>& outcomes,
+                                           double budget_hours) {
+  auto key = [](const PointOutcome& o) {
+    return std::make_tuple(o.slo_violation_s, o.replica_hours, o.p95_ms, o.point);
+  };
+  std::optional<size_t> best;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].replica_hours > budget_hours + 1e-9) continue;
+    if (!best || key(outcomes[i]) < key(outcomes[*best])) best = i;
+  }
+  return best;
+}
+
+absl::StatusOr<Budget> ParseBudget(absl::string_view text) {
+  auto bad = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--budget \"", text, "\": ", why,
+                     "; write replica-hours (2400) or a policy and a margin (hpa+10%)"));
+  };
+  Budget b;
+  double hours;
+  if (absl::SimpleAtod(text, &hours)) {
+    if (!(hours > 0) || !std::isfinite(hours)) return bad("must be above 0");
+    b.hours = hours;
+    return b;
+  }
+  const size_t sign = text.find_last_of("+-");
+  if (sign == absl::string_view::npos) {
+    b.baseline = std::string(text);
+  } else {
+    b.baseline = std::string(text.substr(0, sign));
+    absl::string_view margin = text.substr(sign + 1);
+    if (!absl::ConsumeSuffix(&margin, "%") || !absl::SimpleAtod(margin, &b.margin_percent) ||
+        !std::isfinite(b.margin_percent) || b.margin_percent < 0 || b.margin_percent >= 1000) {
+      return bad(absl::StrCat("the margin \"", text.substr(sign + 1),
+                              "\" is not a percentage from 0% to 999%"));
+    }
+    if (text[sign] == '-') b.margin_percent = -b.margin_percent;
+  }
+  if (b.baseline.empty()) return bad("no policy before the margin");
+  return b;
+}
+
+namespace {
+
+// "-18.9 % replica-hours, +60.0 s of violation (60.0 s against 0.0 s)".
+std::string Against(const PointOutcome& o, const PointOutcome& base) {
+  std::string s = base.replica_hours > 0
+                      ? absl::StrFormat("%+.1f %% replica-hours",
+                                        100 * (o.replica_hours / base.replica_hours - 1))
+                      : absl::StrFormat("%.3f replica-hours", o.replica_hours);
+  if (base.slo_violation_s > 0) {
+    absl::StrAppend(&s, absl::StrFormat(", %+.1f %% time in violation",
+                                        100 * (o.slo_violation_s / base.slo_violation_s - 1)));
+  }
+  absl::StrAppend(&s, absl::StrFormat(" (%.1f s in violation against %.1f s)", o.slo_violation_s,
+                                      base.slo_violation_s));
+  absl::StrAppend(&s, Dominates(o, base)   ? "; dominates the baseline"
+                      : Dominates(base, o) ? "; the baseline dominates it"
+                                           : "; neither dominates");
+  return s;
+}
+
+}  // namespace
+
+std::string FormatObjectiveReport(const SweepTable& train, const SweepTable* test,
+                                  const BaselineRun* baseline, const Budget* budget) {
+  const std::vector<PointOutcome> outcomes = AggregatePoints(train);
+  if (outcomes.empty()) return "";
+  const SloSpec slo = ParseSloDescription(train.header.slo).value_or(SloSpec{});
+  const std::vector<std::string> columns = train.header.Columns();
+  const bool priced = std::any_of(outcomes.begin(), outcomes.end(),
+                                  [](const PointOutcome& o) { return o.cost > 0; });
+  const std::string over = train.header.range.empty() ? "the whole run" : train.header.range;
+  std::string out = "\n";
+  std::optional<size_t> chosen;
+  if (budget) {
+    double hours = budget->hours.value_or(0);
+    std::string what = absl::StrFormat("%.3f replica-hours", hours);
+    if (!budget->hours && baseline) {
+      hours = baseline->train.replica_hours * (1 + budget->margin_percent / 100);
+      what = absl::StrFormat("%.3f replica-hours (%s %+g %% on %s)", hours, baseline->spec,
+                             budget->margin_percent, over);
+    }
+    absl::StrAppend(&out, "Objective: the least time in SLO violation within ", what, "\n");
+    chosen = LeastViolationWithin(outcomes, hours);
+    if (!chosen) {
+      absl::StrAppend(&out, "  no point stays within it: the cheapest costs ",
+                      absl::StrFormat("%.3f", std::min_element(outcomes.begin(), outcomes.end(),
+                                                               [](const auto& a, const auto& b) {
+                                                                 return a.replica_hours <
+                                                                        b.replica_hours;
+                                                               })
+                                                  ->replica_hours),
+                      " replica-hours; raise the budget or widen the grid\n");
+    }
+  } else {
+    absl::StrAppend(&out, "Objective: the cheapest point that meets the SLO (", train.header.slo,
+                    ")\n");
+    const Recommendation rec = Recommend(outcomes, slo);
+    chosen = rec.cheapest ? rec.cheapest : rec.closest;
+  }
+  if (chosen) {
+    const PointOutcome& c = outcomes[*chosen];
+    absl::StrAppend(&out, "  chosen: point ", c.point, " (", Settings(columns, c), ")\n    ",
+                    Figures(c, priced), "\n");
+  }
+  if (!baseline) return out;
+  absl::StrAppend(&out, "  baseline ", baseline->spec, " on ", over, ": ",
+                  Figures(baseline->train, priced), "\n");
+  if (chosen) {
+    absl::StrAppend(&out, "    the choice: ", Against(outcomes[*chosen], baseline->train), "\n");
+  }
+  const std::vector<PointOutcome> held_out =
+      test ? AggregatePoints(*test) : std::vector<PointOutcome>{};
+  if (chosen && baseline->test && held_out.size() == outcomes.size()) {
+    absl::StrAppend(&out, "  held out, ", test->header.range, ": baseline ",
+                    Figures(*baseline->test, priced),
+                    "\n    the choice: ", Figures(held_out[*chosen], priced), "\n    ",
+                    Against(held_out[*chosen], *baseline->test), "\n");
   }
   return out;
 }

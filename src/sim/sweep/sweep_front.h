@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "src/sim/sweep/sweep_csv.h"
 
 namespace limiar::sim {
@@ -31,6 +33,8 @@ struct PointOutcome {
 
 // One outcome per point of the table, in point order.
 std::vector<PointOutcome> AggregatePoints(const SweepTable& table);
+// One policy's outcome from its targets' summaries (a baseline run beside the grid).
+PointOutcome OutcomeOf(const std::vector<ResourceSummary>& targets);
 
 // `a` dominates `b`: no more replica-hours and no more violation time, and strictly better
 // in one of them or, when both tie, a lower p95.
@@ -56,6 +60,32 @@ Recommendation Recommend(const std::vector<PointOutcome>& outcomes, const SloSpe
 // --policy and as blueprint keys, or, when nothing meets the SLO, the nearest point and
 // what to try next.
 std::string FormatSweepReport(const SweepTable& table);
+
+// The second objective: the least time in SLO violation within `budget_hours` replica-hours
+// (ties: fewer replica-hours, lower p95, lower index); nullopt when every point costs more.
+std::optional<size_t> LeastViolationWithin(const std::vector<PointOutcome>& outcomes,
+                                           double budget_hours);
+
+// `--budget`: a number of replica-hours ("2400"), or a policy and a margin over its
+// replica-hours ("hpa+10%", "blueprint", "hpa-5%"): the policy becomes the baseline.
+struct Budget {
+  std::optional<double> hours;  // absolute
+  std::string baseline;         // else relative to this policy
+  double margin_percent = 0;    // over the baseline's replica-hours
+};
+absl::StatusOr<Budget> ParseBudget(absl::string_view text);
+
+// The grid against a baseline policy run over the same ranges: its figures, the point the
+// objective picks (the cheapest that meets the SLO, or with a budget the least violation
+// within it), and whether that point Pareto-dominates the baseline, on the train figures
+// and, when given, on the held-out ones.
+struct BaselineRun {
+  std::string spec;  // as --baseline (or --budget) names it
+  PointOutcome train;
+  std::optional<PointOutcome> test;
+};
+std::string FormatObjectiveReport(const SweepTable& train, const SweepTable* test,
+                                  const BaselineRun* baseline, const Budget* budget);
 
 // Train/test discipline: the point `train` recommends, as it did on `test` (the same points
 // over a held-out range), beside the point `test` itself would have recommended; "" when the

@@ -568,5 +568,57 @@ TEST(SweepTraceTest, WorldCupFlashSixHours) {
   EXPECT_GT(t.rows[1].replica_hours, t.rows[2].replica_hours);
 }
 
+TEST(SweepObjectiveTest, BudgetsReadAsHoursOrAPolicyAndAMargin) {
+  absl::StatusOr<Budget> b = ParseBudget("2400");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->hours, 2400);
+  b = ParseBudget("hpa+10%");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->baseline, "hpa");
+  EXPECT_EQ(b->margin_percent, 10);
+  b = ParseBudget("tuned:hpa,limiar=50-5%");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->baseline, "tuned:hpa,limiar=50");
+  EXPECT_EQ(b->margin_percent, -5);
+  b = ParseBudget("blueprint");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->margin_percent, 0);
+  for (const char* bad : {"0", "-3", "hpa+ten%", "hpa+10", "+10%", "hpa+5000%"}) {
+    SCOPED_TRACE(bad);
+    absl::StatusOr<Budget> r = ParseBudget(bad);
+    ASSERT_FALSE(r.ok());
+    EXPECT_THAT(std::string(r.status().message()), ::testing::HasSubstr("--budget \""));
+  }
+}
+
+TEST(SweepObjectiveTest, LeastViolationWithinTheBudget) {
+  auto point = [](int64_t k, double hours, double violation) {
+    PointOutcome o;
+    o.point = k;
+    o.replica_hours = hours;
+    o.slo_violation_s = violation;
+    return o;
+  };
+  const std::vector<PointOutcome> points = {point(0, 10, 50), point(1, 12, 20), point(2, 15, 0),
+                                            point(3, 11, 20)};
+  EXPECT_EQ(LeastViolationWithin(points, 12), 3u);  // 20 s, and cheaper than point 1
+  EXPECT_EQ(LeastViolationWithin(points, 15), 2u);
+  EXPECT_EQ(LeastViolationWithin(points, 10), 0u);
+  EXPECT_EQ(LeastViolationWithin(points, 9.9), std::nullopt);
+  // The baseline's figures fold like a point's: costs add up, the worst latency stands.
+  ResourceSummary a, b;
+  a.replica_hours = 3;
+  a.slo_violation_s = 10;
+  a.p95_ms = 80;
+  b.replica_hours = 4;
+  b.p95_ms = 120;
+  b.meets_slo = false;
+  const PointOutcome o = OutcomeOf({a, b});
+  EXPECT_EQ(o.replica_hours, 7);
+  EXPECT_EQ(o.slo_violation_s, 10);
+  EXPECT_EQ(o.p95_ms, 120);
+  EXPECT_FALSE(o.meets_slo);
+}
+
 }  // namespace
 }  // namespace limiar::sim

@@ -60,6 +60,9 @@ int main(int argc, char** argv) {
     cmd->add_option("--seed", sim_seed, "Override the scenario's seed");
     cmd->add_flag("--decisions", sim_options.decisions,
                   "Also print every decision that changed replicas, with its reason");
+    cmd->add_option("--window", sim_options.window,
+                    "FROM:TO (s, m, h, d): the summary covers this part of the run only (the "
+                    "run still starts at 0, so the policy's history is the run's), e.g. 42d:");
   };
   CLI::App* simulate = app.add_subcommand(
       "simulate",

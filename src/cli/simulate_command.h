@@ -21,6 +21,7 @@ struct SimulateOptions {
   std::optional<uint64_t> seed;  // overrides the scenario's
   bool print_scenario = false;   // print the scenario's JSON (the built-in's) and exit
   bool decisions = false;        // also print every actuated decision with its reason
+  std::string window;            // FROM:TO the summaries cover; empty: the whole run
 };
 
 int RunSimulateCommand(const SimulateOptions& options, std::ostream& out, std::ostream& err);

@@ -84,6 +84,26 @@ TEST_F(SimulateCliTest, CompareRunsEveryPolicyOnTheSameTraffic) {
   EXPECT_EQ(kpa["requests"], prewarm["requests"]);
 }
 
+// --window: the figures of a part of the run (a held-out range), the policies having run
+// from the start; its requests are the part's.
+TEST_F(SimulateCliTest, AWindowSummarisesPartOfTheRun) {
+  const CliRun whole = Limiar("compare -p kpa --out " + (dir_ / "whole").string());
+  const CliRun part = Limiar("compare -p kpa --window 10m: --out " + (dir_ / "part").string());
+  ASSERT_EQ(part.exit_code, 0) << part.output;
+  EXPECT_NE(part.output.find("figures over 10m..1h of the run (--window); the policies ran from "
+                             "its start\n"),
+            std::string::npos)
+      << part.output;
+  const nlohmann::json w = nlohmann::json::parse(Slurp(dir_ / "whole" / "summary.json"));
+  const nlohmann::json p = nlohmann::json::parse(Slurp(dir_ / "part" / "summary.json"));
+  EXPECT_LT(p["runs"][0]["resources"][0]["requests"].get<double>(),
+            w["runs"][0]["resources"][0]["requests"].get<double>());
+  const CliRun bad = Limiar("simulate --window 2h:3h");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("--window \"2h:3h\": the run lasts 1h"), std::string::npos)
+      << bad.output;
+}
+
 TEST_F(SimulateCliTest, CompareDefaultsSkipAPolicyThatIsTheBlueprintsOwn) {
   // The built-in blueprint sets no knob beyond the service's: hpa defaults are its policy.
   const CliRun r = Limiar("compare");

@@ -153,7 +153,9 @@ void ForecastFloor::Add(Series& s, absl::Time minute, std::optional<double> load
     s.open_sum = 0;
     s.open_count = 0;
   }
-  if (load) {
+  // A NaN or an Inf (a PromQL answer may be either) is no load: in the history it would make
+  // every forecast, and the replica count cast from it, undefined.
+  if (load && std::isfinite(*load) && *load >= 0) {
     s.open_sum += *load;
     ++s.open_count;
   }
@@ -224,11 +226,15 @@ void ForecastFloor::FitIfDue(Series& s) {
 // The highest forecast minute from the open one to the one `horizon` after `now`: the load
 // the replicas started now must carry by the time they are ready.
 double ForecastFloor::PeakAhead(const Series& s, absl::Time now) const {
-  const size_t steps =
-      static_cast<size_t>((MinuteOf(now + config_.horizon) - s.last_minute) / kMinute);
+  // At least the open minute; and never more than the horizon's minutes, though a clock set
+  // back puts `now` before the history's end.
+  const int64_t steps =
+      std::clamp<int64_t>((MinuteOf(now + config_.horizon) - s.last_minute) / kMinute, 1,
+                          static_cast<int64_t>(StepsOf(config_.horizon)) + 1);
   double peak = 0;
-  for (size_t k = 1; k <= std::max<size_t>(1, steps); ++k) {
-    peak = std::max(peak, s.model->Forecast(k));
+  for (int64_t k = 1; k <= steps; ++k) {
+    const double f = s.model->Forecast(static_cast<size_t>(k));
+    if (std::isfinite(f)) peak = std::max(peak, f);
   }
   return peak;
 }

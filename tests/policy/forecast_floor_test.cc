@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include "src/policy/guarded_policy.h"
 #include "src/policy/policy_factory.h"
@@ -212,6 +213,42 @@ TEST_F(ForecastFloorTest, AGapLongerThanTheHistoryStartsAfresh) {
   PolicyState saved;
   p.SaveState(saved);
   EXPECT_LT(saved.load_history[0].minutes.size(), 60u);
+}
+
+// A PromQL answer may be NaN or Inf: such a load is no load, and never reaches the history
+// (a NaN there would make every forecast, and the replica count cast from it, undefined).
+TEST_F(ForecastFloorTest, NonFiniteLoadsAreIgnored) {
+  GuardedPolicy p = Make();
+  auto poisoned = [](absl::Time t) {
+    const absl::Duration of_day = (t - kT0) - absl::Floor(t - kT0, absl::Hours(24));
+    if (of_day >= absl::Hours(3) && of_day < absl::Hours(4)) {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    if (of_day >= absl::Hours(5) && of_day < absl::Hours(5) + absl::Minutes(10)) {
+      return std::numeric_limits<double>::infinity();
+    }
+    return EveningFlash(t);
+  };
+  Recommendation r = Run(p, kT0, kT0 + absl::Hours(24 + 20) - absl::Seconds(105), poisoned);
+  ASSERT_TRUE(r.forecast && r.forecast->ready);
+  EXPECT_EQ(r.forecast->floor, 31);
+  PolicyState saved;
+  p.SaveState(saved);
+  for (double v : saved.load_history[0].minutes) ASSERT_TRUE(std::isfinite(v));
+}
+
+// A clock stepped back (NTP, a restored VM) must neither hang the evaluation nor forecast
+// from a future it has already recorded.
+TEST_F(ForecastFloorTest, AClockSetBackIsSurvived) {
+  GuardedPolicy p = Make();
+  Run(p, kT0, kT0 + absl::Hours(30), EveningFlash);
+  Recommendation r =
+      Run(p, kT0 + absl::Hours(27), kT0 + absl::Hours(27) + absl::Minutes(1), EveningFlash);
+  ASSERT_TRUE(r.forecast && r.forecast->ready);
+  EXPECT_EQ(r.forecast->floor, 4);
+  PolicyState saved;
+  p.SaveState(saved);
+  EXPECT_EQ(saved.load_history[0].last_minute, kT0 + absl::Hours(30) - absl::Minutes(2));
 }
 
 TEST(ObservedLoadTest, WholeTargetThenWindowedTotalThenTheSumOfSamples) {

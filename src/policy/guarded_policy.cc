@@ -27,10 +27,11 @@ void HoldIfCoolingDown(absl::Time now, const std::optional<absl::Time>& last,
 }
 
 // "schedule \"black-friday\" holds at least 20 replicas until 2026-11-27T14:00:00Z".
-std::string ScheduleMessage(const Schedule& s, const char* what, int32_t replicas) {
-  return absl::StrFormat(
-      "schedule \"%s\" %s %s until %s", s.name, what, Counted(replicas, "replica"),
-      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", s.start + s.duration, absl::UTCTimeZone()));
+std::string ScheduleMessage(const Schedule& s, const char* what, int32_t replicas,
+                            absl::Time until) {
+  return absl::StrFormat("schedule \"%s\" %s %s until %s", s.name, what,
+                         Counted(replicas, "replica"),
+                         absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", until, absl::UTCTimeZone()));
 }
 
 }  // namespace
@@ -92,13 +93,14 @@ void GuardedPolicy::ApplySchedules(const PolicyInput& in, const EffectiveBounds&
   if (bounds.floor_schedule && rec.desired_replicas == bounds.min_replicas &&
       (rec.proposed_replicas < bounds.min_replicas || in.current_replicas < bounds.min_replicas)) {
     rec.reason = "ScheduleFloor";
-    rec.message = ScheduleMessage(*bounds.floor_schedule, "holds at least", bounds.min_replicas);
+    rec.message = ScheduleMessage(*bounds.floor_schedule, "holds at least", bounds.min_replicas,
+                                  bounds.floor_until);
   } else if (bounds.ceiling_schedule && rec.desired_replicas == bounds.max_replicas &&
              (rec.proposed_replicas > bounds.max_replicas ||
               in.current_replicas > bounds.max_replicas)) {
     rec.reason = "ScheduleCeiling";
-    rec.message =
-        ScheduleMessage(*bounds.ceiling_schedule, "caps the count at", bounds.max_replicas);
+    rec.message = ScheduleMessage(*bounds.ceiling_schedule, "caps the count at",
+                                  bounds.max_replicas, bounds.ceiling_until);
   }
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "src/policy/cron.h"
 
 namespace limiar::policy {
 
@@ -74,10 +75,15 @@ struct KpaConfig {
 // least 20").
 struct Schedule {
   std::string name;
-  absl::Time start;
+  absl::Time start;  // a one-off window's start; unused with `cron`
   absl::Duration duration;
   std::optional<int32_t> min_replicas;
   std::optional<int32_t> max_replicas;
+  // A recurring schedule (KEDA's cron scaler): each match of `cron` in the local time of
+  // `time_zone` starts a window of `duration`.
+  std::optional<CronSpec> cron;
+  std::string time_zone_name;  // IANA, "America/Sao_Paulo"
+  absl::TimeZone time_zone = absl::UTCTimeZone();
 };
 
 // KEDA-style fallback after repeated metric failures.

@@ -16,10 +16,14 @@ struct EffectiveBounds {
   // The schedules that raised the floor / lowered the ceiling; null when none did.
   const Schedule* floor_schedule = nullptr;
   const Schedule* ceiling_schedule = nullptr;
+  // When the window of each ends (a recurring schedule's current window).
+  absl::Time floor_until;
+  absl::Time ceiling_until;
 };
 
-// A schedule is active on [start, start + duration). Floors: the highest active `minimo`
-// above replicas_min wins; ceilings: the lowest active `maximo` below replicas_max. Where
+// A schedule is active on [start, start + duration); a recurring one on [match, match +
+// duration) for each match of its cron expression in its time zone. Floors: the highest active
+// `minimo` above replicas_min wins; ceilings: the lowest active `maximo` below replicas_max. Where
 // an active floor exceeds an active ceiling the floor wins: a schedule that asks for
 // capacity is there to protect an event, and running short is the costlier mistake.
 EffectiveBounds BoundsAt(const TargetPolicy& config, absl::Time now);

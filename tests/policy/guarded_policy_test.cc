@@ -63,6 +63,24 @@ TEST_F(GuardedPolicyTest, ScheduleNarrowsBoundsAndExplainsTheFloor) {
   EXPECT_NE(r->message.find("2026-11-27T14:00:00Z"), std::string::npos) << r->message;
 }
 
+// A recurring window's decision names the end of the window it is in, not of the first.
+TEST_F(GuardedPolicyTest, ARecurringScheduleNamesTheEndOfItsCurrentWindow) {
+  Schedule s{"weekday-mornings", absl::InfinitePast(), absl::Hours(4), 8, {}};
+  s.cron = *ParseCron("0 8 * * 1-5");
+  s.time_zone_name = "America/Sao_Paulo";
+  ASSERT_TRUE(absl::LoadTimeZone(s.time_zone_name, &s.time_zone));
+  config_.schedules.push_back(s);
+  GuardedPolicy p = Make();
+  Propose(8);
+  script_.next.proposed_replicas = 3;
+  // Tuesday 2026-12-08, 09:00 in Sao Paulo (12:00Z).
+  absl::StatusOr<Recommendation> r = p.Recommend(At(absl::FromUnixSeconds(1796731200), 3));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->reason, "ScheduleFloor");
+  EXPECT_EQ(r->message,
+            "schedule \"weekday-mornings\" holds at least 8 replicas until 2026-12-08T15:00:00Z");
+}
+
 TEST_F(GuardedPolicyTest, MissingMetricsNeverScaleDown) {
   GuardedPolicy p = Make();
   Propose(2, /*active=*/false);

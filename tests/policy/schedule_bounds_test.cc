@@ -52,5 +52,28 @@ TEST(ScheduleBoundsTest, FloorBeatsConflictingCeiling) {
   EXPECT_EQ(b.ceiling_schedule, nullptr);
 }
 
+// A recurring schedule: weekday mornings in Sao Paulo (UTC-3), its floor until the end of
+// the current window.
+TEST(ScheduleBoundsTest, ACronScheduleOpensAWindowAtEachMatch) {
+  Schedule s{"weekday-mornings", absl::InfinitePast(), absl::Hours(4), 12, {}};
+  s.cron = *ParseCron("0 8 * * 1-5");
+  s.time_zone_name = "America/Sao_Paulo";
+  ASSERT_TRUE(absl::LoadTimeZone(s.time_zone_name, &s.time_zone));
+  // The fixed window keeps working beside it.
+  const TargetPolicy t = WithSchedules({s, {"black-friday", kSale, absl::Hours(6), 20, {}}});
+  // Monday 2026-12-07: 08:00 local is 11:00Z.
+  const absl::Time monday_8 = absl::FromUnixSeconds(1796641200);
+  EXPECT_EQ(BoundsAt(t, monday_8 - absl::Minutes(1)).min_replicas, 2);
+  const EffectiveBounds b = BoundsAt(t, monday_8 + absl::Hours(1));
+  EXPECT_EQ(b.min_replicas, 12);
+  EXPECT_EQ(b.floor_schedule->name, "weekday-mornings");
+  EXPECT_EQ(b.floor_until, monday_8 + absl::Hours(4));
+  EXPECT_EQ(BoundsAt(t, monday_8 + absl::Hours(4)).min_replicas, 2);
+  EXPECT_EQ(BoundsAt(t, monday_8 + absl::Hours(24) + absl::Minutes(5)).min_replicas, 12);
+  EXPECT_EQ(BoundsAt(t, monday_8 + absl::Hours(24 * 5) + absl::Minutes(5)).min_replicas,
+            2);  // Saturday
+  EXPECT_EQ(BoundsAt(t, kSale + absl::Hours(1)).min_replicas, 20);
+}
+
 }  // namespace
 }  // namespace limiar::policy

@@ -4,9 +4,11 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "src/common/config/json_read.h"
 #include "src/common/config/known_keys.h"
 #include "src/policy/blueprint/knob_names.h"
+#include "src/policy/cron.h"
 
 namespace limiar::policy::blueprint {
 
@@ -31,6 +33,8 @@ using json = nlohmann::json;
 // HPA's limit on a rate policy's period (MaxPeriodSeconds).
 constexpr double kMaxPolicyPeriodS = 1800;
 constexpr double kMaxScheduleS = 366 * 24 * 3600;
+// A recurring window is found by looking back over its length at every evaluation.
+constexpr double kMaxRecurringS = 7 * 24 * 3600;
 
 std::optional<json> ReadRatePolicy(const json& v, const std::string& path, Diagnostics& diag) {
   const json* obj =
@@ -77,16 +81,55 @@ std::optional<json> ReadRatePolicy(const json& v, const std::string& path, Diagn
   return out;
 }
 
+// `cron` and `fuso` of a recurring schedule into `out`; false after reporting a problem.
+bool ReadRecurrence(const json& obj, const std::string& path, json& out, Diagnostics& diag) {
+  bool ok = true;
+  if (auto text = ReadString(obj.at(key::kCron), Child(path, key::kCron), diag)) {
+    if (absl::StatusOr<CronSpec> spec = ParseCron(*text); spec.ok()) {
+      out[key::kCron] = *text;
+    } else {
+      diag.Error(Child(path, key::kCron), spec.status().message(),
+                 "write minute hour day-of-month month day-of-week, as KEDA's cron scaler "
+                 "reads it: \"0 8 * * 1-5\" is 08:00 on weekdays");
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  out[key::kFuso] = "UTC";
+  if (obj.contains(key::kFuso)) {
+    if (auto zone = ReadString(obj.at(key::kFuso), Child(path, key::kFuso), diag)) {
+      absl::TimeZone tz;
+      if (!zone->empty() && absl::LoadTimeZone(*zone, &tz)) {
+        out[key::kFuso] = *zone;
+      } else {
+        diag.Error(Child(path, key::kFuso), absl::StrCat("unknown time zone \"", *zone, "\""),
+                   "use an IANA name such as \"America/Sao_Paulo\" or \"Europe/Lisbon\" "
+                   "(the tzdata package holds them)");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 std::optional<json> ReadSchedule(const json& v, const std::string& path, size_t index,
                                  Diagnostics& diag) {
   const json* obj = ReadObject(
       v, path, diag, "\"inicio\": \"2026-11-27T08:00:00Z\", \"duracao_h\": 6, \"minimo\": 20");
   if (!obj) return std::nullopt;
   RejectUnknownKeys(*obj, path,
-                    {.keys = {key::kNome, key::kInicio, key::kDuracaoS, key::kDuracaoH,
-                              key::kMinimo, key::kMaximo},
+                    {.keys = {key::kNome, key::kInicio, key::kCron, key::kFuso, key::kDuracaoS,
+                              key::kDuracaoH, key::kMinimo, key::kMaximo},
                      .aliases = {{"name", key::kNome},
                                  {"start", key::kInicio},
+                                 {"timezone", key::kFuso},
+                                 {"time_zone", key::kFuso},
+                                 {"tz", key::kFuso},
+                                 {"fuso_horario", key::kFuso},
+                                 {"schedule", key::kCron},
                                  {"duration", key::kDuracaoS},
                                  {"duracao", key::kDuracaoS},
                                  {"min", key::kMinimo},
@@ -108,9 +151,22 @@ std::optional<json> ReadSchedule(const json& v, const std::string& path, size_t 
     if (name) out[key::kNome] = *name;
   }
 
-  if (!obj->contains(key::kInicio)) {
+  const bool recurring = obj->contains(key::kCron);
+  if (recurring && obj->contains(key::kInicio)) {
+    diag.Error(path, "both inicio and cron",
+               "a schedule is one window (inicio) or recurring (cron, with fuso); keep one");
+    ok = false;
+  } else if (recurring) {
+    ok = ReadRecurrence(*obj, path, out, diag) && ok;
+  } else if (obj->contains(key::kFuso)) {
+    diag.Error(Child(path, key::kFuso), "fuso without cron",
+               "fuso is the time zone of a cron schedule; inicio carries its own offset, so "
+               "drop fuso or use cron");
+    ok = false;
+  } else if (!obj->contains(key::kInicio)) {
     diag.Error(path, "missing inicio",
-               "add inicio: the start as an RFC 3339 time, e.g. \"2026-11-27T08:00:00Z\"");
+               "add inicio: the start as an RFC 3339 time, e.g. \"2026-11-27T08:00:00Z\", or "
+               "cron for a recurring window, e.g. \"cron\": \"0 8 * * 1-5\"");
     ok = false;
   } else if (auto s = ReadString(obj->at(key::kInicio), Child(path, key::kInicio), diag)) {
     if (std::optional<absl::Time> t = ParseZonedTime(*s)) {
@@ -136,6 +192,13 @@ std::optional<json> ReadSchedule(const json& v, const std::string& path, size_t 
     if (d && *d <= 0) {
       diag.Error(Child(path, k), absl::StrCat("non-positive duration ", FormatNumber(*d)),
                  "a schedule must last some time; use a positive number");
+      d.reset();
+    } else if (d && recurring && *d * (has_s ? 1 : 3600) > kMaxRecurringS) {
+      diag.Error(Child(path, k),
+                 absl::StrCat("duration ", FormatNumber(*d),
+                              " exceeds the week a recurring "
+                              "window may last"),
+                 "make each window at most 7 days (604800 s), or use a one-off inicio");
       d.reset();
     } else if (d && *d * (has_s ? 1 : 3600) > kMaxScheduleS) {
       diag.Error(Child(path, k), absl::StrCat("duration ", FormatNumber(*d), " exceeds a year"),

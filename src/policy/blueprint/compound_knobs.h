@@ -18,7 +18,8 @@ namespace limiar::policy::blueprint {
 std::optional<nlohmann::json> ReadRatePolicies(const nlohmann::json& v, const std::string& path,
                                                config::Diagnostics& diag);
 
-// `agendamentos`: [{nome?, inicio, duracao_s | duracao_h, minimo?, maximo?}, ...].
+// `agendamentos`: [{nome?, inicio | cron + fuso?, duracao_s | duracao_h, minimo?, maximo?},
+// ...].
 std::optional<nlohmann::json> ReadSchedules(const nlohmann::json& v, const std::string& path,
                                             config::Diagnostics& diag);
 

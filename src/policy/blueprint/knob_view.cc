@@ -48,9 +48,14 @@ std::string PoliciesText(const std::vector<RatePolicy>& ps) {
 json SchedulesJson(const std::vector<Schedule>& ss) {
   json out = json::array();
   for (const Schedule& s : ss) {
-    json j = {{key::kNome, s.name},
-              {key::kInicio, FormatScheduleTime(s.start)},
-              {key::kDuracaoS, SecondsJson(s.duration)}};
+    json j = {{key::kNome, s.name}};
+    if (s.cron) {
+      j[key::kCron] = s.cron->text;
+      j[key::kFuso] = s.time_zone_name;
+    } else {
+      j[key::kInicio] = FormatScheduleTime(s.start);
+    }
+    j[key::kDuracaoS] = SecondsJson(s.duration);
     if (s.min_replicas) j[key::kMinimo] = *s.min_replicas;
     if (s.max_replicas) j[key::kMaximo] = *s.max_replicas;
     out.push_back(j);
@@ -62,8 +67,11 @@ std::vector<std::string> SchedulesText(const std::vector<Schedule>& ss) {
   if (ss.empty()) return {"none"};
   std::vector<std::string> lines;
   for (const Schedule& s : ss) {
-    std::string line = absl::StrCat(s.name, ": from ", FormatScheduleTime(s.start), " for ",
-                                    absl::FormatDuration(s.duration));
+    std::string line =
+        s.cron ? absl::StrCat(s.name, ": at \"", s.cron->text, "\" in ", s.time_zone_name, " for ",
+                              absl::FormatDuration(s.duration))
+               : absl::StrCat(s.name, ": from ", FormatScheduleTime(s.start), " for ",
+                              absl::FormatDuration(s.duration));
     if (s.min_replicas) absl::StrAppend(&line, ", minimo ", *s.min_replicas);
     if (s.max_replicas) absl::StrAppend(&line, ", maximo ", *s.max_replicas);
     lines.push_back(line);

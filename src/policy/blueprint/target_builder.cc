@@ -110,7 +110,13 @@ void ApplyKnobs(const Knobs& k, TargetPolicy& p) {
     for (const json& s : *v) {
       Schedule sched;
       sched.name = s[key::kNome].get<std::string>();
-      sched.start = *config::ParseZonedTime(s[key::kInicio].get<std::string>());
+      if (s.contains(key::kCron)) {
+        sched.cron = *ParseCron(s[key::kCron].get<std::string>());
+        sched.time_zone_name = s[key::kFuso].get<std::string>();
+        absl::LoadTimeZone(sched.time_zone_name, &sched.time_zone);
+      } else {
+        sched.start = *config::ParseZonedTime(s[key::kInicio].get<std::string>());
+      }
       sched.duration = Secs(s[key::kDuracaoS]);
       if (s.contains(key::kMinimo)) sched.min_replicas = s[key::kMinimo].get<int32_t>();
       if (s.contains(key::kMaximo)) sched.max_replicas = s[key::kMaximo].get<int32_t>();

@@ -27,10 +27,10 @@ TEST(PolicyKeysDoc, DocumentsEveryKeyAndValue) {
   for (const std::string& k : AutoscaleKeys()) {
     EXPECT_NE(doc.find(absl::StrCat("| `", k, "` |")), std::string::npos) << k;
   }
-  for (const char* k :
-       {key::kTipo, key::kValor, key::kPeriodo, key::kNome, key::kInicio, key::kMinimo,
-        key::kMaximo, key::kFalhas, key::kReplicas, key::kComportamento, key::kPrevisor,
-        key::kAntecedencia, key::kMargem, key::kHistorico, key::kReplicasMin, key::kReplicasMax}) {
+  for (const char* k : {key::kTipo, key::kValor, key::kPeriodo, key::kNome, key::kInicio,
+                        key::kCron, key::kFuso, key::kMinimo, key::kMaximo, key::kFalhas,
+                        key::kReplicas, key::kComportamento, key::kPrevisor, key::kAntecedencia,
+                        key::kMargem, key::kHistorico, key::kReplicasMin, key::kReplicasMax}) {
     EXPECT_NE(doc.find(absl::StrCat("| `", k, "`")), std::string::npos) << k;
   }
   for (const auto* names :

@@ -122,30 +122,8 @@ bool CronMatches(const CronSpec& spec, absl::CivilMinute local) {
     return false;
   }
   const bool day = spec.days[local.day()];
-  int weekday = 0;
-  switch (absl::GetWeekday(absl::CivilDay(local))) {
-    case absl::Weekday::sunday:
-      weekday = 0;
-      break;
-    case absl::Weekday::monday:
-      weekday = 1;
-      break;
-    case absl::Weekday::tuesday:
-      weekday = 2;
-      break;
-    case absl::Weekday::wednesday:
-      weekday = 3;
-      break;
-    case absl::Weekday::thursday:
-      weekday = 4;
-      break;
-    case absl::Weekday::friday:
-      weekday = 5;
-      break;
-    case absl::Weekday::saturday:
-      weekday = 6;
-      break;
-  }
+  // absl numbers the week from Monday (0) to Sunday (6); cron from Sunday (0).
+  const int weekday = (static_cast<int>(absl::GetWeekday(absl::CivilDay(local))) + 1) % 7;
   const bool weekday_ok = spec.weekdays[static_cast<size_t>(weekday)];
   if (spec.any_day && spec.any_weekday) return true;
   if (spec.any_day) return weekday_ok;

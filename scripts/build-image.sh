@@ -20,8 +20,9 @@
 #   2. that tarball imported into buildah's storage as localhost/limiar-base:bookworm;
 #   3. the binary (debug info stripped) and the host's copies of every shared library that
 #      ldd says it loads laid out in a build context;
-#   4. `buildah bud` of the Containerfile: stage 1 from the base adds the CA bundle, the user
-#      and checks that the binary runs with nothing but those libraries; stage 2 is scratch.
+#   4. `buildah bud` of the Containerfile: stage 1 from the base adds the CA bundle, the time
+#      zones, the user and checks that the binary runs with nothing but those libraries;
+#      stage 2 is scratch.
 # Storage is vfs under --out (--root/--runroot): nothing of the machine's own container
 # storage is read or written, and removing --out removes everything this made.
 # Needs root (buildah's vfs driver and chroot isolation without user namespaces).
@@ -101,11 +102,12 @@ find_mirror() {
   fi
 }
 
-base_tar=$cache/debian-bookworm-minbase.tar
+# The name says what is in it: a cache made before tzdata was added is not reused.
+base_tar=$cache/debian-bookworm-minbase-ca-tzdata.tar
 if [[ ! -s $base_tar ]]; then
   mirror=${mirror:-$(find_mirror)}
   [[ -n $mirror ]] || die "no Debian mirror found in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list: pass --mirror URL"
-  echo "build-image: debootstrap bookworm (minbase + ca-certificates) from $mirror: once, then cached at $base_tar"
+  echo "build-image: debootstrap bookworm (minbase + ca-certificates + tzdata) from $mirror: once, then cached at $base_tar"
   started=$SECONDS
   # A folder of this run's own, so that two runs sharing --cache do not meet; the tarball
   # is renamed into place whole.
@@ -117,11 +119,11 @@ if [[ ! -s $base_tar ]]; then
     rm -rf --one-file-system "$rootfs" "$base_tar.$$"
   }
   trap remove_rootfs EXIT
-  # ca-certificates is installed here rather than by apt in the Containerfile: the bundle
-  # is then part of the cached base, and the image build itself needs no network. Nor is
-  # the host's bundle copied: a machine may trust local CAs (a proxy's) that an image
-  # shipped elsewhere must not.
-  if ! debootstrap --variant=minbase --include=ca-certificates \
+  # ca-certificates and tzdata are installed here rather than by apt in the Containerfile:
+  # the CA bundle and the zoneinfo are then part of the cached base, and the image build
+  # itself needs no network. Nor is the host's bundle copied: a machine may trust local CAs
+  # (a proxy's) that an image shipped elsewhere must not.
+  if ! debootstrap --variant=minbase --include=ca-certificates,tzdata \
     --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
     bookworm "$rootfs" "$mirror" >"$cache/debootstrap.log" 2>&1; then
     tail -n 20 "$cache/debootstrap.log" >&2

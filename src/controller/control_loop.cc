@@ -106,6 +106,26 @@ std::vector<std::string> ControlLoop::RestoreState(
   return restored;
 }
 
+absl::StatusOr<policy::PolicyState> ControlLoop::PolicyStateOf(const std::string& target) const {
+  auto it = index_.find(target);
+  if (it == index_.end()) return absl::NotFoundError(absl::StrCat("unknown target ", target));
+  policy::PolicyState state;
+  managed_[it->second].policy->SaveState(state);
+  return state;
+}
+
+absl::Status ControlLoop::UpdatePolicyState(
+    const std::string& target, const std::function<void(policy::PolicyState&)>& update) {
+  auto it = index_.find(target);
+  if (it == index_.end()) return absl::NotFoundError(absl::StrCat("unknown target ", target));
+  policy::Policy& p = *managed_[it->second].policy;
+  policy::PolicyState state;
+  p.SaveState(state);
+  update(state);
+  p.RestoreState(state);
+  return absl::OkStatus();
+}
+
 void ControlLoop::InheritFrom(const ControlLoop& previous) {
   RestoreState(previous.SaveState());
   for (size_t i = 0; i < targets_.size(); ++i) {

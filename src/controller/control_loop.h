@@ -82,6 +82,12 @@ class ControlLoop {
   // Restores the targets named in `saved`; others keep a fresh history, and saved targets
   // no longer managed are ignored. Returns the names restored.
   std::vector<std::string> RestoreState(const std::map<std::string, TargetState>& saved);
+  // The saved state of `target`'s policy. NotFound for an unknown target.
+  absl::StatusOr<policy::PolicyState> PolicyStateOf(const std::string& target) const;
+  // Hands `update` the saved state of `target`'s policy and restores what it makes of it,
+  // between passes (the forecast history's warm start). NotFound for an unknown target.
+  absl::Status UpdatePolicyState(const std::string& target,
+                                 const std::function<void(policy::PolicyState&)>& update);
   // For a blueprint reload: every target `previous` also manages keeps its state (as
   // RestoreState) and its last decision, so `status` and `explain` go on showing it until
   // the next evaluation. A reload changes the policy, not what was last decided.

@@ -38,7 +38,10 @@ ServerStatus ReadServerStatus(const json& doc) {
 
 ServerStatus ReadServerStatus(const std::string& body) {
   const absl::StatusOr<json> doc = ParseBoundedJson(body, {1 << 20, 32}, "status");
-  if (doc.ok() && doc->is_object() && doc->value("kind", "") == "Status") {
+  // `kind` is read only as a string: value("kind", "") throws on any other type, and a
+  // hostile or broken server may send one (a fuzzer found {"kind": {...}}).
+  if (doc.ok() && doc->is_object() && doc->contains("kind") && (*doc)["kind"].is_string() &&
+      (*doc)["kind"].get_ref<const std::string&>() == "Status") {
     return ReadServerStatus(*doc);
   }
   return {Excerpt(body, 300), ""};
@@ -382,7 +385,12 @@ absl::Status ApiClient::Watch(const ResourceRef& collection, const WatchOptions&
     }
     WatchEvent event{(*doc)["type"].get<std::string>(), std::move((*doc)["object"])};
     if (event.type == "ERROR") {
-      const long code = event.object.value("code", 500L);
+      // A code that is not a whole number of HTTP's range is no code: 500, as for none.
+      const auto given = event.object.find("code");
+      const long code = given != event.object.end() && given->is_number_integer() &&
+                                given->get<int64_t>() >= 100 && given->get<int64_t>() <= 599
+                            ? static_cast<long>(given->get<int64_t>())
+                            : 500L;
       event_status = StatusFrom(code, ReadServerStatus(event.object), "watch", collection);
       return false;
     }

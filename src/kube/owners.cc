@@ -8,7 +8,12 @@ std::optional<OwnerRef> ControllerOf(const nlohmann::json& object) {
   const nlohmann::json::json_pointer at("/metadata/ownerReferences");
   if (!object.is_object() || !object.contains(at) || !object.at(at).is_array()) return std::nullopt;
   for (const nlohmann::json& owner : object.at(at)) {
-    if (!owner.is_object() || owner.value("controller", false) != true) continue;
+    if (!owner.is_object()) continue;
+    // Read as a boolean only: value("controller", false) throws on another type.
+    const auto controller = owner.find("controller");
+    if (controller == owner.end() || !controller->is_boolean() || !controller->get<bool>()) {
+      continue;
+    }
     const auto text = [&](const char* key) {
       const auto it = owner.find(key);
       return it != owner.end() && it->is_string() ? it->get<std::string>() : std::string();

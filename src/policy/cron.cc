@@ -1,5 +1,6 @@
 #include "src/policy/cron.h"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -131,13 +132,40 @@ bool CronMatches(const CronSpec& spec, absl::CivilMinute local) {
   return day || weekday_ok;
 }
 
-std::optional<absl::Time> CronWindowStart(const CronSpec& spec, const absl::TimeZone& tz,
-                                          absl::Duration duration, absl::Time now) {
-  const absl::Time last =
-      absl::UnixEpoch() + absl::Floor(now - absl::UnixEpoch(), absl::Minutes(1));
-  for (absl::Time t = last; t > now - duration; t -= absl::Minutes(1)) {
+absl::Time MinuteOf(absl::Time t) {
+  return absl::UnixEpoch() + absl::Floor(t - absl::UnixEpoch(), absl::Minutes(1));
+}
+
+namespace {
+
+// The latest matching minute in (after, now], newest first.
+std::optional<absl::Time> LatestMatch(const CronSpec& spec, const absl::TimeZone& tz,
+                                      absl::Time after, absl::Time now) {
+  for (absl::Time t = MinuteOf(now); t > after; t -= absl::Minutes(1)) {
     if (CronMatches(spec, absl::ToCivilMinute(t, tz))) return t;
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<absl::Time> CronWindowStart(const CronSpec& spec, const absl::TimeZone& tz,
+                                          absl::Duration duration, absl::Time now) {
+  return LatestMatch(spec, tz, now - duration, now);
+}
+
+std::optional<absl::Time> CronWindowStartSince(const CronSpec& spec, const absl::TimeZone& tz,
+                                               absl::Duration duration, absl::Time now,
+                                               absl::Time then, std::optional<absl::Time> before) {
+  if (now < then) return CronWindowStart(spec, tz, duration, now);
+  // At `then`, every minute up to then's own was looked at, and `before` was the latest
+  // match (within its window). A newer match is among the minutes since; else `before`
+  // still is the latest, if its window still covers `now`.
+  if (std::optional<absl::Time> newer =
+          LatestMatch(spec, tz, std::max(now - duration, MinuteOf(then)), now)) {
+    return newer;
+  }
+  if (before && *before > now - duration) return before;
   return std::nullopt;
 }
 

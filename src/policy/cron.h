@@ -35,12 +35,23 @@ absl::StatusOr<CronSpec> ParseCron(absl::string_view text);
 
 bool CronMatches(const CronSpec& spec, absl::CivilMinute local);
 
+// The start of the minute `t` falls in: cron windows and the forecast history
+// (load_history.h) both work in whole minutes.
+absl::Time MinuteOf(absl::Time t);
+
 // The latest start of a window of `duration` that covers `now`: the latest minute in
 // (now - duration, now] whose local time in `tz` matches. Minutes are absolute, so across a
 // DST change a local time skipped (spring forward) starts nothing that day and one repeated
 // (fall back) starts twice. nullopt when no window covers `now`.
 std::optional<absl::Time> CronWindowStart(const CronSpec& spec, const absl::TimeZone& tz,
                                           absl::Duration duration, absl::Time now);
+
+// The same answer, given CronWindowStart's answer `before` at an earlier `then` <= now: only
+// the minutes after `then`'s are looked at (one time zone conversion each), where a full
+// look at a week-long window converts 10,080. A `now` before `then` looks at them all.
+std::optional<absl::Time> CronWindowStartSince(const CronSpec& spec, const absl::TimeZone& tz,
+                                               absl::Duration duration, absl::Time now,
+                                               absl::Time then, std::optional<absl::Time> before);
 
 }  // namespace limiar::policy
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "src/common/format_count.h"
 #include "src/policy/forecast/auto_choice.h"
+#include "src/policy/load_history.h"
 #include "src/policy/names.h"
 
 namespace limiar::policy {
@@ -24,10 +25,6 @@ constexpr size_t kMinRefitMinutes = kMinutesPerDay;
 constexpr size_t kMaxRefitMinutes = 7 * kMinutesPerDay;
 // One-minute-ahead errors kept for the error ratio.
 constexpr size_t kErrorMinutes = 60;
-
-absl::Time MinuteOf(absl::Time t) {
-  return absl::UnixEpoch() + absl::Floor(t - absl::UnixEpoch(), kMinute);
-}
 
 size_t StepsOf(absl::Duration d) {
   return static_cast<size_t>(
@@ -69,10 +66,6 @@ ForecastFloor::ForecastFloor(const TargetPolicy& target)
       metrics_(target.metrics),
       hold_(ScaleDownHold(target)),
       series_(target.metrics.size()) {}
-
-size_t ForecastFloor::HistoryCap() const {
-  return std::max<size_t>(1, static_cast<size_t>(config_.history / kMinute));
-}
 
 ForecastNote ForecastFloor::Evaluate(const PolicyInput& in, int32_t min_replicas,
                                      int32_t max_replicas) {
@@ -164,7 +157,7 @@ void ForecastFloor::Add(Series& s, absl::Time minute, std::optional<double> load
 void ForecastFloor::Close(Series& s, absl::Time minute, double value) {
   s.minutes.push_back(value);
   s.last_minute = minute;
-  const size_t cap = HistoryCap();
+  const size_t cap = LoadHistoryCap(config_);
   // Trimmed in batches: the history stays contiguous for Fit without moving it every minute.
   if (s.minutes.size() > cap + cap / 8) {
     s.minutes.erase(s.minutes.begin(), s.minutes.end() - static_cast<std::ptrdiff_t>(cap));
@@ -195,9 +188,7 @@ void ForecastFloor::FillGap(Series& s, absl::Time until) {
     return;
   }
   while (s.last_minute + kMinute < until) {
-    const size_t n = s.minutes.size();
-    const double fill = n >= kMinutesPerDay ? s.minutes[n - kMinutesPerDay] : s.minutes.back();
-    Close(s, s.last_minute + kMinute, fill);
+    Close(s, s.last_minute + kMinute, GapFill(s.minutes));
   }
 }
 
@@ -209,7 +200,7 @@ void ForecastFloor::FitIfDue(Series& s) {
   s.fit_attempted = true;
   s.minutes_since_fit_attempt = 0;
   std::unique_ptr<forecast::Forecaster> model = MakeModel(config_);
-  const size_t cap = HistoryCap();
+  const size_t cap = LoadHistoryCap(config_);
   const size_t from = s.minutes.size() > cap ? s.minutes.size() - cap : 0;
   absl::Status fitted = model->Fit(std::span<const double>(s.minutes).subspan(from));
   if (!fitted.ok()) {
@@ -242,7 +233,7 @@ double ForecastFloor::PeakAhead(const Series& s, absl::Time now) const {
 void ForecastFloor::Save(PolicyState& out) const {
   out.load_history.clear();
   for (const Series& s : series_) {
-    const size_t cap = HistoryCap();
+    const size_t cap = LoadHistoryCap(config_);
     const size_t from = s.minutes.size() > cap ? s.minutes.size() - cap : 0;
     out.load_history.push_back(
         {.last_minute = s.last_minute,

@@ -65,7 +65,6 @@ class ForecastFloor {
   void FillGap(Series& s, absl::Time until);
   void FitIfDue(Series& s);
   double PeakAhead(const Series& s, absl::Time now) const;
-  size_t HistoryCap() const;
 
   const Forecasting config_;
   const std::vector<MetricTarget> metrics_;

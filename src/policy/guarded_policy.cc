@@ -42,7 +42,7 @@ GuardedPolicy::GuardedPolicy(const TargetPolicy& config, std::unique_ptr<Policy>
 }
 
 absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
-  const EffectiveBounds bounds = BoundsAt(config_, in.now);
+  const EffectiveBounds bounds = BoundsAt(config_, in.now, &recurring_windows_);
   bounded_.now = in.now;
   bounded_.current_replicas = in.current_replicas;
   bounded_.ready_replicas = in.ready_replicas;

@@ -47,6 +47,7 @@ class GuardedPolicy final : public Policy {
                       Recommendation& rec) const;
 
   const TargetPolicy config_;
+  RecurringWindows recurring_windows_;  // of config_'s recurring schedules
   std::unique_ptr<Policy> algorithm_;
   PolicyInput bounded_;  // the caller's input with effective bounds; its metrics a view
   std::optional<ForecastFloor> forecast_;  // with a `previsao`

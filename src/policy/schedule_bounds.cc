@@ -3,16 +3,30 @@
 #include <algorithm>
 #include <optional>
 
+#include "src/policy/cron.h"
+
 namespace limiar::policy {
 
-EffectiveBounds BoundsAt(const TargetPolicy& config, absl::Time now) {
+std::optional<absl::Time> RecurringWindows::StartAt(const TargetPolicy& config, size_t index,
+                                                    absl::Time now) {
+  const Schedule& s = config.schedules[index];
+  if (seen_.size() != config.schedules.size()) seen_.assign(config.schedules.size(), Seen{});
+  Seen& seen = seen_[index];
+  seen.start = CronWindowStartSince(*s.cron, s.time_zone, s.duration, now, seen.then, seen.start);
+  seen.then = now;
+  return seen.start;
+}
+
+EffectiveBounds BoundsAt(const TargetPolicy& config, absl::Time now, RecurringWindows* windows) {
   EffectiveBounds b;
   b.min_replicas = config.min_replicas;
   b.max_replicas = config.max_replicas;
-  for (const Schedule& s : config.schedules) {
+  for (size_t i = 0; i < config.schedules.size(); ++i) {
+    const Schedule& s = config.schedules[i];
     std::optional<absl::Time> start = s.start;
     if (s.cron) {
-      start = CronWindowStart(*s.cron, s.time_zone, s.duration, now);
+      start = windows != nullptr ? windows->StartAt(config, i, now)
+                                 : CronWindowStart(*s.cron, s.time_zone, s.duration, now);
     } else if (now < s.start || now >= s.start + s.duration) {
       start.reset();
     }

@@ -125,6 +125,8 @@ absl::StatusOr<controller::AdminService::ReloadOutcome> Service::Reload() {
   runner_->ReplaceLoop(std::move(loop));
   push_->SetIndex(std::make_shared<metrics::ResourceIndex>(loaded.targets));
   InstallTargets(loaded.targets);
+  // A reload may have turned a forecast on: its history is read as at start.
+  if (warm_start_) warm_start_->Add(WarmStartSources(loaded.targets, promql_sources_));
   controller::AdminService::ReloadOutcome out;
   for (const policy::TargetPolicy& t : loaded.targets) out.targets.push_back(t.target);
   out.warnings = blueprint_warnings_.Unsaid(loaded.warnings);
@@ -213,6 +215,10 @@ absl::Status Service::StartPollers(const Targets& targets) {
     scraper_ =
         std::make_unique<metrics::Scraper>(std::move(scrape), &store_, &clock_, sources.scraper);
     scraper_->Start();
+  }
+  {
+    MutexLock lock(&reload_mu_);  // a reload may already read them
+    promql_sources_ = promql;
   }
   if (!promql.empty()) {
     promql_poller_ = std::make_unique<metrics::PromQlPoller>(
@@ -308,6 +314,12 @@ absl::Status Service::Start() {
     if (scale_events_) LogEventFailures();
     log_->flush();  // the pass's decision lines, in one write (DecisionLog)
   });
+  // Before the admin service exists: a reload queues sources to it.
+  warm_start_ = std::make_unique<HistoryWarmStart>(
+      &history_client_, runner_.get(), &clock_, [this](const std::string& line, bool failed) {
+        LogEvent(*log_, log_format_, "forecast", line,
+                 failed ? spdlog::level::warn : spdlog::level::info);
+      });
   InstallTargets(loaded.targets);
 
   push_ = std::make_unique<metrics::PushService>(
@@ -379,6 +391,10 @@ absl::Status Service::Start() {
     LogLeadershipChange();
   }
   runner_->Start();
+  {
+    MutexLock lock(&reload_mu_);
+    warm_start_->Add(WarmStartSources(loaded.targets, promql_sources_));
+  }
   started_ = true;
   const size_t colon = config_.grpc_listen.rfind(':');
   LogEvent(*log_, log_format_, "serving",
@@ -397,6 +413,7 @@ void Service::Stop() {
   broadcaster_.Close();
   if (grpc_server_)
     grpc_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  if (warm_start_) warm_start_->Stop();
   if (promql_poller_) promql_poller_->Stop();
   if (scraper_) scraper_->Stop();
   if (kube_poller_) kube_poller_->Stop();

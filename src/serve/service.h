@@ -32,6 +32,7 @@
 #include "src/policy/blueprint/blueprint_loader.h"
 #include "src/policy/fast_path.h"
 #include "src/serve/decision_log.h"
+#include "src/serve/history_warm_start.h"
 #include "src/serve/http_endpoints.h"
 #include "src/serve/leadership.h"
 #include "src/serve/scale_events.h"
@@ -99,6 +100,12 @@ class Service {
   std::unique_ptr<grpc::Server> grpc_server_;
   metrics::PromQlClient promql_client_;
   std::unique_ptr<metrics::PromQlPoller> promql_poller_;
+  // The PromQL sources as configured, and the forecast history's warm start from them;
+  // after runner_, which it uses, so that it goes first. Its own client: the client
+  // serialises requests, and a warm start's range queries must not hold up the poller's.
+  std::vector<metrics::PromQlSource> promql_sources_ ABSL_GUARDED_BY(reload_mu_);
+  metrics::PromQlClient history_client_;
+  std::unique_ptr<HistoryWarmStart> warm_start_;
   // Before scraper_: the scraper reads its kubernetes targets' pods, so it goes first.
   std::unique_ptr<metrics::KubePoller> kube_poller_;
   std::unique_ptr<metrics::Scraper> scraper_;

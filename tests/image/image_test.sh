@@ -9,6 +9,7 @@
 #   - its size, under a bound (below);
 #   - its files: all root's and none writable but /tmp, no shell: a read-only root is safe;
 #   - `limiar --version` runs in it (with nothing but the image's libraries);
+#   - a blueprint with a recurring schedule in America/Sao_Paulo loads in it (its zoneinfo);
 #   - `limiar serve` runs in it as uid 65532 on 127.0.0.1 (buildah's chroot isolation shares
 #     the host's loopback): /healthz answers 200 to curl on the host, a `limiar push` from
 #     the image (gRPC, `localhost` resolved in the image) makes a decision that the webhook
@@ -23,7 +24,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 tag=localhost/limiar:image-test
 # The image is 40.7 MiB for limiar 0.1.0 on Debian 12: 35.7 MiB of shared libraries (89 of
 # them: grpc, protobuf, abseil, libcurl and its TLS/auth stack, OpenSSL, glibc, libstdc++),
-# the binary without its debug info (4.5 MiB), the CA bundle (0.2 MiB). 64 MiB leaves room
+# the binary without its debug info (4.5 MiB), the CA bundle (0.2 MiB); the time zones
+# (Debian's zoneinfo without right/) made it 42.1 MiB. 64 MiB leaves room
 # for the binary and the libraries to grow, and catches what must not be there: the binary
 # with its debug info (111.5 MiB alone) or a Debian base under it (125 MiB).
 max_bytes=$((64 * 1024 * 1024))
@@ -205,6 +207,17 @@ in_image_out() {
 got_version=$(in_image_out limiar --version) || fail "limiar --version failed in the image"
 [[ $got_version == "$want_version" ]] || fail "limiar --version says '$got_version' in the image, '$want_version' outside"
 say "limiar --version in the image: $got_version"
+
+# --- Time zones in the image ----------------------------------------------------------
+# A recurring schedule in a time zone other than UTC loads only where the zoneinfo is: the
+# image carries Debian's (without it: 'unknown time zone "America/Sao_Paulo"').
+bah copy --quiet "$ctr" "$repo/tests/image/testdata/recurring-schedule.json" \
+  /etc/limiar/recurring-schedule.json >/dev/null
+schedule=$(in_image_out limiar policy -b /etc/limiar/recurring-schedule.json 2>&1) ||
+  fail "limiar policy of a schedule in America/Sao_Paulo failed in the image: $schedule"
+[[ $schedule == *'"0 8 * * 1-5" in America/Sao_Paulo for 10h'* ]] ||
+  fail "limiar policy in the image does not show the Sao Paulo schedule: $schedule"
+say "a recurring schedule in America/Sao_Paulo loads in the image"
 
 # --- limiar serve in the image ---------------------------------------------------------
 # A webhook on the host's loopback that records what it is sent: the actuator's call,

@@ -34,6 +34,25 @@ class ApiClientTest : public FakeClusterTest {
   }
 };
 
+// A refusal's body is the server's: a `kind` that is not a string once terminated the
+// process (nlohmann's value() throws on a type mismatch; found by the kube_answer fuzz
+// target, tests/fuzz/regressions/kube_answer/).
+TEST(StatusFromAnswerTest, ABodyOfAnyShapeIsQuotedNeverThrown) {
+  ResourceRef ref;
+  ref.resource = "pods";
+  ref.namespace_name = "shop";
+  for (const std::string body :
+       {R"({"kind":{"resourceVersion":"17"},"items":[]})", R"({"kind":7,"message":"m"})",
+        R"({"kind":"Status","message":{"a":1},"reason":[2]})", "[1,2]", "not json"}) {
+    const absl::Status s = StatusFromAnswer(403, body, "list", ref);
+    EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << body;
+    EXPECT_THAT(s.message(), HasSubstr("grant `list` on `pods`")) << body;
+  }
+  const absl::Status status = StatusFromAnswer(
+      403, R"({"kind":"Status","message":"pods is forbidden: User \"x\""})", "list", ref);
+  EXPECT_THAT(status.message(), HasSubstr("the API server said: pods is forbidden"));
+}
+
 TEST(ResourceRefTest, PathsAndNamesAsTheApiServerAndRbacSpellThem) {
   ResourceRef pods;
   pods.resource = "pods";

@@ -66,6 +66,12 @@ TEST(ControllerOfTest, OnlyTheControllingOwner) {
   ASSERT_TRUE(ControllerOf(o).has_value());
   EXPECT_EQ(ControllerOf(o)->name, "rs");
   EXPECT_FALSE(ControllerOf({{"metadata", {{"ownerReferences", "x"}}}}).has_value());
+  // `controller` of another type than boolean is not true, and throws nothing.
+  for (const json& flag : {json("true"), json(1), json::object(), json(nullptr)}) {
+    const json odd = {
+        {"metadata", {{"ownerReferences", {{{"kind", "ReplicaSet"}, {"controller", flag}}}}}}};
+    EXPECT_FALSE(ControllerOf(odd).has_value()) << flag;
+  }
 }
 
 }  // namespace

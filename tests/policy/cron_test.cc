@@ -21,6 +21,13 @@ absl::Time Utc(const char* rfc3339) {
   return t;
 }
 
+TEST(CronTest, MinuteOfCutsToTheMinuteStart) {
+  const absl::Time t0 = Utc("2026-12-07T11:00:00Z");
+  EXPECT_EQ(MinuteOf(t0 + absl::Seconds(59.9)), t0);
+  EXPECT_EQ(MinuteOf(t0), t0);
+  EXPECT_EQ(MinuteOf(t0 - absl::Milliseconds(1)), t0 - absl::Minutes(1));
+}
+
 TEST(CronTest, FieldsListsRangesStepsAndNames) {
   absl::StatusOr<CronSpec> c = ParseCron("0,30 8-18/2 * JAN-mar,12 MON-FRI");
   ASSERT_TRUE(c.ok()) << c.status();
@@ -117,6 +124,47 @@ TEST(CronTest, DaylightSavingTransitions) {
             std::nullopt);  // 01:10 EST, between the two
   EXPECT_EQ(CronWindowStart(at_0130, ny, absl::Minutes(30), Utc("2026-11-01T06:40:00Z")),
             Utc("2026-11-01T06:30:00Z"));  // 01:30 EST
+}
+
+// The incremental answer (only the minutes since the call before) equals the full look at
+// the window, call after call: evaluations seconds to hours apart, across the spring and
+// fall transitions of two zones, with windows of minutes to a week, and a clock set back.
+TEST(CronTest, LookingOnlyAtTheMinutesSinceTheLastCallGivesTheSameAnswer) {
+  const std::vector<const char*> zones{"America/New_York", "America/Sao_Paulo", "UTC"};
+  const std::vector<const char*> exprs{"30 1 * * *", "0 8 * * 1-5", "*/20 9-17 * * *", "0 0 1 * *",
+                                       "15 2 * 3,11 0"};
+  const std::vector<absl::Duration> durations{absl::Minutes(10), absl::Hours(2), absl::Hours(30),
+                                              absl::Hours(24 * 7)};
+  uint64_t x = 0x9e3779b97f4a7c15;  // xorshift: a fixed, seeded sequence of steps
+  const auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  int compared = 0;
+  for (const char* zone : zones) {
+    const absl::TimeZone tz = Zone(zone);
+    for (const char* expr : exprs) {
+      const CronSpec spec = *ParseCron(expr);
+      for (const absl::Duration d : durations) {
+        absl::Time now = Utc("2026-02-27T00:00:00Z");
+        absl::Time then = absl::InfiniteFuture();
+        std::optional<absl::Time> before;
+        for (int i = 0; i < 120; ++i) {
+          // Mostly forward by 1 s to 20 h; now and then back by up to an hour.
+          const int64_t r = static_cast<int64_t>(next() % 1000);
+          now += r < 30 ? -absl::Seconds(r * 120) : absl::Seconds((r * r * 73) % 72000 + 1);
+          const std::optional<absl::Time> full = CronWindowStart(spec, tz, d, now);
+          before = CronWindowStartSince(spec, tz, d, now, then, before);
+          then = now;
+          ASSERT_EQ(before, full) << zone << " " << expr << " " << d << " at " << now;
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 3 * 5 * 4 * 120);
 }
 
 }  // namespace

@@ -75,5 +75,32 @@ TEST(ScheduleBoundsTest, ACronScheduleOpensAWindowAtEachMatch) {
   EXPECT_EQ(BoundsAt(t, kSale + absl::Hours(1)).min_replicas, 20);
 }
 
+// What a policy remembers between evaluations (RecurringWindows) changes no bound: a week
+// of evaluations every 7 minutes, each compared with the stateless answer.
+TEST(ScheduleBoundsTest, RememberedWindowsGiveTheSameBounds) {
+  Schedule s{"weekday-mornings", absl::InfinitePast(), absl::Hours(4), 12, {}};
+  s.cron = *ParseCron("0 8 * * 1-5");
+  s.time_zone_name = "America/Sao_Paulo";
+  ASSERT_TRUE(absl::LoadTimeZone(s.time_zone_name, &s.time_zone));
+  Schedule cap{"night-cap", absl::InfinitePast(), absl::Hours(6), {}, 3};
+  cap.cron = *ParseCron("0 0 * * *");
+  cap.time_zone = absl::UTCTimeZone();
+  const TargetPolicy t = WithSchedules({s, cap});
+  RecurringWindows windows;
+  const absl::Time monday_8 = absl::FromUnixSeconds(1796641200);
+  int in_window = 0;
+  for (absl::Time now = monday_8 - absl::Hours(1); now < monday_8 + absl::Hours(24 * 6);
+       now += absl::Minutes(7)) {
+    const EffectiveBounds remembered = BoundsAt(t, now, &windows);
+    const EffectiveBounds fresh = BoundsAt(t, now);
+    ASSERT_EQ(remembered.min_replicas, fresh.min_replicas) << now;
+    ASSERT_EQ(remembered.max_replicas, fresh.max_replicas) << now;
+    ASSERT_EQ(remembered.floor_until, fresh.floor_until) << now;
+    ASSERT_EQ(remembered.ceiling_until, fresh.ceiling_until) << now;
+    in_window += fresh.min_replicas == 12 ? 1 : 0;
+  }
+  EXPECT_GT(in_window, 4 * 30);  // the mornings were in it
+}
+
 }  // namespace
 }  // namespace limiar::policy

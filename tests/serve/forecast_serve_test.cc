@@ -1,6 +1,7 @@
 // The forecasting policy through `limiar serve`: a day of per-minute history restored from
 // the state file is forecast from at once, the floor it sets is the decision's sentence, on
-// /metrics and in `limiar explain`; forecast-only mode shows it and acts on nothing.
+// /metrics and in `limiar explain`; forecast-only mode shows it and acts on nothing; with a
+// PromQL source and no state, the history is read from a real Prometheus (query_range).
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -8,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/serve/serve_harness.h"
+#include "tests/support/backfilled_prometheus.h"
 
 namespace limiar::serve_test {
 namespace {
@@ -115,6 +117,54 @@ TEST_F(ForecastServeTest, ForecastOnlyShowsTheFloorAndActsOnNothing) {
   const RunResult explain = RunLimiar({"explain", "web", "-s", serve->grpc_address()});
   EXPECT_THAT(explain.output, HasSubstr("would set floor 18 (forecast only: not acted on)"));
   EXPECT_EQ(platform_.replicas("web"), 2);
+}
+
+// A new install: no state file, but the target's metric comes from a PromQL query whose
+// Prometheus holds two days of 900 requests/s per minute, up to ten minutes ago (so that
+// the query's value now, past Prometheus' 5-minute lookback, is an empty result: 0, and the
+// reactive policy asks for the minimum). The warm start reads those days, and the forecast
+// of the same minutes a day later sets the floor: 18 replicas, on the first day.
+TEST_F(ForecastServeTest, WarmStartsFromPrometheusAndForecastsOnTheFirstDay) {
+  if (const std::string missing = testing::BackfilledPrometheus::Missing(); !missing.empty()) {
+    GTEST_SKIP() << missing;
+  }
+  const absl::Time now_minute = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()) / 60 * 60);
+  std::vector<testing::GaugePoint> points;
+  for (absl::Time t = now_minute - absl::Hours(48); t <= now_minute - absl::Minutes(10);
+       t += absl::Minutes(1)) {
+    points.push_back({t, 900});
+  }
+  testing::BackfilledPrometheus prometheus;
+  const absl::Status started = prometheus.Start(dir_.path().string(), "shop_requests", points);
+  ASSERT_TRUE(started.ok()) << started;
+
+  json c{{"tick_interval_s", 0.2},
+         {"actuator", platform_.ActuatorConfig(/*with_observe=*/true)},
+         {"sources",
+          {{"web",
+            {{"promql",
+              {{"server_address", prometheus.base_url()},
+               {"query", "sum(shop_requests)"},
+               {"interval_s", 1}}}}}}}};
+  std::unique_ptr<ServeProcess> serve = StartServe(dir_, TestData("forecast.json"), c);
+  ASSERT_NE(serve, nullptr);
+  const std::optional<std::string> read =
+      serve->WaitForLine("forecast history of web requests: ", 0, absl::Seconds(60));
+  ASSERT_TRUE(read.has_value()) << serve->Log();
+  // Two days and the minutes of the lookback after the last sample, of the 14 asked for.
+  EXPECT_THAT(*read, HasSubstr(absl::StrCat(" of 20,160 minutes read from prometheus ",
+                                            prometheus.base_url(), "; it now holds ")));
+  EXPECT_THAT(*read, HasSubstr("(2.0 days)")) << *read;
+
+  std::optional<json> post = platform_.WaitForPost(0);
+  ASSERT_TRUE(post.has_value()) << serve->Log();
+  EXPECT_EQ((*post)["replicas"], 18);
+  EXPECT_EQ((*post)["reason"], "ForecastFloor");
+  const RunResult explain = RunLimiar({"explain", "web", "-s", serve->grpc_address()});
+  EXPECT_THAT(explain.output, HasSubstr("forecast: 900 requests/s within 120s "
+                                        "(seasonal_naive_daily); floor 18"));
+  serve->Stop();
+  prometheus.Stop();
 }
 
 }  // namespace

@@ -26,8 +26,9 @@ using json = nlohmann::json;
 // its size is capped by the request already, this is for callers with a string.
 constexpr JsonLimits kAnswerLimits{.max_bytes = kPromQlMaxBodyBytesLimit, .max_depth = 32};
 
-absl::Status Malformed(absl::string_view what) {
-  return absl::InternalError(absl::StrCat("malformed /api/v1/query response: ", what));
+// `api`: "query" or "query_range".
+absl::Status Malformed(absl::string_view api, absl::string_view what) {
+  return absl::InternalError(absl::StrCat("malformed /api/v1/", api, " response: ", what));
 }
 
 // Prometheus' errorType values (web/api/v1/api.go) to status codes.
@@ -73,7 +74,7 @@ std::optional<double> ParseSampleValue(absl::string_view s) {
 
 // `value` of a vector element or `result` of a scalar: [<unix time>, "<value>"].
 absl::StatusOr<PromQlValue> ReadSamplePair(const json& pair, bool ignore_null_values) {
-  if (!pair.is_array()) return Malformed("a sample is not a [time, value] array");
+  if (!pair.is_array()) return Malformed("query", "a sample is not a [time, value] array");
   // KEDA reads a series with an empty value list as null (0 or an error), and one with a
   // single element as an error.
   if (pair.empty()) {
@@ -82,12 +83,14 @@ absl::StatusOr<PromQlValue> ReadSamplePair(const json& pair, bool ignore_null_va
         "the series has no value (a series without a value is 0 only with "
         "ignore_null_values)");
   }
-  if (pair.size() < 2) return Malformed("a sample has a time but no value");
+  if (pair.size() < 2) return Malformed("query", "a sample has a time but no value");
   const json& raw = pair[1];
-  if (!raw.is_string()) return Malformed("a sample value is not a string");
+  if (!raw.is_string()) return Malformed("query", "a sample value is not a string");
   const std::string& text = raw.get_ref<const std::string&>();
   const std::optional<double> v = ParseSampleValue(text);
-  if (!v) return Malformed(absl::StrCat("sample value \"", Excerpt(text, 40), "\" is no number"));
+  if (!v)
+    return Malformed("query",
+                     absl::StrCat("sample value \"", Excerpt(text, 40), "\" is no number"));
   if (std::isfinite(*v)) return PromQlValue{*v, ""};
   // "NaN", "+Inf" or "-Inf", whatever the spelling was.
   const std::string name = std::isnan(*v) ? "NaN" : (*v > 0 ? "+Inf" : "-Inf");
@@ -97,7 +100,7 @@ absl::StatusOr<PromQlValue> ReadSamplePair(const json& pair, bool ignore_null_va
 }
 
 absl::StatusOr<PromQlValue> ReadVector(const json& result, bool ignore_null_values) {
-  if (!result.is_array()) return Malformed("data.result of a vector is not an array");
+  if (!result.is_array()) return Malformed("query", "data.result of a vector is not an array");
   if (result.empty()) {
     if (ignore_null_values) return PromQlValue{0, "empty result"};
     return absl::NotFoundError(
@@ -109,7 +112,7 @@ absl::StatusOr<PromQlValue> ReadVector(const json& result, bool ignore_null_valu
                      " series; it must return one: aggregate it, e.g. sum(...)"));
   }
   const json& series = result[0];
-  if (!series.is_object()) return Malformed("a vector element is not an object");
+  if (!series.is_object()) return Malformed("query", "a vector element is not an object");
   const auto value = series.find("value");
   if (value == series.end()) {
     if (series.contains("histogram")) {
@@ -156,10 +159,10 @@ absl::Status WithServer(const absl::Status& s, absl::string_view server) {
   return absl::Status(s.code(), absl::StrCat("prometheus ", server, ": ", s.message()));
 }
 
-}  // namespace
-
-absl::StatusOr<PromQlValue> ParsePromQlResponse(long http_status, absl::string_view body,
-                                                bool ignore_null_values) {
+// The `data` object of a successful answer of /api/v1/`api`, with a string `resultType`
+// and a `result`; any other answer as the error it stands for.
+absl::StatusOr<json> ReadSuccessData(long http_status, absl::string_view body,
+                                     absl::string_view api) {
   absl::StatusOr<json> parsed = ParseBoundedJson(body, kAnswerLimits, "answer");
   if (!parsed.ok()) {
     // Not the API's JSON: a proxy's error page, or not a Prometheus at all.
@@ -167,10 +170,10 @@ absl::StatusOr<PromQlValue> ParsePromQlResponse(long http_status, absl::string_v
       return absl::Status(HttpStatusCode(http_status),
                           absl::StrCat("HTTP ", http_status, " from the server: ", Excerpt(body)));
     }
-    return Malformed(absl::StrCat(parsed.status().message(), "; body: ", Excerpt(body)));
+    return Malformed(api, absl::StrCat(parsed.status().message(), "; body: ", Excerpt(body)));
   }
-  const json& doc = *parsed;
-  if (!doc.is_object()) return Malformed("not a JSON object");
+  json& doc = *parsed;
+  if (!doc.is_object()) return Malformed(api, "not a JSON object");
   const auto status = doc.find("status");
   if (status != doc.end() && *status == "error") return ReadErrorBody(http_status, doc);
   if (http_status < 200 || http_status > 299) {
@@ -178,14 +181,23 @@ absl::StatusOr<PromQlValue> ParsePromQlResponse(long http_status, absl::string_v
                         absl::StrCat("HTTP ", http_status, " from the server: ", Excerpt(body)));
   }
   if (status == doc.end() || *status != "success") {
-    return Malformed("\"status\" is neither \"success\" nor \"error\"");
+    return Malformed(api, "\"status\" is neither \"success\" nor \"error\"");
   }
   const auto data = doc.find("data");
-  if (data == doc.end() || !data->is_object()) return Malformed("no \"data\" object");
+  if (data == doc.end() || !data->is_object()) return Malformed(api, "no \"data\" object");
   const auto type = data->find("resultType");
-  const auto result = data->find("result");
-  if (type == data->end() || !type->is_string()) return Malformed("no data.resultType");
-  if (result == data->end()) return Malformed("no data.result");
+  if (type == data->end() || !type->is_string()) return Malformed(api, "no data.resultType");
+  if (!data->contains("result")) return Malformed(api, "no data.result");
+  return std::move(*data);
+}
+
+}  // namespace
+
+absl::StatusOr<PromQlValue> ParsePromQlResponse(long http_status, absl::string_view body,
+                                                bool ignore_null_values) {
+  ASSIGN_OR_RETURN(const json data, ReadSuccessData(http_status, body, "query"));
+  const auto type = data.find("resultType");
+  const auto result = data.find("result");
   const std::string& result_type = type->get_ref<const std::string&>();
   if (result_type == "vector") return ReadVector(*result, ignore_null_values);
   if (result_type == "scalar") return ReadSamplePair(*result, ignore_null_values);
@@ -198,25 +210,86 @@ absl::StatusOr<PromQlValue> ParsePromQlResponse(long http_status, absl::string_v
     return absl::InvalidArgumentError(
         "the query returned a string; use an instant vector or scalar query");
   }
-  return Malformed(absl::StrCat("unknown resultType \"", Excerpt(result_type, 40), "\""));
+  return Malformed("query", absl::StrCat("unknown resultType \"", Excerpt(result_type, 40), "\""));
 }
 
-std::string PromQlQueryUrl(absl::string_view server_address, absl::string_view query,
-                           absl::Time at) {
-  absl::string_view base = server_address;
-  while (absl::ConsumeSuffix(&base, "/")) {
+absl::StatusOr<std::vector<PromQlPoint>> ParsePromQlRangeResponse(long http_status,
+                                                                  absl::string_view body) {
+  ASSIGN_OR_RETURN(const json data, ReadSuccessData(http_status, body, "query_range"));
+  const std::string& result_type = data.find("resultType")->get_ref<const std::string&>();
+  if (result_type != "matrix") {
+    return Malformed("query_range",
+                     absl::StrCat("resultType \"", Excerpt(result_type, 40), "\", not \"matrix\""));
   }
-  // Unix seconds with milliseconds: Prometheus' own resolution, and exact, unlike a double.
-  const int64_t ms = absl::ToUnixMillis(at);
-  const int64_t abs_ms = ms < 0 ? -ms : ms;
-  const std::string time =
-      absl::StrFormat("%s%d.%03d", ms < 0 ? "-" : "", abs_ms / 1000, abs_ms % 1000);
-  return absl::StrCat(base, "/api/v1/query?query=", http::UrlEncode(query), "&time=", time);
+  const json& result = *data.find("result");
+  if (!result.is_array()) return Malformed("query_range", "data.result is not an array");
+  std::vector<PromQlPoint> points;
+  if (result.empty()) return points;  // no data in the range: a history with nothing to add
+  if (result.size() > 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the query returned ", result.size(),
+                     " series; it must return one: aggregate it, e.g. sum(...)"));
+  }
+  const json& series = result[0];
+  const auto values = series.is_object() ? series.find("values") : series.end();
+  if (!series.is_object() || values == series.end()) {
+    if (series.is_object() && series.contains("histograms")) {
+      return absl::InvalidArgumentError(
+          "the query returned native histograms; turn them into a number, e.g. "
+          "histogram_count(...)");
+    }
+    return Malformed("query_range", "a series has no \"values\"");
+  }
+  if (!values->is_array()) return Malformed("query_range", "\"values\" is not an array");
+  points.reserve(values->size());
+  for (size_t i = 0; i < values->size(); ++i) {
+    const json& pair = (*values)[i];
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number() || !pair[1].is_string()) {
+      return Malformed("query_range",
+                       absl::StrCat("values[", i, "] is not a [unix time, \"value\"] pair"));
+    }
+    const double seconds = pair[0].get<double>();
+    // Years 1 to 9999 and then some: anything else is no time a history can have.
+    if (!std::isfinite(seconds) || std::fabs(seconds) > 4e11) {
+      return Malformed("query_range", absl::StrCat("values[", i, "] has no valid time"));
+    }
+    const std::string& text = pair[1].get_ref<const std::string&>();
+    const std::optional<double> v = ParseSampleValue(text);
+    if (!v) {
+      return Malformed("query_range",
+                       absl::StrCat("values[", i, "]: \"", Excerpt(text, 40), "\" is no number"));
+    }
+    // NaN and Inf are no load: the minute stays without a value (a gap in the history).
+    if (!std::isfinite(*v)) continue;
+    const absl::Time t = absl::FromUnixMillis(std::llround(seconds * 1000));
+    if (!points.empty() && t <= points.back().time) {
+      return Malformed("query_range", absl::StrCat("values[", i, "] is not after the one before"));
+    }
+    points.push_back({t, *v});
+  }
+  return points;
 }
 
-absl::StatusOr<PromQlValue> PromQlClient::Query(const PromQlQuery& query, absl::Time at) {
+namespace {
+
+// Unix seconds with milliseconds: Prometheus' own resolution, and exact, unlike a double.
+std::string UnixSecondsText(absl::Time t) {
+  const int64_t ms = absl::ToUnixMillis(t);
+  const int64_t abs_ms = ms < 0 ? -ms : ms;
+  return absl::StrFormat("%s%d.%03d", ms < 0 ? "-" : "", abs_ms / 1000, abs_ms % 1000);
+}
+
+absl::string_view BaseUrl(absl::string_view server_address) {
+  while (absl::ConsumeSuffix(&server_address, "/")) {
+  }
+  return server_address;
+}
+
+// A GET of `url` with the query's timeout, TLS and credentials; the secrets' errors name the
+// server.
+absl::StatusOr<http::HttpRequest> RequestFor(const PromQlQuery& query, std::string url) {
   http::HttpRequest request;
-  request.url = PromQlQueryUrl(query.server_address, query.query, at);
+  request.url = std::move(url);
   request.timeout = query.timeout;
   request.ca_file = query.ca_file;
   request.headers = query.headers;
@@ -235,12 +308,54 @@ absl::StatusOr<PromQlValue> PromQlClient::Query(const PromQlQuery& query, absl::
       request.password = *std::move(password);
     }
   }
+  return request;
+}
+
+}  // namespace
+
+std::string PromQlQueryUrl(absl::string_view server_address, absl::string_view query,
+                           absl::Time at) {
+  return absl::StrCat(BaseUrl(server_address), "/api/v1/query?query=", http::UrlEncode(query),
+                      "&time=", UnixSecondsText(at));
+}
+
+std::string PromQlRangeUrl(absl::string_view server_address, absl::string_view query,
+                           absl::Time start, absl::Time end, absl::Duration step) {
+  return absl::StrCat(BaseUrl(server_address), "/api/v1/query_range?query=", http::UrlEncode(query),
+                      "&start=", UnixSecondsText(start), "&end=", UnixSecondsText(end),
+                      "&step=", absl::ToInt64Seconds(step));
+}
+
+absl::StatusOr<PromQlValue> PromQlClient::Query(const PromQlQuery& query, absl::Time at) {
+  ASSIGN_OR_RETURN(http::HttpRequest request,
+                   RequestFor(query, PromQlQueryUrl(query.server_address, query.query, at)));
   absl::StatusOr<http::HttpResponse> response = http_.Send(request);
   if (!response.ok()) return WithServer(response.status(), query.server_address);
   absl::StatusOr<PromQlValue> value =
       ParsePromQlResponse(response->status, response->body, query.ignore_null_values);
   if (!value.ok()) return WithServer(value.status(), query.server_address);
   return value;
+}
+
+absl::StatusOr<std::vector<PromQlPoint>> PromQlClient::QueryRange(const PromQlQuery& query,
+                                                                  absl::Time start, absl::Time end,
+                                                                  absl::Duration step) {
+  if (step < absl::Seconds(1) || end < start || (end - start) / step >= kPromQlMaxRangePoints) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a range query takes a step of at least 1s and at most ",
+                     kPromQlMaxRangePoints, " points"));
+  }
+  ASSIGN_OR_RETURN(
+      http::HttpRequest request,
+      RequestFor(query, PromQlRangeUrl(query.server_address, query.query, start, end, step)));
+  // A range answer is many points: its own cap, whatever the instant answers' is.
+  request.max_body_bytes = kPromQlRangeMaxBodyBytes;
+  absl::StatusOr<http::HttpResponse> response = http_.Send(request);
+  if (!response.ok()) return WithServer(response.status(), query.server_address);
+  absl::StatusOr<std::vector<PromQlPoint>> points =
+      ParsePromQlRangeResponse(response->status, response->body);
+  if (!points.ok()) return WithServer(points.status(), query.server_address);
+  return points;
 }
 
 absl::StatusOr<double> PromQlClient::QueryInstant(const PromQlQuery& query, absl::Time at) {

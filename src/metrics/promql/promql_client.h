@@ -16,6 +16,7 @@
 #ifndef LIMIAR_METRICS_PROMQL_PROMQL_CLIENT_H_
 #define LIMIAR_METRICS_PROMQL_PROMQL_CLIENT_H_
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,9 +76,30 @@ struct PromQlValue {
 absl::StatusOr<PromQlValue> ParsePromQlResponse(long http_status, absl::string_view body,
                                                 bool ignore_null_values);
 
+// One point of a range query's one series.
+struct PromQlPoint {
+  absl::Time time;
+  double value = 0;
+};
+
+// A range query asks for at most this many points (Prometheus refuses more than 11,000 per
+// series), and its answer is read up to this many bytes: 10,000 points of at most ~40 bytes.
+inline constexpr int64_t kPromQlMaxRangePoints = 10000;
+inline constexpr size_t kPromQlRangeMaxBodyBytes = kPromQlMaxBodyBytesLimit;
+
+// Reads one /api/v1/query_range answer: the points of its one series, oldest first; none
+// when the range holds no data. Errors as ParsePromQlResponse's, and InvalidArgument for
+// more than one series (the query must aggregate). A NaN or Inf point is left out: it is no
+// load. Times must increase.
+absl::StatusOr<std::vector<PromQlPoint>> ParsePromQlRangeResponse(long http_status,
+                                                                  absl::string_view body);
+
 // "{server_address}/api/v1/query?query=<percent-encoded>&time=<unix seconds, ms>".
 std::string PromQlQueryUrl(absl::string_view server_address, absl::string_view query,
                            absl::Time at);
+// "{server_address}/api/v1/query_range?query=...&start=...&end=...&step=<seconds>".
+std::string PromQlRangeUrl(absl::string_view server_address, absl::string_view query,
+                           absl::Time start, absl::Time end, absl::Duration step);
 
 // KEDA's activation rule: a target whose value is not strictly above its
 // `activationThreshold` is inactive (KEDA scales it to zero replicas, or from zero only
@@ -95,12 +117,25 @@ class PromQlQuerier {
   virtual absl::StatusOr<PromQlValue> Query(const PromQlQuery& query, absl::Time at) = 0;
 };
 
-class PromQlClient final : public PromQlQuerier {
+// Runs one range query: `query.query` evaluated at start, start + step, ... up to end.
+class PromQlRangeQuerier {
+ public:
+  virtual ~PromQlRangeQuerier() = default;
+  virtual absl::StatusOr<std::vector<PromQlPoint>> QueryRange(const PromQlQuery& query,
+                                                              absl::Time start, absl::Time end,
+                                                              absl::Duration step) = 0;
+};
+
+class PromQlClient final : public PromQlQuerier, public PromQlRangeQuerier {
  public:
   // Besides ParsePromQlResponse's errors: the HTTP client's (Unavailable, DeadlineExceeded,
   // ...), and FailedPrecondition when a token or password file cannot be read. Messages
   // name the server. Thread-safe (requests are serialised on one connection cache).
   absl::StatusOr<PromQlValue> Query(const PromQlQuery& query, absl::Time at) override;
+  // The same errors, and InvalidArgument for a step under 1 s or more than
+  // kPromQlMaxRangePoints points. The answer is read up to kPromQlRangeMaxBodyBytes.
+  absl::StatusOr<std::vector<PromQlPoint>> QueryRange(const PromQlQuery& query, absl::Time start,
+                                                      absl::Time end, absl::Duration step) override;
   // Query's number alone.
   absl::StatusOr<double> QueryInstant(const PromQlQuery& query, absl::Time at);
 

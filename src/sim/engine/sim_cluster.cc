@@ -137,6 +137,7 @@ void SimCluster::Scrape(size_t index, double t, std::vector<metrics::Sample>* ou
   if (s.steps > 0) {
     const std::vector<policy::MetricTarget>& metrics = s.target.policy->metrics;
     const absl::Time at = origin_ + absl::Seconds(t);
+    out->reserve(out->size() + s.replicas.size() * metrics.size());
     for (const Replica& r : s.replicas) {
       if (r.ready_t > t) continue;  // not in the endpoints yet: not scraped
       for (size_t m = 0; m < metrics.size(); ++m) {

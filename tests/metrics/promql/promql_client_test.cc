@@ -506,5 +506,112 @@ TEST(PromQlClientTest, TheConfiguredBodyCapApplies) {
   EXPECT_THAT(v.status().message(), HasSubstr("larger than 4096 bytes"));
 }
 
+// ---------------------------------------------------------------------------------------
+// Range queries (/api/v1/query_range): the forecast history's warm start.
+
+TEST(PromQlRangeResponseTest, AMatrixOfOneSeriesIsItsPoints) {
+  // A real answer of Prometheus 2.42 (its `up[3s]`: a matrix, as query_range answers).
+  const Captured& c = Response("matrix");
+  absl::StatusOr<std::vector<PromQlPoint>> points = ParsePromQlRangeResponse(c.status, c.body);
+  ASSERT_TRUE(points.ok()) << points.status();
+  ASSERT_THAT(*points, SizeIs(3));
+  EXPECT_EQ((*points)[0].time, absl::FromUnixMillis(1795325048295));
+  EXPECT_EQ((*points)[2].time, absl::FromUnixMillis(1795325050295));
+  EXPECT_EQ((*points)[1].value, 1);
+}
+
+TEST(PromQlRangeResponseTest, NoSeriesIsNoPointsAndNanOrInfIsLeftOut) {
+  absl::StatusOr<std::vector<PromQlPoint>> points = ParsePromQlRangeResponse(
+      200, R"({"status":"success","data":{"resultType":"matrix","result":[]}})");
+  ASSERT_TRUE(points.ok()) << points.status();
+  EXPECT_THAT(*points, SizeIs(0));
+  points = ParsePromQlRangeResponse(
+      200, R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},
+           "values":[[60,"1.5"],[120,"NaN"],[180,"+Inf"],[240,"-2"]]}]}})");
+  ASSERT_TRUE(points.ok()) << points.status();
+  ASSERT_THAT(*points, SizeIs(2));
+  EXPECT_EQ((*points)[0].value, 1.5);
+  EXPECT_EQ((*points)[1].time, absl::FromUnixSeconds(240));
+  EXPECT_EQ((*points)[1].value, -2);  // negatives pass, as for instant queries
+}
+
+TEST(PromQlRangeResponseTest, SeveralSeriesAreAnErrorThatSaysAggregate) {
+  const absl::StatusOr<std::vector<PromQlPoint>> points =
+      ParsePromQlRangeResponse(200, R"({"status":"success","data":{"resultType":"matrix","result":[
+           {"metric":{"pod":"a"},"values":[[60,"1"]]},{"metric":{"pod":"b"},"values":[[60,"2"]]}]}})");
+  EXPECT_EQ(points.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(points.status().message(), AllOf(HasSubstr("2 series"), HasSubstr("sum(")));
+}
+
+TEST(PromQlRangeResponseTest, ErrorsAndBadShapesAreNamed) {
+  // Prometheus' own error answer, as for instant queries.
+  const Captured& bad = Response("error_bad_data");
+  EXPECT_EQ(ParsePromQlRangeResponse(bad.status, bad.body).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  const auto malformed = [](const std::string& body, const std::string& says) {
+    const absl::StatusOr<std::vector<PromQlPoint>> p = ParsePromQlRangeResponse(200, body);
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kInternal) << body;
+    EXPECT_THAT(p.status().message(),
+                AllOf(HasSubstr("malformed /api/v1/query_range response"), HasSubstr(says)))
+        << body;
+  };
+  const std::string head = R"({"status":"success","data":{"resultType":"matrix","result":[)";
+  malformed(R"({"status":"success","data":{"resultType":"vector","result":[]}})",
+            "\"vector\", not \"matrix\"");
+  malformed(head + R"({"metric":{}}]}})", "no \"values\"");
+  malformed(head + R"({"values":{}}]}})", "not an array");
+  malformed(head + R"({"values":[[60]]}]}})", "values[0] is not a [unix time, \"value\"] pair");
+  malformed(head + R"({"values":[[60,"1"],["x","2"]]}]}})", "values[1] is not");
+  malformed(head + R"({"values":[[1e300,"1"]]}]}})", "values[0] has no valid time");
+  malformed(head + R"({"values":[[60,"one"]]}]}})", "\"one\" is no number");
+  malformed(head + R"({"values":[[120,"1"],[60,"2"]]}]}})", "values[1] is not after");
+  EXPECT_EQ(ParsePromQlRangeResponse(503, "<html>busy</html>").status().code(),
+            absl::StatusCode::kUnavailable);
+}
+
+TEST(PromQlRangeUrlTest, EncodesTheQueryAndStampsTheRangeAndStep) {
+  EXPECT_EQ(PromQlRangeUrl("http://prom:9090/", "sum(up)", absl::FromUnixSeconds(60),
+                           absl::FromUnixMillis(600500), absl::Minutes(1)),
+            "http://prom:9090/api/v1/query_range?query=sum%28up%29&start=60.000&end=600.500"
+            "&step=60");
+}
+
+TEST(PromQlClientTest, RangeQuerySendsItsRangeAndCredentialsAndRefusesTooManyPoints) {
+  TestHttpServer server(AnswersWith("matrix"));
+  ASSERT_TRUE(server.ok());
+  TestDir dir;
+  PromQlQuery q = QueryTo(server.base_url(), "sum(rate(x[1m]))");
+  q.bearer_token_file = dir.Write("token", "t0k\n");
+  PromQlClient client;
+  const absl::Time start = absl::FromUnixSeconds(1'700'000'040);
+  absl::StatusOr<std::vector<PromQlPoint>> points =
+      client.QueryRange(q, start, start + absl::Minutes(9999), absl::Minutes(1));
+  ASSERT_TRUE(points.ok()) << points.status();
+  EXPECT_THAT(*points, SizeIs(3));
+  ASSERT_THAT(server.requests(), SizeIs(1));
+  const SeenRequest seen = server.requests()[0];
+  EXPECT_EQ(seen.Path(), "/api/v1/query_range");
+  EXPECT_THAT(seen.Params(), ElementsAre(Pair("end", "1700599980.000"), Pair("query", q.query),
+                                         Pair("start", "1700000040.000"), Pair("step", "60")));
+  EXPECT_EQ(seen.Header("Authorization"), "Bearer t0k");
+
+  // 10,001 points: Prometheus would refuse them (its limit is 11,000); nothing is sent.
+  points = client.QueryRange(q, start, start + absl::Minutes(10000), absl::Minutes(1));
+  EXPECT_EQ(points.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(server.requests(), SizeIs(1));
+}
+
+TEST(PromQlClientTest, RangeErrorsNameTheServer) {
+  TestHttpServer server(AnswersWith("vector_one"));
+  ASSERT_TRUE(server.ok());
+  PromQlClient client;
+  const absl::StatusOr<std::vector<PromQlPoint>> points =
+      client.QueryRange(QueryTo(server.base_url(), "up"), absl::FromUnixSeconds(60),
+                        absl::FromUnixSeconds(120), absl::Minutes(1));
+  EXPECT_EQ(points.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(points.status().message()),
+              StartsWith(absl::StrCat("prometheus ", server.base_url(), ": malformed")));
+}
+
 }  // namespace
 }  // namespace limiar::metrics

@@ -18,6 +18,8 @@ void CollectorWindow::Record(absl::Time time, double value, int ready_replicas) 
   if (buckets_.empty() || buckets_.back().second < second) {
     buckets_.push_back({second});
     it = buckets_.end() - 1;
+  } else if (buckets_.back().second == second) {
+    it = buckets_.end() - 1;  // the scrape's other replicas: no search
   } else {
     it = std::lower_bound(buckets_.begin(), buckets_.end(), second,
                           [](const Bucket& b, int64_t s) { return b.second < s; });

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 
-#include "absl/container/inlined_vector.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 
@@ -146,6 +145,7 @@ absl::Status SampleStore::AddPoint(const std::string& target_name, MetricSeries&
                        " series; raise the series limit or drop unused replicas"));
     }
     it = metric.replicas.emplace(sample.replica_id, Series{}).first;
+    metric.in_order.stale = true;
     it->second.ready = false;  // counted below, as the sample says
     series_count_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -193,6 +193,7 @@ void SampleStore::Erase(MetricSeries& metric,
                         absl::flat_hash_map<std::string, Series>::iterator replica) {
   if (replica->second.ready) --metric.ready;
   metric.replicas.erase(replica);
+  metric.in_order.stale = true;
   series_count_.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -293,7 +294,7 @@ absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time
         obs.whole_target_value = whole->value;
       }
     }
-    const MetricSeries* metric = t == shard.targets.end() ? nullptr : &t->second.by_metric[m];
+    MetricSeries* metric = t == shard.targets.end() ? nullptr : &t->second.by_metric[m];
     if (metric == nullptr || metric->replicas.empty()) {
       obs.replicas.clear();
       if (obs.whole_target_value) continue;  // observed as a whole: no replicas needed
@@ -307,10 +308,14 @@ absl::Status SampleStore::Observe(const policy::TargetPolicy& target, absl::Time
     // In the order of their ids, not the hash map's: the policies sum over replicas, and a
     // floating-point sum depends on its order. The map's entries are put in order, not the
     // replicas built from them, which are five times bigger to move.
-    absl::InlinedVector<const ReplicaEntry*, 32> in_order;
-    for (const ReplicaEntry& entry : metric->replicas) in_order.push_back(&entry);
-    std::sort(in_order.begin(), in_order.end(),
-              [](const ReplicaEntry* a, const ReplicaEntry* b) { return a->first < b->first; });
+    std::vector<const ReplicaEntry*>& in_order = metric->in_order.entries;
+    if (metric->in_order.stale) {
+      in_order.clear();
+      for (const ReplicaEntry& entry : metric->replicas) in_order.push_back(&entry);
+      std::sort(in_order.begin(), in_order.end(),
+                [](const ReplicaEntry* a, const ReplicaEntry* b) { return a->first < b->first; });
+      metric->in_order.stale = false;
+    }
     // The caller's replicas are written over, not rebuilt, so that their ids keep their
     // buffers: pod names outgrow a short string, and each would be a malloc per tick.
     obs.replicas.resize(in_order.size());

@@ -113,9 +113,25 @@ class SampleStore final : public MetricSource {
     absl::Time ready_transition = absl::InfinitePast();
     Ingest ingest = Ingest::kPush;  // of the newest point
   };
+  using ReplicaEntry = std::pair<const std::string, Series>;  // an entry of `replicas`
+  // The entries of a replica map in the order of their ids, as Observe reads them: rebuilt
+  // only after a replica came or went (a new one may move every entry of the map), since
+  // sorting the names at every read was an eighth of a replay's control loop. A map that is
+  // moved may move its entries too (a small one is stored inline in newer Abseil), so an
+  // order that is moved is stale.
+  struct ReplicaOrder {
+    std::vector<const ReplicaEntry*> entries;
+    bool stale = true;
+    ReplicaOrder() = default;
+    ReplicaOrder(ReplicaOrder&&) noexcept {}
+    ReplicaOrder& operator=(ReplicaOrder&&) noexcept {
+      entries.clear();
+      stale = true;
+      return *this;
+    }
+  };
   // One metric of one target: its replicas, how many of them are ready, and the
   // collector's per-scrape totals.
-  using ReplicaEntry = std::pair<const std::string, Series>;  // an entry of `replicas`
   struct MetricSeries {
     absl::flat_hash_map<std::string, Series> replicas;
     int ready = 0;
@@ -126,6 +142,7 @@ class SampleStore final : public MetricSource {
     // point added): until it is stale, Expire has nothing to look at. Every Observe expires,
     // and reading each replica there was a sixth of a 10,000-target tick.
     absl::Time oldest_newest = absl::InfiniteFuture();
+    ReplicaOrder in_order;
   };
   struct TargetSeries {
     std::array<MetricSeries, 3> by_metric;

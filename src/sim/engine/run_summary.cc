@@ -1,7 +1,13 @@
 #include "src/sim/engine/run_summary.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "src/common/mix64.h"
+#include "src/sim/model/memo_table.h"
 
 namespace limiar::sim {
 namespace {
@@ -17,6 +23,13 @@ int BucketOf(double ms) {
   return std::min(b, kBuckets - 1);
 }
 
+// BucketOf's logarithm, remembered per thread: a replay's latencies repeat (they are a
+// function of load and replicas) and each step adds three.
+int CachedBucketOf(double ms) {
+  thread_local MemoTable<double, int, 13> memo;
+  return memo.Get(ms, Mix64(std::bit_cast<uint64_t>(ms)), BucketOf);
+}
+
 double BucketValue(int b) { return b == 0 ? 0.0 : kMinMs * std::pow(kGrowth, b); }
 
 }  // namespace
@@ -27,7 +40,7 @@ void LatencyHistogram::Add(double ms, double weight) {
   if (weight <= 0) return;
   if (ms != last_ms_) {
     last_ms_ = ms;
-    last_bucket_ = BucketOf(ms);
+    last_bucket_ = CachedBucketOf(ms);
   }
   weight_[last_bucket_] += weight;
   total_ += weight;

@@ -1,9 +1,14 @@
 #include "src/sim/model/queueing.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
+
+#include "src/common/mix64.h"
+#include "src/sim/model/memo_table.h"
 
 namespace limiar::sim {
 namespace {
@@ -48,11 +53,9 @@ double NoWaitLoadLimit(int32_t c) {
 
 bool NoPercentileWaits(int32_t c, double a) { return c >= 32 && a <= NoWaitLoadLimit(c); }
 
-// M/M/c waits at arrival rate `lambda` < c mu, stretched by the Allen-Cunneen factor.
-Waits MmcWaits(int32_t c, double mu, double lambda, double burstiness) {
-  // Fewer than 1 % of requests wait: every percentile waits 0 and the mean wait is below
-  // 0.01 / (c mu - lambda), reported as 0.
-  if (NoPercentileWaits(c, lambda / mu)) return Waits{};
+// M/M/c waits at arrival rate `lambda` < c mu, stretched by the Allen-Cunneen factor,
+// computed (MmcWaits below remembers them).
+Waits ComputeMmcWaits(int32_t c, double mu, double lambda, double burstiness) {
   const double erlang_c = ErlangC(c, lambda / mu);
   const double spare = c * mu - lambda;
   Waits w;
@@ -72,6 +75,27 @@ Waits MmcWaits(int32_t c, double mu, double lambda, double burstiness) {
     w.p99 = burstiness * (std::log(erlang_c) - std::log(0.01)) / spare;
   }
   return w;
+}
+
+// The waits are a pure function of (c, mu, lambda, burstiness), and a replay asks for the
+// same ones again and again: a trace's per-second counts are whole numbers and replicas are
+// few, and the points of a sweep share a thread and its traffic. So the O(c) Erlang C and
+// its logarithms are remembered per thread (1 MiB).
+Waits MmcWaits(int32_t c, double mu, double lambda, double burstiness) {
+  // Fewer than 1 % of requests wait: every percentile waits 0 and the mean wait is below
+  // 0.01 / (c mu - lambda), reported as 0.
+  if (NoPercentileWaits(c, lambda / mu)) return Waits{};
+  struct Key {
+    int32_t c;
+    double mu, lambda, burstiness;
+    bool operator==(const Key&) const = default;
+  };
+  thread_local MemoTable<Key, Waits, 14> memo;
+  const uint64_t hash =
+      Mix64(std::bit_cast<uint64_t>(lambda) ^ Mix64(static_cast<uint64_t>(c)) ^
+            std::bit_cast<uint64_t>(mu) ^ (std::bit_cast<uint64_t>(burstiness) >> 1));
+  return memo.Get(Key{c, mu, lambda, burstiness}, hash,
+                  [](const Key& k) { return ComputeMmcWaits(k.c, k.mu, k.lambda, k.burstiness); });
 }
 
 // Response times from waits: a wait beyond the timeout is a drop, so no served request

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "src/common/config/json_read.h"
+#include "src/common/mix64.h"
 #include "src/common/plural.h"
 
 namespace limiar::sim {
@@ -78,14 +79,8 @@ class ClippedCosine {
 };
 
 // Stream of a child node: depends on its parent's stream and its index only.
-uint64_t Mix(uint64_t x) {  // SplitMix64's finalizer
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 uint64_t ChildStream(uint64_t parent, size_t index) {
-  return Mix(parent ^ Mix(static_cast<uint64_t>(index) + 1));
+  return Mix64(parent ^ Mix64(static_cast<uint64_t>(index) + 1));
 }
 
 // Poisson draws from a std::mt19937_64 (whose output the standard fixes) by our own
@@ -396,7 +391,7 @@ absl::StatusOr<std::vector<double>> RenderTraffic(const TrafficSpec& spec, doubl
     return absl::InvalidArgumentError(absl::StrCat(steps, " traffic steps; it must be >= 0"));
   }
   std::vector<double> rates(static_cast<size_t>(steps), 0.0);
-  if (absl::Status s = Render(spec, step_s, steps, Mix(seed), 1, rates, path); !s.ok()) return s;
+  if (absl::Status s = Render(spec, step_s, steps, Mix64(seed), 1, rates, path); !s.ok()) return s;
   return rates;
 }
 

@@ -80,6 +80,43 @@ TEST(SampleStoreTest, ReplicasAreObservedInTheOrderOfTheirIds) {
   EXPECT_EQ(observed, ids);
 }
 
+// The order is kept between reads: it must follow replicas that come and go, and outlive
+// the target's series being moved when the store's map of targets grows (ASan would see a
+// stale order read freed memory).
+TEST(SampleStoreTest, TheKeptOrderFollowsReplicasAndTargetsThatMove) {
+  SampleStore store(Options());
+  std::map<std::string, double> want;  // id -> value, in id order
+  auto add = [&](const std::string& id, double value) {
+    ASSERT_TRUE(store.Add(At(id, value, kT0)).ok());
+    want[id] = value;
+  };
+  auto expect_order = [&](const std::string& when) {
+    std::vector<policy::MetricObservation> out;
+    ASSERT_TRUE(store.Observe(Target(), kT0, &out).ok());
+    std::vector<std::pair<std::string, double>> observed;
+    for (const policy::ReplicaSample& r : out[0].replicas) {
+      observed.emplace_back(r.replica_id, r.value.value_or(-1));
+    }
+    const std::vector<std::pair<std::string, double>> in_id_order(want.begin(), want.end());
+    EXPECT_EQ(observed, in_id_order) << when;
+  };
+  for (int i = 1; i <= 5; ++i) add("pod-" + std::to_string(i), i);
+  expect_order("first read");
+  expect_order("second read, nothing changed");
+  add("pod-0", 10);
+  expect_order("after a replica came");
+  store.RemoveReplica("storefront", "pod-3");
+  want.erase("pod-3");
+  expect_order("after a replica went");
+  for (int t = 0; t < 500; ++t) {
+    ASSERT_TRUE(store
+                    .Add(testing::MakeSample("other-" + std::to_string(t), "r", 1, kT0,
+                                             MetricType::kRequests))
+                    .ok());
+  }
+  expect_order("after the map of targets grew");
+}
+
 TEST(SampleStoreTest, MetricWithoutSamplesIsAnErrorOfThatMetricOnly) {
   SampleStore store(Options());
   ASSERT_TRUE(store.Add(At("a", 0.5, kT0, MetricType::kCpu)).ok());

@@ -204,6 +204,7 @@ void ControlLoop::Recommend(absl::Time now, size_t index, Scratch& scratch) {
   input.now = now;
   input.current_replicas = d.current_replicas;
   input.ready_replicas = d.ready_replicas;
+  input.explain = sink_ == nullptr || sink_->WantsExplanations();
   const absl::Status observed = metrics_->Observe(config, now, &observations);
   if (!observed.ok()) {
     // The policy still runs: with every metric failed it holds the count, and its failure

@@ -36,6 +36,9 @@ class DecisionSink {
  public:
   virtual ~DecisionSink() = default;
   virtual void OnDecision(const Decision& decision) = 0;
+  // False when this sink never reads a recommendation's message (a replay that keeps no
+  // decision): the policies then leave it empty, and so does the actuator's request.
+  virtual bool WantsExplanations() const { return true; }
 };
 
 }  // namespace limiar::controller

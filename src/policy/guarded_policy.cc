@@ -16,12 +16,15 @@ std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToInt64Seconds
 // `direction` ("up" or "down") is more recent than `cooldown`.
 void HoldIfCoolingDown(absl::Time now, const std::optional<absl::Time>& last,
                        absl::Duration cooldown, absl::string_view direction,
-                       absl::string_view reason, int32_t current, Recommendation& rec) {
+                       absl::string_view reason, int32_t current, bool explain,
+                       Recommendation& rec) {
   if (!last || now - *last >= cooldown) return;
-  rec.message =
-      absl::StrCat("scale-", direction, " to ", rec.desired_replicas, " held at ", current,
-                   " by the ", Seconds(cooldown), " scale-", direction, " cooldown (last scale-",
-                   direction, " ", Seconds(now - *last), " ago)");
+  if (explain) {
+    rec.message =
+        absl::StrCat("scale-", direction, " to ", rec.desired_replicas, " held at ", current,
+                     " by the ", Seconds(cooldown), " scale-", direction, " cooldown (last scale-",
+                     direction, " ", Seconds(now - *last), " ago)");
+  }
   rec.reason = std::string(reason);
   rec.desired_replicas = current;
 }
@@ -49,6 +52,7 @@ absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
   bounded_.min_replicas = bounds.min_replicas;
   bounded_.max_replicas = bounds.max_replicas;
   bounded_.metrics = in.metrics;
+  bounded_.explain = in.explain;
   ASSIGN_OR_RETURN(Recommendation rec, algorithm_->Recommend(bounded_));
   // The forecast sees every evaluation, the fallback's too, so that its history has no hole.
   if (forecast_) {
@@ -58,6 +62,7 @@ absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
   consecutive_failures_ = rec.scaling_active ? 0 : consecutive_failures_ + 1;
   if (config_.fallback && consecutive_failures_ >= config_.fallback->failure_threshold) {
     ApplyFallback(bounded_, rec);
+    if (!in.explain) rec.message.clear();
     return rec;
   }
 
@@ -81,8 +86,9 @@ absl::StatusOr<Recommendation> GuardedPolicy::Recommend(const PolicyInput& in) {
     rec.desired_replicas = rec.forecast->floor;
     rec.forecast->applied = true;
     rec.reason = "ForecastFloor";
-    rec.message = ForecastSentence(*rec.forecast);
+    if (in.explain) rec.message = ForecastSentence(*rec.forecast);
   }
+  if (!in.explain) rec.message.clear();
   return rec;
 }
 
@@ -134,10 +140,10 @@ void GuardedPolicy::HoldForCooldown(const PolicyInput& in, int32_t min, int32_t 
   const int32_t current = in.current_replicas;
   if (rec.desired_replicas > current && current >= min) {
     HoldIfCoolingDown(in.now, last_scale_up_, config_.cooldown_up, "up", "CooldownUp", current,
-                      rec);
+                      in.explain, rec);
   } else if (rec.desired_replicas < current && current <= max) {
     HoldIfCoolingDown(in.now, last_scale_down_, config_.cooldown_down, "down", "CooldownDown",
-                      current, rec);
+                      current, in.explain, rec);
   }
 }
 

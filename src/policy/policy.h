@@ -66,6 +66,9 @@ struct PolicyInput {
   // caller's observations, valid for the duration of the call: an evaluation copies no
   // vector (the control loop observes into a buffer it reuses).
   std::span<const MetricObservation> metrics;
+  // False when nobody reads the recommendation's message (a replay that keeps no decision):
+  // the message is then left empty, which saves formatting a sentence at every evaluation.
+  bool explain = true;
 };
 
 // One metric's own proposal, for explanation.

@@ -25,7 +25,9 @@ policy::TargetPolicy Storefront() { return testing::RequestsPolicy(2, 8); }
 class RecordingSink final : public DecisionSink {
  public:
   std::vector<Decision> decisions;
+  bool wants_explanations = true;
   void OnDecision(const Decision& d) override { decisions.push_back(d); }
+  bool WantsExplanations() const override { return wants_explanations; }
 };
 
 class ControlLoopTest : public ::testing::Test {
@@ -80,6 +82,21 @@ TEST_F(ControlLoopTest, ScalesUpAndExplains) {
   ASSERT_EQ(d->recommendation.metrics.size(), 1u);
   EXPECT_DOUBLE_EQ(d->recommendation.metrics[0].value, 130);
   EXPECT_DOUBLE_EQ(d->recommendation.metrics[0].target, 65);
+}
+
+// A sink that reads no message (a replay keeping no decision) gets the same decision
+// without one, and so does the actuator.
+TEST_F(ControlLoopTest, ASinkThatWantsNoExplanationsGetsTheSameDecisionWithoutAMessage) {
+  sink_.wants_explanations = false;
+  auto loop = Make({Storefront()});
+  Load("storefront", 2, 130, kT0);
+  ASSERT_TRUE(loop->Tick(kT0).ok());
+  ASSERT_EQ(actuator_.calls.size(), 1u);
+  EXPECT_EQ(actuator_.calls[0].second, 4);
+  ASSERT_EQ(sink_.decisions.size(), 1u);
+  EXPECT_EQ(sink_.decisions[0].desired_replicas, 4);
+  EXPECT_FALSE(sink_.decisions[0].recommendation.reason.empty());
+  EXPECT_EQ(sink_.decisions[0].recommendation.message, "");
 }
 
 // A reload builds a new loop: what was last decided for a kept target is still what was

@@ -114,13 +114,12 @@ class SampleStore final : public MetricSource {
     Ingest ingest = Ingest::kPush;  // of the newest point
   };
   using ReplicaEntry = std::pair<const std::string, Series>;  // an entry of `replicas`
-  // The entries of a replica map in the order of their ids, as Observe reads them: rebuilt
-  // only after a replica came or went (a new one may move every entry of the map), since
-  // sorting the names at every read was an eighth of a replay's control loop. A map that is
-  // moved may move its entries too (a small one is stored inline in newer Abseil), so an
-  // order that is moved is stale.
+  // Pointers to entries of a replica map, in an order kept between calls. They are stale
+  // once a replica came or went (a new one may move every entry of the map), and a map
+  // that is moved may move its entries too (a small one is stored inline in newer Abseil),
+  // so a list that is moved is stale.
   struct ReplicaOrder {
-    std::vector<const ReplicaEntry*> entries;
+    std::vector<ReplicaEntry*> entries;
     bool stale = true;
     ReplicaOrder() = default;
     ReplicaOrder(ReplicaOrder&&) noexcept {}
@@ -142,7 +141,14 @@ class SampleStore final : public MetricSource {
     // point added): until it is stale, Expire has nothing to look at. Every Observe expires,
     // and reading each replica there was a sixth of a 10,000-target tick.
     absl::Time oldest_newest = absl::InfiniteFuture();
+    // The replicas in the order of their ids, as Observe reads them: sorting the names at
+    // every read was an eighth of a replay's control loop.
     ReplicaOrder in_order;
+    // The replicas in the order the samples of the latest time came, and how far the
+    // samples of `arrival_time` have got: see FindReplica.
+    ReplicaOrder arrival;
+    absl::Time arrival_time = absl::InfinitePast();
+    size_t next_arrival = 0;
   };
   struct TargetSeries {
     std::array<MetricSeries, 3> by_metric;
@@ -155,10 +161,24 @@ class SampleStore final : public MetricSource {
     absl::flat_hash_map<std::string, TargetSeries> targets ABSL_GUARDED_BY(mu);
   };
 
+  // The times a sample is compared against, derived from its own time once per distinct
+  // time: absl::Time minus a Duration is an out-of-line call, and the samples of one scrape
+  // share their time.
+  struct Cutoffs {
+    absl::Time time = absl::InfinitePast();
+    absl::Time expiry;     // time - max_age: a replica's newest point before it has gone
+    absl::Time retention;  // time - retention: points at or before it are dropped
+  };
+  const Cutoffs& CutoffsAt(absl::Time time, Cutoffs& cache) const;
+
   Shard& ShardFor(const std::string& target);
   // Add's work once the target's series are found; the shard's lock is held.
-  absl::Status AddTo(const std::string& target_name, TargetSeries& target, const Sample& sample);
-  absl::Status AddPoint(const std::string& target_name, MetricSeries& metric, const Sample& sample);
+  absl::Status AddTo(const std::string& target_name, TargetSeries& target, const Sample& sample,
+                     Cutoffs& cutoffs);
+  absl::Status AddPoint(const std::string& target_name, MetricSeries& metric, const Sample& sample,
+                        const Cutoffs& cutoffs);
+  // The entry of the sample's replica in `metric`, or null when it has none yet.
+  ReplicaEntry* FindReplica(MetricSeries& metric, const Sample& sample) const;
   // Removes `replica` from `metric` (if there), keeping the counts. The lock is held.
   void Erase(MetricSeries& metric, absl::flat_hash_map<std::string, Series>::iterator replica);
   // Forgets the replicas of `metric` whose newest point is before `stale_before`.
@@ -167,7 +187,8 @@ class SampleStore final : public MetricSource {
   bool ExpireTarget(TargetSeries& target, absl::Time now);
   // The mean of the points in (from, now]; nullopt where there are none.
   static std::optional<double> MeanOver(const Series& s, absl::Time from, absl::Time now);
-  void Trim(Series& s, absl::Time newest) const;
+  // Drops the points at or before `cutoff` and those beyond the count limit.
+  void Trim(Series& s, absl::Time cutoff) const;
 
   const SampleStoreOptions options_;
   std::array<Shard, kShards> shards_;

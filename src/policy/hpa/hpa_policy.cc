@@ -163,6 +163,7 @@ class HpaPolicy final : public Policy {
   // point into `in`: they are read only during this Recommend().
   void Translate(const PolicyInput& in) {
     in_.now = in.now;
+    in_.explain = in.explain;
     in_.min_replicas = in.min_replicas;
     in_.max_replicas = in.max_replicas;
     in_.spec_replicas = in.current_replicas;

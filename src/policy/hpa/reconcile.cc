@@ -216,7 +216,7 @@ void Reconcile(const ReconcileInput& in, HpaState& state, ReconcileResult& out) 
     Normalize(in, state, out);
   }
   out.message.clear();
-  AppendMessage(in, out, first_invalid, invalid, out.message);
+  if (in.explain) AppendMessage(in, out, first_invalid, invalid, out.message);
 }
 
 }  // namespace limiar::policy::hpa

@@ -64,6 +64,8 @@ struct ReconcileInput {
   absl::Duration downscale_stabilization = absl::Seconds(300);
   double legacy_scale_up_limit_factor = 2.0;
   double legacy_scale_up_limit_minimum = 4.0;
+  // False: `message` is left empty (nobody reads it).
+  bool explain = true;
 };
 
 // What the controller keeps per HPA between reconciles.

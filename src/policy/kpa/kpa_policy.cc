@@ -183,14 +183,17 @@ absl::StatusOr<Recommendation> KpaPolicy::Recommend(const PolicyInput& in) {
     rec.proposed_replicas = winner->result.desired_pods;
     rec.desired_replicas = rec.proposed_replicas;
     rec.reason = DecisionReason(winner->result);
-    if (metrics_.size() > 1)
-      absl::StrAppend(&rec.message, MetricTypeName(winner->target.metric), ": ");
-    ExplainContext ctx{winner->target.metric,    winner->spec, panic_window_,
-                       winner->decider->state(), in.now,       in.min_replicas,
-                       in.max_replicas};
-    AppendExplanation(ctx, winner->result, &rec.message);
+    if (in.explain) {
+      if (metrics_.size() > 1)
+        absl::StrAppend(&rec.message, MetricTypeName(winner->target.metric), ": ");
+      ExplainContext ctx{winner->target.metric,    winner->spec, panic_window_,
+                         winner->decider->state(), in.now,       in.min_replicas,
+                         in.max_replicas};
+      AppendExplanation(ctx, winner->result, &rec.message);
+    }
   }
   ApplyBounds(in, rec);
+  if (!in.explain) rec.message.clear();
   return rec;
 }
 

@@ -55,6 +55,7 @@ class DecisionRecorder final : public controller::DecisionSink {
     r.actuated = d.actuated;
     r.note = d.actuation_note;
   }
+  bool WantsExplanations() const override { return keep_; }
   std::vector<DecisionRecord>& records(size_t i) { return records_[i]; }
   int32_t ups(size_t i) const { return ups_[i]; }
   int32_t downs(size_t i) const { return downs_[i]; }
@@ -315,6 +316,14 @@ absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const Prepared
   }
 
   std::vector<TimelineRow> rows(n);
+  // Each target's queue: what the steps share is set once.
+  std::vector<QueueStep> queue(n);
+  for (size_t i = 0; i < n; ++i) {
+    queue[i].service_rate = service[i].mu;
+    queue[i].timeout_s = scenario.targets[i].timeout_s;
+    queue[i].dt = dt;
+    queue[i].burstiness = scenario.targets[i].burstiness;
+  }
   std::vector<std::pair<double, double>> arrived_served(n);  // requests per step
   size_t next_event = 0;
   double actuator_down_until = -kInf;
@@ -343,21 +352,17 @@ absl::StatusOr<RunResult> RunSimulation(const Scenario& scenario, const Prepared
     for (size_t i = 0; i < n; ++i) {
       const double lambda = traffic.rate[i][step];
       const int32_t ready = cluster.ready(i);
-      QueueStep q;
+      QueueStep& q = queue[i];
       q.arrival_rate = lambda;
       q.servers = ready * service[i].workers;
-      q.service_rate = service[i].mu;
       q.backlog = backlog[i];
       q.queue_limit = scenario.targets[i].queue_per_replica * ready;
-      q.timeout_s = scenario.targets[i].timeout_s;
-      q.dt = dt;
-      q.burstiness = scenario.targets[i].burstiness;
       const QueueResult out = StepQueue(q);
       backlog[i] = out.backlog;
       cluster.Accumulate(i, lambda);
 
+      // Every field is written (the SLO flag by the summary), so the row is not cleared.
       TimelineRow& row = rows[i];
-      row = TimelineRow{};
       row.t_s = t;
       row.demand_rps = lambda;
       row.spec = cluster.spec(i);

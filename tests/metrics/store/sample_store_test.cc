@@ -117,6 +117,56 @@ TEST(SampleStoreTest, TheKeptOrderFollowsReplicasAndTargetsThatMove) {
   expect_order("after the map of targets grew");
 }
 
+// Ingest tries the replica that came at the same place at the previous time first: every
+// sample must still land on its own replica when the order changes, a replica comes or
+// goes between times, or a sender repeats one at a time.
+TEST(SampleStoreTest, SamplesInAnOrderThatChangesLandOnTheirOwnReplicas) {
+  SampleStore store(Options());
+  std::map<std::string, std::vector<std::pair<absl::Time, double>>> sent;
+  absl::Time now = kT0;
+  auto scrape = [&](const std::vector<std::pair<std::string, double>>& batch) {
+    now += absl::Seconds(15);
+    std::vector<Sample> samples;
+    for (const auto& [id, value] : batch) {
+      samples.push_back(At(id, value, now));
+      sent[id].emplace_back(now, value);
+    }
+    ASSERT_TRUE(store.AddAll(samples).ok());
+  };
+  auto expect_means = [&](const std::string& when) {
+    std::vector<policy::MetricObservation> out;
+    ASSERT_TRUE(store.Observe(Target(), now, &out).ok());
+    std::map<std::string, double> observed, want;
+    for (const policy::ReplicaSample& r : out[0].replicas) {
+      observed[r.replica_id] = r.value.value_or(-1);
+    }
+    for (const auto& [id, points] : sent) {
+      double sum = 0;
+      int n = 0;
+      for (const auto& [time, value] : points) {
+        if (time <= now - Options().metric_window) continue;
+        sum += value;
+        ++n;
+      }
+      want[id] = n > 0 ? sum / n : -1;
+    }
+    EXPECT_EQ(observed, want) << when;
+  };
+  scrape({{"a", 1}, {"b", 2}, {"c", 3}});
+  scrape({{"a", 10}, {"b", 20}, {"c", 30}});
+  expect_means("same order twice");
+  scrape({{"c", 300}, {"a", 100}, {"b", 200}});
+  expect_means("order rotated");
+  scrape({{"a", 1000}, {"d", 4000}, {"b", 2000}, {"c", 3000}});
+  expect_means("a replica came in the middle");
+  store.RemoveReplica("storefront", "d");
+  sent.erase("d");
+  scrape({{"a", 7}, {"b", 8}, {"c", 9}});
+  expect_means("a replica went");
+  scrape({{"b", 5}, {"b", 6}, {"a", 5}, {"c", 5}});
+  expect_means("a replica repeated at one time");
+}
+
 TEST(SampleStoreTest, MetricWithoutSamplesIsAnErrorOfThatMetricOnly) {
   SampleStore store(Options());
   ASSERT_TRUE(store.Add(At("a", 0.5, kT0, MetricType::kCpu)).ok());

@@ -68,6 +68,19 @@ TEST(ReconcileTest, ScalesUpAndSaysWhy) {
   EXPECT_EQ(state.recommendations[0].replicas, 3);
 }
 
+TEST(ReconcileTest, WithoutExplainTheDecisionIsTheSameAndTheMessageEmpty) {
+  ReconcileInput in = Input(3, 1, 10);
+  in.metrics.push_back(Cpu(3, 950, 65));
+  HpaState told_state, silent_state;
+  const ReconcileResult told = ReconcileOnce(in, told_state);
+  in.explain = false;
+  const ReconcileResult silent = ReconcileOnce(in, silent_state);
+  EXPECT_EQ(silent.desired_replicas, told.desired_replicas);
+  EXPECT_STREQ(silent.reason, told.reason);
+  EXPECT_EQ(silent.message, "");
+  EXPECT_EQ(silent_state.recommendations.size(), told_state.recommendations.size());
+}
+
 TEST(ReconcileTest, HoldsWithinTolerance) {
   ReconcileInput in = Input(3, 1, 10);
   in.metrics.push_back(Cpu(3, 680, 65));

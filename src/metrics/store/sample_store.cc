@@ -257,9 +257,11 @@ void SampleStore::Expire(MetricSeries& metric, absl::Time stale_before) {
 
 bool SampleStore::ExpireTarget(TargetSeries& target, absl::Time now) {
   bool empty = true;
+  Cutoffs at_now;
+  const Cutoffs& cutoffs = CutoffsAt(now, at_now);
   for (MetricSeries& metric : target.by_metric) {
-    Expire(metric, now - options_.max_age);
-    metric.totals.TrimBefore(now - options_.retention);
+    Expire(metric, cutoffs.expiry);
+    metric.totals.TrimBefore(cutoffs.retention);
     empty = empty && metric.replicas.empty() && metric.totals.empty();
   }
   for (std::optional<Point>& whole : target.whole_target) {
